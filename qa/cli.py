@@ -1,0 +1,124 @@
+"""``python -m qa``: build, ask, eval, status. Thin: parse, call the library, print.
+
+Exit codes: 0 success (status: the index is fresh); 1 an error, explained in one line on
+stderr; 2 a usage error; 3 status: the index is stale; 4 status: there is no index.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import api
+from .errors import QAError
+
+EXIT_ERROR, EXIT_STALE, EXIT_MISSING = 1, 3, 4
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds-dir", type=Path, help="folder of .txt/.md documents (default: seeds/ or $QA_SEEDS_DIR)")
+    parser.add_argument("--index-dir", type=Path, help="index folder (default: index/ or $QA_INDEX_DIR)")
+    parser.add_argument("--model", help="local sentence-transformers folder (default: all-MiniLM-L6-v2 or $QA_MODEL)")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m qa",
+        description="Ask questions about the speech and get the passages that answer them.",
+        epilog="Exit codes: 0 ok; 1 error; 2 usage; 3 (status) stale index; 4 (status) no index.",
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="build or update index/ from seeds/",
+                       description="Build index/ from seeds/. Only new or edited passages are embedded.")
+    p.add_argument("--full", action="store_true", help="embed every passage again")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _common(p)
+
+    p = sub.add_parser("ask", help="answer a question with cited passages",
+                       description="Answer a question from the speech, citing the passages.")
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=5, help="passages to consider (default: 5)")
+    p.add_argument("--history", action="append", default=[], metavar="Q",
+                   help="an earlier question, for a follow-up (repeat for more, oldest first)")
+    p.add_argument("--json", action="store_true", help="print the answer and passages as JSON")
+    _common(p)
+
+    p = sub.add_parser("eval", help="measure retrieval and abstention on a question file",
+                       description="Measure hit@1, hit@3, MRR@10, all-evidence@5 and abstention "
+                                   "on a JSON Lines file of questions with evidence.")
+    p.add_argument("file", type=Path, help="e.g. ../shared/eval/dev.jsonl")
+    p.add_argument("--json", action="store_true", help="print per-question ranks as JSON")
+    _common(p)
+
+    p = sub.add_parser("status", help="say whether index/ matches seeds/ and the model",
+                       description="Exit 0 when the index is fresh, 3 when stale, 4 when missing.")
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    _common(p)
+    return top
+
+
+def _settings(args):
+    return api.make_settings(seeds_dir=args.seeds_dir, index_dir=args.index_dir, model=args.model)
+
+
+def cmd_build(args) -> int:
+    report = api.build_index(_settings(args), full=args.full)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))
+        return 0
+    for f in report.files:
+        print(f"{f.source}: {f.passages} passages ({f.embedded} embedded, {f.reused} reused, {f.removed} removed)")
+    for why in report.skipped:
+        print(f"skipped: {why}", file=sys.stderr)
+    print(f"{report.passages} passages from {report.documents} documents in {report.index_dir}: "
+          f"{report.embedded} embedded, {report.reused} reused, {report.removed} removed, {report.seconds:.2f} s")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    answer = api.ask(args.question, k=args.k, history=args.history, seeds_dir=args.seeds_dir,
+                     index_dir=args.index_dir, model=args.model)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(answer), indent=2, ensure_ascii=False))
+    else:
+        print(answer.text)
+    return 0
+
+
+def cmd_status(args) -> int:
+    s = api.status(seeds_dir=args.seeds_dir, index_dir=args.index_dir, model=args.model)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(s), indent=2, ensure_ascii=False))
+    else:
+        print(s.message)
+    return 0 if s.fresh else (EXIT_STALE if s.exists else EXIT_MISSING)
+
+
+def cmd_eval(args) -> int:
+    from .evaluation import read_items
+    from .report import run_eval
+
+    if not args.file.is_file():
+        raise QAError(f"No question file at {args.file} - give the path of a .jsonl file")
+    result = run_eval(read_items(args.file), _settings(args))
+    print(json.dumps(result.per_question, indent=2, ensure_ascii=False) if args.json else result.table)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = parser().parse_args(argv)
+    command = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "status": cmd_status}[args.command]
+    try:
+        return command(args)
+    except QAError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,115 @@
+"""Measure retrieval and abstention against questions with known evidence (``dev.jsonl``).
+
+A passage *hits* an evidence string when it covers at least half of the string's characters,
+by offsets into the document. Each line of the file is
+``{"id", "question", "evidence": [...], "type", "history"?: [...], "lang"?: "ru"}``;
+``evidence == []`` means the speech does not answer the question.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import mean
+from typing import Any, Callable
+
+from .errors import QAError
+from .types import Passage
+
+RANK_DEPTH = 10
+ALL_EVIDENCE_DEPTH = 5
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    id: str
+    question: str
+    evidence: tuple[str, ...]
+    type: str
+    history: tuple[str, ...] = ()
+    lang: str = "en"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """What happened to one question: rank of the first hit (None: none in the top 10)."""
+
+    item: Item
+    rank: int | None
+    all_evidence_in_top5: bool
+    abstained: bool
+    top: tuple[str, ...] = field(default_factory=tuple)
+
+
+def read_items(path: Path) -> list[Item]:
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            items.append(Item(id=str(d["id"]), question=d["question"], evidence=tuple(d["evidence"]),
+                              type=d.get("type", ""), history=tuple(d.get("history") or ()),
+                              lang=d.get("lang", "en")))
+        except (ValueError, KeyError, TypeError) as err:
+            raise QAError(f"{path}:{number} is not a question record ({err}) - see ../shared/eval/dev.jsonl") from None
+    return items
+
+
+def evidence_spans(evidence: str, texts: dict[str, str]) -> list[tuple[str, int, int]]:
+    """Every place the evidence string stands in the documents: (source, start, end)."""
+    spans = []
+    for source, text in texts.items():
+        at = text.find(evidence)
+        while at >= 0:
+            spans.append((source, at, at + len(evidence)))
+            at = text.find(evidence, at + 1)
+    return spans
+
+
+def covers(passage: Passage, span: tuple[str, int, int]) -> bool:
+    source, start, end = span
+    overlap = min(passage.end, end) - max(passage.start, start)
+    return passage.source == source and overlap * 2 >= end - start
+
+
+def judge(item: Item, ranked: list[Passage], abstained: bool, texts: dict[str, str]) -> Outcome:
+    spans = [evidence_spans(e, texts) for e in item.evidence]
+    for e, found in zip(item.evidence, spans):
+        if not found:
+            raise QAError(f"evidence of {item.id} is not in the documents: {e[:60]!r}")
+    rank = next((r for r, p in enumerate(ranked[:RANK_DEPTH], start=1)
+                 if any(covers(p, s) for group in spans for s in group)), None)
+    all_in = bool(spans) and all(any(covers(p, s) for p in ranked[:ALL_EVIDENCE_DEPTH] for s in group)
+                                  for group in spans)
+    return Outcome(item=item, rank=rank, all_evidence_in_top5=all_in, abstained=abstained,
+                   top=tuple(p.citation for p in ranked[:3]))
+
+
+def evaluate(items: list[Item], run: Callable[[Item], tuple[list[Passage], bool]],
+             texts: dict[str, str]) -> list[Outcome]:
+    return [judge(item, *run(item), texts) for item in items]
+
+
+def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
+    """The figures of the retrieval issue for a group of outcomes."""
+    answerable = [o for o in outcomes if o.item.evidence]
+    unanswerable = [o for o in outcomes if not o.item.evidence]
+    multi = [o for o in answerable if len(o.item.evidence) > 1 or o.item.type in {"multi", "list", "why/how"}]
+    abstained = [o for o in outcomes if o.abstained]
+
+    def share(group, test):
+        return round(mean(1.0 if test(o) else 0.0 for o in group), 3) if group else None
+
+    return {
+        "questions": len(outcomes),
+        "answerable": len(answerable),
+        "hit@1": share(answerable, lambda o: o.rank == 1),
+        "hit@3": share(answerable, lambda o: o.rank is not None and o.rank <= 3),
+        "mrr@10": round(mean(1 / o.rank if o.rank else 0.0 for o in answerable), 3) if answerable else None,
+        "all_evidence@5": share(multi, lambda o: o.all_evidence_in_top5),
+        "unanswerable": len(unanswerable),
+        "abstain_recall": share(unanswerable, lambda o: o.abstained),
+        "abstain_precision": share(abstained, lambda o: not o.item.evidence),
+        "wrong_abstain_rate": share(answerable, lambda o: o.abstained),
+    }

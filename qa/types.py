@@ -1,0 +1,101 @@
+"""Frozen records passed between the stages: documents, chunks, passages, answers.
+
+No logic lives here beyond small derived labels, so every stage can depend on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document:
+    """One text file under ``seeds/``: ``source`` is its path relative to ``seeds/``."""
+
+    source: str
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chunk:
+    """A quotable span of a document: ``document.text[start:end] == text``.
+
+    ``paragraph`` is the 1-based number of the first paragraph the span touches and
+    ``last_paragraph`` the last (equal unless a list was kept with its lead-in line).
+    ``sentences`` are (start, end) offsets into the document, in order, covering the chunk.
+    """
+
+    source: str
+    text: str
+    start: int
+    end: int
+    paragraph: int
+    last_paragraph: int
+    sentences: tuple[tuple[int, int], ...]
+
+    @property
+    def citation(self) -> str:
+        """``speech.txt ¶7`` or, for a span over several paragraphs, ``speech.txt ¶13–18``."""
+        if self.last_paragraph != self.paragraph:
+            return f"{self.source} ¶{self.paragraph}–{self.last_paragraph}"
+        return f"{self.source} ¶{self.paragraph}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Passage(Chunk):
+    """A chunk returned for a question, with its retrieval ``score`` (higher is better)."""
+
+    score: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Highlight:
+    """Offsets (into the document) of words in a cited passage that support the answer."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer:
+    """What ``qa.ask`` returns.
+
+    ``text`` is markdown with ``[n]`` markers; ``passages[n-1]`` is what marker ``[n]`` cites.
+    When ``abstained`` is true the speech does not answer the question: ``passages`` are then
+    the closest passages, shown as *not* answering it.
+    ``highlights[i]`` are the supporting spans inside ``passages[i]``.
+    """
+
+    question: str
+    text: str
+    passages: tuple[Passage, ...]
+    abstained: bool
+    highlights: tuple[tuple[Highlight, ...], ...] = ()
+    notes: tuple[str, ...] = ()
+    language: str = "en"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileReport:
+    """What a build did to one source file."""
+
+    source: str
+    passages: int
+    embedded: int
+    reused: int
+    removed: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildReport:
+    """What ``qa.build`` returns: counts overall and per file, and the seconds taken."""
+
+    index_dir: str
+    documents: int
+    passages: int
+    embedded: int
+    reused: int
+    removed: int
+    seconds: float
+    files: tuple[FileReport, ...] = ()
+    skipped: tuple[str, ...] = field(default_factory=tuple)

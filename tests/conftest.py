@@ -1,0 +1,79 @@
+"""Shared fixtures. Fast tests use ``FakeEncoder``; tests marked ``model`` load the real one.
+
+Every test writes only under pytest's ``tmp_path``; ``QA_SEEDS_DIR``/``QA_INDEX_DIR`` are
+pointed there so nothing can touch the checkout's ``seeds/`` or ``index/``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SPEECH = REPO / "seeds" / "central-asia-modernization-speech.txt"
+SHARED = REPO.parent / "shared"
+DEV = SHARED / "eval" / "dev.jsonl"
+
+
+class FakeEncoder:
+    """Bag of hashed word stems -> unit vector: deterministic, instant, and topical enough
+    that a question sharing words with a passage finds it."""
+
+    def __init__(self, name: str = "fake-encoder", dimension: int = 64) -> None:
+        self.name = name
+        self._dimension = dimension
+        self.calls: list[int] = []
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w{3,}", text.lower()):
+                h = int(hashlib.md5(word[:5].encode()).hexdigest(), 16)
+                out[row, h % self._dimension] += 1.0
+            out[row, 0] += 1e-3
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    monkeypatch.setenv("QA_SEEDS_DIR", str(tmp_path / "no-seeds-set"))
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "no-index-set"))
+    monkeypatch.delenv("QA_MODEL", raising=False)
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copyfile(SPEECH, folder / SPEECH.name)
+    return folder
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch) -> FakeEncoder:
+    """Every encoder the library asks for is this fake one."""
+    import qa.embedding
+
+    encoder = FakeEncoder()
+    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model="fake-encoder": encoder)
+    monkeypatch.setenv("QA_MODEL", encoder.name)
+    return encoder
+
+
+@pytest.fixture
+def built(seeds, tmp_path, fake_encoder):
+    """(seeds_dir, index_dir) with an index built by the fake encoder."""
+    import qa
+
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    return seeds, index

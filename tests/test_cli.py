@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from qa.cli import main
+
+from conftest import REPO
+
+
+def run_cli(*args: str, env_extra=None):
+    return subprocess.run([sys.executable, "-m", "qa", *args], capture_output=True, text=True, cwd=REPO)
+
+
+def test_status_without_index_exits_4_and_says_what_to_run(tmp_path, seeds):
+    result = run_cli("status", "--seeds-dir", str(seeds), "--index-dir", str(tmp_path / "none"))
+    assert result.returncode == 4
+    assert result.stdout.strip() == f"No index in {tmp_path / 'none'} - run: python -m qa build"
+
+
+def test_ask_without_index_is_one_line_error_exit_1(tmp_path, seeds):
+    result = run_cli("ask", "Where?", "--seeds-dir", str(seeds), "--index-dir", str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: No index in {tmp_path / 'none'} - run: python -m qa build"
+    ]
+
+
+def test_missing_seeds_folder_is_one_line_error(tmp_path):
+    result = run_cli("build", "--seeds-dir", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "i"))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(f"error: No seeds folder at {tmp_path / 'nope'}")
+
+
+def test_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("build", "ask", "eval", "status"):
+        assert command in result.stdout
+
+
+def test_build_status_ask_in_process(built, capsys):
+    seeds, index = built
+    dirs = ["--seeds-dir", str(seeds), "--index-dir", str(index)]
+    assert main(["status", *dirs]) == 0
+    assert main(["build", "--json", *dirs]) == 0
+    report = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert report["embedded"] == 0 and report["reused"] == report["passages"]
+    assert main(["ask", "Which city hosted the first China - Central Asia Summit Xi’an?", "--json", *dirs]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["passages"][0]["paragraph"] == 11
+
+
+def test_empty_question_exit_1(built, capsys):
+    seeds, index = built
+    assert main(["ask", "  ", "--seeds-dir", str(seeds), "--index-dir", str(index)]) == 1
+    assert capsys.readouterr().err.strip() == "error: The question is empty - type a question about the speech"

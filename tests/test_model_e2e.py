@@ -1,0 +1,35 @@
+"""End to end on the real model (all-MiniLM-L6-v2 from its pip package): a few seconds."""
+from __future__ import annotations
+
+import pytest
+
+import qa
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory):
+    import shutil
+
+    from conftest import SPEECH
+
+    root = tmp_path_factory.mktemp("real")
+    (root / "seeds").mkdir()
+    shutil.copyfile(SPEECH, root / "seeds" / SPEECH.name)
+    report = qa.build(seeds_dir=root / "seeds", index_dir=root / "index", model="all-MiniLM-L6-v2")
+    assert report.passages == report.embedded > 0
+    return {"seeds_dir": root / "seeds", "index_dir": root / "index", "model": "all-MiniLM-L6-v2"}
+
+
+def test_belt_and_road_announcement(real_index):
+    passages = qa.retrieve("When was the Belt and Road Initiative announced?", k=3, **real_index)
+    assert "in Kazakhstan in 2013" in passages[0].text
+    assert passages[0].citation == "central-asia-modernization-speech.txt ¶2"
+
+
+def test_first_summit_city_is_cited(real_index):
+    answer = qa.ask("Which city hosted the first summit?", history=["previous user question"], **real_index)
+    assert not answer.abstained
+    assert "Xi’an" in answer.passages[0].text and "[1]" in answer.text
+    assert "central-asia-modernization-speech.txt ¶11" in answer.text

@@ -200,9 +200,21 @@ def read_manifest(index_dir: Path) -> Manifest:
 
 def load(index_dir: Path) -> StoredIndex:
     """Read the index that ``manifest.json`` names; IndexCorrupt names any bad file."""
+    for _ in range(3):
+        manifest = read_manifest(index_dir)
+        try:
+            return _load_generation(index_dir, manifest)
+        except IndexCorrupt:
+            # A build may have switched generations and removed these files while we read
+            # them: that is not corruption, so read the new generation instead.
+            if read_manifest(index_dir).generation == manifest.generation:
+                raise
+    return _load_generation(index_dir, read_manifest(index_dir))
+
+
+def _load_generation(index_dir: Path, manifest: Manifest) -> StoredIndex:
     import faiss
 
-    manifest = read_manifest(index_dir)
 
     def need(kind: str) -> Path:
         name = manifest.files.get(kind)

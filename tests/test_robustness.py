@@ -6,6 +6,7 @@ subprocess. Time limits are hypothesis deadlines, never timed assertions.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -129,6 +130,28 @@ def test_a_long_question_is_cut_and_the_reply_says_how_much_was_read(index):
     assert len(answer.question) <= qa.api.MAX_QUESTION_CHARS
     assert answer.notes == (f"Your question was long; only its first {len(answer.question):,} characters were read.",)
     assert answer.notes[0] in answer.text
+
+
+class ShortSightedEncoder(FakeEncoder):
+    """Reads the words within the first 40 characters, as the real model stops after 256 word pieces."""
+
+    def readable(self, text: str) -> str:
+        return text if len(text) <= 40 else text[:40].rsplit(" ", 1)[0]
+
+
+def test_a_question_longer_than_the_encoder_reads_is_cut_there_and_the_reply_says_so(seeds, tmp_path, monkeypatch):
+    import qa.embedding
+
+    encoder = ShortSightedEncoder(FAKE)
+    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model=FAKE: encoder)
+    qa.build(seeds_dir=seeds, index_dir=tmp_path / "index", model=FAKE)
+    answer = qa.ask("Where is the second summit going to be held, and when?", seeds_dir=seeds,
+                    index_dir=tmp_path / "index", model=FAKE)
+    assert answer.question == "Where is the second summit going to be"
+    assert answer.notes == ("Your question was long; only its first 38 characters were read.",)
+    assert "_Your question was long; only its first 38 characters were read._" in answer.text
+    short = qa.ask("Where is the summit?", seeds_dir=seeds, index_dir=tmp_path / "index", model=FAKE)
+    assert short.notes == () and short.question == "Where is the summit?"
 
 
 # --- the command line -------------------------------------------------------------------------
@@ -272,6 +295,10 @@ def test_real_cli_writes_only_to_the_index_and_the_temp_folder(tmp_path, seeds):
     asked = run("ask", "Where is the second China-Central Asia Summit expected to be held?")
     assert asked.returncode == 0 and "Astana" in asked.stdout and "Traceback" not in asked.stderr
     assert run("status").returncode == 0
+    # 938 characters, but 460 word pieces: the model reads 254 of them, and the reply says so
+    digits = json.loads(run("ask", "When was the Belt and Road announced? " + "7 " * 450, "--json").stdout)
+    assert digits["notes"][0].startswith("Your question was long; only its first ")
+    assert len(digits["question"]) < 700 and digits["question"].startswith("When was the Belt")
     after = {"seeds": _snapshot(seeds), "cwd": _snapshot(cwd), "home": _snapshot(home)}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cwd", "home", "index", "seeds", "tmp"]

@@ -80,7 +80,7 @@ def read_corpus(seeds_dir: Path) -> Corpus:
         try:
             documents.append(read_document(path, source))
         except (SeedsError, OSError) as err:
-            log.warning("skipping %s", err)
+            log.warning("not indexed: %s", err)
             skipped.append(str(err))
     if not documents:
         why = f" ({'; '.join(skipped)})" if skipped else ""

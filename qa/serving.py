@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 from . import store
 from .config import Settings
 from .corpus import file_hashes, signature
-from .errors import BuildLocked, IndexProblem, QAError, SeedsError
+from .errors import BuildLocked, IndexProblem, IndexStale, QAError, SeedsError
 
 if TYPE_CHECKING:
     from .retrieval import Retriever
@@ -187,9 +187,11 @@ class Service:
             failure = self._failure
         if failure is not None:
             return f"Rebuilding the index failed: {failure[1]}. This answer comes from the previous index."
-        changes = "; ".join(getattr(err, "changes", ())) or "the index needs rebuilding"
-        return (f"The documents changed ({changes}); the index is being rebuilt, "
-                f"so this answer comes from the previous version.")
+        if isinstance(err, IndexStale):
+            return (f"The documents changed ({'; '.join(err.changes)}); the index is being rebuilt, "
+                    f"so this answer comes from the previous version.")
+        return ("The index on disk is missing or damaged; it is being rebuilt, "
+                "so this answer comes from the version loaded earlier.")
 
     def _start_build(self) -> None:
         key = _seeds_key(self.settings)
@@ -206,17 +208,21 @@ class Service:
         log.info("rebuilding %s from %s", self.settings.index_dir, self.settings.seeds_dir)
         try:
             self._build(self.settings)
-            self._fresh()  # load the new generation now, not on the next question
         except BuildLocked as err:
             log.warning("%s", err)  # another process is building: not a failure of these seeds
-        except QAError as err:
+            return
+        except Exception as err:  # noqa: BLE001 - a background thread must report, not vanish
+            if not isinstance(err, QAError):
+                log.exception("rebuild failed")
+                err = QAError(f"{type(err).__name__}: {err} - run: python -m qa build")
             log.warning("rebuild failed: %s", err)
             with self._lock:
                 self._failure = (key, err)
-        except Exception as err:  # noqa: BLE001 - a background thread must report, not vanish
-            log.exception("rebuild failed")
-            with self._lock:
-                self._failure = (key, QAError(f"{type(err).__name__}: {err} - run: python -m qa build"))
+            return
+        try:
+            self._fresh()  # load the new generation now, not on the next question
+        except QAError as err:  # e.g. seeds/ changed during the build: the next check rebuilds
+            log.info("after the rebuild: %s", err)
 
     def _watch(self) -> None:
         while not self._stop.wait(self._poll):

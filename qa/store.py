@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .errors import IndexCorrupt, IndexMissing, IndexProblem, IndexStale
 from .types import Chunk
 
 log = logging.getLogger(__name__)
@@ -251,18 +251,25 @@ def load(index_dir: Path) -> StoredIndex:
     A build in another process may switch generations (and delete the old files) while
     this reads; then the new manifest is read and loading starts again.
     """
-    for _ in range(3):
-        manifest = read_manifest(index_dir)
+    manifest = read_manifest(index_dir)
+    for _ in range(2):
         try:
             return _load_generation(index_dir, manifest)
         except IndexCorrupt:
-            try:
-                switched = read_manifest(index_dir).generation != manifest.generation
-            except IndexMissing:
-                switched = False
-            if not switched:
+            newer = _newer_manifest(index_dir, manifest)
+            if newer is None:
                 raise
-    return _load_generation(index_dir, read_manifest(index_dir))
+            manifest = newer
+    return _load_generation(index_dir, manifest)
+
+
+def _newer_manifest(index_dir: Path, manifest: Manifest) -> Manifest | None:
+    """The manifest of a generation committed since ``manifest`` was read, if any."""
+    try:
+        current = read_manifest(index_dir)
+    except IndexProblem:
+        return None
+    return current if current.generation != manifest.generation else None
 
 
 def _checked(index_dir: Path, manifest: Manifest, kind: str) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -65,10 +64,8 @@ class GatedEncoder(FakeEncoder):
 
 
 @pytest.fixture(autouse=True)
-def _stop_services(monkeypatch):
+def _no_watcher(monkeypatch):
     monkeypatch.setenv("QA_WATCH_SECONDS", "0")  # tests that want the watcher turn it on
-    yield
-    serving.stop_all()
 
 
 @pytest.fixture
@@ -296,6 +293,21 @@ def test_damaged_index_names_the_file_and_build_recovers(dirs, damage, capsys):
     assert qa.retrieve("Xi’an summit", k=1, seeds_dir=seeds, index_dir=index)[0].paragraph == 11
 
 
+def test_load_follows_a_generation_switch_that_happens_while_it_reads(dirs, monkeypatch):
+    seeds, index = dirs
+    first = store.read_manifest(index)
+    edit(seeds / NAME, EDIT_OLD, EDIT_NEW)
+    qa.build(seeds_dir=seeds, index_dir=index)  # deletes the first generation's files
+    with pytest.raises(qa.IndexCorrupt, match="is missing"):
+        store._load_generation(index, first)
+    reads = iter([first])
+    real = store.read_manifest
+    monkeypatch.setattr(store, "read_manifest", lambda d: next(reads, None) or real(d))
+    loaded = store.load(index)  # read the old manifest, found its files gone, read the new one
+    assert loaded.manifest.generation != first.generation
+    assert any(EDIT_NEW in c.text for c in loaded.chunks)
+
+
 def test_cleaning_never_touches_files_the_store_did_not_write(dirs):
     seeds, index = dirs
     (index / "notes.jsonl").write_text("mine\n")
@@ -485,7 +497,23 @@ def test_auto_rebuild_recovers_a_damaged_index(dirs):
     seeds, index = dirs
     _truncate(next(index.glob("index-*.faiss")))
     answer = qa.ask("Xi’an summit", seeds_dir=seeds, index_dir=index, auto_rebuild=True)
+    assert answer.passages[0].paragraph == 11 and not answer.notes  # nothing else to answer from: waited
+    assert qa.status(seeds_dir=seeds, index_dir=index).fresh
+
+
+def test_damaged_index_under_a_running_app_is_rebuilt_while_the_loaded_one_answers(seeds, tmp_path, gated):
+    index = tmp_path / "index"
+    gated.gate.set()
+    kw = {"seeds_dir": seeds, "index_dir": index, "auto_rebuild": True}
+    assert qa.ask("Xi’an summit", **kw).passages[0].paragraph == 11  # builds, then loads
+    gated.gate.clear()
+    (index / "manifest.json").write_text("{", encoding="utf-8")
+    answer = qa.ask("Xi’an summit", **kw)
     assert answer.passages[0].paragraph == 11
+    assert answer.notes == ("The index on disk is missing or damaged; it is being rebuilt, "
+                            "so this answer comes from the version loaded earlier.",)
+    gated.gate.set()
+    assert serving.service(Settings(seeds_dir=seeds, index_dir=index, model=gated.name)).wait(60)
     assert qa.status(seeds_dir=seeds, index_dir=index).fresh
 
 

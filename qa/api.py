@@ -81,7 +81,7 @@ def watch(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str 
     """Start keeping the index in step with ``seeds/`` in the background (the chat app's mode).
 
     ``ask(..., auto_rebuild=True)`` starts the same on its first call; calling this at start
-    also builds a missing or stale index before the first question arrives.
+    means an edit made before the first question is rebuilt (in the background) already.
     """
     from . import serving
 

@@ -91,6 +91,16 @@ def _seeds_key(s: Settings) -> tuple:
         return ()
 
 
+def _poll_seconds() -> float:
+    """``$QA_WATCH_SECONDS``, or 2; a value that is not a number is reported and ignored."""
+    raw = os.environ.get("QA_WATCH_SECONDS", "2")
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        log.warning("QA_WATCH_SECONDS=%r is not a number of seconds - using 2", raw)
+        return 2.0
+
+
 class Service:
     """Serves one index folder and keeps it matching ``seeds/`` (see the module docstring)."""
 
@@ -103,7 +113,7 @@ class Service:
         self._failure: tuple[tuple, QAError] | None = None  # (seeds signature, error)
         self._current: "Retriever | None" = None
         self._stop = threading.Event()
-        self._poll = float(os.environ.get("QA_WATCH_SECONDS", 2.0)) if poll_seconds is None else poll_seconds
+        self._poll = _poll_seconds() if poll_seconds is None else poll_seconds
         self._watcher: threading.Thread | None = None
         if self._poll > 0:
             self._watcher = threading.Thread(target=self._watch, name="qa-watch-seeds", daemon=True)

@@ -84,14 +84,15 @@ class Backend:
         self._ready.wait(READY_TIMEOUT)
         return qa.ask(question, history=list(history), auto_rebuild=True, **self._dirs)
 
-    def rebuild(self) -> bool:
-        """Start a rebuild in the background; False if one is already running."""
+    def rebuild(self) -> threading.Thread | None:
+        """Start a rebuild in the background and return its thread; None if one is running."""
         with self._lock:
             if self._busy:
-                return False
+                return None
             self._busy = "Rebuilding the index… the chat keeps answering meanwhile."
-        threading.Thread(target=self._rebuild, name="qa-rebuild", daemon=True).start()
-        return True
+        thread = threading.Thread(target=self._rebuild, name="qa-rebuild", daemon=True)
+        thread.start()
+        return thread
 
     def _rebuild(self) -> None:
         try:

@@ -79,12 +79,14 @@ def page_status(backend: Backend) -> str:
 def make_app(backend: Backend) -> gr.Blocks:
     respond = make_respond(backend)
     private = {"api_visibility": "private"}
+    # Questions share one queue, a few at a time, so one slow answer does not hold up the rest.
+    answering = {"concurrency_id": "answer", "concurrency_limit": 4}
     with gr.Blocks(title="speech-qa") as demo:
         gr.HTML(lambda: header_html(list(backend.infos().values())), js_on_load=None)
         asked = gr.State([])
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=300):
-                chat = gr.Chatbot(elem_id="qa-chat", show_label=False, height=460, latex_delimiters=[],
+                chat = gr.Chatbot(elem_id="qa-chat", show_label=False, height=420, latex_delimiters=[],
                                   buttons=[], feedback_options=None, group_consecutive_messages=False,
                                   placeholder="Ask a question about the speech, or pick an example below.")
                 question = gr.Textbox(elem_id="qa-question", show_label=False, lines=1, max_lines=4,
@@ -100,16 +102,16 @@ def make_app(backend: Backend) -> gr.Blocks:
                 panel = gr.HTML(lambda: panel_html(backend.documents()), elem_id="qa-panel", js_on_load=None)
 
         outputs = [chat, asked, panel, question]
-        question.submit(respond, [question, chat, asked], outputs, **private)
+        question.submit(respond, [question, chat, asked], outputs, **private, **answering)
         for button, text in zip(example_buttons, EXAMPLES):
             button.click(lambda chat_, asked_, text=text: respond(text, chat_, asked_), [chat, asked], outputs,
-                         **private)
+                         **private, **answering)
         reset = lambda: ([], [], panel_html(backend.documents()), "")  # noqa: E731
         clear.click(reset, None, outputs, **private)
         chat.clear(reset, None, outputs, **private)  # the chat's own bin icon forgets the questions too
         rebuild.click(lambda: (backend.rebuild(), page_status(backend))[1], None, status, **private)
         gr.Timer(2.0).tick(lambda: page_status(backend), None, status, show_progress="hidden", **private)
-        gr.api(make_api(backend), api_name="ask")
+        gr.api(make_api(backend), api_name="ask", **answering)
     return demo
 
 

@@ -45,7 +45,7 @@ class Backend:
         self._busy = ""            # what the background thread is doing, "" when idle
         self._last = ""            # the outcome of the last rebuild from the page
         self._failed = ""          # why the start-up preparation failed, if it did
-        self._docs: tuple[tuple, tuple[Document, ...]] | None = None
+        self._docs: tuple[tuple, tuple[Document, ...], dict[str, DocInfo]] | None = None
 
     @property
     def _dirs(self) -> dict:
@@ -127,16 +127,22 @@ class Backend:
         return PageStatus(state=state, message=f"Index out of date: {what}. Rebuild it, or just ask: "
                           "the next question rebuilds it.", detail=failed or last)
 
-    def documents(self) -> tuple[Document, ...]:
-        """The documents under seeds/, re-read only when a file changes; () if none is usable."""
+    def _corpus(self) -> tuple[tuple[Document, ...], dict[str, DocInfo]]:
+        """The documents under seeds/ and their speakers, re-read only when a file changes."""
         try:
             key = tuple(sorted(file_hashes(self.settings.seeds_dir).items()))
             if self._docs is None or self._docs[0] != key:
-                self._docs = (key, read_corpus(self.settings.seeds_dir).documents)
-            return self._docs[1]
+                documents = read_corpus(self.settings.seeds_dir).documents
+                self._docs = (key, documents, {d.source: doc_info(d.source, d.text) for d in documents})
+            return self._docs[1], self._docs[2]
         except qa.QAError as err:
             log.warning("no documents to show: %s", err)
-            return ()
+            return (), {}
+
+    def documents(self) -> tuple[Document, ...]:
+        """The documents to show; () if none is usable."""
+        return self._corpus()[0]
 
     def infos(self) -> dict[str, DocInfo]:
-        return {d.source: doc_info(d.source, d.text) for d in self.documents()}
+        """Speaker and occasion of each document, by source."""
+        return self._corpus()[1]

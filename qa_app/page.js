@@ -78,12 +78,22 @@
   });
 
   // When a reply re-renders the panel, scroll the panel (not the page) to its first highlight.
-  let lastPanel = null;
+  // Gradio patches the panel's DOM in place, so a new reply is told apart by data-answer; the
+  // panel may not be laid out yet when the change is seen, so try again until it has a size.
+  let lastAnswer = null;
+  function scrollToFirstHit(panel, triesLeft) {
+    const first = panel.querySelector(".qa-doc:not([hidden]) mark[data-start]");
+    if (!first || !panel.isConnected) return;
+    if (first.offsetParent === null && triesLeft > 0) {
+      setTimeout(() => scrollToFirstHit(panel, triesLeft - 1), 100);
+      return;
+    }
+    scrollPanelTo(first);
+  }
   new MutationObserver(() => {
     const panel = document.querySelector(".qa-panel");
-    if (!panel || panel === lastPanel) return;
-    lastPanel = panel;
-    const first = panel.querySelector(".qa-doc:not([hidden]) mark[data-start]");
-    if (first) scrollPanelTo(first);
+    if (!panel || panel.dataset.answer === lastAnswer) return;
+    lastAnswer = panel.dataset.answer;
+    scrollToFirstHit(panel, 30);
   }).observe(document.body, { childList: true, subtree: true });
 }

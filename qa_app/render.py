@@ -7,6 +7,7 @@ does not sanitise, so nothing unescaped may ever reach it.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
@@ -180,6 +181,14 @@ def _document(index: int, document: Document, answer: Answer | None, shown: bool
             f'{body}</section>')
 
 
+def _answer_key(answer: Answer | None) -> str:
+    """Tells one reply's panel from the next (page.js scrolls to a new reply's first highlight)."""
+    if answer is None:
+        return ""
+    cited = ",".join(f"{p.start}-{p.end}" for p in answer.passages)
+    return hashlib.sha1(f"{answer.question}|{cited}".encode()).hexdigest()[:12]
+
+
 def panel_html(documents: Sequence[Document], answer: Answer | None = None, *, problem: str = "") -> str:
     """The text beside the chat: every document (one shown, chosen from a list), paragraphs
     numbered, and the passages of ``answer`` marked: cited ones highlighted, closest ones
@@ -200,7 +209,7 @@ def panel_html(documents: Sequence[Document], answer: Answer | None = None, *, p
         note = "Highlighted: the passages cited by the latest reply."
     sections = "".join(_document(i, d, answer, i == shown) for i, d in enumerate(documents))
     return (
-        '<div class="qa-panel">'
+        f'<div class="qa-panel" data-answer="{_answer_key(answer)}">'
         f'<div class="qa-panel-head"><label class="qa-doc-label">Document '
         f'<select class="qa-doc-select" aria-label="Document to show">{options}</select></label>'
         f'<p class="qa-panel-note">{html.escape(note)}</p></div>'

@@ -200,6 +200,7 @@ def test_hostile_questions_and_documents_never_run(page):
         page.ask(question)
         assert question in page.tab.locator("#qa-chat .qa-question").last.inner_text()
     reply = page.ask("What must the markup notes show as plain text?")
+    assert HOSTILE_SCRIPT in reply.inner_text(), "the reply should quote the hostile document, as text"
     # Show the hostile document in the panel, whichever passage the reply cited.
     page.tab.locator(".qa-doc-select").select_option(label="markup-notes.txt")
     notes = page.tab.locator('#qa-panel .qa-doc[data-source="markup-notes.txt"]')

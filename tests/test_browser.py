@@ -177,6 +177,13 @@ def test_copy_citation_gives_speaker_forum_paragraph_and_words(page):
     assert "Xi’an" in copied
 
 
+def test_example_question_is_asked_with_one_click(page):
+    page.tab.get_by_role("button", name="When was the Belt and Road Initiative announced?").click()
+    page.tab.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length === 1",
+                               timeout=WAIT_MS)
+    assert "2013" in page.tab.locator("#qa-chat .qa-answer").inner_text()
+
+
 def test_unanswerable_question_says_so_plainly(page):
     reply = page.ask("What is the population of Brazil?")
     assert "The speech does not answer this question." in reply.inner_text()

@@ -106,10 +106,16 @@ def make_app(backend: Backend) -> gr.Blocks:
         for button, text in zip(example_buttons, EXAMPLES):
             button.click(lambda chat_, asked_, text=text: respond(text, chat_, asked_), [chat, asked], outputs,
                          **private, **answering)
-        reset = lambda: ([], [], panel_html(backend.documents()), "")  # noqa: E731
+        def reset():
+            return [], [], panel_html(backend.documents()), ""
+
+        def start_rebuild() -> str:
+            backend.rebuild()
+            return page_status(backend)
+
         clear.click(reset, None, outputs, **private)
         chat.clear(reset, None, outputs, **private)  # the chat's own bin icon forgets the questions too
-        rebuild.click(lambda: (backend.rebuild(), page_status(backend))[1], None, status, **private)
+        rebuild.click(start_rebuild, None, status, **private)
         gr.Timer(2.0).tick(lambda: page_status(backend), None, status, show_progress="hidden", **private)
         gr.api(make_api(backend), api_name="ask", **answering)
     return demo

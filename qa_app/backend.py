@@ -70,6 +70,7 @@ class Backend:
                 qa.build(**self._dirs)
             self._set_busy("Loading the model…")
             qa.ask(WARM_UP_QUESTION, **self._dirs)
+            qa.api.watch(**self._dirs)  # from now on, edits to seeds/ are rebuilt in the background
             log.info("ready: index loaded and model warm")
         except qa.QAError as err:
             log.error("could not prepare the index: %s", err)

@@ -77,3 +77,12 @@ def built(seeds, tmp_path, fake_encoder):
     index = tmp_path / "index"
     qa.build(seeds_dir=seeds, index_dir=index)
     return seeds, index
+
+
+@pytest.fixture(autouse=True)
+def _stop_rebuild_services():
+    """No background watcher or rebuild (``auto_rebuild=True``) outlives its test."""
+    yield
+    from qa import serving
+
+    serving.stop_all()

@@ -11,12 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, configuration, example, given, settings
 from hypothesis import strategies as st
 
 import qa
@@ -35,7 +36,10 @@ EDGE_CASES = [
     "\u202eevil\u202c Astana", "\ud800", "Astana \udfff summit", "\ufeff\u200b\u200d", "\U0010ffff",
     "-k 5", "--help", "Ω" * 3000, "<script>alert(1)</script> summit",
 ]
-PROPERTY = settings(max_examples=60, deadline=timedelta(seconds=3),
+# Hypothesis caches in ./.hypothesis by default (its pytest plugin writes there while
+# collecting); keep the checkout clean by using the system temp folder instead.
+configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "speech-qa-hypothesis")
+PROPERTY = settings(max_examples=60, deadline=timedelta(seconds=3), database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
@@ -255,8 +259,6 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_cli_writes_only_to_the_index_and_the_temp_folder(tmp_path, seeds, fake_encoder, monkeypatch, capsys):
-    import tempfile
-
     home, tmp, cwd, index_dir = (tmp_path / name for name in ("home", "tmp", "cwd", "index"))
     for folder in (home, tmp, cwd):
         folder.mkdir()

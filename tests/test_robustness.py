@@ -60,7 +60,7 @@ def index(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _clear(err: qa.QAError) -> None:
-    """A message fit to show a user: one line of words, no traceback, no repr of internals."""
+    """A message fit to show a user: one line of words, no traceback."""
     message = str(err)
     assert len(message) > 10 and "\n" not in message and "Traceback" not in message
 
@@ -76,6 +76,10 @@ def _ask_or_clear_error(fn, question, **dirs):
 
 @PROPERTY
 @given(question=ANY_TEXT)
+@example(question="")
+@example(question="\x00")
+@example(question="\ud800")
+@example(question="a" * 100_000)
 def test_any_text_gets_an_answer_or_a_clear_error(index, question):
     seeds, index_dir = index
     answer = _ask_or_clear_error(qa.ask, question, seeds_dir=seeds, index_dir=index_dir)
@@ -88,6 +92,8 @@ def test_any_text_gets_an_answer_or_a_clear_error(index, question):
 
 @PROPERTY
 @given(question=ANY_TEXT, k=st.integers(min_value=1, max_value=100))
+@example(question="\udfff Astana \u202e", k=1)
+@example(question="Astana " * 15_000, k=100)
 def test_any_text_retrieves_passages_or_a_clear_error(index, question, k):
     seeds, index_dir = index
     passages = _ask_or_clear_error(lambda q, **kw: qa.retrieve(q, k=k, **kw), question,

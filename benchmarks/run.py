@@ -8,6 +8,7 @@ plain ``SentenceTransformer.encode`` in the same process, interleaved so both sh
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -210,16 +211,17 @@ def gradio_client_floor(qs: list[str]) -> Row:
 
     port = free_port()
     app = gr.ChatInterface(lambda message, history: message, api_name="ask")
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        c = client(f"http://127.0.0.1:{port}/")
-        samples = []
-        for q in qs:
-            began = time.perf_counter()
-            c.predict(q, api_name="/ask")
-            samples.append(time.perf_counter() - began)
-    finally:
-        app.close()
+    with contextlib.redirect_stdout(sys.stderr):  # Gradio prints; stdout is for the table or JSON
+        app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+        try:
+            c = client(f"http://127.0.0.1:{port}/")
+            samples = []
+            for q in qs:
+                began = time.perf_counter()
+                c.predict(q, api_name="/ask")
+                samples.append(time.perf_counter() - began)
+        finally:
+            app.close()
     s = stats(samples)
     return Row(figure="gradio_client floor: same client against an echo ChatInterface, p50 / p95",
                value=f"{ms(s['p50'])} / {ms(s['p95'])}", target="report", data=s)

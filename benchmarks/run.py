@@ -101,10 +101,12 @@ def cold_ask(index_dir: Path, question: str, runs: int) -> Row:
 
 def latency_vs_floor(index_dir: Path, qs: list[str], reps: int) -> list[Row]:
     import qa
+    from qa.config import DEFAULT_MODEL
     from qa.embedding import model_path
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(model_path("all-MiniLM-L6-v2")), device="cpu")
+    # A plain instance, as any framework would hold, not qa's own: the floor owes nothing to qa.
+    model = SentenceTransformer(str(model_path(DEFAULT_MODEL)), device="cpu")
     calls: dict[str, Callable[[str], object]] = {
         "floor": lambda q: model.encode([q], normalize_embeddings=True, show_progress_bar=False),
         "retrieve": lambda q: qa.retrieve(q, seeds_dir=SEEDS, index_dir=index_dir),

@@ -18,6 +18,7 @@ from .config import Settings
 from .corpus import read_corpus
 from .embedding import Encoder
 from .errors import BuildLocked, IndexProblem
+from .multilingual import index_arrays
 from .store import Manifest, content_hash, load, save
 from .types import BuildReport, FileReport
 
@@ -96,8 +97,8 @@ def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: fl
 
     manifest = Manifest(model=encoder.name, dimension=dimension, chunking=settings.chunk_settings(),
                         sources=corpus.hashes(), package_version=__version__)
-    save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors,
-         extras={"sentence_vectors": sentence_vectors})
+    extras = {"sentence_vectors": sentence_vectors, **index_arrays(chunks, settings.index_dir, full=full)}
+    save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors, extras=extras)
 
     embedded_per = Counter(chunks[i].source for i in todo)
     count_per: dict[str, int] = defaultdict(int)

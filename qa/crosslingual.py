@@ -19,8 +19,9 @@ from typing import Sequence
 
 import numpy as np
 
+from .chunking import sentence_texts
 from .language import KAZAKH, RUSSIAN
-from .multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, vectors_for
+from .multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
 from .store import StoredIndex
 from .types import Answer, Highlight, Passage
 
@@ -106,7 +107,7 @@ class Match:
 
     semantic: np.ndarray
     fused: np.ndarray
-    sentence_cosines: np.ndarray
+    sentence_scores: np.ndarray
 
 
 class CrossLingualIndex:
@@ -117,21 +118,26 @@ class CrossLingualIndex:
         self.encoder = encoder
         self.owner = np.array([i for i, c in enumerate(self.chunks) for _ in c.sentences], dtype=np.int64)
         passages, sentences = stored.extras.get(PASSAGE_ARRAY), stored.extras.get(SENTENCE_ARRAY)
-        if (passages is None or sentences is None or len(passages) != len(self.chunks)
-                or len(sentences) != len(self.owner) or passages.shape[1] != encoder.dimension):
-            # An index built before this channel existed: embed in memory, once per index.
-            log.warning("the index has no multilingual vectors; embedding them now (run: python -m qa build)")
+        if (stored_model(stored.extras) != encoder.name or len(passages) != len(self.chunks)
+                or len(sentences) != len(self.owner)):
+            # An index built before this channel existed, or by another model: embed in memory,
+            # once per index, rather than compare vectors of two models.
+            log.warning("the index has no vectors of %s; embedding them now (run: python -m qa build)", encoder.name)
             arrays, _ = vectors_for(self.chunks, encoder)
             passages, sentences = arrays[PASSAGE_ARRAY], arrays[SENTENCE_ARRAY]
         self.passage_vectors = np.asarray(passages, dtype=np.float32)
         self.sentence_vectors = np.asarray(sentences, dtype=np.float32)
         self.keys = [stem_keys(c.text) for c in self.chunks]
+        self.sentence_keys = [stem_keys(t) for c in self.chunks for t in sentence_texts(c)]
         n = max(1, len(self.chunks))
         counts: dict[str, int] = {}
         for keys in self.keys:
             for k in keys:
                 counts[k] = counts.get(k, 0) + 1
         self.idf = {k: math.log(n / c) for k, c in counts.items()}
+
+    def _cognates(self, wanted: frozenset[str], keys: list[frozenset[str]]) -> np.ndarray:
+        return np.array([sum(self.idf.get(k, 0.0) for k in wanted & have) for have in keys], dtype=np.float32)
 
     def match(self, query: str) -> Match:
         vector = self.encoder.encode([query])[0]
@@ -140,8 +146,9 @@ class CrossLingualIndex:
         np.maximum.at(best_sentence, self.owner, sentence_cos)
         semantic = (1 - SENTENCE_WEIGHT) * (self.passage_vectors @ vector) + SENTENCE_WEIGHT * best_sentence
         wanted = stem_keys(query)
-        cognates = np.array([sum(self.idf[k] for k in wanted & keys) for keys in self.keys], dtype=np.float32)
-        return Match(semantic=semantic, fused=semantic + COGNATE_WEIGHT * cognates, sentence_cosines=sentence_cos)
+        fused = semantic + COGNATE_WEIGHT * self._cognates(wanted, self.keys)
+        sentences = sentence_cos + COGNATE_WEIGHT * self._cognates(wanted, self.sentence_keys)
+        return Match(semantic=semantic, fused=fused, sentence_scores=sentences)
 
     def rank(self, m: Match, *, k: int) -> list[Passage]:
         order = np.argsort(-m.fused, kind="stable")[: max(0, k)]
@@ -150,7 +157,7 @@ class CrossLingualIndex:
     def sentence_picks(self, m: Match, passage: Passage) -> tuple[tuple[int, int], ...]:
         """The spans of the passage's sentences that answer best."""
         row = next(i for i, c in enumerate(self.chunks) if (c.source, c.start) == (passage.source, passage.start))
-        scores = m.sentence_cosines[self.owner == row]
+        scores = m.sentence_scores[self.owner == row]
         top = float(scores.max()) if len(scores) else 0.0
         return tuple(span for span, s in zip(passage.sentences, scores) if s >= top - SENTENCE_MARGIN) \
             or passage.sentences[:1]

@@ -5,9 +5,10 @@ It maps a Russian question and an English passage close together, so questions i
 languages can be matched against the English speech. It is pure numpy, ships its weights
 in the package and loads on the first ``encode``, never at import.
 
-The build stores two extra arrays beside the English ones: ``use_vectors`` (one row per
-passage) and ``use_sentence_vectors`` (one row per sentence, passages in order). Rows are
-reused by content hash keyed with this model's name, so vectors of two models never mix.
+The build stores extra arrays beside the English ones: ``use_vectors`` (one row per
+passage), ``use_sentence_vectors`` (one row per sentence, passages in order) and
+``use_model`` (the model's name). Rows are reused by content hash keyed with that name,
+and only from an index made by the same model, so vectors of two models never mix.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 PASSAGE_ARRAY = "use_vectors"
 SENTENCE_ARRAY = "use_sentence_vectors"
+# A one-element array naming the model that made the two arrays above.
+MODEL_ARRAY = "use_model"
 DIMENSION = 512
 # One BLAS thread: the machine has two cores and queries are a single short sentence.
 THREADS = 1
@@ -81,6 +84,15 @@ def get_use_encoder() -> UseEncoder:
         return _encoder
 
 
+def stored_model(extras: dict[str, np.ndarray]) -> str | None:
+    """The name of the model whose vectors ``extras`` holds, if it holds any."""
+    name = extras.get(MODEL_ARRAY)
+    rows = [extras.get(PASSAGE_ARRAY), extras.get(SENTENCE_ARRAY)]
+    if name is None or name.shape != (1,) or any(r is None for r in rows):
+        return None
+    return str(name[0])
+
+
 def _previous_rows(index_dir: Path, model: str) -> dict[str, np.ndarray]:
     """Stored multilingual rows of the current index by content hash (empty if none)."""
     try:
@@ -89,7 +101,7 @@ def _previous_rows(index_dir: Path, model: str) -> dict[str, np.ndarray]:
         return {}
     texts = [c.text for c in old.chunks] + [t for c in old.chunks for t in sentence_texts(c)]
     rows = [old.extras.get(PASSAGE_ARRAY), old.extras.get(SENTENCE_ARRAY)]
-    if any(r is None for r in rows) or sum(len(r) for r in rows) != len(texts):
+    if stored_model(old.extras) != model or sum(len(r) for r in rows if r is not None) != len(texts):
         return {}
     stacked = np.concatenate(rows)
     return {content_hash(model, t): stacked[i] for i, t in enumerate(texts)}
@@ -106,13 +118,14 @@ def vectors_for(chunks: Sequence[Chunk], encoder: UseEncoder, *,
     texts = passages + [t for c in chunks for t in sentence_texts(c)]
     hashes = [content_hash(encoder.name, t) for t in texts]
     todo = [i for i, h in enumerate(hashes) if h not in reuse]
-    fresh = encoder.encode([texts[i] for i in todo])
     out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
     for i, h in enumerate(hashes):
         if h in reuse:
             out[i] = reuse[h]
-    out[todo] = fresh
-    return {PASSAGE_ARRAY: out[: len(passages)], SENTENCE_ARRAY: out[len(passages):]}, len(todo)
+    if todo:
+        out[todo] = encoder.encode([texts[i] for i in todo])
+    return {PASSAGE_ARRAY: out[: len(passages)], SENTENCE_ARRAY: out[len(passages):],
+            MODEL_ARRAY: np.array([encoder.name])}, len(todo)
 
 
 def index_arrays(chunks: Sequence[Chunk], index_dir: Path, *, full: bool = False) -> dict[str, np.ndarray]:
@@ -121,5 +134,5 @@ def index_arrays(chunks: Sequence[Chunk], index_dir: Path, *, full: bool = False
     reuse = {} if full else _previous_rows(index_dir, encoder.name)
     arrays, embedded = vectors_for(chunks, encoder, reuse=reuse)
     log.info("multilingual vectors: %d embedded, %d reused", embedded,
-             sum(len(a) for a in arrays.values()) - embedded)
+             len(arrays[PASSAGE_ARRAY]) + len(arrays[SENTENCE_ARRAY]) - embedded)
     return arrays

@@ -71,7 +71,8 @@ _SOUNDS = [("shch", "s"), ("kh", "h"), ("ch", "k"), ("sh", "s"), ("zh", "z"), ("
 _GREEK_AU = re.compile(r"\b([аеэ])в(?=[бвгджзйклмнпрстфхцчшщ])")
 _LATIN_WORD = re.compile(r"[a-z]{5,}")
 KEY_CONSONANTS, MIN_KEY = 4, 2
-_FOLLOW_UP = re.compile(r"\b(он|она|оно|они|его|её|ее|их|это|этот|эта|эти|там|ол|оның|олар|бұл|сол|онда)\b",
+# A short question with a pronoun, or opening with "and/but" ("а где второй?"), follows on.
+_FOLLOW_UP = re.compile(r"^(а|и|ал)\b|\b(он|она|оно|они|его|её|ее|их|это|этот|эта|эти|там|ол|оның|олар|бұл|сол|онда)\b",
                         re.IGNORECASE)
 
 
@@ -180,7 +181,7 @@ def view(stored: StoredIndex, encoder: UseEncoder) -> CrossLingualIndex:
 
 def query_text(question: str, history: Sequence[str]) -> str:
     """A short follow-up ("а где он пройдёт?") is read together with the previous question."""
-    if history and len(question.split()) <= 8 and _FOLLOW_UP.search(question):
+    if history and len(question.split()) <= 8 and _FOLLOW_UP.search(question.strip()):
         return f"{history[-1]} {question}"
     return question
 

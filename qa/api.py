@@ -2,26 +2,27 @@
 
 Heavy things (torch, the model, FAISS) load on the first call, not at ``import qa``.
 A loaded index is cached per folder and generation and shared between threads.
+With ``auto_rebuild=True`` a stale index is rebuilt in the background while the previous
+one answers (see ``qa.serving``).
 """
 from __future__ import annotations
 
+import logging
 import os
-import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from .config import MAX_QUESTION_CHARS, Settings
 from .config import settings as make_settings
-from .errors import IndexMissing, IndexStale, QuestionError
+from .errors import IndexCorrupt, IndexMissing, IndexStale, QuestionError
 from .types import Answer, BuildReport, Passage
 
 if TYPE_CHECKING:
     from .retrieval import Retriever
 
 PathLike = str | os.PathLike[str] | None
-_retrievers: dict[tuple, "Retriever"] = {}
-_lock = threading.RLock()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +33,7 @@ class Status:
     exists: bool
     changes: tuple[str, ...]
     message: str
+    corrupt: bool = False
 
 
 def clean_question(question: object) -> tuple[str, tuple[str, ...]]:
@@ -58,44 +60,39 @@ def _settings(seeds_dir: PathLike, index_dir: PathLike, model: str | None) -> Se
     return make_settings(seeds_dir=seeds_dir, index_dir=index_dir, model=model)
 
 
-def _check(s: Settings):
-    from . import store
-    from .corpus import file_hashes
-
-    manifest = store.read_manifest(s.index_dir)
-    store.check_fresh(manifest, model=s.model, chunking=s.chunk_settings(),
-                      sources=file_hashes(s.seeds_dir), index_dir=s.index_dir)
-    return manifest
-
-
 def retriever(s: Settings, *, auto_rebuild: bool = False) -> "Retriever":
-    """The retriever for ``s``'s index, loading it (or rebuilding it, if asked) when needed."""
-    from . import store
-    from .embedding import get_encoder
-    from .retrieval import Retriever
-
-    try:
-        manifest = _check(s)
-    except (IndexMissing, IndexStale):
-        if not auto_rebuild:
-            raise
-        build_index(s)
-        manifest = _check(s)
-    key = (str(s.index_dir.resolve()), manifest.generation, s.model)
-    with _lock:
-        if key not in _retrievers:
-            loaded = Retriever(store.load(s.index_dir), get_encoder(s.model))
-            for old in [k for k in _retrievers if k[0] == key[0]]:
-                del _retrievers[old]
-            _retrievers[key] = loaded
-        return _retrievers[key]
+    """The retriever for ``s``'s index; IndexStale etc. unless ``auto_rebuild``."""
+    return served(s, auto_rebuild=auto_rebuild)[0]
 
 
-def build_index(s: Settings, *, full: bool = False) -> BuildReport:
+def served(s: Settings, *, auto_rebuild: bool) -> tuple["Retriever", str | None]:
+    """A retriever and, if it answers from a previous index while a rebuild runs, a note why."""
+    from . import serving
+
+    if not auto_rebuild:
+        return serving.strict_retriever(s), None
+    got = serving.service(s).get()
+    if got.note:
+        log.warning("%s", got.note)
+    return got.retriever, got.note
+
+
+def watch(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None) -> None:
+    """Start keeping the index in step with ``seeds/`` in the background (the chat app's mode).
+
+    ``ask(..., auto_rebuild=True)`` starts the same on its first call; calling this at start
+    means an edit made before the first question is rebuilt (in the background) already.
+    """
+    from . import serving
+
+    serving.service(_settings(seeds_dir, index_dir, model)).refresh()
+
+
+def build_index(s: Settings, *, full: bool = False, wait: float = 60.0) -> BuildReport:
     from .builder import build as run_build
     from .embedding import get_encoder
 
-    return run_build(s, get_encoder(s.model), full=full)
+    return run_build(s, get_encoder(s.model), full=full, lock_timeout=wait)
 
 
 def _check_k(k: object) -> int:
@@ -119,7 +116,7 @@ def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
              auto_rebuild: bool = False) -> list[Passage]:
     """The ``k`` passages that best match ``question``, best first, with exact offsets."""
     text, _ = clean_question(question)
-    r = retriever(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
+    r, _note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
     return search_with(r, text, k=_check_k(k), history=_history(history))
 
 
@@ -148,9 +145,12 @@ def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5,
     """An answer quoting the speech, with ``[n]`` markers and the cited passages.
 
     ``history`` is the user's earlier questions, oldest first, so a follow-up is understood.
+    With ``auto_rebuild=True`` a stale index is rebuilt in the background; until it is done
+    the previous index answers and ``notes`` says so.
     """
     text, notes = clean_question(question)
-    r = retriever(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
+    r, note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
+    notes = notes + ((note,) if note else ())
     return answer_with(r, text, k=_check_k(k), history=_history(history), notes=notes)
 
 
@@ -176,17 +176,27 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
 
 
 def build(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None,
-          full: bool = False) -> BuildReport:
-    """Rebuild ``index/`` from ``seeds/``; only new or edited passages are embedded."""
-    return build_index(_settings(seeds_dir, index_dir, model), full=full)
+          full: bool = False, wait: float = 60.0) -> BuildReport:
+    """Rebuild ``index/`` from ``seeds/``; only new or edited passages are embedded.
+
+    ``full=True`` embeds every passage again. Waits up to ``wait`` seconds for another
+    build of the same folder, then raises BuildLocked.
+    """
+    return build_index(_settings(seeds_dir, index_dir, model), full=full, wait=wait)
 
 
 def status(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None) -> Status:
-    """Is the index there and does it match the seeds and the model?"""
+    """Is the index there, intact, and does it match the seeds and the model?"""
+    from . import serving, store
+
+    s = _settings(seeds_dir, index_dir, model)
     try:
-        _check(_settings(seeds_dir, index_dir, model))
+        store.verify(s.index_dir)
+        serving.check(s)
     except IndexMissing as err:
         return Status(fresh=False, exists=False, changes=(), message=str(err))
+    except IndexCorrupt as err:
+        return Status(fresh=False, exists=True, changes=(), message=str(err), corrupt=True)
     except IndexStale as err:
         return Status(fresh=False, exists=True, changes=err.changes, message=str(err))
     return Status(fresh=True, exists=True, changes=(), message="The index is up to date.")

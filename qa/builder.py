@@ -1,13 +1,16 @@
 """The only code that writes ``index/``: seeds -> chunks -> vectors -> a new index generation.
 
 Passages whose text is unchanged reuse their stored vectors (keyed by model and content
-hash); only new or edited passages are embedded. One build at a time, by a lock file.
+hash); only new or edited passages are embedded. One build at a time, by a lock file
+(``index/.build.lock``; the OS releases it if the build is killed). The new generation is
+written beside the old one and committed by renaming ``manifest.json`` (see ``store``), so
+a build that dies at any point leaves the previous index whole.
 """
 from __future__ import annotations
 
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -19,30 +22,36 @@ from .corpus import read_corpus
 from .embedding import Encoder
 from .errors import BuildLocked, IndexProblem
 from .multilingual import index_arrays
-from .store import Manifest, content_hash, load, save
-from .types import BuildReport, FileReport
+from .store import Manifest, clean, content_hash, load, save
+from .types import BuildReport, Chunk, FileReport
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".build.lock"
+# Texts per encoder call: between calls the encoder is free to embed a waiting query, so
+# an app that rebuilds in the background keeps answering.
+ENCODE_BATCH = 64
 
 
-def _previous_vectors(index_dir: Path, model: str) -> tuple[dict[str, np.ndarray], Counter]:
-    """Vectors of the current index by content hash, and its passage count per source."""
+def _previous_vectors(index_dir: Path, model: str, dimension: int) -> tuple[dict[str, np.ndarray], Counter]:
+    """Vectors of the current index by content hash, and its (source, text hash) pairs.
+
+    Another model (or dimension) gives no vectors at all: vectors of two models never mix.
+    """
     try:
         old = load(index_dir)
     except IndexProblem as err:
         log.info("building from scratch: %s", err)
         return {}, Counter()
-    per_source = Counter(c.source for c in old.chunks)
-    if old.manifest.model != model:
-        return {}, per_source
+    pairs = Counter((c.source, c.text) for c in old.chunks)
+    if old.manifest.model != model or old.manifest.dimension != dimension:
+        return {}, pairs
     reuse = {h: old.vectors[i] for i, h in enumerate(old.hashes)}
     sentences = [t for c in old.chunks for t in sentence_texts(c)]
     sentence_vectors = old.extras.get("sentence_vectors")
     if sentence_vectors is not None and len(sentence_vectors) == len(sentences):
         reuse.update((content_hash(model, t), sentence_vectors[row]) for row, t in enumerate(sentences))
-    return reuse, per_source
+    return reuse, pairs
 
 
 def _assemble(hashes: list[str], todo: list[int], fresh: np.ndarray, reuse: dict[str, np.ndarray],
@@ -57,30 +66,66 @@ def _assemble(hashes: list[str], todo: list[int], fresh: np.ndarray, reuse: dict
     return vectors
 
 
+def _embed(encoder: Encoder, texts: list[str]) -> np.ndarray:
+    """Vectors for ``texts``, each distinct text embedded once, in batches."""
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return np.zeros((0, encoder.dimension), np.float32)
+    parts = [encoder.encode(unique[i:i + ENCODE_BATCH]) for i in range(0, len(unique), ENCODE_BATCH)]
+    rows = dict(zip(unique, np.concatenate(parts)))
+    return np.stack([rows[t] for t in texts]).astype(np.float32, copy=False)
+
+
 def build(settings: Settings, encoder: Encoder, *, full: bool = False, lock_timeout: float = 60.0) -> BuildReport:
-    """Rebuild ``settings.index_dir`` from ``settings.seeds_dir``; returns what it did."""
+    """Rebuild ``settings.index_dir`` from ``settings.seeds_dir``; returns what it did.
+
+    Waits up to ``lock_timeout`` seconds for another build of the same folder, then
+    raises BuildLocked; builds never interleave.
+    """
     from filelock import FileLock, Timeout
 
     began = time.perf_counter()
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.index_dir / LOCK_NAME))
     try:
-        lock.acquire(timeout=lock_timeout)
+        lock.acquire(timeout=0)
     except Timeout:
-        raise BuildLocked(
-            f"Another build of {settings.index_dir} is running - wait for it to finish, then try again"
-        ) from None
+        log.warning("another build of %s is running - waiting up to %g s for it", settings.index_dir, lock_timeout)
+        try:
+            lock.acquire(timeout=lock_timeout)
+        except Timeout:
+            raise BuildLocked(
+                f"Another build of {settings.index_dir} is still running after {lock_timeout:g} s - "
+                f"wait for it to finish, then run: python -m qa build"
+            ) from None
     try:
+        clean(settings.index_dir)  # a killed build's temp files and orphaned generation
         return _build_locked(settings, encoder, full=full, began=began)
     finally:
         lock.release()
+
+
+def _file_reports(chunks: list[Chunk], todo: list[int], old_pairs: Counter) -> tuple[FileReport, ...]:
+    """Per source: passages now, how many were embedded or reused, how many old ones went.
+
+    A passage is "removed" when its text is no longer in that file (edited or deleted);
+    a renamed file reuses every vector and reports all its old passages removed.
+    """
+    count = Counter(c.source for c in chunks)
+    embedded = Counter(chunks[i].source for i in todo)
+    gone = Counter(source for source, _ in (old_pairs - Counter((c.source, c.text) for c in chunks)).elements())
+    return tuple(
+        FileReport(source=s, passages=count[s], embedded=embedded[s], reused=count[s] - embedded[s], removed=gone[s])
+        for s in sorted(set(count) | {source for source, _ in old_pairs})
+    )
 
 
 def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: float) -> BuildReport:
     corpus = read_corpus(settings.seeds_dir)
     chunks = [c for d in corpus.documents for c in chunk_text(d.source, d.text, **settings.chunk_settings())]
     hashes = [content_hash(encoder.name, c.text) for c in chunks]
-    reuse, old_counts = _previous_vectors(settings.index_dir, encoder.name)
+    dimension = encoder.dimension
+    reuse, old_pairs = _previous_vectors(settings.index_dir, encoder.name, dimension)
     if full:
         reuse = {}
 
@@ -89,9 +134,7 @@ def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: fl
     sentence_hashes = [content_hash(encoder.name, t) for t in sentences]
     todo = [i for i, h in enumerate(hashes) if h not in reuse]
     todo_sentences = [i for i, h in enumerate(sentence_hashes) if h not in reuse]
-    texts = [chunks[i].text for i in todo] + [sentences[i] for i in todo_sentences]
-    dimension = encoder.dimension
-    fresh = encoder.encode(texts) if texts else np.zeros((0, dimension), np.float32)
+    fresh = _embed(encoder, [chunks[i].text for i in todo] + [sentences[i] for i in todo_sentences])
     vectors = _assemble(hashes, todo, fresh[: len(todo)], reuse, dimension)
     sentence_vectors = _assemble(sentence_hashes, todo_sentences, fresh[len(todo):], reuse, dimension)
 
@@ -100,20 +143,11 @@ def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: fl
     extras = {"sentence_vectors": sentence_vectors, **index_arrays(chunks, settings.index_dir, full=full)}
     save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors, extras=extras)
 
-    embedded_per = Counter(chunks[i].source for i in todo)
-    count_per: dict[str, int] = defaultdict(int)
-    for c in chunks:
-        count_per[c.source] += 1
-    files = []
-    for source in sorted(set(count_per) | set(old_counts)):
-        n, e = count_per.get(source, 0), embedded_per.get(source, 0)
-        kept = n - e
-        files.append(FileReport(source=source, passages=n, embedded=e, reused=kept,
-                                removed=max(0, old_counts.get(source, 0) - kept)))
+    files = _file_reports(chunks, todo, old_pairs)
     report = BuildReport(
         index_dir=str(settings.index_dir), documents=len(corpus.documents), passages=len(chunks),
         embedded=len(todo), reused=len(chunks) - len(todo), removed=sum(f.removed for f in files),
-        seconds=round(time.perf_counter() - began, 3), files=tuple(files), skipped=corpus.skipped,
+        seconds=round(time.perf_counter() - began, 3), files=files, skipped=corpus.skipped,
     )
     log.info("built %s: %d passages, %d embedded, %d reused", settings.index_dir, report.passages,
              report.embedded, report.reused)

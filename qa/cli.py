@@ -1,7 +1,8 @@
 """``python -m qa``: build, ask, eval, status. Thin: parse, call the library, print.
 
 Exit codes: 0 success (status: the index is fresh); 1 an error, explained in one line on
-stderr; 2 a usage error; 3 status: the index is stale; 4 status: there is no index.
+stderr; 2 a usage error; 3 status: the index is stale; 4 status: there is no index;
+5 status: a file in the index is damaged or missing.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Sequence
 from . import api
 from .errors import QAError
 
-EXIT_ERROR, EXIT_STALE, EXIT_MISSING = 1, 3, 4
+EXIT_ERROR, EXIT_STALE, EXIT_MISSING, EXIT_CORRUPT = 1, 3, 4, 5
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +30,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m qa",
         description="Ask questions about the speech and get the passages that answer them.",
-        epilog="Exit codes: 0 ok; 1 error; 2 usage; 3 (status) stale index; 4 (status) no index.",
+        epilog="Exit codes: 0 ok; 1 error; 2 usage; 3 (status) stale index; 4 (status) no index; "
+               "5 (status) damaged index.",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -37,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
                        description="Build index/ from seeds/. Only new or edited passages are embedded.")
     p.add_argument("--full", action="store_true", help="embed every passage again")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
+                   help="how long to wait for another build of the same index (default: 60; 0 refuses at once)")
     _common(p)
 
     p = sub.add_parser("ask", help="answer a question with cited passages",
@@ -56,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("status", help="say whether index/ matches seeds/ and the model",
-                       description="Exit 0 when the index is fresh, 3 when stale, 4 when missing.")
+                       description="Exit 0 when the index is fresh, 3 when stale (it lists what changed), "
+                                   "4 when missing, 5 when a file in it is damaged.")
     p.add_argument("--json", action="store_true", help="print the status as JSON")
     _common(p)
     return top
@@ -67,14 +72,13 @@ def _settings(args):
 
 
 def cmd_build(args) -> int:
-    report = api.build_index(_settings(args), full=args.full)
+    report = api.build_index(_settings(args), full=args.full, wait=args.wait)
     if args.json:
         print(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))
         return 0
     for f in report.files:
         print(f"{f.source}: {f.passages} passages ({f.embedded} embedded, {f.reused} reused, {f.removed} removed)")
-    for why in report.skipped:
-        print(f"skipped: {why}", file=sys.stderr)
+    # Skipped files were already named on stderr by the corpus reader's warnings.
     print(f"{report.passages} passages from {report.documents} documents in {report.index_dir}: "
           f"{report.embedded} embedded, {report.reused} reused, {report.removed} removed, {report.seconds:.2f} s")
     return 0
@@ -96,7 +100,9 @@ def cmd_status(args) -> int:
         print(json.dumps(dataclasses.asdict(s), indent=2, ensure_ascii=False))
     else:
         print(s.message)
-    return 0 if s.fresh else (EXIT_STALE if s.exists else EXIT_MISSING)
+    if s.fresh:
+        return 0
+    return EXIT_CORRUPT if s.corrupt else EXIT_STALE if s.exists else EXIT_MISSING
 
 
 def cmd_eval(args) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,42 +66,82 @@ def decode(source: str, data: bytes) -> str:
         raise SeedsError(f"{source} is not UTF-8 text (byte {err.start}); save it as UTF-8") from None
 
 
+def read_document(path: Path, source: str) -> Document:
+    """One document, or SeedsError (or OSError) saying why the file cannot be used."""
+    data = path.read_bytes()
+    return Document(source=source, text=decode(source, data), sha256=hashlib.sha256(data).hexdigest())
+
+
 def read_corpus(seeds_dir: Path) -> Corpus:
     """All usable documents below ``seeds_dir``; SeedsError if there is none."""
     documents, skipped = [], []
     for path in source_files(seeds_dir):
         source = path.relative_to(seeds_dir).as_posix()
         try:
-            data = path.read_bytes()
-            text = decode(source, data)
+            documents.append(read_document(path, source))
         except (SeedsError, OSError) as err:
-            log.warning("skipping %s", err)
+            log.warning("not indexed: %s", err)
             skipped.append(str(err))
-            continue
-        documents.append(Document(source=source, text=text, sha256=hashlib.sha256(data).hexdigest()))
     if not documents:
         why = f" ({'; '.join(skipped)})" if skipped else ""
         raise SeedsError(f"No usable .txt or .md documents in {seeds_dir}{why} - add the speech as UTF-8 text")
     return Corpus(documents=tuple(documents), skipped=tuple(skipped))
 
 
-_hash_cache: dict[Path, tuple[tuple, dict[str, str]]] = {}
+# A file changed twice within the clock's granularity can keep its size and mtime; like
+# git's "racily clean" entries, a file modified this recently is hashed again every time.
+RACY_NS = 2_000_000_000
+_hash_cache: dict[Path, tuple[tuple[int, int, int], str | None]] = {}
 _hash_lock = threading.Lock()
+
+
+def signature(seeds_dir: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Names, sizes, mtimes and inodes of the document files: changes when any file does.
+
+    A directory walk and a ``stat`` per file; what a watcher polls.
+    """
+    out = []
+    for path in source_files(seeds_dir):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append((path.relative_to(seeds_dir).as_posix(), st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
+def _cached_sha256(path: Path, source: str) -> str | None:
+    """The file's sha256 if it is a usable document, else None; re-read only when it changed."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = (st.st_size, st.st_mtime_ns, st.st_ino)
+    with _hash_lock:
+        hit = _hash_cache.get(path)
+    if hit and hit[0] == key and time.time_ns() - st.st_mtime_ns > RACY_NS:
+        return hit[1]
+    try:
+        digest: str | None = read_document(path, source).sha256
+    except (SeedsError, OSError):
+        digest = None
+    with _hash_lock:
+        _hash_cache[path] = (key, digest)
+    return digest
 
 
 def file_hashes(seeds_dir: Path) -> dict[str, str]:
     """sha256 of every usable document, for staleness checks (same rules as read_corpus).
 
-    Cached on the files' names, sizes and modification times, so asking often costs a
+    Cached per file on its size, modification time and inode, so asking often costs a
     directory walk, not a re-read of every file.
     """
-    files = source_files(seeds_dir)
-    key = tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()])
-    with _hash_lock:
-        hit = _hash_cache.get(seeds_dir)
-    if hit and hit[0] == key:
-        return hit[1]
-    hashes = read_corpus(seeds_dir).hashes()
-    with _hash_lock:
-        _hash_cache[seeds_dir] = (key, hashes)
+    hashes = {}
+    for path in source_files(seeds_dir):
+        source = path.relative_to(seeds_dir).as_posix()
+        digest = _cached_sha256(path, source)
+        if digest is not None:
+            hashes[source] = digest
+    if not hashes:
+        read_corpus(seeds_dir)  # raises the SeedsError that explains why nothing is usable
     return hashes

@@ -9,14 +9,19 @@ Layout of ``index/`` (one generation at a time; ``<g>`` is the generation id)::
     <name>-<g>.npy         optional extra arrays (e.g. sentence vectors)
 
 ``manifest.json`` is written last, by rename, so it names a complete set of files or the
-previous one: a build that dies at any moment leaves the last good index loadable.
+previous one: a build that dies at any moment leaves the last good index loadable. Each
+file is written to a hidden ``.*.tmp`` name, flushed to disk and renamed; files the manifest
+does not name (an older generation, a killed build's leftovers) are removed by ``clean``.
+The manifest records each file's sha256, so a damaged file is named at load.
 The store never calls the model: it takes and returns arrays.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 import tempfile
 from dataclasses import dataclass, field
@@ -26,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .errors import IndexCorrupt, IndexMissing, IndexProblem, IndexStale
 from .types import Chunk
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,10 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 REBUILD = "python -m qa build"
+# Only names the store itself writes are ever deleted, so an index folder shared with other
+# files (or pointed at the wrong place) loses nothing else.
+_GENERATION_FILE = re.compile(r"^[a-z_]+-\d{8}T\d{6}-[0-9a-f]{6}\.(jsonl|npy|faiss)$")
+_TEMP_FILE = re.compile(r"^\.([a-z_]+-\d{8}T\d{6}-[0-9a-f]{6}\.(jsonl|npy|faiss)|manifest\.json)\..+\.tmp$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +57,7 @@ class Manifest:
     built_at: str = ""
     generation: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    checksums: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
 
     def differences(self, *, model: str, chunking: dict[str, int], sources: dict[str, str]) -> list[str]:
@@ -83,8 +93,6 @@ class StoredIndex:
 
 def content_hash(model: str, text: str) -> str:
     """Key under which a passage's vector can be reused: same model and same text."""
-    import hashlib
-
     return hashlib.sha256(f"{model}\x00{text}".encode("utf-8")).hexdigest()
 
 
@@ -116,17 +124,42 @@ def _chunk_from_record(record: dict[str, Any]) -> Chunk:
     )
 
 
-def _write_atomic(path: Path, write) -> None:
+def _write_atomic(path: Path, write) -> str:
+    """Write via a hidden temp file and rename; returns the sha256 of what was written."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        digest = _sha256(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return digest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make the renames durable too (a power cut, not just a killed process)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def save(
@@ -149,54 +182,115 @@ def save(
         files[name] = f"{name}-{generation}.npy"
 
     lines = "".join(json.dumps(_chunk_record(c, h), ensure_ascii=False) + "\n" for c, h in zip(chunks, hashes))
-    _write_atomic(index_dir / files["passages"], lambda f: f.write(lines.encode("utf-8")))
-    _write_atomic(index_dir / files["vectors"], lambda f: np.save(f, vectors, allow_pickle=False))
+    sums = {"passages": _write_atomic(index_dir / files["passages"], lambda f: f.write(lines.encode("utf-8")))}
+    sums["vectors"] = _write_atomic(index_dir / files["vectors"], lambda f: np.save(f, vectors, allow_pickle=False))
     for name, array in (extras or {}).items():
-        _write_atomic(index_dir / files[name], lambda f, a=array: np.save(f, a, allow_pickle=False))
+        sums[name] = _write_atomic(index_dir / files[name], lambda f, a=array: np.save(f, a, allow_pickle=False))
     data = faiss.serialize_index(make_faiss_index(vectors))
-    _write_atomic(index_dir / files["faiss"], lambda f: f.write(data.tobytes()))
+    sums["faiss"] = _write_atomic(index_dir / files["faiss"], lambda f: f.write(data.tobytes()))
+    _sync_dir(index_dir)
 
-    final = Manifest(**{**manifest.__dict__, "generation": generation, "files": files,
+    final = Manifest(**{**manifest.__dict__, "generation": generation, "files": files, "checksums": sums,
                         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
     text = json.dumps(final.__dict__, indent=2, ensure_ascii=False) + "\n"
-    _write_atomic(index_dir / MANIFEST, lambda f: f.write(text.encode("utf-8")))
-    _remove_other_generations(index_dir, set(files.values()))
+    _write_atomic(index_dir / MANIFEST, lambda f: f.write(text.encode("utf-8")))  # the commit point
+    _sync_dir(index_dir)
+    clean(index_dir, keep=set(files.values()))
     return final
 
 
-def _remove_other_generations(index_dir: Path, keep: set[str]) -> None:
-    for path in index_dir.iterdir():
-        if path.is_file() and path.name not in keep and path.name != MANIFEST and (
-            path.suffix in {".jsonl", ".npy", ".faiss"} or path.name.endswith(".tmp")
-        ):
+def clean(index_dir: Path, *, keep: set[str] | None = None) -> list[str]:
+    """Remove temp files and generations other than ``keep`` (default: what the manifest names).
+
+    Run by a build, under its lock: the leftovers of a killed build go. With no readable
+    manifest only temp files go, since nothing says which generation is wanted.
+    """
+    if keep is None:
+        try:
+            keep = set(read_manifest(index_dir).files.values())
+        except IndexMissing:
+            keep = set()
+        except IndexCorrupt:
+            keep = None
+    removed = []
+    for path in sorted(index_dir.iterdir()) if index_dir.is_dir() else []:
+        junk = _TEMP_FILE.match(path.name) or (
+            keep is not None and _GENERATION_FILE.match(path.name) and path.name not in keep)
+        if junk and path.is_file():
             path.unlink(missing_ok=True)
+            removed.append(path.name)
+    if removed:
+        log.info("removed from %s: %s", index_dir, ", ".join(removed))
+    return removed
+
+
+_MANIFEST_TYPES = {"model": str, "dimension": int, "chunking": dict, "sources": dict, "package_version": str,
+                   "built_at": str, "generation": str, "files": dict, "checksums": dict, "format_version": int}
 
 
 def read_manifest(index_dir: Path) -> Manifest:
+    """The manifest of ``index_dir``; IndexMissing without one, IndexCorrupt naming it if unreadable."""
     path = index_dir / MANIFEST
     if not path.is_file():
         raise IndexMissing(f"No index in {index_dir} - run: {REBUILD}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Manifest(**data)
-    except (ValueError, TypeError, UnicodeDecodeError) as err:
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        wrong = [k for k, t in _MANIFEST_TYPES.items() if k in data and not isinstance(data[k], t)]
+        if wrong:
+            raise ValueError(f"bad {', '.join(wrong)}")
+        return Manifest(**{k: v for k, v in data.items() if k in _MANIFEST_TYPES})
+    except (ValueError, TypeError, UnicodeDecodeError, OSError) as err:
         raise IndexCorrupt(f"{path} is unreadable ({err}) - run: {REBUILD}") from None
 
 
 def load(index_dir: Path) -> StoredIndex:
-    """Read the index that ``manifest.json`` names; IndexCorrupt names any bad file."""
+    """Read the index that ``manifest.json`` names; IndexCorrupt names any bad file.
+
+    A build in another process may switch generations (and delete the old files) while
+    this reads; then the new manifest is read and loading starts again.
+    """
+    manifest = read_manifest(index_dir)
+    for _ in range(2):
+        try:
+            return _load_generation(index_dir, manifest)
+        except IndexCorrupt:
+            newer = _newer_manifest(index_dir, manifest)
+            if newer is None:
+                raise
+            manifest = newer
+    return _load_generation(index_dir, manifest)
+
+
+def _newer_manifest(index_dir: Path, manifest: Manifest) -> Manifest | None:
+    """The manifest of a generation committed since ``manifest`` was read, if any."""
+    try:
+        current = read_manifest(index_dir)
+    except IndexProblem:
+        return None
+    return current if current.generation != manifest.generation else None
+
+
+def _checked(index_dir: Path, manifest: Manifest, kind: str) -> Path:
+    """The path of the manifest's ``kind`` file, once it is known to exist with the right sha256."""
+    name = manifest.files.get(kind)
+    if not name:
+        raise IndexCorrupt(f"{index_dir / MANIFEST} names no {kind} file - run: {REBUILD}")
+    path = index_dir / name
+    if not path.is_file():
+        raise IndexCorrupt(f"{path} is missing - run: {REBUILD}")
+    expected = manifest.checksums.get(kind)
+    if expected and _sha256(path) != expected:
+        raise IndexCorrupt(f"{path} is damaged (its sha256 differs from the manifest's) - run: {REBUILD}")
+    return path
+
+
+def _load_generation(index_dir: Path, manifest: Manifest) -> StoredIndex:
     import faiss
 
-    manifest = read_manifest(index_dir)
-
     def need(kind: str) -> Path:
-        name = manifest.files.get(kind)
-        if not name:
-            raise IndexCorrupt(f"{index_dir / MANIFEST} names no {kind} file - run: {REBUILD}")
-        path = index_dir / name
-        if not path.is_file():
-            raise IndexCorrupt(f"{path} is missing - run: {REBUILD}")
-        return path
+        return _checked(index_dir, manifest, kind)
 
     path = need("passages")
     try:
@@ -213,9 +307,9 @@ def load(index_dir: Path) -> StoredIndex:
             arrays[kind] = np.load(path, allow_pickle=False)
         except (ValueError, OSError, EOFError) as err:
             raise IndexCorrupt(f"{path} is unreadable ({err}) - run: {REBUILD}") from None
-    vectors = arrays.pop("vectors")
-    if vectors.shape != (len(chunks), manifest.dimension):
-        raise IndexCorrupt(f"{need('vectors')} holds {vectors.shape}, expected "
+    vectors = arrays.pop("vectors", None)
+    if vectors is None or vectors.shape != (len(chunks), manifest.dimension):
+        raise IndexCorrupt(f"{need('vectors')} holds {getattr(vectors, 'shape', None)}, expected "
                            f"({len(chunks)}, {manifest.dimension}) - run: {REBUILD}")
 
     path = need("faiss")
@@ -229,6 +323,14 @@ def load(index_dir: Path) -> StoredIndex:
     faiss.omp_set_num_threads(1)
     return StoredIndex(manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors,
                        faiss_index=index, extras=arrays)
+
+
+def verify(index_dir: Path) -> Manifest:
+    """The manifest, after checking every file it names is there and intact (no FAISS load)."""
+    manifest = read_manifest(index_dir)
+    for kind in sorted({"passages", "vectors", "faiss"} | set(manifest.files)):
+        _checked(index_dir, manifest, kind)
+    return manifest
 
 
 def check_fresh(manifest: Manifest, *, model: str, chunking: dict[str, int], sources: dict[str, str],

@@ -62,7 +62,6 @@ def seeds(tmp_path) -> Path:
 def fake_encoder(monkeypatch) -> FakeEncoder:
     """Every encoder the library asks for is this fake one."""
     import qa.embedding
-
     import qa.multilingual
 
     encoder = FakeEncoder()
@@ -82,3 +81,12 @@ def built(seeds, tmp_path, fake_encoder):
     index = tmp_path / "index"
     qa.build(seeds_dir=seeds, index_dir=index)
     return seeds, index
+
+
+@pytest.fixture(autouse=True)
+def _stop_rebuild_services():
+    """No background watcher or rebuild (``auto_rebuild=True``) outlives its test."""
+    yield
+    from qa import serving
+
+    serving.stop_all()

@@ -5,7 +5,8 @@ Each measurement runs in a fresh process (cold model loads, honest peak RSS), on
 
     python benchmarks/multilingual_cost.py [--repeat 3]
 
-Prints one line per case: median seconds and peak RSS in MiB.
+Prints one line per case: median seconds and peak RSS in MiB (for the last case, the
+growth of peak RSS that loading the multilingual model and embedding cause).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ CASES = {
     "build, English + multilingual": "build-with",
     "load + 1 English question": "ask-en",
     "load + 1 English + 1 Russian question": "ask-ru",
+    "multilingual vectors alone (load + embed)": "use-only",
 }
 
 
@@ -35,6 +37,17 @@ def child(mode: str, root: Path) -> dict:
     import qa.builder
 
     seeds, index = root / "seeds", root / "index"
+    if mode == "use-only":  # the channel's own share of a build, without the English model
+        from qa.chunking import chunk_text
+        from qa.corpus import read_corpus
+        from qa.multilingual import index_arrays
+
+        chunks = [c for d in read_corpus(seeds).documents for c in chunk_text(d.source, d.text)]
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        began = time.perf_counter()
+        index_arrays(chunks, root / "empty")
+        return {"seconds": time.perf_counter() - began,
+                "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before}
     began = time.perf_counter()
     if mode.startswith("build"):
         shutil.rmtree(index, ignore_errors=True)

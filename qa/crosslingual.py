@@ -118,6 +118,8 @@ class CrossLingualIndex:
         self.chunks = stored.chunks
         self.encoder = encoder
         self.owner = np.array([i for i, c in enumerate(self.chunks) for _ in c.sentences], dtype=np.int64)
+        starts = np.cumsum([0] + [len(c.sentences) for c in self.chunks])
+        self.first_sentence = {(c.source, c.start): int(starts[i]) for i, c in enumerate(self.chunks)}
         passages, sentences = stored.extras.get(PASSAGE_ARRAY), stored.extras.get(SENTENCE_ARRAY)
         if (stored_model(stored.extras) != encoder.name or len(passages) != len(self.chunks)
                 or len(sentences) != len(self.owner)):
@@ -157,8 +159,8 @@ class CrossLingualIndex:
 
     def sentence_picks(self, m: Match, passage: Passage) -> tuple[tuple[int, int], ...]:
         """The spans of the passage's sentences that answer best."""
-        row = next(i for i, c in enumerate(self.chunks) if (c.source, c.start) == (passage.source, passage.start))
-        scores = m.sentence_scores[self.owner == row]
+        first = self.first_sentence[(passage.source, passage.start)]
+        scores = m.sentence_scores[first:first + len(passage.sentences)]
         top = float(scores.max()) if len(scores) else 0.0
         return tuple(span for span, s in zip(passage.sentences, scores) if s >= top - SENTENCE_MARGIN) \
             or passage.sentences[:1]

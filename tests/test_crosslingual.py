@@ -144,3 +144,16 @@ def test_eval_reports_russian_figures_from_the_cross_lingual_channel(built, tmp_
     assert result.summary["lang:ru"]["hit@1"] == 1.0
     assert result.per_question[0]["top3"][0] == f"{SPEECH} ¶6"
     assert "lang:ru" in result.table
+
+
+@pytest.mark.parametrize("question, follows_on", [
+    ("а где пройдёт второй?", True),
+    ("Когда он прошёл?", True),
+    ("Ол қайда өтеді?", True),
+    ("Где прошёл первый саммит Китай – Центральная Азия?", False),
+    ("Армения упоминается?", False),
+])
+def test_short_russian_and_kazakh_follow_ups_read_the_previous_question(question, follows_on):
+    read = crosslingual.query_text(question, ["Где прошёл первый саммит?"])
+    assert read == (f"Где прошёл первый саммит? {question}" if follows_on else question)
+    assert crosslingual.query_text(question, []) == question

@@ -166,6 +166,7 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
         from .crosslingual import answer
 
         return answer(_crosslingual(r), question, language=language, k=k, history=history, notes=notes)
+
     scored = r.score(r.query_text(question, history))
     passages = r.rank(scored, k=k)
     sentence_scores = r.sentence_scores(scored)

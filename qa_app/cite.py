@@ -1,0 +1,70 @@
+"""Who said it, where, and the exact words: citations a writer can paste. Pure functions.
+
+The speaker and the occasion come from a document's own ``Author:`` (or the misspelt
+``Auther:``, ``Speaker:``) and ``Source:`` (or ``Event:``) lines; a document without them is
+cited by file and paragraph only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa import Passage
+
+_SPEAKER = re.compile(r"^[ \t]*(?:auth?or|auther|speaker)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.I | re.M)
+_OCCASION = re.compile(r"^[ \t]*(?:source|event|occasion)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.I | re.M)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocInfo:
+    """What a citation names besides the file: ``speaker`` and ``occasion`` when known."""
+
+    source: str
+    speaker: str | None = None
+    occasion: str | None = None
+
+
+def doc_info(source: str, text: str) -> DocInfo:
+    """The speaker (before the first comma of the author line) and the occasion of a document.
+
+    >>> doc_info("a.txt", "Words.\\nAuther: Ann Lee, Expert\\nSource: Speech at the Forum")
+    DocInfo(source='a.txt', speaker='Ann Lee', occasion='speech at the Forum')
+    """
+    speaker = _SPEAKER.search(text)
+    occasion = _OCCASION.search(text)
+    name = speaker.group(1).split(",")[0].strip() if speaker else None
+    where = occasion.group(1).rstrip(".") if occasion else None
+    if where and len(where) > 1 and where[0].isupper() and where[1].islower():
+        where = where[0].lower() + where[1:]  # "Speech at ..." reads as "speech at ..." after a comma
+    return DocInfo(source=source, speaker=name or None, occasion=where or None)
+
+
+def quoted_words(passage: Passage, spans: tuple[tuple[int, int], ...] = ()) -> str:
+    """The words to quote: the supporting spans (document offsets) or the whole passage.
+
+    Spans that do not follow each other are joined with an ellipsis; whitespace is collapsed.
+    """
+    cut = [(s, e) for s, e in spans if passage.start <= s < e <= passage.end] or [(passage.start, passage.end)]
+    parts, previous_end = [], None
+    for s, e in sorted(cut):
+        piece = " ".join(passage.text[s - passage.start:e - passage.start].split())
+        if previous_end is not None and passage.text[previous_end - passage.start:s - passage.start].strip():
+            parts.append("…")
+        parts.append(piece)
+        previous_end = e
+    return " ".join(parts)
+
+
+def citation_text(passage: Passage, info: DocInfo | None, spans: tuple[tuple[int, int], ...] = ()) -> str:
+    """A citation to paste: speaker, occasion, file and paragraph, and the quoted words.
+
+    >>> from qa import Passage
+    >>> p = Passage(source="a.txt", text="It was “new”.", start=0, end=13, paragraph=2,
+    ...             last_paragraph=2, sentences=((0, 13),), score=1.0)
+    >>> citation_text(p, DocInfo(source="a.txt", speaker="Ann Lee", occasion="speech at X"))
+    'Ann Lee, speech at X, a.txt ¶2: “It was ‘new’.”'
+    """
+    words = quoted_words(passage, spans).replace("“", "‘").replace("”", "’").replace('"', "'")
+    who = [part for part in (info.speaker, info.occasion) if part] if info else []
+    end = "" if words[-1:] in ".!?…" else "."
+    return ", ".join([*who, passage.citation]) + f": “{words}”{end}"

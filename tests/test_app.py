@@ -1,0 +1,293 @@
+"""The chat page's HTML and wiring, fast: the fake encoder, no browser.
+
+What a user sees is asserted on the rendered HTML: the citation label, the marker's target,
+the highlighted words, the copy-citation text, and that nothing from a user or a document
+ever arrives as markup.
+"""
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+import qa
+from qa.chunking import paragraphs
+from qa.corpus import read_corpus
+from qa.types import Highlight
+from qa_app.backend import Backend
+from qa_app.cite import DocInfo, citation_text, doc_info, quoted_words
+from qa_app.render import NOT_IN_SPEECH, panel_html, question_html, reply_html, status_html, text
+
+from conftest import SPEECH
+
+HOSTILE = "<img src=x onerror=alert(1)> and <script>alert(1)</script> ${alert(1)} *stars* [x](javascript:alert(1))"
+SPEECH_SOURCE = SPEECH.name
+FORUM = "speech at the International Forum “Chinese Modernization and the China–Central Asia Community with a Shared Future”"
+
+
+def _visible(markup: str) -> str:
+    """What a browser shows: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup.replace("<br>", "\n")))
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+
+SAFE_TAGS = {"div", "p", "a", "span", "mark", "blockquote", "button", "br", "section", "select", "option",
+             "label", "h1"}
+
+
+def _no_markup_from(markup: str) -> None:
+    """Only the page's own tags, no event handlers, no script links."""
+    parser = _Tags()
+    parser.feed(markup)
+    for tag, attrs in parser.found:
+        assert tag in SAFE_TAGS, tag
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name)
+            assert not (value or "").lower().startswith("javascript:"), (tag, value)
+
+
+def _passage(doc: str, needle: str, *, source: str = SPEECH_SOURCE) -> qa.Passage:
+    """The paragraph of ``doc`` containing ``needle``, as a passage with exact offsets."""
+    for number, (s, e) in enumerate(paragraphs(doc), start=1):
+        if needle in doc[s:e]:
+            return qa.Passage(source=source, text=doc[s:e], start=s, end=e, paragraph=number,
+                              last_paragraph=number, sentences=((s, e),), score=0.9)
+    raise AssertionError(f"{needle!r} not in the document")
+
+
+@pytest.fixture
+def speech_text() -> str:
+    return SPEECH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def hostile_seeds(seeds):
+    (seeds / "markup-notes.txt").write_text(
+        f"These markup notes must show as plain text: {HOSTILE}\nAuthor: Eve <b>Mallory</b>, tester\n",
+        encoding="utf-8")
+    return seeds
+
+
+# -- escaping -------------------------------------------------------------------------------
+
+def test_text_is_inert_in_html_and_markdown():
+    out = text(HOSTILE + "\nsecond line")
+    _no_markup_from(out)
+    assert "*" not in out and "[" not in out and "$" not in out and "\n" not in out
+    assert _visible(out) == HOSTILE + "\nsecond line"
+
+
+def test_question_bubble_shows_exactly_what_was_typed():
+    out = question_html(HOSTILE)
+    _no_markup_from(out)
+    assert _visible(out) == HOSTILE
+
+
+# -- citations ------------------------------------------------------------------------------
+
+def test_speaker_and_forum_come_from_the_documents_own_lines(speech_text):
+    info = doc_info(SPEECH_SOURCE, speech_text)
+    assert info.speaker == "Ruslan Izimov"
+    assert info.occasion == FORUM
+
+
+def test_copy_citation_names_speaker_forum_paragraph_and_quotes_the_words(speech_text):
+    passage = _passage(speech_text, "held in May 2023 in Xi’an")
+    sentence = "The first China - Central Asia Summit, held in May 2023 in Xi’an, marked a significant " \
+               "symbolic and political milestone."
+    start = speech_text.index(sentence)
+    got = citation_text(passage, doc_info(SPEECH_SOURCE, speech_text), ((start, start + len(sentence)),))
+    assert got == f"Ruslan Izimov, {FORUM}, {SPEECH_SOURCE} ¶11: “{sentence}”"
+
+
+def test_citation_without_author_lines_is_file_and_paragraph():
+    doc = "First paragraph here.\nSecond one, with “quotes” inside"
+    passage = _passage(doc, "Second", source="notes.txt")
+    assert citation_text(passage, doc_info("notes.txt", doc)) == \
+        "notes.txt ¶2: “Second one, with ‘quotes’ inside”."
+
+
+def test_quoted_words_mark_a_gap_between_spans():
+    doc = "One is first. Two is next. Three is last."
+    passage = _passage(doc, "One", source="a.txt")
+    assert quoted_words(passage, ((0, 13), (27, 41))) == "One is first. … Three is last."
+    assert quoted_words(passage, ((0, 13), (14, 26))) == "One is first. Two is next."
+
+
+# -- replies ------------------------------------------------------------------------------
+
+def test_answered_reply_has_marker_label_highlight_and_copy_text(built):
+    seeds, index = built
+    answer = qa.ask("Where was the first summit between China and Central Asia held?",
+                    seeds_dir=seeds, index_dir=index)
+    assert not answer.abstained
+    infos = {d.source: doc_info(d.source, d.text) for d in read_corpus(seeds).documents}
+    out = reply_html(answer, infos)
+    first = answer.passages[0]
+    href = f'href="#qa-cite:{first.source}:{first.start}:{first.end}"'
+    assert f'<a class="qa-cite" {href}' in out                       # the [1] marker
+    assert f">[1] {first.source} ¶{first.paragraph}</a>" in out     # the citation label
+    supporting = [first.text[h.start - first.start:h.end - first.start] for h in answer.highlights[0]]
+    marked = [_visible(m) for m in re.findall(r'<mark class="qa-support">(.*?)</mark>', out)]
+    assert marked[:len(supporting)] == supporting
+    copy = _visible(re.search(r'<span class="qa-copy-text">(.*?)</span>', out).group(1))
+    assert copy.startswith(f"Ruslan Izimov, {FORUM}, {first.citation}: “")
+    assert "\n" not in out  # one HTML block: Markdown never reads the text inside it
+
+
+def test_silent_reply_says_so_and_shows_closest_passages_apart(speech_text):
+    near = _passage(speech_text, "Belt and Road Initiative was first announced")
+    answer = qa.Answer(question="What is the population of Brazil?", text="", passages=(near,), abstained=True)
+    out = reply_html(answer, {})
+    assert NOT_IN_SPEECH in _visible(out)
+    assert "Closest passages — not an answer" in _visible(out)
+    assert 'class="qa-near"' in out and "qa-source" not in out and "Copy citation" not in out
+    assert "qa-support" not in out  # nothing is highlighted as support
+
+
+def test_notes_and_documents_with_markup_are_escaped(hostile_seeds):
+    docs = read_corpus(hostile_seeds).documents
+    notes = next(d for d in docs if d.source == "markup-notes.txt")
+    passage = _passage(notes.text, "must show as plain text", source=notes.source)
+    answer = qa.Answer(question=HOSTILE, text="", passages=(passage,), abstained=False, notes=(HOSTILE,),
+                       highlights=((Highlight(start=passage.start + 6, end=passage.end),),))
+    infos = {d.source: doc_info(d.source, d.text) for d in docs}
+    reply, panel = reply_html(answer, infos), panel_html(docs, answer)
+    for out in (reply, panel):
+        _no_markup_from(out)
+        assert HOSTILE in _visible(out)
+    assert "<b>" not in reply and "Eve &#60;b&#62;Mallory&#60;/b&#62;" in reply
+
+
+# -- the text panel -----------------------------------------------------------------------
+
+def test_panel_numbers_every_paragraph_and_marks_the_cited_passage(speech_text, seeds):
+    docs = read_corpus(seeds).documents
+    passage = _passage(speech_text, "held in May 2023 in Xi’an")
+    sentence_end = speech_text.index("milestone.", passage.start) + len("milestone.")
+    answer = qa.Answer(question="q", text="", passages=(passage,), abstained=False,
+                       highlights=((Highlight(start=passage.start, end=sentence_end),),))
+    out = panel_html(docs, answer)
+    spans = paragraphs(speech_text)
+    numbers = re.findall(r'<span class="qa-pnum">¶(\d+)</span>', out)
+    assert numbers == [str(n) for n in range(1, len(spans) + 1)]
+    hits = re.findall(rf'<mark class="([^"]+)" data-n="1" data-start="{passage.start}"[^>]*>(.*?)</mark>', out)
+    assert "".join(_visible(t) for _, t in hits) == passage.text
+    assert _visible(hits[0][1]) == speech_text[passage.start:sentence_end] and "qa-strong" in hits[0][0]
+    shown = [_visible(p) for p in re.findall(r'<p class="qa-para"[^>]*>(.*?)</p>', out)]
+    assert [s.split(" ", 1)[1] for s in shown] == [speech_text[s:e] for s, e in spans]
+
+
+def test_panel_shows_the_cited_document_and_outlines_closest_passages(hostile_seeds, speech_text):
+    docs = read_corpus(hostile_seeds).documents
+    near = _passage(speech_text, "Belt and Road Initiative was first announced")
+    out = panel_html(docs, qa.Answer(question="q", text="", passages=(near,), abstained=True))
+    shown = re.findall(r'<section class="qa-doc" data-doc="\d+" data-source="([^"]+)">', out)
+    assert shown == [SPEECH_SOURCE]  # the other document is in the list but hidden
+    assert "qa-near-hit" in out and "qa-hit" not in out
+    assert 'markup-notes.txt</option>' in out
+
+
+def test_status_line_escapes_its_message():
+    out = status_html(state="stale", message="changed: <b>x</b>.txt")
+    assert "<b>" not in out and "qa-status-stale" in out
+
+
+# -- the backend and the app --------------------------------------------------------------
+
+def test_backend_prepares_answers_and_rebuilds(seeds, tmp_path, fake_encoder):
+    backend = Backend(qa.api.make_settings(seeds_dir=seeds, index_dir=tmp_path / "index"))
+    backend.start().join(timeout=60)
+    assert backend.status().state == "fresh"
+    assert backend.ask("When was the Belt and Road Initiative announced?").passages
+    (seeds / "extra.txt").write_text("An added note about water cooperation.", encoding="utf-8")
+    assert backend.status().state == "stale"
+    backend.rebuild().join(timeout=60)
+    now = backend.status()
+    assert now.state == "fresh" and now.detail.startswith("Rebuilt: ")
+    assert [d.source for d in backend.documents()] == [SPEECH_SOURCE, "extra.txt"]
+
+
+def test_chat_turns_pass_earlier_questions_and_escape_the_bubble(built, monkeypatch):
+    import app
+
+    seeds, index = built
+    backend = Backend(qa.api.make_settings(seeds_dir=seeds, index_dir=index))
+    backend.start().join(timeout=60)
+    seen = []
+    original = backend.ask
+    monkeypatch.setattr(backend, "ask", lambda q, history=(): seen.append(list(history)) or original(q, history))
+    respond = app.make_respond(backend)
+    chat, asked, panel, box = respond("When was the Belt and Road Initiative announced?", [], [])
+    chat, asked, panel, box = respond(HOSTILE, chat, asked)
+    assert seen == [[], ["When was the Belt and Road Initiative announced?"]]
+    assert asked[-1] == HOSTILE and box == ""
+    assert [m["role"] for m in chat] == ["user", "assistant", "user", "assistant"]
+    _no_markup_from(chat[2]["content"])
+    assert _visible(chat[2]["content"]) == HOSTILE
+    assert 'class="qa-panel"' in panel
+
+
+def test_defaults_bind_localhost_without_share_or_password():
+    import app
+
+    args = app.parse_args([])
+    assert (args.host, args.share, args.auth_file) == ("127.0.0.1", False, None)
+    assert app.exposure_warnings("127.0.0.1", share=False, auth=False) == []
+
+
+def test_exposing_the_app_warns_and_points_at_the_password_flag():
+    import app
+
+    (warning,) = app.exposure_warnings("0.0.0.0", share=False, auth=False)
+    assert "reachable from other machines" in warning and "--auth-file" in warning
+    assert "--auth-file" not in app.exposure_warnings("0.0.0.0", share=False, auth=True)[0]
+    assert any("gradio.live" in w for w in app.exposure_warnings("127.0.0.1", share=True, auth=False))
+
+
+def test_auth_file_is_read_and_bad_lines_are_named(tmp_path):
+    import app
+
+    good = tmp_path / "auth"
+    good.write_text("# readers\nann:correct horse\n\nbob:pa:ss\n", encoding="utf-8")
+    assert app.load_auth(good) == [("ann", "correct horse"), ("bob", "pa:ss")]
+    bad = tmp_path / "bad"
+    bad.write_text("ann\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="line 1 is not user:password"):
+        app.load_auth(bad)
+    with pytest.raises(SystemExit, match="cannot read --auth-file"):
+        app.load_auth(tmp_path / "missing")
+
+
+def test_ask_endpoint_returns_the_reply_markdown(built):
+    """``Client(url).predict(question, api_name="/ask")`` is the scripts' contract."""
+    import socket
+
+    import app
+    from gradio_client import Client
+
+    seeds, index = built
+    backend = Backend(qa.api.make_settings(seeds_dir=seeds, index_dir=index))
+    backend.start().join(timeout=60)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo = app.make_app(backend)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        question = "When was the Belt and Road Initiative announced?"
+        reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(question, api_name="/ask")
+    finally:
+        demo.close()
+    assert reply == qa.ask(question, seeds_dir=seeds, index_dir=index).text
+    assert "[1]" in reply

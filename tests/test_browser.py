@@ -1,0 +1,271 @@
+"""The chat page in a real browser: Debian's Chromium driven by Playwright, the real model.
+
+One app runs for the module, in a subprocess on a free localhost port, with its seeds and
+index under the module's temporary folder. Every page listens for dialogs: a hostile question
+or document that ran script would open one, and none may.
+
+Screenshots go under the test's tmp_path and are copied to ``test-output/screenshots/`` at
+the repository root: the README names that folder and git ignores it; it is the one place
+these tests write inside the checkout.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SPEECH
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+HOSTILE_IMG = "<img src=x onerror=alert(1)>"
+HOSTILE_SCRIPT = "<script>alert(1)</script>"
+WAIT_MS = 120_000  # the first answer waits for the model to load
+
+
+def _need(what: str) -> None:
+    """Under CI a missing browser fails the run; elsewhere the browser tests are skipped."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} (CI=true: the browser tests must run)")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="module")
+def sync_api():
+    if not CHROMIUM.exists():
+        _need(f"{CHROMIUM} is missing - install it with: sudo apt-get install chromium (or make test)")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _need("the playwright package is missing - install it with: pip install -e '.[test]'")
+    return sync_api
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"app.py exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"app.py did not serve {url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, sync_api):
+    root = tmp_path_factory.mktemp("browser")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    shutil.copyfile(SPEECH, seeds / SPEECH.name)
+    (seeds / "markup-notes.txt").write_text(
+        f"These markup notes hold hostile text that must show as plain text: {HOSTILE_IMG} "
+        f"and {HOSTILE_SCRIPT} and [a link](javascript:alert(1)).\n", encoding="utf-8")
+    url = f"http://127.0.0.1:{_free_port()}/"
+    log = root / "app.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(REPO / "app.py"), "--port", url.rsplit(":", 1)[1].strip("/"),
+             "--seeds-dir", str(seeds), "--index-dir", str(root / "index")],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(sync_api):
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Page:
+    """A browser tab on the app that records any dialog (none may open)."""
+
+    def __init__(self, browser, url: str, *, width: int = 1280, height: int = 800, query: str = "") -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+        self.tab = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.tab.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.tab.goto(url + query)
+        self.tab.wait_for_selector(".qa-panel .qa-para", timeout=WAIT_MS)
+
+    def ask(self, question: str):
+        """Type ``question``, press Enter, and return the new reply once it is shown."""
+        replies = self.tab.locator("#qa-chat .qa-reply")
+        before = replies.count()
+        box = self.tab.locator("#qa-question textarea")
+        box.fill(question)
+        box.press("Enter")
+        self.tab.wait_for_function(
+            "n => document.querySelectorAll('#qa-chat .qa-reply').length > n", arg=before, timeout=WAIT_MS)
+        return replies.nth(before)
+
+    def screenshot(self, tmp_path: Path, name: str, *, full_page: bool = True) -> Path:
+        path = tmp_path / name
+        self.tab.screenshot(path=str(path), full_page=full_page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, SCREENSHOTS / name)
+        return path
+
+    def close(self) -> None:
+        self.tab.wait_for_timeout(300)  # let any handler that might fire, fire
+        assert self.dialogs == [], f"a dialog opened: {self.dialogs}"
+        self.context.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    tab = Page(browser, server)
+    yield tab
+    tab.close()
+
+
+def test_answer_cites_and_marker_shows_the_passage(page, tmp_path):
+    reply = page.ask("Where was the first summit between China and Central Asia held?")
+    assert "Xi’an" in reply.locator(".qa-answer").inner_text()
+    assert "central-asia-modernization-speech.txt ¶11" in reply.locator(".qa-label").first.inner_text()
+    assert "Xi’an" in reply.locator("mark.qa-support").first.inner_text()
+    # The panel highlights the cited passage; the marker brings it into view and outlines it.
+    panel_hits = page.tab.locator("#qa-panel mark.qa-hit")
+    assert "Xi’an" in " ".join(panel_hits.all_inner_texts())
+    reply.locator(".qa-answer a.qa-cite").first.click()
+    focused = page.tab.locator("#qa-panel .qa-focus").first
+    focused.wait_for(state="visible")
+    assert "Xi’an" in focused.inner_text()
+    assert focused.evaluate("""e => { const body = e.closest('.qa-panel-body').getBoundingClientRect();
+                                     const r = e.getBoundingClientRect();
+                                     return r.top >= body.top && r.bottom <= body.bottom; }""")
+    page.screenshot(tmp_path, "desktop-1280x800.png", full_page=False)
+
+
+def test_copy_citation_gives_speaker_forum_paragraph_and_words(page):
+    reply = page.ask("Where was the first summit between China and Central Asia held?")
+    reply.locator("button.qa-copy").first.click()
+    page.tab.wait_for_function("() => document.querySelector('button.qa-copy').textContent === 'Copied'")
+    copied = page.tab.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Ruslan Izimov, speech at the International Forum “Chinese Modernization and the "
+                             "China–Central Asia Community with a Shared Future”, "
+                             "central-asia-modernization-speech.txt ¶11: “")
+    assert "Xi’an" in copied
+
+
+def test_example_question_is_asked_with_one_click(page):
+    page.tab.get_by_role("button", name="When was the Belt and Road Initiative announced?").click()
+    page.tab.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length === 1",
+                               timeout=WAIT_MS)
+    assert "2013" in page.tab.locator("#qa-chat .qa-answer").inner_text()
+
+
+def test_unanswerable_question_says_so_plainly(page):
+    reply = page.ask("What is the population of Brazil?")
+    assert "The speech does not answer this question." in reply.inner_text()
+    assert reply.locator(".qa-source").count() == 0 and reply.locator("button.qa-copy").count() == 0
+    if reply.locator(".qa-near").count():
+        assert "Closest passages — not an answer" in reply.locator(".qa-closest-head").inner_text()
+    assert page.tab.locator("#qa-panel mark.qa-hit").count() == 0
+
+
+def test_follow_up_uses_the_conversation_and_clear_resets_it(page):
+    page.ask("Where was the first summit between China and Central Asia held?")
+    follow_up = page.ask("When was it held?")
+    assert "qa-answered" in follow_up.get_attribute("class")
+    assert "May 2023" in follow_up.locator(".qa-answer").inner_text()
+    page.tab.get_by_role("button", name="Clear chat").click()
+    page.tab.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length === 0")
+
+
+def test_hostile_questions_and_documents_never_run(page):
+    for question in (HOSTILE_IMG, HOSTILE_SCRIPT):
+        page.ask(question)
+        assert question in page.tab.locator("#qa-chat .qa-question").last.inner_text()
+    reply = page.ask("What must the markup notes show as plain text?")
+    assert HOSTILE_SCRIPT in reply.inner_text(), "the reply should quote the hostile document, as text"
+    # Show the hostile document in the panel, whichever passage the reply cited.
+    page.tab.locator(".qa-doc-select").select_option(label="markup-notes.txt")
+    notes = page.tab.locator('#qa-panel .qa-doc[data-source="markup-notes.txt"]')
+    notes.wait_for(state="visible")
+    assert HOSTILE_IMG in notes.inner_text() and HOSTILE_SCRIPT in notes.inner_text()
+    assert page.tab.locator("#qa-chat img[src='x'], #qa-panel img, #qa-panel script, #qa-chat script").count() == 0
+    assert page.tab.locator("a[href^='javascript']").count() == 0
+    assert reply.is_visible()
+
+
+def test_phone_layout_fits_375_pixels(browser, server, tmp_path):
+    phone = Page(browser, server, width=375, height=812)
+    try:
+        phone.ask("Where was the first summit between China and Central Asia held?")
+        # The panel scrolls by itself to the new reply's first highlight (¶11, far down).
+        phone.tab.wait_for_function("""() => { const m = document.querySelector('#qa-panel mark.qa-hit');
+            const body = m && m.closest('.qa-panel-body');
+            return body && body.scrollTop > 0 && m.offsetTop >= body.scrollTop
+                   && m.offsetTop < body.scrollTop + body.clientHeight; }""", timeout=10_000)
+        assert phone.tab.evaluate("document.documentElement.scrollWidth") <= 375
+        chat_box = phone.tab.locator("#qa-chat").bounding_box()
+        panel_box = phone.tab.locator("#qa-panel").bounding_box()
+        assert panel_box["y"] >= chat_box["y"] + chat_box["height"]  # the text sits below the chat
+        phone.screenshot(tmp_path, "phone-375x812.png")
+    finally:
+        phone.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_text_is_readable_in_both_themes(browser, server, tmp_path, theme):
+    tab = Page(browser, server, query=f"?__theme={theme}")
+    try:
+        tab.ask("When was the Belt and Road Initiative announced?")
+        luminance = """e => { const rgb = getComputedStyle(e).color.match(/\\d+(\\.\\d+)?/g).map(Number);
+                               return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255; }"""
+        text_light = tab.tab.locator("#qa-panel .qa-para").first.evaluate(luminance)
+        reply_light = tab.tab.locator("#qa-chat .qa-answer").last.evaluate(luminance)
+        if theme == "dark":
+            assert text_light > 0.6 and reply_light > 0.6
+        else:
+            assert text_light < 0.4 and reply_light < 0.4
+        tab.screenshot(tmp_path, f"desktop-{theme}.png")
+    finally:
+        tab.close()
+
+
+def test_status_shows_fresh_index_and_rebuild_keeps_the_chat_answering(page):
+    status = page.tab.locator("#qa-status")
+    status.get_by_text("Index up to date").wait_for(timeout=WAIT_MS)
+    page.tab.get_by_role("button", name="Rebuild index").click()
+    reply = page.ask("When was the Belt and Road Initiative announced?")
+    assert "2013" in reply.inner_text()
+    status.get_by_text("Rebuilt:").wait_for(timeout=WAIT_MS)
+
+
+def test_ask_endpoint_for_scripts(server):
+    from gradio_client import Client
+
+    reply = Client(server, verbose=False).predict("When was the Belt and Road Initiative announced?",
+                                                  api_name="/ask")
+    assert "2013" in reply and "[1]" in reply and "¶2" in reply

@@ -76,6 +76,15 @@ _FOLLOW_UP = re.compile(r"^(а|и|ал)\b|\b(он|она|оно|они|его|е
                         re.IGNORECASE)
 
 
+def framing(language: str) -> dict[str, str]:
+    """The reply's own words in ``language``: ``says``, ``not``, ``closest``, ``limited``.
+
+    >>> framing("ru")["not"]
+    'В выступлении об этом не говорится.'
+    """
+    return FRAMING.get(language, ENGLISH_FRAMING)
+
+
 def transliterate(text: str) -> str:
     """Cyrillic letters -> Latin ones; other characters are kept.
 
@@ -211,10 +220,12 @@ def _quote(number: int, passage: Passage, spans: tuple[tuple[int, int], ...]) ->
 def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
            history: Sequence[str] = (), notes: tuple[str, ...] = ()) -> Answer:
     """The reply to a non-English question: framing in its language, English quotes, citations."""
-    frame = FRAMING.get(language, ENGLISH_FRAMING)
+    frame = framing(language)
+    # The Kazakh caveat is a note, so every view of the answer (text or page) shows it.
+    notes = (*notes, frame["limited"]) if frame["limited"] else notes
     m = index.match(query_text(question, history))
     ranked = index.rank(m, k=max(k, MAX_CITED))
-    head = "".join(f"_{_escape_md(n)}_\n\n" for n in (*notes, frame["limited"]) if n)
+    head = "".join(f"_{_escape_md(n)}_\n\n" for n in notes)
     if float(m.semantic.max(initial=-1.0)) < MIN_SIMILARITY:
         nearest = tuple(ranked[:MAX_CITED])
         lines = [head + frame["not"]]

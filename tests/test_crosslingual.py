@@ -97,6 +97,7 @@ def test_kazakh_reply_says_matching_is_approximate(built):
     answer = qa.ask("Түрікменстан көлік әлеуетін қай бағытта дамытып жатыр?", seeds_dir=seeds, index_dir=index)
     assert answer.language == "kk"
     assert "шамамен" in answer.text and "приблизительно" in answer.text
+    assert answer.notes == (crosslingual.framing("kk")["limited"],)  # the chat page shows notes
     # Kazakh matching is too rough to claim the speech is silent: the reply says so.
     assert answer.abstained and "не найден ясный ответ" in answer.text
 

@@ -72,8 +72,8 @@ _GREEK_AU = re.compile(r"\b([аеэ])в(?=[бвгджзйклмнпрстфхц�
 _LATIN_WORD = re.compile(r"[a-z]{5,}")
 KEY_CONSONANTS, MIN_KEY = 4, 2
 # A short question with a pronoun, or opening with "and/but" ("а где второй?"), follows on.
-_FOLLOW_UP = re.compile(r"^(а|и|ал)\b|\b(он|она|оно|они|его|её|ее|их|это|этот|эта|эти|там|ол|оның|олар|бұл|сол|онда)\b",
-                        re.IGNORECASE)
+_FOLLOW_UP = re.compile(r"^(а|и|ал)\b|\b(он|она|оно|они|его|её|ее|их|это|этот|эта|эти|там"
+                        r"|ол|оның|олар|бұл|сол|онда)\b", re.IGNORECASE)
 
 
 def framing(language: str) -> dict[str, str]:
@@ -113,7 +113,7 @@ def stem_keys(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True, kw_only=True)
 class Match:
-    """Per-passage scores for one question, in index order."""
+    """Scores for one question: per passage (index order) and per sentence (passages in order)."""
 
     semantic: np.ndarray
     fused: np.ndarray
@@ -224,7 +224,7 @@ def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
     # The Kazakh caveat is a note, so every view of the answer (text or page) shows it.
     notes = (*notes, frame["limited"]) if frame["limited"] else notes
     m = index.match(query_text(question, history))
-    ranked = index.rank(m, k=max(k, MAX_CITED))
+    ranked = index.rank(m, k=k)
     head = "".join(f"_{_escape_md(n)}_\n\n" for n in notes)
     if float(m.semantic.max(initial=-1.0)) < MIN_SIMILARITY:
         nearest = tuple(ranked[:MAX_CITED])

@@ -117,7 +117,26 @@ def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
     """The ``k`` passages that best match ``question``, best first, with exact offsets."""
     text, _ = clean_question(question)
     r, _note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
-    return r.search(text, k=_check_k(k), history=_history(history))
+    return search_with(r, text, k=_check_k(k), history=_history(history))
+
+
+def _crosslingual(r: "Retriever"):
+    """The multilingual view of the retriever's index, for questions not in English."""
+    from .crosslingual import view
+    from .multilingual import get_use_encoder
+
+    return view(r.stored, get_use_encoder())
+
+
+def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]) -> list[Passage]:
+    """Ranked passages; a question not in English goes through the cross-lingual channel."""
+    from .language import ENGLISH, detect
+
+    if detect(question) != ENGLISH:
+        from .crosslingual import search
+
+        return search(_crosslingual(r), question, k=k, history=history)
+    return r.search(question, k=k, history=history)
 
 
 def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5,
@@ -140,6 +159,13 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     """Retrieve, decide whether the speech answers, and compose the reply."""
     from .abstain import should_abstain
     from .answer import Candidate, compose
+    from .language import ENGLISH, detect
+
+    language = detect(question)
+    if language != ENGLISH:
+        from .crosslingual import answer
+
+        return answer(_crosslingual(r), question, language=language, k=k, history=history, notes=notes)
 
     scored = r.score(r.query_text(question, history))
     passages = r.rank(scored, k=k)

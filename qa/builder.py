@@ -21,6 +21,7 @@ from .config import Settings
 from .corpus import read_corpus
 from .embedding import Encoder
 from .errors import BuildLocked, IndexProblem
+from .multilingual import index_arrays
 from .store import Manifest, clean, content_hash, load, save
 from .types import BuildReport, Chunk, FileReport
 
@@ -139,8 +140,8 @@ def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: fl
 
     manifest = Manifest(model=encoder.name, dimension=dimension, chunking=settings.chunk_settings(),
                         sources=corpus.hashes(), package_version=__version__)
-    save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors,
-         extras={"sentence_vectors": sentence_vectors})
+    extras = {"sentence_vectors": sentence_vectors, **index_arrays(chunks, settings.index_dir, full=full)}
+    save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors, extras=extras)
 
     files = _file_reports(chunks, todo, old_pairs)
     report = BuildReport(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .api import answer_with, retriever
+from .api import answer_with, retriever, search_with
 from .config import Settings
 from .corpus import read_corpus
 from .evaluation import RANK_DEPTH, Item, Outcome, evaluate, summarize
@@ -41,7 +41,7 @@ def run_eval(items: list[Item], settings: Settings) -> EvalResult:
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
 
     def run(item: Item):
-        ranked = r.search(item.question, k=RANK_DEPTH, history=item.history)
+        ranked = search_with(r, item.question, k=RANK_DEPTH, history=item.history)
         answer = answer_with(r, item.question, k=5, history=item.history)
         return ranked, answer.abstained
 

@@ -31,11 +31,15 @@ _NUMBER_WORDS = r"(one(?! of)|two|three|four|five|six|seven|eight|nine|ten|eleve
 _HAS = {
     DATE: re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b{_MONTH}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"),
     QUANTITY: re.compile(rf"(?<![\w-])(?!(1[89]|20)\d\d(?!\d))\d[\d,.]*(?!\d)|%|\$|€|£|\b{_NUMBER_WORDS}\b", re.I),
-    PERSON: re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]|\b(president|minister|chairman|leader|expert|author|"
-                       r"professor|ambassador|secretary|director|official|spokesman|spokesperson|king|queen|"
-                       r"premier|chancellor|founder|[A-Z][a-z]+ [A-Z][a-z]+ (said|says|announced|proposed))\b",
-                       re.I),
+    PERSON: re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+,? (said|says|announced|proposed)\b|"
+                       r"\b(?i:president|minister|chairman|leader|expert|author|professor|ambassador|secretary|"
+                       r"director|official|spokesman|spokesperson|king|queen|premier|chancellor|founder|heads? of state)s?\b"),
 }
+
+
+_MISSING = {DATE: "The passages that match give no date for this.",
+            QUANTITY: "The passages that match give no figure for this.",
+            PERSON: "The passages that match name no person for this."}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,7 +72,7 @@ def decide(*, unknown_names: tuple[str, ...], asks_for: str, best_text: str, top
         listed = ", ".join(n.title() for n in unknown_names)
         return Decision(abstain=True, reason=f"The speech does not mention {listed}.")
     if check_type and asks_for and not contains(asks_for, best_text):
-        return Decision(abstain=True, reason=f"The closest passages give no {asks_for} of that kind.")
+        return Decision(abstain=True, reason=_MISSING[asks_for])
     if top_dense < MIN_DENSE and coverage < MIN_COVERAGE:
         return Decision(abstain=True, reason="Nothing in the speech matches the question.")
     return Decision(abstain=False)

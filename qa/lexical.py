@@ -24,7 +24,7 @@ on once only or other our ours out over own per please rn same shall she should 
 such than that the their theirs them then there these they this those through to too
 under until up upon us very via was we were what whats when where which while who whom
 whose why will with within would yet you your s t m d ll re ve
-speaker speakers speech talk text author say says said saying tell tells told mention
+speaker speakers speech talk text say says said saying tell tells told mention
 mentions mentioned according describe describes described think thinks thought mean
 means meant see sees give gives given way ways thing things kind like
 """.split())

@@ -100,16 +100,17 @@ class Retriever:
         unknown = set(terms.unknown)
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS)
 
-    def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES) -> Scored:
+    def signals(self, question: str, history: Sequence[str] = (), *,
+                stages: Stages = ALL_STAGES) -> tuple[Query, QueryTerms, dict, dict, np.ndarray]:
+        """The raw evidence for one question, before fusion: (query, terms, passage signals,
+        sentence signals, encoded rows: the question's vector, then the unknown names')."""
         query = read(question, history, resolve_follow_ups=stages.follow_up)
         terms = self.vocabulary.read(query.text, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
         # The unknown names ride in the same batch as the question: still one model call.
         encoded = self.encoder.encode([query.text, *names])
         vector = encoded[0]
-        n = len(self.chunks)
-        dense = np.asarray(self.stored.vectors @ vector, dtype=np.float64) if n else np.zeros(0)
-        signals: dict[str, np.ndarray] = {"passage": dense}
+        signals: dict[str, np.ndarray] = {"passage": np.asarray(self.stored.vectors @ vector, dtype=np.float64)}
         sentence_signals: dict[str, np.ndarray] = {}
         if self.views["sentence_vectors"] is not None:
             sentence_signals["sentence"] = self.views["sentence_vectors"] @ vector
@@ -117,20 +118,25 @@ class Retriever:
             signals["context"] = self.views["context_vectors"] @ vector
         if stages.context and self.views["sentence_context_vectors"] is not None:
             sentence_signals["sentence_context"] = self.views["sentence_context_vectors"] @ vector
-        lexical = np.zeros(n)
         if stages.lexical and terms.terms:
-            lexical = self._bm25.get_scores(list(terms.terms)).astype(np.float64)
-            signals["bm25_passage"] = lexical
+            signals["bm25_passage"] = self._bm25.get_scores(list(terms.terms)).astype(np.float64)
             sentence_signals["bm25_sentence"] = self._bm25_sentences.get_scores(list(terms.terms)).astype(np.float64)
         if stages.sentences:
             signals.update({k: self._max_per_passage(v) for k, v in sentence_signals.items()})
+        return query, terms, signals, sentence_signals, encoded
+
+    def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES) -> Scored:
+        query, terms, signals, sentence_signals, encoded = self.signals(question, history, stages=stages)
+        names = self._unknown_names(query, terms) if stages.unknown_names else ()
         coverage = self.vocabulary.coverage(terms)
         weights = effective_weights(self.weights, stages)
+        n = len(self.chunks)
         fused = fuse(signals, weights, coverage=coverage) if n else np.zeros(0)
-        sentence_fused = (fuse(sentence_signals, self.weights, coverage=coverage) if sentence_signals
+        sentence_fused = (fuse(sentence_signals, weights, coverage=coverage) if sentence_signals
                           else np.zeros(len(self.sentences)))
-        return Scored(query=query, terms=terms, coverage=coverage, dense=dense, lexical=lexical, fused=fused,
-                      sentence_fused=sentence_fused, query_vector=vector,
+        return Scored(query=query, terms=terms, coverage=coverage, dense=signals["passage"],
+                      lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
+                      sentence_fused=sentence_fused, query_vector=encoded[0],
                       unknown_names=self._aliasless(names, encoded[1:]))
 
     def _aliasless(self, names: tuple[str, ...], vectors: np.ndarray) -> tuple[str, ...]:

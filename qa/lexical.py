@@ -60,8 +60,8 @@ def stem(word: str) -> str:
 def acronyms(text: str) -> dict[str, tuple[str, ...]]:
     """Initials of each multi-word capitalised name in ``text`` -> the name's words.
 
-    >>> acronyms("the Belt and Road Initiative was")
-    {'bri': ('belt', 'road', 'initiative')}
+    >>> acronyms("the Belt and Road Initiative was")["bri"]
+    ('belt', 'road', 'initiative')
     """
     found: dict[str, tuple[str, ...]] = {}
     tokens = re.findall(r"[A-Za-z&]+", text)
@@ -74,8 +74,10 @@ def acronyms(text: str) -> dict[str, tuple[str, ...]]:
         while run and run[-1].lower() in _CONNECTORS:
             run.pop()
         content = [w for w in run if w.lower() not in _CONNECTORS]
-        if len(content) >= 2:
-            found["".join(w[0] for w in content).lower()] = tuple(w.lower() for w in content)
+        # Every stretch of the name: "Digital Silk Road and the Belt and Road Initiative" holds BRI.
+        for a in range(len(content)):
+            for b in range(a + 2, min(len(content), a + 6) + 1):
+                found.setdefault("".join(w[0] for w in content[a:b]).lower(), tuple(w.lower() for w in content[a:b]))
         i += 1 if not run else 0
     return found
 

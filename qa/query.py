@@ -11,6 +11,7 @@ from typing import Sequence
 DATE, QUANTITY, PERSON = "date", "quantity", "person"
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same)\b", re.I)
+_CONTINUES = re.compile(r"\W*(what about|how about|and|also|what else|anything else)\b", re.I)
 _ASKS = [
     (DATE, re.compile(r"\b(what|which) (exact )?(date|day|month)\b|\bwhen exactly\b|\bon what day\b", re.I)),
     (QUANTITY, re.compile(r"\bhow (much|many)\b|\b(what|which) (is|was|are)? ?(the )?(amount|number|percentage|share|"
@@ -37,8 +38,11 @@ def is_follow_up(question: str) -> bool:
 
     >>> is_follow_up("what corridor is it taking part in?"), is_follow_up("Who hosted the summit?")
     (True, False)
+    >>> is_follow_up("And Uzbekistan?")
+    True
     """
-    return len(question.split()) <= 9 and bool(_PRONOUNS.search(question))
+    short = len(question.split()) <= 9
+    return short and bool(_PRONOUNS.search(question) or _CONTINUES.match(question))
 
 
 def asks_for(question: str) -> str:

@@ -2,10 +2,14 @@
 
     python scripts/tune_fusion.py ../shared/eval/dev.jsonl [--index-dir D]
 
-For every answerable English question, the weights are chosen on all the *other* questions
+Fusion: for every answerable English question, the weights are chosen on all the *other* questions
 (best mean of MRR@10 + 0.5 x all-evidence@5 over a coarse grid) and then scored on the held-out
-one; the printed "LOO" line is therefore an honest estimate for unseen questions. The last
-line gives the weights chosen on all questions: those are the defaults in ``qa/fusion.py``.
+one; the printed "LOO" line is therefore an honest estimate for unseen questions. Then the
+weights chosen on all questions: those are the defaults in ``qa/fusion.py``.
+
+Abstention: the weak-evidence thresholds (``MIN_DENSE``, ``MIN_COVERAGE`` in ``qa/abstain.py``)
+are swept and printed (recall on unanswerable, wrong abstentions on answerable), with a
+leave-one-out choice (recall minus wrong, ties to the lowest thresholds) for reference.
 """
 from __future__ import annotations
 
@@ -71,6 +75,36 @@ def main() -> None:
     best = int(np.argmax(objective.mean(1)))
     print("in-sample", {n: round(float(np.nanmean(table[best, :, i])), 3) for i, n in enumerate(names)})
     print("chosen on all questions:", asdict(grid[best]))
+    _abstention(r, [i for i in read_items(args.file) if i.lang == "en"])
+
+
+def _abstention(r, items) -> None:
+    from qa.abstain import judge, decide
+    from qa.retrieval import ALL_STAGES
+
+    facts = []
+    for item in items:
+        scored = r.score(item.question, item.history)
+        best = r.chunks[int(scored.fused.argmax())].text
+        facts.append((not item.evidence, dict(unknown_names=scored.unknown_names, asks_for=scored.query.asks_for,
+                      best_text=best, top_dense=float(scored.dense.max()), coverage=scored.coverage)))
+        assert judge(r, scored, stages=ALL_STAGES).abstain == decide(**facts[-1][1]).abstain
+    grid = [(d, c) for d in (0.2, 0.25, 0.3, 0.35, 0.4) for c in (0.25, 0.5, 0.75)]
+    table = np.array([[decide(**f, min_dense=d, min_coverage=c).abstain for _, f in facts] for d, c in grid])
+    silent = np.array([s for s, _ in facts])
+
+    def gain(row, mask):
+        return row[silent & mask].mean() - row[~silent & mask].mean()
+
+    chosen = []
+    for q in range(len(facts)):
+        mask = np.arange(len(facts)) != q
+        chosen.append(table[int(np.argmax([gain(row, mask) for row in table])), q])
+    chosen = np.array(chosen)
+    print(f"abstention LOO: recall {chosen[silent].mean():.3f}, precision "
+          f"{silent[chosen].mean() if chosen.any() else float('nan'):.3f}, wrong {chosen[~silent].mean():.3f}")
+    for (d, c), row in zip(grid, table):
+        print(f"  min_dense {d:.2f} min_coverage {c:.2f}: recall {row[silent].mean():.3f} wrong {row[~silent].mean():.3f}")
 
 
 if __name__ == "__main__":

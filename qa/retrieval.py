@@ -24,6 +24,8 @@ from .views import corpus_names, view_texts
 
 log = logging.getLogger(__name__)
 
+NAME_CACHE = 4096  # vectors of unknown names kept, so a name is encoded once per process
+
 
 @dataclass(frozen=True, kw_only=True)
 class Stages:
@@ -79,6 +81,7 @@ class Retriever:
         self._bm25_sentences = bm25s.BM25()
         self._bm25_sentences.index([self.vocabulary.document_terms(t) for t in self.sentences], show_progress=False)
         self._ids = {(c.source, c.start): i for i, c in enumerate(self.chunks)}
+        self._name_vectors: dict[str, np.ndarray] = {}
 
     def _view(self, name: str, rows: int) -> np.ndarray | None:
         array = self.stored.extras.get(name)
@@ -103,13 +106,17 @@ class Retriever:
     def signals(self, question: str, history: Sequence[str] = (), *,
                 stages: Stages = ALL_STAGES) -> tuple[Query, QueryTerms, dict, dict, np.ndarray]:
         """The raw evidence for one question, before fusion: (query, terms, passage signals,
-        sentence signals, encoded rows: the question's vector, then the unknown names')."""
+        sentence signals, the question's vector)."""
         query = read(question, history, resolve_follow_ups=stages.follow_up)
         terms = self.vocabulary.read(query.text, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
-        # The unknown names ride in the same batch as the question: still one model call.
-        encoded = self.encoder.encode([query.text, *names])
+        # Unknown names not seen before ride in the same batch as the question: one model call.
+        fresh = [n for n in dict.fromkeys(names) if n not in self._name_vectors]
+        encoded = self.encoder.encode([query.text, *fresh])
         vector = encoded[0]
+        if len(self._name_vectors) + len(fresh) > NAME_CACHE:
+            self._name_vectors.clear()
+        self._name_vectors.update(zip(fresh, encoded[1:]))
         signals: dict[str, np.ndarray] = {"passage": np.asarray(self.stored.vectors @ vector, dtype=np.float64)}
         sentence_signals: dict[str, np.ndarray] = {}
         if self.views["sentence_vectors"] is not None:
@@ -123,10 +130,10 @@ class Retriever:
             sentence_signals["bm25_sentence"] = self._bm25_sentences.get_scores(list(terms.terms)).astype(np.float64)
         if stages.sentences:
             signals.update({k: self._max_per_passage(v) for k, v in sentence_signals.items()})
-        return query, terms, signals, sentence_signals, encoded
+        return query, terms, signals, sentence_signals, vector
 
     def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES) -> Scored:
-        query, terms, signals, sentence_signals, encoded = self.signals(question, history, stages=stages)
+        query, terms, signals, sentence_signals, vector = self.signals(question, history, stages=stages)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
         coverage = self.vocabulary.coverage(terms)
         weights = effective_weights(self.weights, stages)
@@ -136,15 +143,16 @@ class Retriever:
                           else np.zeros(len(self.sentences)))
         return Scored(query=query, terms=terms, coverage=coverage, dense=signals["passage"],
                       lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
-                      sentence_fused=sentence_fused, query_vector=encoded[0],
-                      unknown_names=self._aliasless(names, encoded[1:]))
+                      sentence_fused=sentence_fused, query_vector=vector,
+                      unknown_names=self._aliasless(names))
 
-    def _aliasless(self, names: tuple[str, ...], vectors: np.ndarray) -> tuple[str, ...]:
+    def _aliasless(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The names that are not another way of saying a name the corpus uses."""
         table = self.views["name_vectors"]
         if table is None or not len(table):
             return names
-        return tuple(n for n, v in zip(names, vectors) if not is_alias(np.sort(table @ v)[::-1]))
+        return tuple(n for n in names if n not in self._name_vectors
+                     or not is_alias(np.sort(table @ self._name_vectors[n])[::-1]))
 
     def search(self, question: str, *, k: int = 5, history: Sequence[str] = (),
                stages: Stages = ALL_STAGES) -> list[Passage]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from .query import DATE, PERSON, QUANTITY
+from .query import AGENT, DATE, PERSON, QUANTITY
 
 if TYPE_CHECKING:
     from .retrieval import Retriever, Scored, Stages
@@ -30,18 +30,44 @@ MIN_COVERAGE = 0.5
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _NUMBER_WORDS = r"(one(?! of)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|" \
                 r"hundred|thousand|million|billion|trillion|dozen|half|third|quarter|percent|per cent)"
+_ROLE = (r"(?i:president|minister|chairman|leader|expert|author|professor|ambassador|secretary|director|"
+         r"official|spokesman|spokesperson|king|queen|premier|chancellor|founder|researcher|analyst)")
+_PROPER = r"[A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+)+"
 _HAS = {
-    DATE: re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b{_MONTH}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"),
-    QUANTITY: re.compile(rf"(?<![\w-])(?!(1[89]|20)\d\d(?!\d))\d[\d,.]*(?!\d)|%|\$|€|£|\b{_NUMBER_WORDS}\b", re.I),
-    PERSON: re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+,? (said|says|announced|proposed)\b|"
-                       r"\b(?i:president|minister|chairman|leader|expert|author|professor|ambassador|secretary|"
-                       r"director|official|spokesman|spokesperson|king|queen|premier|chancellor|founder|heads? of state)s?\b"),
+    DATE: re.compile(rf"\b{_MONTH}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"),
+    QUANTITY: re.compile(rf"(?<![\w-])(?!(1[89]|20)\d\d(?!\d))\d[\d,.]*(?!\d)|%|\$|€|£|\b{_NUMBER_WORDS}\b|"
+                         r"(^|\n)\s*[-*•]\s.*\n\s*[-*•]\s", re.I),
+    # A named person: a title or a role next to a name, or a name that speaks.
+    PERSON: re.compile(rf"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]|\b{_PROPER},? (?:an? |the )?{_ROLE}\b|"
+                       rf"\b{_ROLE} {_PROPER}|\b{_PROPER},? (said|says|announced|proposed|stated)\b"),
 }
+# Words before a name that make it a place or a time, not an actor.
+_PLACE_WORDS = frozenset("in at from to toward towards into across near within on since during".split())
+
+
+def named_actors(sentence: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Capitalised names in ``sentence`` that could be doing something: not its first word,
+    not after a place word ("in Kazakhstan"), not among ``exclude`` (the question's words).
+
+    >>> named_actors("Amidst these shifts, China is becoming a key actor.")
+    ['China']
+    >>> named_actors("As we recall, it was in Kazakhstan in 2013 that it was announced.")
+    []
+    """
+    found = []
+    for m in re.finditer(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*", sentence):
+        before = sentence[:m.start()].split()
+        if not before or before[-1].lower().strip(",;:") in _PLACE_WORDS:
+            continue
+        if not all(w.lower().strip("’'") in exclude for w in m.group().split()):
+            found.append(m.group())
+    return found
 
 
 _MISSING = {DATE: "The passages that match give no date for this.",
             QUANTITY: "The passages that match give no figure for this.",
-            PERSON: "The passages that match name no person for this."}
+            PERSON: "The passages that match name no person for this.",
+            AGENT: "The passages that match do not say who."}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,19 +78,22 @@ class Decision:
     reason: str = ""
 
 
-def contains(kind: str, text: str) -> bool:
-    """Does ``text`` hold a thing of ``kind`` (a date, a quantity, a person)?
+def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> bool:
+    """Does ``text`` hold a thing of ``kind`` (a date, a quantity, a person, an actor)?
 
     >>> contains("quantity", "in 2013 it grew"), contains("quantity", "by 5.2%"), contains("date", "in May 2023")
     (False, True, True)
     """
+    if kind == AGENT:
+        return contains(PERSON, text) or bool(named_actors(text, exclude))
     pattern = _HAS.get(kind)
     return True if pattern is None else bool(pattern.search(text))
 
 
 def decide(*, unknown_names: tuple[str, ...], asks_for: str, best_text: str, top_dense: float,
            coverage: float, check_type: bool = True, min_dense: float = MIN_DENSE,
-           min_coverage: float = MIN_COVERAGE) -> Decision:
+           min_coverage: float = MIN_COVERAGE, best_sentence: str = "",
+           question_words: frozenset[str] = frozenset()) -> Decision:
     """Abstain when the question names what the speech never mentions, asks for a kind of
     thing the best sentences lack, or matches nothing in meaning or in words.
 
@@ -74,19 +103,31 @@ def decide(*, unknown_names: tuple[str, ...], asks_for: str, best_text: str, top
     if unknown_names:
         listed = ", ".join(n.title() for n in unknown_names)
         return Decision(abstain=True, reason=f"The speech does not mention {listed}.")
-    if check_type and asks_for and not contains(asks_for, best_text):
+    # Who-questions are checked on the best sentence (an actor elsewhere in the passage
+    # does something else); dates and figures on the whole best passage.
+    where = best_sentence or best_text if asks_for in (PERSON, AGENT) else best_text
+    if check_type and asks_for and not contains(asks_for, where, exclude=question_words):
         return Decision(abstain=True, reason=_MISSING[asks_for])
     if top_dense < min_dense and coverage < min_coverage:
         return Decision(abstain=True, reason="Nothing in the speech matches the question.")
     return Decision(abstain=False)
 
 
+def facts(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> dict:
+    """The keyword arguments of ``decide`` for what ``retriever`` found for one question."""
+    best = int(scored.fused.argmax())
+    rows = [i for i, owner in enumerate(retriever.sentence_owner) if owner == best]
+    sentence = retriever.sentences[max(rows, key=lambda i: scored.sentence_fused[i])] if rows else ""
+    words = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
+    return dict(unknown_names=scored.unknown_names if stages.unknown_names else (),
+                asks_for=scored.query.asks_for, best_text=retriever.chunks[best].text,
+                best_sentence=sentence, question_words=words,
+                top_dense=float(scored.dense.max()), coverage=scored.coverage,
+                check_type=stages.answer_type)
+
+
 def judge(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Decision:
     """``decide`` on what ``retriever`` found for one question."""
     if not len(scored.fused):
         return Decision(abstain=True, reason="There are no passages to search.")
-    best = int(scored.fused.argmax())
-    return decide(unknown_names=scored.unknown_names if stages.unknown_names else (),
-                  asks_for=scored.query.asks_for, best_text=retriever.chunks[best].text,
-                  top_dense=float(scored.dense.max()), coverage=scored.coverage,
-                  check_type=stages.answer_type)
+    return decide(**facts(retriever, scored, stages=stages))

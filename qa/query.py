@@ -8,17 +8,21 @@ from dataclasses import dataclass
 from typing import Sequence
 
 # Kinds of answer a question can ask for; "" when it asks for an explanation or a list.
-DATE, QUANTITY, PERSON = "date", "quantity", "person"
+# A PERSON question wants a named person; an AGENT question ("who ...?") is satisfied by any
+# named actor: a person, a country, an organisation.
+DATE, QUANTITY, PERSON, AGENT = "date", "quantity", "person", "agent"
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same)\b", re.I)
 _CONTINUES = re.compile(r"\W*(what about|how about|and|also|what else|anything else)\b", re.I)
 _ASKS = [
-    (DATE, re.compile(r"\b(what|which) (exact )?(date|day|month)\b|\bwhen exactly\b|\bon what day\b", re.I)),
+    (DATE, re.compile(r"\bdate\b|\b(what|which) (day|month)\b|\bwhen exactly\b|\bon what day\b", re.I)),
     (QUANTITY, re.compile(r"\bhow (much|many)\b|\b(what|which) (is|was|are)? ?(the )?(amount|number|percentage|share|"
                           r"rate|level|size|figure|value)\b|\b(growth|inflation|interest|unemployment) rate\b|"
-                          r"\b(gdp|percent|per cent|dollars?|billions?|millions?)\b", re.I)),
-    (PERSON, re.compile(r"^\W*(who|whom)\b(?!\s+(is|are|was|were)\s+(the\s+)?(speaker|author))|"
-                        r"\b(which|what) (person|official|leader|minister|president)\b|\bby whom\b", re.I)),
+                          r"\b(gdp|percent|per cent|dollars?|billions?|millions?|population|budget|cost|price|"
+                          r"revenue|income|turnover)\b", re.I)),
+    (PERSON, re.compile(r"\b(which|what) (person|people|official|leader|minister|president|politician|diplomat|"
+                        r"expert|head of state)\b|\bby whom\b|\bname of the (person|official|leader)\b", re.I)),
+    (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
 ]
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
 
@@ -50,6 +54,8 @@ def asks_for(question: str) -> str:
 
     >>> asks_for("On what date will it start?"), asks_for("How much did it cost?"), asks_for("Why?")
     ('date', 'quantity', '')
+    >>> asks_for("Which president came?"), asks_for("Who came?")
+    ('person', 'agent')
     """
     for kind, pattern in _ASKS:
         if pattern.search(question):

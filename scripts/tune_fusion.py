@@ -79,16 +79,13 @@ def main() -> None:
 
 
 def _abstention(r, items) -> None:
-    from qa.abstain import judge, decide
+    from qa.abstain import decide, facts as abstain_facts
     from qa.retrieval import ALL_STAGES
 
     facts = []
     for item in items:
         scored = r.score(item.question, item.history)
-        best = r.chunks[int(scored.fused.argmax())].text
-        facts.append((not item.evidence, dict(unknown_names=scored.unknown_names, asks_for=scored.query.asks_for,
-                      best_text=best, top_dense=float(scored.dense.max()), coverage=scored.coverage)))
-        assert judge(r, scored, stages=ALL_STAGES).abstain == decide(**facts[-1][1]).abstain
+        facts.append((not item.evidence, abstain_facts(r, scored, stages=ALL_STAGES)))
     grid = [(d, c) for d in (0.2, 0.25, 0.3, 0.35, 0.4) for c in (0.25, 0.5, 0.75)]
     table = np.array([[decide(**f, min_dense=d, min_coverage=c).abstain for _, f in facts] for d, c in grid])
     silent = np.array([s for s, _ in facts])

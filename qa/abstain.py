@@ -101,7 +101,7 @@ def decide(*, unknown_names: tuple[str, ...], asks_for: str, best_text: str, top
     True
     """
     if unknown_names:
-        listed = ", ".join(n.title() for n in unknown_names)
+        listed = ", ".join(n.upper() if len(n) <= 3 else n.title() for n in unknown_names)
         return Decision(abstain=True, reason=f"The speech does not mention {listed}.")
     # Who-questions are checked on the best sentence (an actor elsewhere in the passage
     # does something else); dates and figures on the whole best passage.

@@ -100,8 +100,11 @@ class Retriever:
         return np.where(np.isfinite(out), out, 0.0)
 
     def _unknown_names(self, query: Query, terms: QueryTerms) -> tuple[str, ...]:
+        """Names in the question the corpus never uses, not even as the stem of a longer name
+        ("Turkmen" is known from "Turkmenistan")."""
         unknown = set(terms.unknown)
-        return tuple(n for n in query.names if n in unknown and n not in STOPWORDS)
+        return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
+                     and not (len(n) >= 4 and any(name.startswith(n) for name in self.vocabulary.counts)))
 
     def signals(self, question: str, history: Sequence[str] = (), *,
                 stages: Stages = ALL_STAGES) -> tuple[Query, QueryTerms, dict, dict, np.ndarray]:

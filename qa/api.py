@@ -19,7 +19,7 @@ from .errors import IndexCorrupt, IndexMissing, IndexStale, QuestionError
 from .types import Answer, BuildReport, Passage
 
 if TYPE_CHECKING:
-    from .retrieval import Retriever
+    from .retrieval import Retriever, Stages
 
 PathLike = str | os.PathLike[str] | None
 log = logging.getLogger(__name__)
@@ -155,11 +155,12 @@ def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5,
 
 
 def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],
-                notes: tuple[str, ...] = ()) -> Answer:
+                notes: tuple[str, ...] = (), stages: "Stages | None" = None) -> Answer:
     """Retrieve, decide whether the speech answers, and compose the reply."""
-    from .abstain import should_abstain
+    from .abstain import judge
     from .answer import Candidate, compose
     from .language import ENGLISH, detect
+    from .retrieval import ALL_STAGES
 
     language = detect(question)
     if language != ENGLISH:
@@ -167,13 +168,14 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
 
         return answer(_crosslingual(r), question, language=language, k=k, history=history, notes=notes)
 
-    scored = r.score(r.query_text(question, history))
+    stages = stages or ALL_STAGES
+    scored = r.score(question, history, stages=stages)
     passages = r.rank(scored, k=k)
     sentence_scores = r.sentence_scores(scored)
     candidates = [Candidate(passage=p, sentence_scores=sentence_scores[r.chunk_id(p)]) for p in passages]
-    abstained = should_abstain(top_dense=float(scored.dense.max(initial=-1.0)),
-                               top_lexical=float(scored.lexical.max(initial=0.0)))
-    return compose(question, candidates, abstained=abstained, notes=notes)
+    decision = judge(r, scored, stages=stages)
+    notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
+    return compose(question, candidates, abstained=decision.abstain, notes=notes)
 
 
 def build(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None,

@@ -133,8 +133,10 @@ def test_rebuild_embeds_only_the_changed_texts(built, fake_encoder):
     path.write_text(path.read_text(encoding="utf-8") + "\nA closing line.\n", encoding="utf-8")
     fake_encoder.calls.clear()
     report = qa.build(seeds_dir=seeds, index_dir=index)
-    # New: the passage, its sentence, both context views; the name list is unchanged.
-    assert report.embedded == 1 and fake_encoder.calls == [4]
+    # New: the passage, its sentence, both context views; the name list is unchanged. The
+    # one-sentence passage equals its sentence and its context view equals its sentence's;
+    # the build embeds each distinct text once: two texts.
+    assert report.embedded == 1 and fake_encoder.calls == [2]
 
 
 def test_eval_ablate_prints_one_row_per_stage(built, tmp_path, capsys):

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from .types import Answer, Highlight, Passage
 
-# A passage after the first is cited when its score is within this much of the best one.
-PASSAGE_MARGIN = 0.08
-# Within a cited passage, sentences scoring within this much of its best sentence are quoted.
-SENTENCE_MARGIN = 0.06
+# Scores are sums of weighted z-scores (see fusion.py), so shares of the best score compare
+# across questions. A passage after the first is cited when its score is at least
+# PASSAGE_SHARE of the best one; in a cited passage, sentences scoring at least SENTENCE_SHARE
+# of its best sentence are quoted.
+PASSAGE_SHARE = 0.8
+SENTENCE_SHARE = 0.6
 MAX_CITED = 3
+_LIST_ITEM = re.compile(r"\s*(?:[-*+•–—]|\d{1,3}[.)])\s")
 NOT_IN_SPEECH = "The speech does not answer this."
 
 
@@ -34,6 +37,44 @@ def _escape_md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]#|~])", r"\\\1", text)
 
 
+def _sentence(passage: Passage, i: int) -> str:
+    s, e = passage.sentences[i]
+    return passage.text[s - passage.start:e - passage.start]
+
+
+def with_list(passage: Passage, picks: tuple[int, ...]) -> tuple[int, ...]:
+    """``picks`` plus, when one of them introduces or belongs to a list, the whole list:
+    a list question gets every item, not the one item that scored best.
+    """
+    n = len(passage.sentences)
+    items = [i for i in range(n) if _LIST_ITEM.match(_sentence(passage, i))]
+    if not items:
+        return picks
+    lead = [i for i in range(n) if i + 1 < n and i + 1 in items and i not in items
+            and _sentence(passage, i).rstrip().endswith(":")]
+    if any(p in items or p in lead for p in picks):
+        return tuple(sorted(set(picks) | set(items) | set(lead)))
+    return picks
+
+
+def _quote(passage: Passage, picks: tuple[int, ...]) -> str:
+    r"""The picked sentences as Markdown: prose runs on, list items go one per line.
+
+    >>> p = Passage(source="a", text="Aims:\n- x;\n- y.", start=0, end=15, paragraph=1, last_paragraph=3,
+    ...             sentences=((0, 5), (6, 10), (11, 15)), score=1.0)
+    >>> _quote(p, (0, 1, 2))
+    'Aims:\n- x;\n- y.'
+    """
+    out = ""
+    for i in picks:
+        text = _escape_md(_sentence(passage, i))
+        if _LIST_ITEM.match(text):
+            out += "\n" + text
+        else:
+            out += (" " if out else "") + text
+    return out.strip()
+
+
 def choose(candidates: list[Candidate]) -> list[tuple[Candidate, tuple[int, ...]]]:
     """The passages to cite and, in each, the indices of the sentences that answer."""
     if not candidates:
@@ -41,12 +82,13 @@ def choose(candidates: list[Candidate]) -> list[tuple[Candidate, tuple[int, ...]
     best = candidates[0].passage.score
     chosen = []
     for cand in candidates[:MAX_CITED]:
-        if chosen and cand.passage.score < best - PASSAGE_MARGIN:
+        if chosen and (best <= 0 or cand.passage.score < PASSAGE_SHARE * best):
             break
         scores = cand.sentence_scores
         top = max(scores) if scores else 0.0
-        picks = tuple(i for i, s in enumerate(scores) if s >= top - SENTENCE_MARGIN) or (0,)
-        chosen.append((cand, picks))
+        floor = top * SENTENCE_SHARE if top > 0 else top
+        picks = tuple(i for i, s in enumerate(scores) if s >= floor) or (0,)
+        chosen.append((cand, with_list(cand.passage, picks)))
     return chosen
 
 
@@ -76,10 +118,7 @@ def compose(question: str, candidates: list[Candidate], *, abstained: bool, note
     reply, blocks, highlights = [], [], []
     for number, (cand, picks) in enumerate(chosen, start=1):
         spans = tuple(cand.passage.sentences[i] for i in picks)
-        sentences = " ".join(
-            _escape_md(cand.passage.text[s - cand.passage.start:e - cand.passage.start]) for s, e in spans
-        )
-        reply.append(f"{sentences} [{number}]")
+        reply.append(f"{_quote(cand.passage, picks)} [{number}]")
         blocks.append(_quote_block(number, cand.passage, spans))
         highlights.append(tuple(Highlight(start=s, end=e) for s, e in spans))
     text = f"{note_lines}" + "\n\n".join(reply) + "\n\n---\n\n" + "\n\n".join(blocks)

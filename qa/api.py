@@ -19,7 +19,7 @@ from .errors import IndexCorrupt, IndexMissing, IndexStale, QuestionError
 from .types import Answer, BuildReport, Passage
 
 if TYPE_CHECKING:
-    from .retrieval import Retriever
+    from .retrieval import Retriever, Stages
 
 PathLike = str | os.PathLike[str] | None
 log = logging.getLogger(__name__)
@@ -117,7 +117,26 @@ def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
     """The ``k`` passages that best match ``question``, best first, with exact offsets."""
     text, _ = clean_question(question)
     r, _note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
-    return r.search(text, k=_check_k(k), history=_history(history))
+    return search_with(r, text, k=_check_k(k), history=_history(history))
+
+
+def _crosslingual(r: "Retriever"):
+    """The multilingual view of the retriever's index, for questions not in English."""
+    from .crosslingual import view
+    from .multilingual import get_use_encoder
+
+    return view(r.stored, get_use_encoder())
+
+
+def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]) -> list[Passage]:
+    """Ranked passages; a question not in English goes through the cross-lingual channel."""
+    from .language import ENGLISH, detect
+
+    if detect(question) != ENGLISH:
+        from .crosslingual import search
+
+        return search(_crosslingual(r), question, k=k, history=history)
+    return r.search(question, k=k, history=history)
 
 
 def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5,
@@ -147,18 +166,27 @@ def fit_to_model(encoder: object, text: str, notes: tuple[str, ...]) -> tuple[st
 
 
 def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],
-                notes: tuple[str, ...] = ()) -> Answer:
+                notes: tuple[str, ...] = (), stages: "Stages | None" = None) -> Answer:
     """Retrieve, decide whether the speech answers, and compose the reply."""
-    from .abstain import should_abstain
+    from .abstain import judge
     from .answer import Candidate, compose
+    from .language import ENGLISH, detect
+    from .retrieval import ALL_STAGES
 
-    scored = r.score(r.query_text(question, history))
+    language = detect(question)
+    if language != ENGLISH:
+        from .crosslingual import answer
+
+        return answer(_crosslingual(r), question, language=language, k=k, history=history, notes=notes)
+
+    stages = stages or ALL_STAGES
+    scored = r.score(question, history, stages=stages)
     passages = r.rank(scored, k=k)
     sentence_scores = r.sentence_scores(scored)
     candidates = [Candidate(passage=p, sentence_scores=sentence_scores[r.chunk_id(p)]) for p in passages]
-    abstained = should_abstain(top_dense=float(scored.dense.max(initial=-1.0)),
-                               top_lexical=float(scored.lexical.max(initial=0.0)))
-    return compose(question, candidates, abstained=abstained, notes=notes)
+    decision = judge(r, scored, stages=stages)
+    notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
+    return compose(question, candidates, abstained=decision.abstain, notes=notes)
 
 
 def build(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None,

@@ -16,13 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .chunking import chunk_text, sentence_texts
+from .chunking import chunk_text
 from .config import Settings
 from .corpus import read_corpus
 from .embedding import Encoder
 from .errors import BuildLocked, IndexProblem
+from .multilingual import index_arrays
 from .store import Manifest, clean, content_hash, load, save
 from .types import BuildReport, Chunk, FileReport
+from .views import view_texts
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +48,10 @@ def _previous_vectors(index_dir: Path, model: str, dimension: int) -> tuple[dict
     if old.manifest.model != model or old.manifest.dimension != dimension:
         return {}, pairs
     reuse = {h: old.vectors[i] for i, h in enumerate(old.hashes)}
-    sentences = [t for c in old.chunks for t in sentence_texts(c)]
-    sentence_vectors = old.extras.get("sentence_vectors")
-    if sentence_vectors is not None and len(sentence_vectors) == len(sentences):
-        reuse.update((content_hash(model, t), sentence_vectors[row]) for row, t in enumerate(sentences))
+    for name, texts in view_texts(old.chunks).items():
+        stored = old.extras.get(name)
+        if stored is not None and len(stored) == len(texts):
+            reuse.update((content_hash(model, t), stored[row]) for row, t in enumerate(texts))
     return reuse, pairs
 
 
@@ -128,19 +130,28 @@ def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: fl
     if full:
         reuse = {}
 
-    # Sentences are embedded too, so the answer can pick its sentences without a model call.
-    sentences = [t for c in chunks for t in sentence_texts(c)]
-    sentence_hashes = [content_hash(encoder.name, t) for t in sentences]
+    # Sentences, passages in context and names are embedded too (see views.py), so a query
+    # needs no model call beyond encoding the question. Each text is keyed by its own hash.
+    views = view_texts(chunks)
     todo = [i for i, h in enumerate(hashes) if h not in reuse]
-    todo_sentences = [i for i, h in enumerate(sentence_hashes) if h not in reuse]
-    fresh = _embed(encoder, [chunks[i].text for i in todo] + [sentences[i] for i in todo_sentences])
+    texts = [chunks[i].text for i in todo]
+    view_todo: dict[str, tuple[list[str], list[int]]] = {}
+    for name, view in views.items():
+        view_hashes = [content_hash(encoder.name, t) for t in view]
+        missing = [i for i, h in enumerate(view_hashes) if h not in reuse]
+        view_todo[name] = (view_hashes, missing)
+        texts += [view[i] for i in missing]
+    fresh = _embed(encoder, texts)
     vectors = _assemble(hashes, todo, fresh[: len(todo)], reuse, dimension)
-    sentence_vectors = _assemble(sentence_hashes, todo_sentences, fresh[len(todo):], reuse, dimension)
+    extras, at = {}, len(todo)
+    for name, (view_hashes, missing) in view_todo.items():
+        extras[name] = _assemble(view_hashes, missing, fresh[at:at + len(missing)], reuse, dimension)
+        at += len(missing)
 
     manifest = Manifest(model=encoder.name, dimension=dimension, chunking=settings.chunk_settings(),
                         sources=corpus.hashes(), package_version=__version__)
-    save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors,
-         extras={"sentence_vectors": sentence_vectors})
+    extras.update(index_arrays(chunks, settings.index_dir, full=full))
+    save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors, extras=extras)
 
     files = _file_reports(chunks, todo, old_pairs)
     report = BuildReport(

@@ -57,6 +57,8 @@ def parser() -> argparse.ArgumentParser:
                                    "on a JSON Lines file of questions with evidence.")
     p.add_argument("file", type=Path, help="e.g. ../shared/eval/dev.jsonl")
     p.add_argument("--json", action="store_true", help="print per-question ranks as JSON")
+    p.add_argument("--ablate", action="store_true",
+                   help="run again with each stage switched off and print one table (English questions)")
     _common(p)
 
     p = sub.add_parser("status", help="say whether index/ matches seeds/ and the model",
@@ -107,10 +109,14 @@ def cmd_status(args) -> int:
 
 def cmd_eval(args) -> int:
     from .evaluation import read_items
-    from .report import run_eval
+    from .report import run_ablation, run_eval
 
     if not args.file.is_file():
         raise QAError(f"No question file at {args.file} - give the path of a .jsonl file")
+    if args.ablate:
+        result = run_ablation(read_items(args.file), _settings(args))
+        print(json.dumps(result.summary, indent=2, ensure_ascii=False) if args.json else result.table)
+        return 0
     result = run_eval(read_items(args.file), _settings(args))
     print(json.dumps(result.per_question, indent=2, ensure_ascii=False) if args.json else result.table)
     return 0

@@ -1,19 +1,39 @@
-"""``python -m qa eval``: run the pipeline over a question file and print the figures."""
+"""``python -m qa eval``: run the pipeline over a question file and print the figures;
+``--ablate`` runs it again with each stage switched off, one at a time."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .api import answer_with, retriever
+from .abstain import judge
+from .api import answer_with, retriever, search_with
 from .config import Settings
 from .corpus import read_corpus
+from .language import ENGLISH, detect
 from .evaluation import RANK_DEPTH, Item, Outcome, evaluate, summarize
+from .retrieval import ALL_STAGES, Retriever, Stages
 
 ROWS = [("hit@1", "hit@1, answerable"), ("hit@3", "hit@3, answerable"), ("mrr@10", "MRR@10, answerable"),
         ("all_evidence@5", "all evidence in top 5 (multi/list/why)"),
         ("abstain_recall", "unanswerable that abstain (recall)"),
         ("abstain_precision", "abstentions that were right (precision)"),
-        ("wrong_abstain_rate", "answerable that wrongly abstain")]
+        ("wrong_abstain_rate", "answerable that wrongly abstain"),
+        ("mean_passage_chars", "passages: mean length (chars)")]
+
+# Each ablation switches one stage off (or, for the first row, every stage).
+ABLATIONS = [
+    ("dense passages only (no stage)", Stages(lexical=False, sentences=False, context=False, spelling=False,
+                                              follow_up=False, answer_type=False, unknown_names=False)),
+    ("all stages", ALL_STAGES),
+    ("- lexical (BM25)", replace(ALL_STAGES, lexical=False)),
+    ("- sentence granularity", replace(ALL_STAGES, sentences=False)),
+    ("- context views", replace(ALL_STAGES, context=False)),
+    ("- spelling/acronyms", replace(ALL_STAGES, spelling=False)),
+    ("- follow-up resolution", replace(ALL_STAGES, follow_up=False)),
+    ("- answer-type check", replace(ALL_STAGES, answer_type=False)),
+    ("- unknown-name check", replace(ALL_STAGES, unknown_names=False)),
+]
+ABLATION_KEYS = ["hit@1", "hit@3", "mrr@10", "all_evidence@5", "abstain_recall", "wrong_abstain_rate"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,31 +43,42 @@ class EvalResult:
     per_question: list[dict[str, Any]]
 
 
+def _cell(v: Any) -> str:
+    return "-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
 def _format(groups: dict[str, dict[str, Any]]) -> str:
     names = list(groups)
     width = max(len(label) for _, label in ROWS) + 2
     lines = ["figure".ljust(width) + "".join(n[:12].rjust(13) for n in names)]
     for key, label in [("questions", "questions"), *ROWS]:
-        cells = []
-        for n in names:
-            v = groups[n].get(key)
-            cells.append(("-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)).rjust(13))
-        lines.append(label.ljust(width) + "".join(cells))
+        lines.append(label.ljust(width) + "".join(_cell(groups[n].get(key)).rjust(13) for n in names))
     return "\n".join(lines)
 
 
-def run_eval(items: list[Item], settings: Settings) -> EvalResult:
+def _outcomes(r: Retriever, items: list[Item], texts: dict[str, str], stages: Stages) -> list[Outcome]:
+    def run(item: Item):
+        if detect(item.question) != ENGLISH:  # the cross-lingual channel has no stages to ablate
+            ranked = search_with(r, item.question, k=RANK_DEPTH, history=item.history)
+            return ranked, answer_with(r, item.question, k=5, history=item.history).abstained
+        scored = r.score(item.question, item.history, stages=stages)
+        return r.rank(scored, k=RANK_DEPTH), judge(r, scored, stages=stages).abstain
+
+    return evaluate(items, run, texts)
+
+
+def _english(r: Retriever, outcomes: list[Outcome]) -> dict[str, Any]:
+    summary = summarize([o for o in outcomes if o.item.lang == "en"])
+    summary["mean_passage_chars"] = round(sum(len(c.text) for c in r.chunks) / max(1, len(r.chunks)), 1)
+    return summary
+
+
+def run_eval(items: list[Item], settings: Settings, *, stages: Stages = ALL_STAGES) -> EvalResult:
     r = retriever(settings)
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
-
-    def run(item: Item):
-        ranked = r.search(item.question, k=RANK_DEPTH, history=item.history)
-        answer = answer_with(r, item.question, k=5, history=item.history)
-        return ranked, answer.abstained
-
-    outcomes: list[Outcome] = evaluate(items, run, texts)
+    outcomes = _outcomes(r, items, texts, stages)
     english = [o for o in outcomes if o.item.lang == "en"]
-    groups = {"english": summarize(english)}
+    groups = {"english": _english(r, outcomes)}
     for kind in sorted({o.item.type for o in english}):
         groups[kind] = summarize([o for o in english if o.item.type == kind])
     for lang in sorted({o.item.lang for o in outcomes} - {"en"}):
@@ -56,3 +87,16 @@ def run_eval(items: list[Item], settings: Settings) -> EvalResult:
                      "all_evidence@5": o.all_evidence_in_top5, "abstained": o.abstained,
                      "answerable": bool(o.item.evidence), "top3": list(o.top)} for o in outcomes]
     return EvalResult(table=_format(groups), summary=groups, per_question=per_question)
+
+
+def run_ablation(items: list[Item], settings: Settings) -> EvalResult:
+    """One row per configuration, English questions: what each stage adds."""
+    r = retriever(settings)
+    texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
+    rows = {name: _english(r, _outcomes(r, items, texts, stages)) for name, stages in ABLATIONS}
+    width = max(len(n) for n in rows) + 2
+    lines = ["| " + "configuration".ljust(width) + " | " + " | ".join(k for k in ABLATION_KEYS) + " |",
+             "| " + "-" * width + " | " + " | ".join("---" for _ in ABLATION_KEYS) + " |"]
+    for name, s in rows.items():
+        lines.append("| " + name.ljust(width) + " | " + " | ".join(_cell(s.get(k)).rjust(len(k)) for k in ABLATION_KEYS) + " |")
+    return EvalResult(table="\n".join(lines), summary=rows, per_question=[])

@@ -1,100 +1,173 @@
-"""Question -> ranked passages: dense (FAISS) and lexical (BM25) scores, fused.
+"""Question -> ranked passages. Dense and lexical evidence at passage and sentence level, fused.
 
-The ``Retriever`` holds one loaded index; it is read-only after construction, so one
-instance can serve many threads at once.
+One question encoding serves every dense signal: the passage vectors (FAISS), the passages
+read after the sentence before them, the sentences, and the sentences read after theirs,
+all embedded at build time (``views.py``). BM25 runs over passages and over sentences with
+terms from ``lexical.py``. ``fusion.py`` z-scores and weighs them. The ``Retriever`` is
+read-only after construction, so one instance serves many threads.
 """
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
 
-from .chunking import sentence_texts
 from .embedding import Encoder
+from .fusion import Weights, fuse
+from .lexical import QueryTerms, STOPWORDS, Vocabulary
+from .query import Query, is_alias, read
 from .store import StoredIndex
 from .types import Chunk, Passage
+from .views import corpus_names, view_texts
 
 log = logging.getLogger(__name__)
 
-DENSE_CANDIDATES = 256
-# Weight of the (max-normalised) BM25 score against the cosine score in the fused score.
-LEXICAL_WEIGHT = 0.1
+NAME_CACHE = 4096  # vectors of unknown names kept, so a name is encoded once per process
 
 
-def _stemmer():
-    import Stemmer
+@dataclass(frozen=True, kw_only=True)
+class Stages:
+    """Which parts of the pipeline run; all on by default, switched off one by one by
+    ``python -m qa eval --ablate`` to show what each adds."""
 
-    return Stemmer.Stemmer("english")
+    lexical: bool = True
+    sentences: bool = True
+    context: bool = True
+    spelling: bool = True
+    follow_up: bool = True
+    answer_type: bool = True
+    unknown_names: bool = True
 
 
-def tokenize(texts: list[str], stemmer) -> list[list[str]]:
-    import bm25s
-
-    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False)
+ALL_STAGES = Stages()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Scored:
-    """Per-passage evidence for one query, in index order."""
+    """Everything retrieval learnt about one question; passage arrays are in index order,
+    sentence arrays in the order of ``Retriever.sentence_owner``."""
 
+    query: Query
+    terms: QueryTerms
+    coverage: float
     dense: np.ndarray
     lexical: np.ndarray
     fused: np.ndarray
+    sentence_fused: np.ndarray
     query_vector: np.ndarray
+    unknown_names: tuple[str, ...] = ()
 
 
 class Retriever:
     """Search one loaded index. ``search`` returns passages, best first."""
 
-    def __init__(self, stored: StoredIndex, encoder: Encoder) -> None:
+    def __init__(self, stored: StoredIndex, encoder: Encoder, *, weights: Weights = Weights()) -> None:
         import bm25s
 
         self.stored = stored
         self.encoder = encoder
+        self.weights = weights
         self.chunks: tuple[Chunk, ...] = stored.chunks
-        self._stemmer = _stemmer()
-        self._bm25 = bm25s.BM25()
-        self._bm25.index(tokenize([c.text for c in self.chunks], self._stemmer), show_progress=False)
-        self.sentence_vectors = stored.extras.get("sentence_vectors")
+        texts = view_texts(self.chunks)
+        self.sentences = texts["sentence_vectors"]
         self.sentence_owner = np.array([i for i, c in enumerate(self.chunks) for _ in c.sentences], dtype=np.int64)
-        self.sentences = [t for c in self.chunks for t in sentence_texts(c)]
+        self.views = {name: self._view(name, len(texts[name])) for name in texts}
+        self.names = corpus_names(self.chunks)
+        self.vocabulary = Vocabulary([c.text for c in self.chunks])
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([self.vocabulary.document_terms(c.text) for c in self.chunks], show_progress=False)
+        self._bm25_sentences = bm25s.BM25()
+        self._bm25_sentences.index([self.vocabulary.document_terms(t) for t in self.sentences], show_progress=False)
         self._ids = {(c.source, c.start): i for i, c in enumerate(self.chunks)}
+        self._name_vectors: dict[str, np.ndarray] = {}
+
+    def _view(self, name: str, rows: int) -> np.ndarray | None:
+        array = self.stored.extras.get(name)
+        if array is None or len(array) != rows:
+            log.warning("index has no usable %s - rebuild with: python -m qa build --full", name)
+            return None
+        return array
 
     def query_text(self, question: str, history: Sequence[str]) -> str:
         """The text to search for: a short follow-up is read together with the last question."""
-        if history and _looks_like_follow_up(question):
-            return f"{history[-1]} {question}"
-        return question
+        return read(question, history).text
 
-    def score(self, query: str) -> Scored:
-        vector = self.encoder.encode([query])[0]
+    def _max_per_passage(self, values: np.ndarray) -> np.ndarray:
+        out = np.full(len(self.chunks), -np.inf)
+        np.maximum.at(out, self.sentence_owner, values)
+        return np.where(np.isfinite(out), out, 0.0)
+
+    def _unknown_names(self, query: Query, terms: QueryTerms) -> tuple[str, ...]:
+        """Names in the question the corpus never uses, not even as the stem of a longer name
+        ("Turkmen" is known from "Turkmenistan")."""
+        unknown = set(terms.unknown)
+        return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
+                     and not (len(n) >= 4 and any(name.startswith(n) for name in self.vocabulary.counts)))
+
+    def signals(self, question: str, history: Sequence[str] = (), *,
+                stages: Stages = ALL_STAGES) -> tuple[Query, QueryTerms, dict, dict, np.ndarray]:
+        """The raw evidence for one question, before fusion: (query, terms, passage signals,
+        sentence signals, the question's vector)."""
+        query = read(question, history, resolve_follow_ups=stages.follow_up)
+        terms = self.vocabulary.read(query.text, spelling=stages.spelling)
+        names = self._unknown_names(query, terms) if stages.unknown_names else ()
+        # Unknown names not seen before ride in the same batch as the question: one model call.
+        fresh = [n for n in dict.fromkeys(names) if n not in self._name_vectors]
+        encoded = self.encoder.encode([query.text, *fresh])
+        vector = encoded[0]
+        if len(self._name_vectors) + len(fresh) > NAME_CACHE:
+            self._name_vectors.clear()
+        self._name_vectors.update(zip(fresh, encoded[1:]))
+        signals: dict[str, np.ndarray] = {"passage": np.asarray(self.stored.vectors @ vector, dtype=np.float64)}
+        sentence_signals: dict[str, np.ndarray] = {}
+        if self.views["sentence_vectors"] is not None:
+            sentence_signals["sentence"] = self.views["sentence_vectors"] @ vector
+        if stages.context and self.views["context_vectors"] is not None:
+            signals["context"] = self.views["context_vectors"] @ vector
+        if stages.context and self.views["sentence_context_vectors"] is not None:
+            sentence_signals["sentence_context"] = self.views["sentence_context_vectors"] @ vector
+        if stages.lexical and terms.terms:
+            signals["bm25_passage"] = self._bm25.get_scores(list(terms.terms)).astype(np.float64)
+            sentence_signals["bm25_sentence"] = self._bm25_sentences.get_scores(list(terms.terms)).astype(np.float64)
+        if stages.sentences:
+            signals.update({k: self._max_per_passage(v) for k, v in sentence_signals.items()})
+        return query, terms, signals, sentence_signals, vector
+
+    def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES) -> Scored:
+        query, terms, signals, sentence_signals, vector = self.signals(question, history, stages=stages)
+        names = self._unknown_names(query, terms) if stages.unknown_names else ()
+        coverage = self.vocabulary.coverage(terms)
+        weights = effective_weights(self.weights, stages)
         n = len(self.chunks)
-        dense = np.full(n, -1.0, dtype=np.float32)
-        top, ids = self.stored.faiss_index.search(vector[None, :], min(n, DENSE_CANDIDATES))
-        valid = ids[0] >= 0
-        dense[ids[0][valid]] = top[0][valid]
-        tokens = tokenize([query], self._stemmer)[0]
-        lexical = self._bm25.get_scores(tokens).astype(np.float32) if tokens else np.zeros(n, np.float32)
-        peak = float(lexical.max()) if n else 0.0
-        fused = dense + LEXICAL_WEIGHT * (lexical / peak if peak > 0 else lexical)
-        return Scored(dense=dense, lexical=lexical, fused=fused, query_vector=vector)
+        fused = fuse(signals, weights, coverage=coverage) if n else np.zeros(0)
+        sentence_fused = (fuse(sentence_signals, weights, coverage=coverage) if sentence_signals
+                          else np.zeros(len(self.sentences)))
+        return Scored(query=query, terms=terms, coverage=coverage, dense=signals["passage"],
+                      lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
+                      sentence_fused=sentence_fused, query_vector=vector,
+                      unknown_names=self._aliasless(names))
 
-    def search(self, question: str, *, k: int = 5, history: Sequence[str] = ()) -> list[Passage]:
-        return self.rank(self.score(self.query_text(question, history)), k=k)
+    def _aliasless(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The names that are not another way of saying a name the corpus uses."""
+        table = self.views["name_vectors"]
+        if table is None or not len(table):
+            return names
+        return tuple(n for n in names if n not in self._name_vectors
+                     or not is_alias(np.sort(table @ self._name_vectors[n])[::-1]))
+
+    def search(self, question: str, *, k: int = 5, history: Sequence[str] = (),
+               stages: Stages = ALL_STAGES) -> list[Passage]:
+        return self.rank(self.score(question, history, stages=stages), k=k)
 
     def chunk_id(self, passage: Chunk) -> int:
         return self._ids[(passage.source, passage.start)]
 
     def sentence_scores(self, scored: Scored) -> list[tuple[float, ...]]:
-        """For each passage, a score per sentence: cosine with the query (0 without vectors)."""
-        if self.sentence_vectors is None or len(self.sentence_vectors) != len(self.sentence_owner):
-            return [tuple(0.0 for _ in c.sentences) for c in self.chunks]
-        cos = self.sentence_vectors @ scored.query_vector
+        """For each passage, the fused score of each of its sentences."""
         out: list[list[float]] = [[] for _ in self.chunks]
-        for owner, value in zip(self.sentence_owner, cos):
+        for owner, value in zip(self.sentence_owner, scored.sentence_fused):
             out[owner].append(float(value))
         return [tuple(v) for v in out]
 
@@ -103,12 +176,17 @@ class Retriever:
         return [to_passage(self.chunks[i], float(scored.fused[i])) for i in order]
 
 
+def effective_weights(weights: Weights, stages: Stages) -> Weights:
+    """With a stage off, its weight moves to the passage-level signal it refines."""
+    if not stages.context:
+        weights = replace(weights, passage=weights.passage + weights.context, context=0.0,
+                          sentence=weights.sentence + weights.sentence_context, sentence_context=0.0)
+    if not stages.sentences:
+        weights = replace(weights, passage=weights.passage + weights.sentence + weights.sentence_context,
+                          sentence=0.0, sentence_context=0.0,
+                          bm25_passage=weights.bm25_passage + weights.bm25_sentence, bm25_sentence=0.0)
+    return weights
+
+
 def to_passage(chunk: Chunk, score: float) -> Passage:
     return Passage(**chunk.__dict__, score=round(score, 6))
-
-
-_PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there)\b", re.I)
-
-
-def _looks_like_follow_up(question: str) -> bool:
-    return len(question.split()) <= 8 and bool(_PRONOUNS.search(question))

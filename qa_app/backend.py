@@ -79,6 +79,18 @@ class Backend:
         finally:
             self._set_busy("")
             self._ready.set()
+        self._warm_multilingual()
+
+    @staticmethod
+    def _warm_multilingual() -> None:
+        """Load the multilingual encoder after the page is ready, so a first question in
+        Russian or Kazakh does not wait for it (English questions never need it)."""
+        try:
+            from qa.multilingual import get_use_encoder
+
+            get_use_encoder().encode(["warm-up"])
+        except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first question
+            log.warning("could not warm the multilingual encoder", exc_info=True)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> qa.Answer:
         """``qa.ask`` on this index, after the start-up preparation (which it waits for)."""

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from qa import Answer, Passage
 from qa.chunking import paragraphs
+from qa.crosslingual import framing
 from qa.types import Document
 
 from .cite import DocInfo, citation_text
@@ -105,7 +106,9 @@ def _answered(answer: Answer, infos: Mapping[str, DocInfo]) -> str:
             f'<span class="qa-copy-text">{text(copy)}</span></div>'
             f'<blockquote class="qa-passage">{_marked(passage, spans)}</blockquote></div>'
         )
-    return (f'<p class="qa-answer">{" ".join(sentences)}</p>'
+    says = _words(answer)["says"]
+    lead = f'<p class="qa-says">{text(says)}</p>' if says else ""
+    return (f'{lead}<p class="qa-answer">{" ".join(sentences)}</p>'
             f'<div class="qa-sources">{"".join(sources)}</div>')
 
 
@@ -120,14 +123,22 @@ def shorten(value: str, limit: int = NEAR_CHARS) -> str:
     return value[:limit].rsplit(None, 1)[0].rstrip(",;:") + "…"
 
 
+def _words(answer: Answer) -> dict[str, str]:
+    """The page's framing words, in the question's language when it was not English."""
+    if answer.language == "en":
+        return {"says": "", "not": NOT_IN_SPEECH, "closest": CLOSEST}
+    return framing(answer.language)
+
+
 def _silent(answer: Answer) -> str:
     nearest = "".join(
         f'<div class="qa-near">{_link(p, text(p.citation), "qa-cite qa-near-label")}'
         f'<blockquote class="qa-near-text">{text(shorten(p.text))}</blockquote></div>'
         for p in answer.passages
     )
-    closest = f'<div class="qa-closest"><p class="qa-closest-head">{text(CLOSEST)}</p>{nearest}</div>'
-    return f'<p class="qa-silence">{text(NOT_IN_SPEECH)}</p>' + (closest if nearest else "")
+    words = _words(answer)
+    closest = f'<div class="qa-closest"><p class="qa-closest-head">{text(words["closest"])}</p>{nearest}</div>'
+    return f'<p class="qa-silence">{text(words["not"])}</p>' + (closest if nearest else "")
 
 
 def reply_html(answer: Answer, infos: Mapping[str, DocInfo]) -> str:

@@ -4,8 +4,9 @@
 
 POINT is ``encode`` (stop while embedding, holding the build lock), ``write:N`` (stop
 halfway through writing the N-th index file, leaving a partial temp file) or ``after:N``
-(stop once the N-th file is in place). The files are written in this order: passages,
-vectors, sentence vectors, FAISS index, manifest. The child prints ``STOPPED`` when it
+(stop once the N-th file is in place); N may also be the start of the file's name
+(``write:manifest``, ``after:index`` for the FAISS file). The files are written in this
+order: passages, vectors, sentence vectors, the multilingual arrays, FAISS index, manifest. The child prints ``STOPPED`` when it
 gets there and sleeps until the test kills it with SIGKILL.
 """
 from __future__ import annotations
@@ -41,10 +42,13 @@ def main(seeds: str, index: str, point: str) -> None:
     real_write = store._write_atomic
     written = 0
 
+    def here(path) -> bool:
+        return written == int(n) if n.isdigit() else path.name.startswith(n)
+
     def write_atomic(path, write):
         nonlocal written
         written += 1
-        if kind == "write" and written == int(n):
+        if kind == "write" and here(path):
             def half(handle):
                 buffer = io.BytesIO()
                 write(buffer)
@@ -54,11 +58,15 @@ def main(seeds: str, index: str, point: str) -> None:
                 stop()
             return real_write(path, half)
         digest = real_write(path, write)
-        if kind == "after" and written == int(n):
+        if kind == "after" and here(path):
             stop()
         return digest
 
     store._write_atomic = write_atomic
+    import qa.multilingual
+
+    use_fake = FakeEncoder(name="fake-use", dimension=qa.multilingual.DIMENSION)
+    qa.multilingual.get_use_encoder = lambda: use_fake
     encoder = StoppingEncoder() if kind == "encode" else FakeEncoder()
     build(Settings(seeds_dir=Path(seeds), index_dir=Path(index), model=encoder.name), encoder)
     print("FINISHED", flush=True)

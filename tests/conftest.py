@@ -62,9 +62,13 @@ def seeds(tmp_path) -> Path:
 def fake_encoder(monkeypatch) -> FakeEncoder:
     """Every encoder the library asks for is this fake one."""
     import qa.embedding
+    import qa.multilingual
 
     encoder = FakeEncoder()
     monkeypatch.setattr(qa.embedding, "get_encoder", lambda model="fake-encoder": encoder)
+    # The multilingual channel's encoder too, so fast tests never load a real model.
+    use_fake = FakeEncoder(name="fake-use", dimension=qa.multilingual.DIMENSION)
+    monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: use_fake)
     monkeypatch.setenv("QA_MODEL", encoder.name)
     return encoder
 

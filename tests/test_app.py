@@ -291,3 +291,16 @@ def test_ask_endpoint_returns_the_reply_markdown(built):
         demo.close()
     assert reply == qa.ask(question, seeds_dir=seeds, index_dir=index).text
     assert "[1]" in reply
+
+
+def test_russian_reply_is_framed_in_russian():
+    from qa.types import Answer, Passage
+
+    from qa_app.render import reply_html
+
+    p = Passage(source="s.txt", text="Kazakhstan is large.", start=0, end=20, paragraph=1,
+                last_paragraph=1, sentences=((0, 20),), score=0.5)
+    silent = reply_html(Answer(question="q", text="", passages=(p,), abstained=True, language="ru"), {})
+    assert "В выступлении об этом не говорится." in silent and "The speech does not" not in silent
+    said = reply_html(Answer(question="q", text="", passages=(p,), abstained=False, language="ru"), {})
+    assert "В выступлении говорится" in said and "Kazakhstan is large." in said

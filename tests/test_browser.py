@@ -193,6 +193,14 @@ def test_unanswerable_question_says_so_plainly(page):
     assert page.tab.locator("#qa-panel mark.qa-hit").count() == 0
 
 
+def test_russian_question_gets_cited_english_passages_framed_in_russian(page):
+    reply = page.ask("В каком городе прошёл первый саммит Китай – Центральная Азия?")
+    assert "qa-answered" in reply.get_attribute("class")
+    assert "В выступлении говорится" in reply.locator(".qa-says").inner_text()
+    assert "Xi’an" in reply.locator(".qa-answer").inner_text()  # quoted in English, as spoken
+    assert "central-asia-modernization-speech.txt ¶11" in reply.locator(".qa-label").first.inner_text()
+
+
 def test_follow_up_uses_the_conversation_and_clear_resets_it(page):
     page.ask("Where was the first summit between China and Central Asia held?")
     follow_up = page.ask("When was it held?")

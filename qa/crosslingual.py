@@ -1,0 +1,245 @@
+"""Questions not in English -> the English passages that answer them, and the reply.
+
+The question is matched against the same passages as the English pipeline, through the
+multilingual encoder's vectors stored in ``index/`` (see ``multilingual``): half the cosine
+with the whole passage, half the cosine with its best sentence. A small bonus counts
+shared names and international words (``Казахстан`` ~ ``Kazakhstan``, ``модернизация`` ~
+``modernization``) after transliteration, because the encoder is weakest on exactly those.
+The reply quotes the English passages as they are, with the same citations; only the
+framing around them is in the question's language.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .chunking import sentence_texts
+from .language import KAZAKH, RUSSIAN
+from .multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
+from .store import StoredIndex
+from .types import Answer, Highlight, Passage
+
+log = logging.getLogger(__name__)
+
+# Weight of the best-sentence cosine against the whole-passage cosine.
+SENTENCE_WEIGHT = 0.5
+# Bonus per shared transliterated word stem, times its inverse document frequency.
+COGNATE_WEIGHT = 0.04
+# Below this semantic score (cosine mix of the best passage) the speech is taken not to
+# answer. Calibrated on Russian and Kazakh questions (README, "Questions in Russian and Kazakh").
+MIN_SIMILARITY = 0.17
+# Passages after the first are cited when within this much of the best; at most MAX_CITED.
+PASSAGE_MARGIN = 0.04
+MAX_CITED = 3
+# Within a cited passage, sentences within this much of its best sentence are quoted.
+SENTENCE_MARGIN = 0.05
+
+FRAMING = {
+    RUSSIAN: {
+        "says": "В выступлении говорится (цитаты на языке оригинала, английском):",
+        "not": "В выступлении об этом не говорится.",
+        "closest": "Ближайшие фрагменты (они не отвечают на вопрос):",
+        "limited": "",
+    },
+    KAZAKH: {
+        "says": "Баяндамада былай делінген (үзінділер түпнұсқа тілінде, ағылшынша):",
+        # Kazakh matching is too rough to say confidently that the speech is silent.
+        "not": "Баяндамадан нақты жауап табылмады. / В выступлении не найден ясный ответ.",
+        "closest": "Ең жақын үзінділер (жауап болмауы мүмкін):",
+        "limited": "Ескерту: қазақ тіліндегі сұрақтар тек шамамен сәйкестендіріледі, үзінділерді "
+                   "тексеріңіз. / Примечание: вопросы на казахском языке сопоставляются лишь "
+                   "приблизительно, проверьте фрагменты.",
+    },
+}
+ENGLISH_FRAMING = {"says": "The speech says:", "not": "The speech does not say this.",
+                   "closest": "Closest passages (they do not answer the question):", "limited": ""}
+
+_TRANSLIT = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+    "a b v g d e e zh z i i k l m n o p r s t u f kh c ch sh shch _ y _ e iu ia a g k n o u u h i".split(),
+))
+# Spellings that English and transliterated Russian write differently for one sound.
+_SOUNDS = [("shch", "s"), ("kh", "h"), ("ch", "k"), ("sh", "s"), ("zh", "z"), ("ph", "f"),
+           ("th", "t"), ("c", "k"), ("q", "k"), ("x", "ks"), ("w", "v"), ("j", "i"), ("y", "i"), ("z", "s")]
+# Greek au/eu are written ав/ев in Russian: автор ~ author, Евразия ~ Eurasia.
+_GREEK_AU = re.compile(r"\b([аеэ])в(?=[бвгджзйклмнпрстфхцчшщ])")
+_LATIN_WORD = re.compile(r"[a-z]{5,}")
+KEY_CONSONANTS, MIN_KEY = 4, 2
+# A short question with a pronoun, or opening with "and/but" ("а где второй?"), follows on.
+_FOLLOW_UP = re.compile(r"^(а|и|ал)\b|\b(он|она|оно|они|его|её|ее|их|это|этот|эта|эти|там"
+                        r"|ол|оның|олар|бұл|сол|онда)\b", re.IGNORECASE)
+
+
+def framing(language: str) -> dict[str, str]:
+    """The reply's own words in ``language``: ``says``, ``not``, ``closest``, ``limited``.
+
+    >>> framing("ru")["not"]
+    'В выступлении об этом не говорится.'
+    """
+    return FRAMING.get(language, ENGLISH_FRAMING)
+
+
+def transliterate(text: str) -> str:
+    """Cyrillic letters -> Latin ones; other characters are kept.
+
+    >>> transliterate("Казахстан и Евразия")
+    'kazakhstan i euraziia'
+    """
+    text = _GREEK_AU.sub(lambda m: m.group(1) + "у", text.lower())
+    return "".join(_TRANSLIT.get(ch, ch) for ch in text).replace("_", "")
+
+
+def stem_key(word: str) -> str:
+    """The first four consonants of a word, spelled one way for both alphabets.
+
+    >>> stem_key("modernization") == stem_key(transliterate("модернизации"))
+    True
+    """
+    for spelled, sound in _SOUNDS:
+        word = word.replace(spelled, sound)
+    return re.sub(r"[aeiou]", "", word)[:KEY_CONSONANTS]
+
+
+def stem_keys(text: str) -> frozenset[str]:
+    """The keys of the words of five letters or more in ``text`` (any alphabet)."""
+    return frozenset(k for k in map(stem_key, _LATIN_WORD.findall(transliterate(text))) if len(k) >= MIN_KEY)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Match:
+    """Scores for one question: per passage (index order) and per sentence (passages in order)."""
+
+    semantic: np.ndarray
+    fused: np.ndarray
+    sentence_scores: np.ndarray
+
+
+class CrossLingualIndex:
+    """The multilingual view of one loaded index; read-only, shared between threads."""
+
+    def __init__(self, stored: StoredIndex, encoder: UseEncoder) -> None:
+        self.chunks = stored.chunks
+        self.encoder = encoder
+        self.owner = np.array([i for i, c in enumerate(self.chunks) for _ in c.sentences], dtype=np.int64)
+        starts = np.cumsum([0] + [len(c.sentences) for c in self.chunks])
+        self.first_sentence = {(c.source, c.start): int(starts[i]) for i, c in enumerate(self.chunks)}
+        passages, sentences = stored.extras.get(PASSAGE_ARRAY), stored.extras.get(SENTENCE_ARRAY)
+        if (stored_model(stored.extras) != encoder.name or len(passages) != len(self.chunks)
+                or len(sentences) != len(self.owner)):
+            # An index built before this channel existed, or by another model: embed in memory,
+            # once per index, rather than compare vectors of two models.
+            log.warning("the index has no vectors of %s; embedding them now (run: python -m qa build)", encoder.name)
+            arrays, _ = vectors_for(self.chunks, encoder)
+            passages, sentences = arrays[PASSAGE_ARRAY], arrays[SENTENCE_ARRAY]
+        self.passage_vectors = np.asarray(passages, dtype=np.float32)
+        self.sentence_vectors = np.asarray(sentences, dtype=np.float32)
+        self.keys = [stem_keys(c.text) for c in self.chunks]
+        self.sentence_keys = [stem_keys(t) for c in self.chunks for t in sentence_texts(c)]
+        n = max(1, len(self.chunks))
+        counts: dict[str, int] = {}
+        for keys in self.keys:
+            for k in keys:
+                counts[k] = counts.get(k, 0) + 1
+        self.idf = {k: math.log(n / c) for k, c in counts.items()}
+
+    def _cognates(self, wanted: frozenset[str], keys: list[frozenset[str]]) -> np.ndarray:
+        return np.array([sum(self.idf.get(k, 0.0) for k in wanted & have) for have in keys], dtype=np.float32)
+
+    def match(self, query: str) -> Match:
+        vector = self.encoder.encode([query])[0]
+        sentence_cos = self.sentence_vectors @ vector
+        best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best_sentence, self.owner, sentence_cos)
+        semantic = (1 - SENTENCE_WEIGHT) * (self.passage_vectors @ vector) + SENTENCE_WEIGHT * best_sentence
+        wanted = stem_keys(query)
+        fused = semantic + COGNATE_WEIGHT * self._cognates(wanted, self.keys)
+        sentences = sentence_cos + COGNATE_WEIGHT * self._cognates(wanted, self.sentence_keys)
+        return Match(semantic=semantic, fused=fused, sentence_scores=sentences)
+
+    def rank(self, m: Match, *, k: int) -> list[Passage]:
+        order = np.argsort(-m.fused, kind="stable")[: max(0, k)]
+        return [Passage(**self.chunks[i].__dict__, score=round(float(m.fused[i]), 6)) for i in order]
+
+    def sentence_picks(self, m: Match, passage: Passage) -> tuple[tuple[int, int], ...]:
+        """The spans of the passage's sentences that answer best."""
+        first = self.first_sentence[(passage.source, passage.start)]
+        scores = m.sentence_scores[first:first + len(passage.sentences)]
+        top = float(scores.max()) if len(scores) else 0.0
+        return tuple(span for span, s in zip(passage.sentences, scores) if s >= top - SENTENCE_MARGIN) \
+            or passage.sentences[:1]
+
+
+_views: dict[str, CrossLingualIndex] = {}
+_views_lock = threading.Lock()
+
+
+def view(stored: StoredIndex, encoder: UseEncoder) -> CrossLingualIndex:
+    """The cross-lingual view of ``stored``, made once per index generation."""
+    key = f"{stored.manifest.generation}|{stored.manifest.built_at}|{encoder.name}"
+    with _views_lock:
+        if key not in _views:
+            if len(_views) >= 4:
+                _views.pop(next(iter(_views)))
+            _views[key] = CrossLingualIndex(stored, encoder)
+        return _views[key]
+
+
+def query_text(question: str, history: Sequence[str]) -> str:
+    """A short follow-up ("а где он пройдёт?") is read together with the previous question."""
+    if history and len(question.split()) <= 8 and _FOLLOW_UP.search(question.strip()):
+        return f"{history[-1]} {question}"
+    return question
+
+
+def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence[str] = ()) -> list[Passage]:
+    return index.rank(index.match(query_text(question, history)), k=k)
+
+
+def _escape_md(text: str) -> str:
+    """Text that renders literally in Markdown, never as HTML (as in ``answer``)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]#|~])", r"\\\1", text)
+
+
+def _quote(number: int, passage: Passage, spans: tuple[tuple[int, int], ...]) -> str:
+    parts, pos = [], passage.start
+    for s, e in spans:
+        parts.append(_escape_md(passage.text[pos - passage.start:s - passage.start]))
+        parts.append("**" + _escape_md(passage.text[s - passage.start:e - passage.start]) + "**")
+        pos = e
+    parts.append(_escape_md(passage.text[pos - passage.start:]))
+    return f"[{number}] {passage.citation}\n> " + "".join(parts).replace("\n", "\n> ")
+
+
+def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
+           history: Sequence[str] = (), notes: tuple[str, ...] = ()) -> Answer:
+    """The reply to a non-English question: framing in its language, English quotes, citations."""
+    frame = framing(language)
+    # The Kazakh caveat is a note, so every view of the answer (text or page) shows it.
+    notes = (*notes, frame["limited"]) if frame["limited"] else notes
+    m = index.match(query_text(question, history))
+    ranked = index.rank(m, k=k)
+    head = "".join(f"_{_escape_md(n)}_\n\n" for n in notes)
+    if float(m.semantic.max(initial=-1.0)) < MIN_SIMILARITY:
+        nearest = tuple(ranked[:MAX_CITED])
+        lines = [head + frame["not"]]
+        if nearest:
+            lines += ["", frame["closest"], ""] + [f"- {p.citation}: {_escape_md(p.text)}" for p in nearest]
+        return Answer(question=question, text="\n".join(lines), passages=nearest, abstained=True,
+                      notes=notes, language=language)
+
+    cited = [p for p in ranked[:MAX_CITED] if p.score >= ranked[0].score - PASSAGE_MARGIN]
+    spans = [index.sentence_picks(m, p) for p in cited]
+    reply = [" ".join(_escape_md(p.text[s - p.start:e - p.start]) for s, e in sp) + f" [{n}]"
+             for n, (p, sp) in enumerate(zip(cited, spans), start=1)]
+    blocks = [_quote(n, p, sp) for n, (p, sp) in enumerate(zip(cited, spans), start=1)]
+    text = head + frame["says"] + "\n\n" + "\n\n".join(reply) + "\n\n---\n\n" + "\n\n".join(blocks)
+    return Answer(question=question, text=text, passages=tuple(cited), abstained=False,
+                  highlights=tuple(tuple(Highlight(start=s, end=e) for s, e in sp) for sp in spans),
+                  notes=notes, language=language)

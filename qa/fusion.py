@@ -1,0 +1,56 @@
+"""Per-passage signals -> one score. Each signal is z-scored over the corpus (so a cosine and
+a BM25 score are comparable), then summed with weights; the lexical signals are further
+scaled by how much of the question the corpus's vocabulary covers, so a question in the
+speech's own words leans on BM25 and a paraphrase leans on the embeddings.
+
+The weights were chosen by leave-one-out cross-validation on the dev questions
+(``scripts/tune_fusion.py``); they are few and coarse on purpose.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+DENSE = ("passage", "sentence", "context", "sentence_context")
+LEXICAL = ("bm25_passage", "bm25_sentence")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Weights:
+    """Weight of each z-scored signal; ``coverage_power`` shapes the lexical scaling."""
+
+    passage: float = 0.0
+    sentence: float = 1.0
+    context: float = 2.0
+    sentence_context: float = 1.0
+    bm25_passage: float = 0.0
+    bm25_sentence: float = 2.0
+    coverage_power: float = 2.0
+
+
+def zscore(x: np.ndarray) -> np.ndarray:
+    """(x - mean) / std; all zeros when ``x`` is constant.
+
+    >>> zscore(np.array([1.0, 2.0, 3.0])).round(3).tolist()
+    [-1.225, 0.0, 1.225]
+    """
+    x = np.asarray(x, dtype=np.float64)
+    sd = float(x.std()) if x.size else 0.0
+    return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
+
+
+def fuse(signals: dict[str, np.ndarray], weights: Weights, *, coverage: float) -> np.ndarray:
+    """The weighted sum of the z-scored ``signals`` present (missing ones count zero).
+
+    >>> fuse({"sentence": np.array([0.1, 0.5])}, Weights(), coverage=1.0).round(1).tolist()
+    [-1.0, 1.0]
+    """
+    n = len(next(iter(signals.values())))
+    total = np.zeros(n)
+    scale = max(0.0, min(1.0, coverage)) ** weights.coverage_power
+    for name in DENSE + LEXICAL:
+        w = getattr(weights, name)
+        if w and name in signals:
+            total += w * (scale if name in LEXICAL else 1.0) * zscore(signals[name])
+    return total

@@ -1,0 +1,96 @@
+"""A question read before retrieval: the text to search for (a follow-up is read with the
+question before it), what kind of thing it asks for, and the names it uses. Pure functions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+# Kinds of answer a question can ask for; "" when it asks for an explanation or a list.
+# A PERSON question wants a named person; an AGENT question ("who ...?") is satisfied by any
+# named actor: a person, a country, an organisation.
+DATE, QUANTITY, PERSON, AGENT = "date", "quantity", "person", "agent"
+
+_PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same)\b", re.I)
+_CONTINUES = re.compile(r"\W*(what about|how about|and|also|what else|anything else)\b", re.I)
+_ASKS = [
+    (DATE, re.compile(r"\bdate\b|\b(what|which) (day|month)\b|\bwhen exactly\b|\bon what day\b", re.I)),
+    (QUANTITY, re.compile(r"\bhow (much|many)\b|\b(what|which) (is|was|are)? ?(the )?(amount|number|percentage|share|"
+                          r"rate|level|size|figure|value)\b|\b(growth|inflation|interest|unemployment) rate\b|"
+                          r"\b(gdp|percent|per cent|dollars?|billions?|millions?|population|budget|cost|price|"
+                          r"revenue|income|turnover)\b", re.I)),
+    (PERSON, re.compile(r"\b(which|what) (person|people|official|leader|minister|president|politician|diplomat|"
+                        r"expert|head of state)\b|\bby whom\b|\bname of the (person|official|leader)\b", re.I)),
+    (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
+]
+_NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Query:
+    """What the retriever searches for and what the abstention step checks against."""
+
+    text: str
+    asks_for: str
+    names: tuple[str, ...]
+    follow_up: bool = False
+
+
+def is_follow_up(question: str) -> bool:
+    """A short question that points back with a pronoun and names little of its own.
+
+    >>> is_follow_up("what corridor is it taking part in?"), is_follow_up("Who hosted the summit?")
+    (True, False)
+    >>> is_follow_up("And Uzbekistan?")
+    True
+    """
+    short = len(question.split()) <= 9
+    return short and bool(_PRONOUNS.search(question) or _CONTINUES.match(question))
+
+
+def asks_for(question: str) -> str:
+    """The kind of thing the question wants, if it is one that can be checked in a passage.
+
+    >>> asks_for("On what date will it start?"), asks_for("How much did it cost?"), asks_for("Why?")
+    ('date', 'quantity', '')
+    >>> asks_for("Which president came?"), asks_for("Who came?")
+    ('person', 'agent')
+    """
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            return kind
+    return ""
+
+
+def names(question: str) -> tuple[str, ...]:
+    """Words written as names inside the question (lower-cased), possessives dropped.
+
+    >>> names("What does he say about Russia's role and the EU?")
+    ('russia', 'eu')
+    """
+    return tuple(re.sub(r"['’]s$", "", m).lower() for m in _NAME.findall(question))
+
+
+# A name the corpus never uses is read as another word for a corpus name when the embedding
+# model puts it this close to that name and clearly closer to it than to any other.
+ALIAS_MIN_COSINE = 0.6
+ALIAS_MIN_MARGIN = 0.1
+
+
+def is_alias(similarities) -> bool:
+    """``similarities``: cosines of an unknown name with each corpus name, best first.
+
+    >>> is_alias([0.76, 0.60, 0.59]), is_alias([0.77, 0.75, 0.75])
+    (True, False)
+    """
+    best = float(similarities[0]) if len(similarities) else 0.0
+    second = float(similarities[1]) if len(similarities) > 1 else 0.0
+    return best >= ALIAS_MIN_COSINE and best - second >= ALIAS_MIN_MARGIN
+
+
+def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool = True) -> Query:
+    """The query for ``question``; a follow-up is read together with the last question."""
+    follow_up = resolve_follow_ups and bool(history) and is_follow_up(question)
+    text = f"{history[-1]} {question}" if follow_up else question
+    return Query(text=text, asks_for=asks_for(question), names=names(question), follow_up=follow_up)

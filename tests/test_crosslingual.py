@@ -1,0 +1,160 @@
+"""The cross-lingual channel on the fake encoders: index arrays, routing, reply, abstention.
+
+The fake multilingual encoder hashes words, so a Russian word never matches an English one
+by meaning; what finds the passage here is the transliteration of names, which the real
+channel uses too. The real model's quality is tested in test_multilingual.py.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+import qa
+import qa.crosslingual as crosslingual
+from qa import store
+from qa.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY
+
+SPEECH = "central-asia-modernization-speech.txt"
+
+
+def _use_fake():
+    import qa.multilingual
+
+    return qa.multilingual.get_use_encoder()
+
+
+def test_build_stores_multilingual_vectors_for_passages_and_sentences(built):
+    _, index = built
+    loaded = store.load(index)
+    sentences = sum(len(c.sentences) for c in loaded.chunks)
+    assert loaded.extras[PASSAGE_ARRAY].shape == (len(loaded.chunks), 512)
+    assert loaded.extras[SENTENCE_ARRAY].shape == (sentences, 512)
+    assert np.allclose(np.linalg.norm(loaded.extras[PASSAGE_ARRAY], axis=1), 1.0, atol=1e-5)
+
+
+def test_rebuild_embeds_only_changed_texts_with_the_multilingual_model(built):
+    seeds, index = built
+    fake = _use_fake()
+    before = store.load(index).extras[PASSAGE_ARRAY]
+    fake.calls.clear()
+    qa.build(seeds_dir=seeds, index_dir=index)
+    assert fake.calls == []  # nothing changed: every row reused
+    assert np.array_equal(store.load(index).extras[PASSAGE_ARRAY], before)
+
+    path = seeds / SPEECH
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing line about Turkmenistan.\n", encoding="utf-8")
+    qa.build(seeds_dir=seeds, index_dir=index)
+    assert fake.calls == [2]  # the new passage and its one sentence
+
+
+def test_vectors_of_another_multilingual_model_are_not_reused(built, monkeypatch):
+    import qa.multilingual
+    from conftest import FakeEncoder
+
+    seeds, index = built
+    other = FakeEncoder(name="another-use", dimension=512)
+    monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: other)
+    qa.build(seeds_dir=seeds, index_dir=index)
+    loaded = store.load(index)
+    assert other.calls == [len(loaded.chunks) + sum(len(c.sentences) for c in loaded.chunks)]
+
+
+def test_russian_question_goes_through_the_cross_lingual_channel(built):
+    seeds, index = built
+    passages = qa.retrieve("Что делает Туркменистан?", k=3, seeds_dir=seeds, index_dir=index)
+    top = passages[0]
+    assert "Turkmenistan is activating its transport potential" in top.text
+    assert top.citation == f"{SPEECH} ¶6"
+    assert (seeds / SPEECH).read_text(encoding="utf-8")[top.start:top.end] == top.text
+
+
+def test_reply_quotes_english_passages_with_russian_framing(built, monkeypatch):
+    seeds, index = built
+    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)  # the fake's cosines are near 0
+    answer = qa.ask("Что делает Туркменистан?", seeds_dir=seeds, index_dir=index)
+    assert not answer.abstained and answer.language == "ru"
+    assert answer.text.startswith(crosslingual.FRAMING["ru"]["says"])
+    assert f"[1] {SPEECH} ¶6" in answer.text
+    assert "**Turkmenistan is activating its transport potential toward the Caspian Sea and Iran.**" in answer.text
+    assert answer.passages[0].citation == f"{SPEECH} ¶6"
+    s, e = answer.highlights[0][0].start, answer.highlights[0][0].end
+    assert (seeds / SPEECH).read_text(encoding="utf-8")[s:e].startswith("Turkmenistan is activating")
+
+
+def test_low_similarity_abstains_in_russian(built):
+    seeds, index = built
+    answer = qa.ask("Какая погода будет завтра?", seeds_dir=seeds, index_dir=index)
+    assert answer.abstained and answer.language == "ru"
+    assert answer.text.startswith("В выступлении об этом не говорится.")
+    assert "Ближайшие фрагменты" in answer.text
+
+
+def test_kazakh_reply_says_matching_is_approximate(built):
+    seeds, index = built
+    answer = qa.ask("Түрікменстан көлік әлеуетін қай бағытта дамытып жатыр?", seeds_dir=seeds, index_dir=index)
+    assert answer.language == "kk"
+    assert "шамамен" in answer.text and "приблизительно" in answer.text
+    assert answer.notes == (crosslingual.framing("kk")["limited"],)  # the chat page shows notes
+    # Kazakh matching is too rough to claim the speech is silent: the reply says so.
+    assert answer.abstained and "не найден ясный ответ" in answer.text
+
+
+def test_english_question_is_unaffected(built):
+    seeds, index = built
+    answer = qa.ask("first China - Central Asia Summit held in Xi’an", seeds_dir=seeds, index_dir=index)
+    assert answer.language == "en" and "В выступлении" not in answer.text
+
+
+def test_index_without_multilingual_vectors_is_embedded_in_memory(built):
+    _, index = built
+    loaded = store.load(index)
+    fake = _use_fake()
+    bare = dataclasses.replace(loaded, extras={"sentence_vectors": loaded.extras["sentence_vectors"]})
+    with_arrays = crosslingual.CrossLingualIndex(loaded, fake)
+    without = crosslingual.CrossLingualIndex(bare, fake)
+    assert np.allclose(without.passage_vectors, with_arrays.passage_vectors)
+    question = "Что делает Туркменистан?"
+    assert [p.citation for p in crosslingual.search(without, question, k=5)] == \
+           [p.citation for p in crosslingual.search(with_arrays, question, k=5)]
+
+
+def test_document_markup_is_escaped_in_the_russian_reply(seeds, tmp_path, fake_encoder, monkeypatch):
+    (seeds / "evil.md").write_text("Turkmenistan <img src=x onerror=alert(1)> is *great*.", encoding="utf-8")
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)
+    answer = qa.ask("Туркменистан", seeds_dir=seeds, index_dir=index, k=25)
+    assert "<img" not in answer.text and "&lt;img" in answer.text
+
+
+def test_eval_reports_russian_figures_from_the_cross_lingual_channel(built, tmp_path):
+    from qa.config import settings
+    from qa.evaluation import read_items
+    from qa.report import run_eval
+
+    seeds, index = built
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({
+        "id": "t1", "question": "Что делает Туркменистан?", "type": "nonenglish", "lang": "ru",
+        "evidence": ["Turkmenistan is activating its transport potential toward the Caspian Sea and Iran."],
+    }, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run_eval(read_items(questions), settings(seeds_dir=seeds, index_dir=index))
+    assert result.summary["lang:ru"]["hit@1"] == 1.0
+    assert result.per_question[0]["top3"][0] == f"{SPEECH} ¶6"
+    assert "lang:ru" in result.table
+
+
+@pytest.mark.parametrize("question, follows_on", [
+    ("а где пройдёт второй?", True),
+    ("Когда он прошёл?", True),
+    ("Ол қайда өтеді?", True),
+    ("Где прошёл первый саммит Китай – Центральная Азия?", False),
+    ("Армения упоминается?", False),
+])
+def test_short_russian_and_kazakh_follow_ups_read_the_previous_question(question, follows_on):
+    read = crosslingual.query_text(question, ["Где прошёл первый саммит?"])
+    assert read == (f"Где прошёл первый саммит? {question}" if follows_on else question)
+    assert crosslingual.query_text(question, []) == question

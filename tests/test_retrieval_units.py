@@ -1,0 +1,153 @@
+"""The retrieval pieces against answers worked out by hand (fast: FakeEncoder, no model)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+import qa
+from qa.abstain import contains, decide
+from qa.answer import Candidate, choose
+from qa.fusion import Weights, fuse, zscore
+from qa.lexical import Vocabulary, acronyms, edit_distance, words
+from qa.query import asks_for, is_alias, is_follow_up, read
+from qa.views import view_texts
+
+SPEECH_WORDS = ["It was in Kazakhstan in 2013 that the Belt and Road Initiative was first announced, "
+                "according to reports on regionalization."]
+
+
+def test_words_drop_possessives_and_split_hyphens():
+    assert words("Kazakhstan's multi-vector U.S.-China") == ["kazakhstan", "multi", "vector", "u", "s", "china"]
+
+
+def test_spelling_is_corrected_to_a_corpus_word_and_acronyms_expand():
+    v = Vocabulary(SPEECH_WORDS)
+    read_ = v.read("when was the BRI anounced in Kazakstan")
+    assert ("anounced", "announced") in read_.corrected and ("kazakstan", "kazakhstan") in read_.corrected
+    assert {"belt", "road", "initi"} <= set(read_.terms) and read_.unknown == ()
+
+
+def test_unknown_words_lower_coverage_and_short_words_are_not_corrected():
+    v = Vocabulary(SPEECH_WORDS)
+    read_ = v.read("gdp of Kazakhstan")
+    assert read_.unknown == ("gdp",) and v.coverage(read_) == 0.5
+    assert v.correct("gdp") is None
+    assert v.read("Kazakhstan", spelling=False).unknown == ()
+
+
+def test_acronyms_and_edit_distance_by_hand():
+    assert acronyms("the Digital Silk Road and the Belt and Road Initiative")["bri"] == ("belt", "road", "initiative")
+    assert edit_distance("kitten", "sitting", 3) == 3 and edit_distance("abc", "abcdef", 2) == 3
+
+
+def test_question_kinds_and_follow_ups():
+    assert asks_for("When exactly will the summit open?") == "date"
+    assert asks_for("What is Kazakhstan's GDP growth rate?") == "quantity"
+    assert asks_for("Which president announced the initiative?") == "person"
+    assert asks_for("Who announced the initiative?") == "agent" and asks_for("Why did globalization slow?") == ""
+    q = read("which corridor is it part of?", ["Is Kyrgyzstan mentioned?"])
+    assert q.follow_up and q.text.startswith("Is Kyrgyzstan mentioned?")
+    assert not read("Which corridor does Kyrgyzstan join?", ["Is Kyrgyzstan mentioned?"]).follow_up
+    assert not is_follow_up("What did the speaker propose for the summit agenda in the second half of his talk?")
+
+
+def test_alias_needs_a_close_and_unambiguous_corpus_name():
+    assert is_alias([0.8, 0.5]) and not is_alias([0.8, 0.78]) and not is_alias([0.5, 0.1])
+
+
+def test_answer_type_is_looked_for_in_the_passage():
+    assert contains("date", "held in May 2023") and not contains("date", "expected this year")
+    assert contains("quantity", "grew by 4.8 percent") and not contains("quantity", "since 2013")
+    assert not contains("quantity", "One of the most influential")
+    assert contains("person", "Ruslan Izimov, Expert at the Center") and not contains("person", "in Kazakhstan in 2013")
+    assert not contains("person", "regular meetings among heads of state")
+    assert contains("quantity", "priorities:\n- one thing;\n- another.")
+
+
+def test_an_actor_is_a_name_doing_something_not_a_place_or_the_question():
+    assert contains("agent", "Amidst these shifts, China is becoming a key actor.")
+    assert not contains("agent", "As we recall, it was in Kazakhstan in 2013 that the Belt and Road Initiative was announced.",
+                        exclude=frozenset({"belt", "road", "initiative"}))
+
+
+def test_decide_names_each_reason():
+    kw = dict(best_text="in Kazakhstan in 2013", top_dense=0.7, coverage=1.0)
+    assert decide(unknown_names=("russia",), asks_for="", **kw).reason == "The speech does not mention Russia."
+    assert decide(unknown_names=(), asks_for="person", **kw).abstain
+    assert not decide(unknown_names=(), asks_for="person", check_type=False, **kw).abstain
+    assert not decide(unknown_names=(), asks_for="", **kw).abstain
+    assert decide(unknown_names=(), asks_for="", best_text="", top_dense=0.1, coverage=0.2).abstain
+
+
+def test_fusion_zscores_and_scales_lexical_by_coverage():
+    assert zscore(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
+    signals = {"sentence": np.array([1.0, 0.0]), "bm25_sentence": np.array([0.0, 9.0])}
+    w = Weights(sentence=1, context=0, sentence_context=0, bm25_sentence=1, coverage_power=1)
+    assert np.argmax(fuse(signals, w, coverage=0.1)) == 0  # paraphrase: meaning wins
+    assert fuse(signals, w, coverage=1.0).tolist() == [0.0, 0.0]  # equal weight: a tie
+
+
+def test_views_are_parallel_to_sentences_and_chunks():
+    from qa.chunking import chunk_text
+
+    chunks = chunk_text("a.txt", "One here. Two there.\nThree now.", target_chars=12)
+    views = view_texts(chunks)
+    assert views["sentence_vectors"] == ["One here.", "Two there.", "Three now."]
+    assert views["sentence_context_vectors"] == ["One here.", "One here. Two there.", "Two there. Three now."]
+    assert views["context_vectors"] == ["One here.", "One here. Two there.", "Two there. Three now."]
+
+
+def _passage(text: str, sentences, score: float) -> qa.Passage:
+    return qa.Passage(source="a.txt", text=text, start=0, end=len(text), paragraph=1, last_paragraph=1,
+                      sentences=tuple(sentences), score=score)
+
+
+def test_a_list_is_quoted_whole_and_weak_passages_are_not_cited():
+    text = "Priorities:\n- a;\n- b."
+    listed = _passage(text, [(0, 11), (12, 16), (17, 21)], 10.0)
+    other = _passage("Unrelated.", [(0, 10)], 5.0)
+    chosen = choose([Candidate(passage=listed, sentence_scores=(1.0, 3.0, 0.1)),
+                     Candidate(passage=other, sentence_scores=(2.0,))])
+    assert [(c.passage.text, picks) for c, picks in chosen] == [(text, (0, 1, 2))]
+
+
+def test_ask_a_list_question_quotes_every_item(built):
+    seeds, index = built
+    answer = qa.ask("We consider it timely to focus on the following priorities during the summit",
+                    seeds_dir=seeds, index_dir=index)
+    assert not answer.abstained
+    reply = answer.text.split("---")[0]
+    assert reply.count("\n- ") == 5 and "Luban Workshops" in reply
+
+
+def test_unknown_name_abstains_and_says_why(built):
+    seeds, index = built
+    answer = qa.ask("What does the speaker say about Mongolia's railways?", seeds_dir=seeds, index_dir=index)
+    assert answer.abstained and "does not mention Mongolia" in answer.text
+
+
+def test_rebuild_embeds_only_the_changed_texts(built, fake_encoder):
+    seeds, index = built
+    path = seeds / "central-asia-modernization-speech.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA closing line.\n", encoding="utf-8")
+    fake_encoder.calls.clear()
+    report = qa.build(seeds_dir=seeds, index_dir=index)
+    # New: the passage, its sentence, both context views; the name list is unchanged. The
+    # one-sentence passage equals its sentence and its context view equals its sentence's;
+    # the build embeds each distinct text once: two texts.
+    assert report.embedded == 1 and fake_encoder.calls == [2]
+
+
+def test_eval_ablate_prints_one_row_per_stage(built, tmp_path, capsys):
+    from qa.cli import main
+
+    seeds, index = built
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "x1", "question": "Which city hosted the first summit?", "type": "factoid",
+                                     "evidence": ["held in May 2023 in Xi’an"]}) + "\n", encoding="utf-8")
+    assert main(["eval", str(questions), "--ablate", "--seeds-dir", str(seeds), "--index-dir", str(index)]) == 0
+    table = capsys.readouterr().out
+    assert table.splitlines()[0].startswith("| configuration")
+    for row in ["all stages", "- lexical (BM25)", "- sentence granularity", "- answer-type check"]:
+        assert f"| {row}" in table

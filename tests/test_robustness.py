@@ -35,6 +35,7 @@ EDGE_CASES = [
     "summit " * 15_000, "🇰🇿🤝🇨🇳 summit? 👩‍👩‍👧", "ما هو دور كازاخستان؟", "מה נאמר על אסטנה?",
     "\u202eevil\u202c Astana", "\ud800", "Astana \udfff summit", "\ufeff\u200b\u200d", "\U0010ffff",
     "-k 5", "--help", "Ω" * 3000, "<script>alert(1)</script> summit",
+    "Где пройдёт второй саммит?\x00", "Саммит " * 20_000, "Екінші саммит қайда өтеді? 🤝", "中国" * 600,
 ]
 # Hypothesis caches in ./.hypothesis by default (its pytest plugin writes there while
 # collecting); keep the checkout clean by using the system temp folder instead.
@@ -43,18 +44,25 @@ PROPERTY = settings(max_examples=60, deadline=timedelta(seconds=3), database=Non
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
+def _use_fakes(mp: pytest.MonkeyPatch, encoder: FakeEncoder) -> None:
+    """``encoder`` for English and a fake for the multilingual channel, as conftest does."""
+    import qa.embedding
+    import qa.multilingual
+
+    mp.setattr(qa.embedding, "get_encoder", lambda model=FAKE: encoder)
+    use_fake = FakeEncoder(name="fake-use", dimension=qa.multilingual.DIMENSION)
+    mp.setattr(qa.multilingual, "get_use_encoder", lambda: use_fake)
+
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> tuple[Path, Path]:
-    """(seeds_dir, index_dir) built once for the module with the fake encoder."""
-    import qa.embedding
-
+    """(seeds_dir, index_dir) built once for the module with the fake encoders."""
     root = tmp_path_factory.mktemp("robust")
     seeds = root / "seeds"
     seeds.mkdir()
     shutil.copyfile(SPEECH, seeds / SPEECH.name)
-    encoder = FakeEncoder(FAKE)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(qa.embedding, "get_encoder", lambda model=FAKE: encoder)
+        _use_fakes(mp, FakeEncoder(FAKE))
         qa.build(seeds_dir=seeds, index_dir=root / "index", model=FAKE)
         yield seeds, root / "index"
 
@@ -150,10 +158,7 @@ class ShortSightedEncoder(FakeEncoder):
 
 
 def test_a_question_longer_than_the_encoder_reads_is_cut_there_and_the_reply_says_so(seeds, tmp_path, monkeypatch):
-    import qa.embedding
-
-    encoder = ShortSightedEncoder(FAKE)
-    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model=FAKE: encoder)
+    _use_fakes(monkeypatch, ShortSightedEncoder(FAKE))
     qa.build(seeds_dir=seeds, index_dir=tmp_path / "index", model=FAKE)
     answer = qa.ask("Where is the second summit going to be held, and when?", seeds_dir=seeds,
                     index_dir=tmp_path / "index", model=FAKE)

@@ -150,8 +150,19 @@ def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5,
     """
     text, notes = clean_question(question)
     r, note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
+    text, notes = fit_to_model(r.encoder, text, notes)
     notes = notes + ((note,) if note else ())
     return answer_with(r, text, k=_check_k(k), history=_history(history), notes=notes)
+
+
+def fit_to_model(encoder: object, text: str, notes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The question cut to what the encoder reads (it may stop before MAX_QUESTION_CHARS,
+    e.g. on digits or Chinese), with a note that says so."""
+    readable = getattr(encoder, "readable", None)
+    cut = readable(text).rstrip() if readable else text
+    if not cut or len(cut) >= len(text):
+        return text, notes
+    return cut, (f"Your question was long; only its first {len(cut):,} characters were read.",)
 
 
 def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],

@@ -83,6 +83,23 @@ class SentenceTransformerEncoder:
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
 
+    def readable(self, text: str) -> str:
+        """The start of ``text`` that the model reads: it stops after ``max_seq_length`` word pieces.
+
+        A short text is returned whole without tokenising (a word piece spans at least one
+        character); ``[CLS]`` and ``[SEP]`` take two of the places.
+        """
+        with self._lock:
+            model = self._load()
+            limit = int(model.max_seq_length) - 2
+            if len(text) <= limit:
+                return text
+            pieces = model.tokenizer(text, add_special_tokens=False, truncation=True, max_length=limit,
+                                     return_offsets_mapping=True)
+        if len(pieces["input_ids"]) < limit:
+            return text
+        return text[: max(end for _, end in pieces["offset_mapping"])]
+
     def encode(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             model = self._load()

@@ -1,7 +1,10 @@
 """Per-passage signals -> one score. Each signal is z-scored over the corpus (so a cosine and
 a BM25 score are comparable), then summed with weights; the lexical signals are further
 scaled by how much of the question the corpus's vocabulary covers, so a question in the
-speech's own words leans on BM25 and a paraphrase leans on the embeddings.
+speech's own words leans on BM25 and a paraphrase leans on the embeddings. Two embedders
+vote: all-MiniLM-L6-v2 (every view) and the multilingual Universal Sentence Encoder (whole
+passages, ``use_passage``); their errors on paraphrases differ, so the sum ranks better than
+either.
 
 The weights were chosen by leave-one-out cross-validation on the dev questions
 (``scripts/tune_fusion.py``); they are few and coarse on purpose.
@@ -12,21 +15,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DENSE = ("passage", "sentence", "context", "sentence_context")
+DENSE = ("passage", "sentence", "context", "sentence_context", "use_passage")
 LEXICAL = ("bm25_passage", "bm25_sentence")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Weights:
-    """Weight of each z-scored signal; ``coverage_power`` shapes the lexical scaling."""
+    """Weight of each z-scored signal; ``coverage_power`` shapes the lexical scaling;
+    ``sentence_pooling``: a passage's dense sentence-level signal is the mean of its best
+    ``sentence_pooling`` sentences (1: the best sentence alone)."""
 
     passage: float = 0.0
-    sentence: float = 1.0
-    context: float = 2.0
-    sentence_context: float = 1.0
+    sentence: float = 0.0
+    context: float = 0.0
+    sentence_context: float = 2.0
+    use_passage: float = 1.0
     bm25_passage: float = 0.0
-    bm25_sentence: float = 2.0
+    bm25_sentence: float = 1.0
     coverage_power: float = 2.0
+    sentence_pooling: int = 2
 
 
 def zscore(x: np.ndarray) -> np.ndarray:
@@ -43,8 +50,8 @@ def zscore(x: np.ndarray) -> np.ndarray:
 def fuse(signals: dict[str, np.ndarray], weights: Weights, *, coverage: float) -> np.ndarray:
     """The weighted sum of the z-scored ``signals`` present (missing ones count zero).
 
-    >>> fuse({"sentence": np.array([0.1, 0.5])}, Weights(), coverage=1.0).round(1).tolist()
-    [-1.0, 1.0]
+    >>> fuse({"sentence_context": np.array([0.1, 0.5])}, Weights(), coverage=1.0).round(1).tolist()
+    [-2.0, 2.0]
     """
     n = len(next(iter(signals.values())))
     total = np.zeros(n)

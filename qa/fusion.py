@@ -61,3 +61,23 @@ def fuse(signals: dict[str, np.ndarray], weights: Weights, *, coverage: float) -
         if w and name in signals:
             total += w * (scale if name in LEXICAL else 1.0) * zscore(signals[name])
     return total
+
+
+def pool(values: np.ndarray, owners: np.ndarray, passages: int, *, top: int) -> np.ndarray:
+    """For each passage, the mean of the ``top`` best ``values`` of its sentences (``owners``
+    gives each sentence's passage; a passage without sentences gets 0).
+
+    >>> pool(np.array([0.9, 0.1, 0.5, 0.4]), np.array([0, 0, 1, 1]), 3, top=2).round(2).tolist()
+    [0.5, 0.45, 0.0]
+    >>> pool(np.array([0.9, 0.1, 0.5, 0.4]), np.array([0, 0, 1, 1]), 2, top=1).tolist()
+    [0.9, 0.5]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    owners = np.asarray(owners)
+    order = np.lexsort((-values, owners))
+    grouped = owners[order]
+    keep = np.arange(len(order)) - np.searchsorted(grouped, grouped, side="left") < max(1, top)
+    sums, counts = np.zeros(passages), np.zeros(passages)
+    np.add.at(sums, grouped[keep], values[order][keep])
+    np.add.at(counts, grouped[keep], 1.0)
+    return np.where(counts > 0, sums / np.maximum(counts, 1.0), 0.0)

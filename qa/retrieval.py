@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from .embedding import Encoder
-from .fusion import Weights, fuse
+from .fusion import LEXICAL, Weights, fuse, pool
 from .lexical import QueryTerms, STOPWORDS, Vocabulary
 from .query import Query, is_alias, read
 from .store import StoredIndex
@@ -123,25 +123,6 @@ class Retriever:
         """The text to search for: a short follow-up is read together with the last question."""
         return read(question, history).text
 
-    def _max_per_passage(self, values: np.ndarray) -> np.ndarray:
-        out = np.full(len(self.chunks), -np.inf)
-        np.maximum.at(out, self.sentence_owner, values)
-        return np.where(np.isfinite(out), out, 0.0)
-
-    def _pool_per_passage(self, values: np.ndarray, top: int) -> np.ndarray:
-        """For each passage, the mean of its ``top`` best sentence values (0 for none)."""
-        if top <= 1:
-            return self._max_per_passage(values)
-        values = np.asarray(values, dtype=np.float64)
-        order = np.lexsort((-values, self.sentence_owner))
-        owners = self.sentence_owner[order]
-        within = np.arange(len(order)) - np.searchsorted(owners, owners, side="left")
-        keep = within < top
-        sums, counts = np.zeros(len(self.chunks)), np.zeros(len(self.chunks))
-        np.add.at(sums, owners[keep], values[order][keep])
-        np.add.at(counts, owners[keep], 1.0)
-        return np.where(counts > 0, sums / np.maximum(counts, 1.0), 0.0)
-
     def _unknown_names(self, query: Query, terms: QueryTerms) -> tuple[str, ...]:
         """Names in the question the corpus never uses, not even as the stem of a longer name
         ("Turkmen" is known from "Turkmenistan")."""
@@ -182,7 +163,8 @@ class Retriever:
         if stages.sentences:
             top = self.weights.sentence_pooling if pooling is None else pooling
             top = top if stages.sentence_pooling else 1
-            signals.update({k: self._max_per_passage(v) if k.startswith("bm25") else self._pool_per_passage(v, top)
+            # BM25 of a passage's sentences: its best sentence; dense: the mean of its best ``top``.
+            signals.update({k: pool(v, self.sentence_owner, len(self.chunks), top=1 if k in LEXICAL else top)
                             for k, v in sentence_signals.items()})
         return query, terms, signals, sentence_signals, vector
 

@@ -151,3 +151,47 @@ def test_eval_ablate_prints_one_row_per_stage(built, tmp_path, capsys):
     assert table.splitlines()[0].startswith("| configuration")
     for row in ["all stages", "- lexical (BM25)", "- sentence granularity", "- answer-type check"]:
         assert f"| {row}" in table
+
+
+def test_top_two_pooling_prefers_a_passage_with_two_matching_sentences():
+    from qa.fusion import pool
+
+    values = np.array([0.9, 0.0, 0.8, 0.7])  # passage 0: one strong sentence; passage 1: two good ones
+    owners = np.array([0, 0, 1, 1])
+    assert pool(values, owners, 2, top=1).tolist() == [0.9, 0.8]
+    assert pool(values, owners, 2, top=2).round(2).tolist() == [0.45, 0.75]
+
+
+def _retriever(built):
+    from qa.api import make_settings, retriever
+
+    seeds, index = built
+    return retriever(make_settings(seeds_dir=seeds, index_dir=index))
+
+
+def test_second_embedder_scores_every_passage_with_its_stored_vectors(built):
+    from dataclasses import replace
+
+    import qa.multilingual
+    from qa.retrieval import ALL_STAGES
+
+    r = _retriever(built)
+    question = "regional initiatives evolving into real platforms for modernization"
+    _, _, signals, _, _ = r.signals(question)
+    vector = qa.multilingual.get_use_encoder().encode([question])[0]
+    expected = r.stored.extras[qa.multilingual.PASSAGE_ARRAY] @ vector
+    assert np.allclose(signals["use_passage"], expected, atol=1e-5)
+    _, _, without, _, _ = r.signals(question, stages=replace(ALL_STAGES, second_embedder=False))
+    assert "use_passage" not in without
+
+
+def test_second_embedder_is_skipped_when_the_index_was_made_by_another_version(built, monkeypatch):
+    import qa.multilingual
+
+    from conftest import FakeEncoder
+
+    r = _retriever(built)
+    other = FakeEncoder(name="fake-use-v2", dimension=qa.multilingual.DIMENSION)
+    monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: other)
+    _, _, signals, _, _ = r.signals("regional initiatives")
+    assert "use_passage" not in signals and r.search("regional initiatives", k=3)

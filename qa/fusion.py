@@ -4,7 +4,9 @@ scaled by how much of the question the corpus's vocabulary covers, so a question
 speech's own words leans on BM25 and a paraphrase leans on the embeddings. Two embedders
 vote: all-MiniLM-L6-v2 (every view) and the multilingual Universal Sentence Encoder (whole
 passages, ``use_passage``); their errors on paraphrases differ, so the sum ranks better than
-either.
+either. The second one is asked only when the question is a paraphrase (the speech's
+vocabulary covers less than ``use_below_coverage`` of its words): a question in the speech's
+own words is found by BM25 and does not pay for a second model call.
 
 The weights were chosen by leave-one-out cross-validation on the dev questions
 (``scripts/tune_fusion.py``); they are few and coarse on purpose.
@@ -23,17 +25,19 @@ LEXICAL = ("bm25_passage", "bm25_sentence")
 class Weights:
     """Weight of each z-scored signal; ``coverage_power`` shapes the lexical scaling;
     ``sentence_pooling``: a passage's dense sentence-level signal is the mean of its best
-    ``sentence_pooling`` sentences (1: the best sentence alone)."""
+    ``sentence_pooling`` sentences (1: the best sentence alone); ``use_below_coverage``: the
+    second embedder runs only for questions with lexical coverage below it."""
 
     passage: float = 0.0
     sentence: float = 0.0
     context: float = 0.0
-    sentence_context: float = 2.0
+    sentence_context: float = 1.0
     use_passage: float = 1.0
     bm25_passage: float = 0.0
     bm25_sentence: float = 1.0
     coverage_power: float = 2.0
     sentence_pooling: int = 2
+    use_below_coverage: float = 0.75
 
 
 def zscore(x: np.ndarray) -> np.ndarray:
@@ -51,7 +55,7 @@ def fuse(signals: dict[str, np.ndarray], weights: Weights, *, coverage: float) -
     """The weighted sum of the z-scored ``signals`` present (missing ones count zero).
 
     >>> fuse({"sentence_context": np.array([0.1, 0.5])}, Weights(), coverage=1.0).round(1).tolist()
-    [-2.0, 2.0]
+    [-1.0, 1.0]
     """
     n = len(next(iter(signals.values())))
     total = np.zeros(n)

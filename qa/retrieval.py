@@ -131,10 +131,12 @@ class Retriever:
                      and not (len(n) >= 4 and any(name.startswith(n) for name in self.vocabulary.counts)))
 
     def signals(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES,
-                pooling: int | None = None) -> tuple[Query, QueryTerms, dict, dict, np.ndarray]:
+                pooling: int | None = None, always_second: bool = False
+                ) -> tuple[Query, QueryTerms, dict, dict, np.ndarray]:
         """The raw evidence for one question, before fusion: (query, terms, passage signals,
         sentence signals, the question's vector). ``pooling`` overrides how many of a
-        passage's best sentences its sentence-level dense signals average."""
+        passage's best sentences its sentence-level dense signals average; ``always_second``
+        runs the second embedder whatever the question's coverage (for tuning)."""
         query = read(question, history, resolve_follow_ups=stages.follow_up)
         terms = self.vocabulary.read(query.text, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
@@ -156,7 +158,8 @@ class Retriever:
         if stages.lexical and terms.terms:
             signals["bm25_passage"] = self._bm25.get_scores(list(terms.terms)).astype(np.float64)
             sentence_signals["bm25_sentence"] = self._bm25_sentences.get_scores(list(terms.terms)).astype(np.float64)
-        if stages.second_embedder and (self.weights.use_passage or pooling is not None):
+        paraphrase = self.vocabulary.coverage(terms) < self.weights.use_below_coverage
+        if stages.second_embedder and (always_second or self.weights.use_passage and paraphrase):
             second = self._second_signal(query.text)
             if second is not None:
                 signals["use_passage"] = second

@@ -169,20 +169,25 @@ def _retriever(built):
     return retriever(make_settings(seeds_dir=seeds, index_dir=index))
 
 
-def test_second_embedder_scores_every_passage_with_its_stored_vectors(built):
+def test_second_embedder_scores_paraphrases_with_its_stored_vectors(built):
     from dataclasses import replace
 
     import qa.multilingual
     from qa.retrieval import ALL_STAGES
 
     r = _retriever(built)
-    question = "regional initiatives evolving into real platforms for modernization"
-    _, _, signals, _, _ = r.signals(question)
-    vector = qa.multilingual.get_use_encoder().encode([question])[0]
+    paraphrase = "what do the zorbly examples of teamwork prove about gizmo platforms"
+    _, terms, signals, _, _ = r.signals(paraphrase)
+    assert r.vocabulary.coverage(terms) < r.weights.use_below_coverage
+    vector = qa.multilingual.get_use_encoder().encode([paraphrase])[0]
     expected = r.stored.extras[qa.multilingual.PASSAGE_ARRAY] @ vector
     assert np.allclose(signals["use_passage"], expected, atol=1e-5)
-    _, _, without, _, _ = r.signals(question, stages=replace(ALL_STAGES, second_embedder=False))
+    _, _, without, _, _ = r.signals(paraphrase, stages=replace(ALL_STAGES, second_embedder=False))
     assert "use_passage" not in without
+    # A question in the speech's own words is left to BM25 and MiniLM: no second model call.
+    own_words = "regional initiatives evolving into real platforms for modernization"
+    assert "use_passage" not in r.signals(own_words)[2]
+    assert "use_passage" in r.signals(own_words, always_second=True)[2]
 
 
 def test_second_embedder_is_skipped_when_the_index_was_made_by_another_version(built, monkeypatch):
@@ -193,5 +198,5 @@ def test_second_embedder_is_skipped_when_the_index_was_made_by_another_version(b
     r = _retriever(built)
     other = FakeEncoder(name="fake-use-v2", dimension=qa.multilingual.DIMENSION)
     monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: other)
-    _, _, signals, _, _ = r.signals("regional initiatives")
-    assert "use_passage" not in signals and r.search("regional initiatives", k=3)
+    _, _, signals, _, _ = r.signals("regional initiatives", always_second=True)
+    assert "use_passage" not in signals and r.search("zorbly gizmo initiatives", k=3)

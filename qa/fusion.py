@@ -37,7 +37,7 @@ class Weights:
     bm25_sentence: float = 1.0
     coverage_power: float = 2.0
     sentence_pooling: int = 2
-    use_below_coverage: float = 0.75
+    use_below_coverage: float = 0.8
 
 
 def zscore(x: np.ndarray) -> np.ndarray:

@@ -200,3 +200,40 @@ def test_second_embedder_is_skipped_when_the_index_was_made_by_another_version(b
     monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: other)
     _, _, signals, _, _ = r.signals("regional initiatives", always_second=True)
     assert "use_passage" not in signals and r.search("zorbly gizmo initiatives", k=3)
+
+
+def test_spelling_candidates_by_deletion_match_a_full_scan():
+    import random
+
+    from qa.lexical import edit_distance
+
+    from conftest import SPEECH
+
+    v = Vocabulary([SPEECH.read_text(encoding="utf-8")])
+
+    def scan(word):  # the plain definition: shortest first, then most frequent, nearest distance
+        if len(word) < 6 or not word.isalpha():
+            return None
+        limit = 1 if len(word) < 9 else 2
+        for distance in range(1, limit + 1):
+            for length in range(len(word) - distance, len(word) + distance + 1):
+                for candidate in v._by_length.get(length, ()):
+                    if edit_distance(word, candidate, distance) <= distance:
+                        return candidate
+        return None
+
+    rng = random.Random(7)
+    typos = []
+    for word in sorted(w for w in v.counts if w.isalpha() and len(w) >= 5):
+        for _ in range(3):
+            chars, i = list(word), rng.randrange(len(word))
+            edit = rng.randrange(3)
+            if edit == 0:
+                chars[i] = rng.choice("aeiourstn")
+            elif edit == 1:
+                chars.insert(i, rng.choice("aeiourstn"))
+            elif i + 1 < len(chars):
+                chars[i], chars[i + 1] = chars[i + 1], chars[i]
+            typos.append("".join(chars))
+    assert any(v.correct(t) for t in typos)
+    assert [v.correct(t) for t in typos] == [scan(t) for t in typos]

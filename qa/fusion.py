@@ -1,7 +1,12 @@
 """Per-passage signals -> one score. Each signal is z-scored over the corpus (so a cosine and
 a BM25 score are comparable), then summed with weights; the lexical signals are further
 scaled by how much of the question the corpus's vocabulary covers, so a question in the
-speech's own words leans on BM25 and a paraphrase leans on the embeddings.
+speech's own words leans on BM25 and a paraphrase leans on the embeddings. Two embedders
+vote: all-MiniLM-L6-v2 (every view) and the multilingual Universal Sentence Encoder (whole
+passages, ``use_passage``); their errors on paraphrases differ, so the sum ranks better than
+either. The second one is asked only when the question is a paraphrase (the speech's
+vocabulary covers less than ``use_below_coverage`` of its words): a question in the speech's
+own words is found by BM25 and does not pay for a second model call.
 
 The weights were chosen by leave-one-out cross-validation on the dev questions
 (``scripts/tune_fusion.py``); they are few and coarse on purpose.
@@ -12,21 +17,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DENSE = ("passage", "sentence", "context", "sentence_context")
+DENSE = ("passage", "sentence", "context", "sentence_context", "use_passage")
 LEXICAL = ("bm25_passage", "bm25_sentence")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Weights:
-    """Weight of each z-scored signal; ``coverage_power`` shapes the lexical scaling."""
+    """Weight of each z-scored signal; ``coverage_power`` shapes the lexical scaling;
+    ``sentence_pooling``: a passage's dense sentence-level signal is the mean of its best
+    ``sentence_pooling`` sentences (1: the best sentence alone); ``use_below_coverage``: the
+    second embedder runs only for questions with lexical coverage below it."""
 
     passage: float = 0.0
-    sentence: float = 1.0
-    context: float = 2.0
+    sentence: float = 0.0
+    context: float = 0.0
     sentence_context: float = 1.0
+    use_passage: float = 1.0
     bm25_passage: float = 0.0
-    bm25_sentence: float = 2.0
+    bm25_sentence: float = 1.0
     coverage_power: float = 2.0
+    sentence_pooling: int = 2
+    use_below_coverage: float = 0.8
 
 
 def zscore(x: np.ndarray) -> np.ndarray:
@@ -43,7 +54,7 @@ def zscore(x: np.ndarray) -> np.ndarray:
 def fuse(signals: dict[str, np.ndarray], weights: Weights, *, coverage: float) -> np.ndarray:
     """The weighted sum of the z-scored ``signals`` present (missing ones count zero).
 
-    >>> fuse({"sentence": np.array([0.1, 0.5])}, Weights(), coverage=1.0).round(1).tolist()
+    >>> fuse({"sentence_context": np.array([0.1, 0.5])}, Weights(), coverage=1.0).round(1).tolist()
     [-1.0, 1.0]
     """
     n = len(next(iter(signals.values())))
@@ -54,3 +65,23 @@ def fuse(signals: dict[str, np.ndarray], weights: Weights, *, coverage: float) -
         if w and name in signals:
             total += w * (scale if name in LEXICAL else 1.0) * zscore(signals[name])
     return total
+
+
+def pool(values: np.ndarray, owners: np.ndarray, passages: int, *, top: int) -> np.ndarray:
+    """For each passage, the mean of the ``top`` best ``values`` of its sentences (``owners``
+    gives each sentence's passage; a passage without sentences gets 0).
+
+    >>> pool(np.array([0.9, 0.1, 0.5, 0.4]), np.array([0, 0, 1, 1]), 3, top=2).round(2).tolist()
+    [0.5, 0.45, 0.0]
+    >>> pool(np.array([0.9, 0.1, 0.5, 0.4]), np.array([0, 0, 1, 1]), 2, top=1).tolist()
+    [0.9, 0.5]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    owners = np.asarray(owners)
+    order = np.lexsort((-values, owners))
+    grouped = owners[order]
+    keep = np.arange(len(order)) - np.searchsorted(grouped, grouped, side="left") < max(1, top)
+    sums, counts = np.zeros(passages), np.zeros(passages)
+    np.add.at(sums, grouped[keep], values[order][keep])
+    np.add.at(counts, grouped[keep], 1.0)
+    return np.where(counts > 0, sums / np.maximum(counts, 1.0), 0.0)

@@ -103,6 +103,19 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _deletions(word: str, k: int) -> set[str]:
+    """``word`` and every string made from it by deleting up to ``k`` letters.
+
+    >>> sorted(_deletions("abc", 1))
+    ['ab', 'abc', 'ac', 'bc']
+    """
+    out, frontier = {word}, {word}
+    for _ in range(k):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
 @dataclass(frozen=True, kw_only=True)
 class QueryTerms:
     """A question read against the corpus: BM25 terms and the words the corpus lacks."""
@@ -124,6 +137,15 @@ class Vocabulary:
         for w in sorted(self.counts, key=lambda w: -self.counts[w]):
             if w.isalpha():
                 self._by_length.setdefault(len(w), []).append(w)
+        # Candidates for ``correct`` by shared deletions (two words within k edits share a
+        # string made by deleting at most k letters from each), so a question word is
+        # compared with a handful of corpus words, not all of them.
+        self._rank = {w: (len(w), i) for ws in self._by_length.values() for i, w in enumerate(ws)}
+        self._deleted: dict[str, set[str]] = {}
+        for w in self._rank:
+            if len(w) >= 4:
+                for variant in _deletions(w, 2):
+                    self._deleted.setdefault(variant, set()).add(w)
 
     def known(self, word: str) -> bool:
         return word in self.counts or stem(word) in self.stems
@@ -136,11 +158,11 @@ class Vocabulary:
         if len(word) < 6 or not word.isalpha():
             return None
         limit = 1 if len(word) < 9 else 2
+        near = set().union(*(self._deleted.get(v, ()) for v in _deletions(word, limit)))
         for distance in range(1, limit + 1):
-            for length in range(len(word) - distance, len(word) + distance + 1):
-                for candidate in self._by_length.get(length, ()):
-                    if edit_distance(word, candidate, distance) <= distance:
-                        return candidate
+            found = [c for c in near if edit_distance(word, c, distance) <= distance]
+            if found:  # as a scan would meet them: shortest first, then the most frequent
+                return min(found, key=self._rank.__getitem__)
         return None
 
     def read(self, text: str, *, spelling: bool = True) -> QueryTerms:

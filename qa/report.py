@@ -23,11 +23,14 @@ ROWS = [("hit@1", "hit@1, answerable"), ("hit@3", "hit@3, answerable"), ("mrr@10
 # Each ablation switches one stage off (or, for the first row, every stage).
 ABLATIONS = [
     ("dense passages only (no stage)", Stages(lexical=False, sentences=False, context=False, spelling=False,
-                                              follow_up=False, answer_type=False, unknown_names=False)),
+                                              follow_up=False, answer_type=False, unknown_names=False,
+                                              second_embedder=False, sentence_pooling=False)),
     ("all stages", ALL_STAGES),
     ("- lexical (BM25)", replace(ALL_STAGES, lexical=False)),
     ("- sentence granularity", replace(ALL_STAGES, sentences=False)),
     ("- context views", replace(ALL_STAGES, context=False)),
+    ("- second embedder (USE)", replace(ALL_STAGES, second_embedder=False)),
+    ("- top-2 sentence pooling (max)", replace(ALL_STAGES, sentence_pooling=False)),
     ("- spelling/acronyms", replace(ALL_STAGES, spelling=False)),
     ("- follow-up resolution", replace(ALL_STAGES, follow_up=False)),
     ("- answer-type check", replace(ALL_STAGES, answer_type=False)),

@@ -1,8 +1,11 @@
 """Question -> ranked passages. Dense and lexical evidence at passage and sentence level, fused.
 
-One question encoding serves every dense signal: the passage vectors (FAISS), the passages
-read after the sentence before them, the sentences, and the sentences read after theirs,
-all embedded at build time (``views.py``). BM25 runs over passages and over sentences with
+One MiniLM encoding of the question serves every MiniLM view: the passage vectors (FAISS),
+the passages read after the sentence before them, the sentences, and the sentences read
+after theirs, all embedded at build time (``views.py``). A second embedder, the multilingual
+Universal Sentence Encoder (``multilingual.py``, pure numpy, ~10x cheaper than MiniLM per
+question), scores the passages against its own vectors, which the build stores for the
+cross-lingual channel anyway. BM25 runs over passages and over sentences with
 terms from ``lexical.py``. ``fusion.py`` z-scores and weighs them. The ``Retriever`` is
 read-only after construction, so one instance serves many threads.
 """
@@ -15,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from .embedding import Encoder
-from .fusion import Weights, fuse
+from .fusion import LEXICAL, Weights, fuse, pool
 from .lexical import QueryTerms, STOPWORDS, Vocabulary
 from .query import Query, is_alias, read
 from .store import StoredIndex
@@ -39,6 +42,8 @@ class Stages:
     follow_up: bool = True
     answer_type: bool = True
     unknown_names: bool = True
+    second_embedder: bool = True
+    sentence_pooling: bool = True
 
 
 ALL_STAGES = Stages()
@@ -66,6 +71,7 @@ class Retriever:
     def __init__(self, stored: StoredIndex, encoder: Encoder, *, weights: Weights = Weights()) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG at import
         self.stored = stored
         self.encoder = encoder
         self.weights = weights
@@ -82,6 +88,29 @@ class Retriever:
         self._bm25_sentences.index([self.vocabulary.document_terms(t) for t in self.sentences], show_progress=False)
         self._ids = {(c.source, c.start): i for i, c in enumerate(self.chunks)}
         self._name_vectors: dict[str, np.ndarray] = {}
+        self._use_vectors = self._second_vectors()
+
+    def _second_vectors(self) -> np.ndarray | None:
+        """The stored USE passage vectors, if the index has usable ones."""
+        from . import multilingual
+
+        array = self.stored.extras.get(multilingual.PASSAGE_ARRAY)
+        if multilingual.stored_model(self.stored.extras) is None or array is None or len(array) != len(self.chunks):
+            log.warning("index has no usable multilingual vectors - rebuild with: python -m qa build --full")
+            return None
+        return array
+
+    def _second_signal(self, text: str) -> np.ndarray | None:
+        """Cosines of the question with each passage under the second embedder (None when the
+        index was made by another version of it, or has no such vectors)."""
+        from . import multilingual
+
+        if self._use_vectors is None:
+            return None
+        encoder = multilingual.get_use_encoder()
+        if multilingual.stored_model(self.stored.extras) != encoder.name:
+            return None
+        return np.asarray(self._use_vectors @ encoder.encode([text])[0], dtype=np.float64)
 
     def _view(self, name: str, rows: int) -> np.ndarray | None:
         array = self.stored.extras.get(name)
@@ -94,11 +123,6 @@ class Retriever:
         """The text to search for: a short follow-up is read together with the last question."""
         return read(question, history).text
 
-    def _max_per_passage(self, values: np.ndarray) -> np.ndarray:
-        out = np.full(len(self.chunks), -np.inf)
-        np.maximum.at(out, self.sentence_owner, values)
-        return np.where(np.isfinite(out), out, 0.0)
-
     def _unknown_names(self, query: Query, terms: QueryTerms) -> tuple[str, ...]:
         """Names in the question the corpus never uses, not even as the stem of a longer name
         ("Turkmen" is known from "Turkmenistan")."""
@@ -106,10 +130,13 @@ class Retriever:
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
                      and not (len(n) >= 4 and any(name.startswith(n) for name in self.vocabulary.counts)))
 
-    def signals(self, question: str, history: Sequence[str] = (), *,
-                stages: Stages = ALL_STAGES) -> tuple[Query, QueryTerms, dict, dict, np.ndarray]:
+    def signals(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES,
+                pooling: int | None = None, always_second: bool = False
+                ) -> tuple[Query, QueryTerms, dict, dict, np.ndarray]:
         """The raw evidence for one question, before fusion: (query, terms, passage signals,
-        sentence signals, the question's vector)."""
+        sentence signals, the question's vector). ``pooling`` overrides how many of a
+        passage's best sentences its sentence-level dense signals average; ``always_second``
+        runs the second embedder whatever the question's coverage (for tuning)."""
         query = read(question, history, resolve_follow_ups=stages.follow_up)
         terms = self.vocabulary.read(query.text, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
@@ -131,8 +158,17 @@ class Retriever:
         if stages.lexical and terms.terms:
             signals["bm25_passage"] = self._bm25.get_scores(list(terms.terms)).astype(np.float64)
             sentence_signals["bm25_sentence"] = self._bm25_sentences.get_scores(list(terms.terms)).astype(np.float64)
+        paraphrase = self.vocabulary.coverage(terms) < self.weights.use_below_coverage
+        if stages.second_embedder and (always_second or self.weights.use_passage and paraphrase):
+            second = self._second_signal(query.text)
+            if second is not None:
+                signals["use_passage"] = second
         if stages.sentences:
-            signals.update({k: self._max_per_passage(v) for k, v in sentence_signals.items()})
+            top = self.weights.sentence_pooling if pooling is None else pooling
+            top = top if stages.sentence_pooling else 1
+            # BM25 of a passage's sentences: its best sentence; dense: the mean of its best ``top``.
+            signals.update({k: pool(v, self.sentence_owner, len(self.chunks), top=1 if k in LEXICAL else top)
+                            for k, v in sentence_signals.items()})
         return query, terms, signals, sentence_signals, vector
 
     def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES) -> Scored:
@@ -177,7 +213,10 @@ class Retriever:
 
 
 def effective_weights(weights: Weights, stages: Stages) -> Weights:
-    """With a stage off, its weight moves to the passage-level signal it refines."""
+    """With a stage off, its weight moves to the passage-level signal it refines (the second
+    embedder's to the MiniLM passage signal)."""
+    if not stages.second_embedder:
+        weights = replace(weights, passage=weights.passage + weights.use_passage, use_passage=0.0)
     if not stages.context:
         weights = replace(weights, passage=weights.passage + weights.context, context=0.0,
                           sentence=weights.sentence + weights.sentence_context, sentence_context=0.0)

@@ -151,3 +151,89 @@ def test_eval_ablate_prints_one_row_per_stage(built, tmp_path, capsys):
     assert table.splitlines()[0].startswith("| configuration")
     for row in ["all stages", "- lexical (BM25)", "- sentence granularity", "- answer-type check"]:
         assert f"| {row}" in table
+
+
+def test_top_two_pooling_prefers_a_passage_with_two_matching_sentences():
+    from qa.fusion import pool
+
+    values = np.array([0.9, 0.0, 0.8, 0.7])  # passage 0: one strong sentence; passage 1: two good ones
+    owners = np.array([0, 0, 1, 1])
+    assert pool(values, owners, 2, top=1).tolist() == [0.9, 0.8]
+    assert pool(values, owners, 2, top=2).round(2).tolist() == [0.45, 0.75]
+
+
+def _retriever(built):
+    from qa.api import make_settings, retriever
+
+    seeds, index = built
+    return retriever(make_settings(seeds_dir=seeds, index_dir=index))
+
+
+def test_second_embedder_scores_paraphrases_with_its_stored_vectors(built):
+    from dataclasses import replace
+
+    import qa.multilingual
+    from qa.retrieval import ALL_STAGES
+
+    r = _retriever(built)
+    paraphrase = "what do the zorbly examples of teamwork prove about gizmo platforms"
+    _, terms, signals, _, _ = r.signals(paraphrase)
+    assert r.vocabulary.coverage(terms) < r.weights.use_below_coverage
+    vector = qa.multilingual.get_use_encoder().encode([paraphrase])[0]
+    expected = r.stored.extras[qa.multilingual.PASSAGE_ARRAY] @ vector
+    assert np.allclose(signals["use_passage"], expected, atol=1e-5)
+    _, _, without, _, _ = r.signals(paraphrase, stages=replace(ALL_STAGES, second_embedder=False))
+    assert "use_passage" not in without
+    # A question in the speech's own words is left to BM25 and MiniLM: no second model call.
+    own_words = "regional initiatives evolving into real platforms for modernization"
+    assert "use_passage" not in r.signals(own_words)[2]
+    assert "use_passage" in r.signals(own_words, always_second=True)[2]
+
+
+def test_second_embedder_is_skipped_when_the_index_was_made_by_another_version(built, monkeypatch):
+    import qa.multilingual
+
+    from conftest import FakeEncoder
+
+    r = _retriever(built)
+    other = FakeEncoder(name="fake-use-v2", dimension=qa.multilingual.DIMENSION)
+    monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: other)
+    _, _, signals, _, _ = r.signals("regional initiatives", always_second=True)
+    assert "use_passage" not in signals and r.search("zorbly gizmo initiatives", k=3)
+
+
+def test_spelling_candidates_by_deletion_match_a_full_scan():
+    import random
+
+    from qa.lexical import edit_distance
+
+    from conftest import SPEECH
+
+    v = Vocabulary([SPEECH.read_text(encoding="utf-8")])
+
+    def scan(word):  # the plain definition: shortest first, then most frequent, nearest distance
+        if len(word) < 6 or not word.isalpha():
+            return None
+        limit = 1 if len(word) < 9 else 2
+        for distance in range(1, limit + 1):
+            for length in range(len(word) - distance, len(word) + distance + 1):
+                for candidate in v._by_length.get(length, ()):
+                    if edit_distance(word, candidate, distance) <= distance:
+                        return candidate
+        return None
+
+    rng = random.Random(7)
+    typos = []
+    for word in sorted(w for w in v.counts if w.isalpha() and len(w) >= 5):
+        for _ in range(3):
+            chars, i = list(word), rng.randrange(len(word))
+            edit = rng.randrange(3)
+            if edit == 0:
+                chars[i] = rng.choice("aeiourstn")
+            elif edit == 1:
+                chars.insert(i, rng.choice("aeiourstn"))
+            elif i + 1 < len(chars):
+                chars[i], chars[i + 1] = chars[i + 1], chars[i]
+            typos.append("".join(chars))
+    assert any(v.correct(t) for t in typos)
+    assert [v.correct(t) for t in typos] == [scan(t) for t in typos]

@@ -16,7 +16,42 @@ PASSAGE_SHARE = 0.8
 SENTENCE_SHARE = 0.6
 MAX_CITED = 3
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•–—]|\d{1,3}[.)])\s")
-NOT_IN_SPEECH = "The speech does not answer this."
+
+# The reply's own words, in the question's language (the quotes stay as the speech has them).
+FRAMING = {
+    "en": {
+        "says": "",
+        "not": "The speech does not answer this question.",
+        "closest": "Closest passages (they do not answer the question):",
+        "limited": "",
+    },
+    "ru": {
+        "says": "В выступлении говорится (цитаты на языке оригинала, английском):",
+        "not": "В выступлении об этом не говорится.",
+        "closest": "Ближайшие фрагменты (они не отвечают на вопрос):",
+        "limited": "",
+    },
+    "kk": {
+        "says": "Баяндамада былай делінген (үзінділер түпнұсқа тілінде, ағылшынша):",
+        # Kazakh matching is too rough to say confidently that the speech is silent.
+        "not": "Баяндамадан нақты жауап табылмады. / В выступлении не найден ясный ответ.",
+        "closest": "Ең жақын үзінділер (жауап болмауы мүмкін):",
+        "limited": "Ескерту: қазақ тіліндегі сұрақтар тек шамамен сәйкестендіріледі, үзінділерді "
+                   "тексеріңіз. / Примечание: вопросы на казахском языке сопоставляются лишь "
+                   "приблизительно, проверьте фрагменты.",
+    },
+}
+NOT_IN_SPEECH = FRAMING["en"]["not"]
+
+
+def framing(language: str) -> dict[str, str]:
+    """The reply's words in ``language`` (English for a language without its own):
+    ``says``, ``not``, ``closest``, ``limited``.
+
+    >>> framing("ru")["not"]
+    'В выступлении об этом не говорится.'
+    """
+    return FRAMING.get(language, FRAMING["en"])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,24 +138,40 @@ def _quote_block(number: int, passage: Passage, spans: tuple[tuple[int, int], ..
     return f"[{number}] {passage.citation}\n> {body}"
 
 
-def compose(question: str, candidates: list[Candidate], *, abstained: bool, notes: tuple[str, ...] = ()) -> Answer:
-    """The reply to ``question`` from ranked ``candidates``."""
-    note_lines = "".join(f"_{_escape_md(n)}_\n\n" for n in notes)
-    if abstained:
-        nearest = tuple(c.passage for c in candidates[:MAX_CITED])
-        lines = [f"{note_lines}{NOT_IN_SPEECH}"]
-        if nearest:
-            lines.append("\nClosest passages (they do not answer the question):\n")
-            lines += [f"- {p.citation}: {_escape_md(p.text)}" for p in nearest]
-        return Answer(question=question, text="\n".join(lines), passages=nearest, abstained=True, notes=notes)
+def _head(notes: tuple[str, ...]) -> str:
+    return "".join(f"_{_escape_md(n)}_\n\n" for n in notes)
 
-    chosen = choose(candidates)
+
+def silence(question: str, nearest: tuple[Passage, ...], *, notes: tuple[str, ...] = (),
+            language: str = "en") -> Answer:
+    """The reply when the speech does not answer: said plainly, then the closest passages,
+    labelled as not answering."""
+    words = framing(language)
+    lines = [_head(notes) + words["not"]]
+    if nearest:
+        lines += ["", words["closest"], ""] + [f"- {p.citation}: {_escape_md(p.text)}" for p in nearest]
+    return Answer(question=question, text="\n".join(lines), passages=nearest, abstained=True,
+                  notes=notes, language=language)
+
+
+def render(question: str, cited: list[tuple[Passage, tuple[int, ...]]], *, notes: tuple[str, ...] = (),
+           language: str = "en") -> Answer:
+    """The reply quoting, from each cited passage, the sentences ``picks`` (indices into its
+    sentences) with a ``[n]`` marker, then the passages with those sentences in bold."""
     reply, blocks, highlights = [], [], []
-    for number, (cand, picks) in enumerate(chosen, start=1):
-        spans = tuple(cand.passage.sentences[i] for i in picks)
-        reply.append(f"{_quote(cand.passage, picks)} [{number}]")
-        blocks.append(_quote_block(number, cand.passage, spans))
+    for number, (passage, picks) in enumerate(cited, start=1):
+        spans = tuple(passage.sentences[i] for i in picks)
+        reply.append(f"{_quote(passage, picks)} [{number}]")
+        blocks.append(_quote_block(number, passage, spans))
         highlights.append(tuple(Highlight(start=s, end=e) for s, e in spans))
-    text = f"{note_lines}" + "\n\n".join(reply) + "\n\n---\n\n" + "\n\n".join(blocks)
-    return Answer(question=question, text=text, passages=tuple(c.passage for c, _ in chosen),
-                  abstained=False, highlights=tuple(highlights), notes=notes)
+    says = framing(language)["says"]
+    text = _head(notes) + (f"{says}\n\n" if says else "") + "\n\n".join(reply) + "\n\n---\n\n" + "\n\n".join(blocks)
+    return Answer(question=question, text=text, passages=tuple(p for p, _ in cited), abstained=False,
+                  highlights=tuple(highlights), notes=notes, language=language)
+
+
+def compose(question: str, candidates: list[Candidate], *, abstained: bool, notes: tuple[str, ...] = ()) -> Answer:
+    """The reply to an English ``question`` from ranked ``candidates``."""
+    if abstained:
+        return silence(question, tuple(c.passage for c in candidates[:MAX_CITED]), notes=notes)
+    return render(question, [(c.passage, picks) for c, picks in choose(candidates)], notes=notes)

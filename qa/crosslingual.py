@@ -19,11 +19,11 @@ from typing import Sequence
 
 import numpy as np
 
+from .answer import framing, render, silence
 from .chunking import sentence_texts
-from .language import KAZAKH, RUSSIAN
 from .multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
 from .store import StoredIndex
-from .types import Answer, Highlight, Passage
+from .types import Answer, Passage
 
 log = logging.getLogger(__name__)
 
@@ -40,26 +40,6 @@ MAX_CITED = 3
 # Within a cited passage, sentences within this much of its best sentence are quoted.
 SENTENCE_MARGIN = 0.05
 
-FRAMING = {
-    RUSSIAN: {
-        "says": "В выступлении говорится (цитаты на языке оригинала, английском):",
-        "not": "В выступлении об этом не говорится.",
-        "closest": "Ближайшие фрагменты (они не отвечают на вопрос):",
-        "limited": "",
-    },
-    KAZAKH: {
-        "says": "Баяндамада былай делінген (үзінділер түпнұсқа тілінде, ағылшынша):",
-        # Kazakh matching is too rough to say confidently that the speech is silent.
-        "not": "Баяндамадан нақты жауап табылмады. / В выступлении не найден ясный ответ.",
-        "closest": "Ең жақын үзінділер (жауап болмауы мүмкін):",
-        "limited": "Ескерту: қазақ тіліндегі сұрақтар тек шамамен сәйкестендіріледі, үзінділерді "
-                   "тексеріңіз. / Примечание: вопросы на казахском языке сопоставляются лишь "
-                   "приблизительно, проверьте фрагменты.",
-    },
-}
-ENGLISH_FRAMING = {"says": "The speech says:", "not": "The speech does not say this.",
-                   "closest": "Closest passages (they do not answer the question):", "limited": ""}
-
 _TRANSLIT = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
     "a b v g d e e zh z i i k l m n o p r s t u f kh c ch sh shch _ y _ e iu ia a g k n o u u h i".split(),
@@ -74,15 +54,6 @@ KEY_CONSONANTS, MIN_KEY = 4, 2
 # A short question with a pronoun, or opening with "and/but" ("а где второй?"), follows on.
 _FOLLOW_UP = re.compile(r"^(а|и|ал)\b|\b(он|она|оно|они|его|её|ее|их|это|этот|эта|эти|там"
                         r"|ол|оның|олар|бұл|сол|онда)\b", re.IGNORECASE)
-
-
-def framing(language: str) -> dict[str, str]:
-    """The reply's own words in ``language``: ``says``, ``not``, ``closest``, ``limited``.
-
-    >>> framing("ru")["not"]
-    'В выступлении об этом не говорится.'
-    """
-    return FRAMING.get(language, ENGLISH_FRAMING)
 
 
 def transliterate(text: str) -> str:
@@ -201,45 +172,16 @@ def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence
     return index.rank(index.match(query_text(question, history)), k=k)
 
 
-def _escape_md(text: str) -> str:
-    """Text that renders literally in Markdown, never as HTML (as in ``answer``)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]#|~])", r"\\\1", text)
-
-
-def _quote(number: int, passage: Passage, spans: tuple[tuple[int, int], ...]) -> str:
-    parts, pos = [], passage.start
-    for s, e in spans:
-        parts.append(_escape_md(passage.text[pos - passage.start:s - passage.start]))
-        parts.append("**" + _escape_md(passage.text[s - passage.start:e - passage.start]) + "**")
-        pos = e
-    parts.append(_escape_md(passage.text[pos - passage.start:]))
-    return f"[{number}] {passage.citation}\n> " + "".join(parts).replace("\n", "\n> ")
-
-
 def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
            history: Sequence[str] = (), notes: tuple[str, ...] = ()) -> Answer:
     """The reply to a non-English question: framing in its language, English quotes, citations."""
-    frame = framing(language)
+    limited = framing(language)["limited"]
     # The Kazakh caveat is a note, so every view of the answer (text or page) shows it.
-    notes = (*notes, frame["limited"]) if frame["limited"] else notes
+    notes = (*notes, limited) if limited else notes
     m = index.match(query_text(question, history))
     ranked = index.rank(m, k=k)
-    head = "".join(f"_{_escape_md(n)}_\n\n" for n in notes)
     if float(m.semantic.max(initial=-1.0)) < MIN_SIMILARITY:
-        nearest = tuple(ranked[:MAX_CITED])
-        lines = [head + frame["not"]]
-        if nearest:
-            lines += ["", frame["closest"], ""] + [f"- {p.citation}: {_escape_md(p.text)}" for p in nearest]
-        return Answer(question=question, text="\n".join(lines), passages=nearest, abstained=True,
-                      notes=notes, language=language)
-
+        return silence(question, tuple(ranked[:MAX_CITED]), notes=notes, language=language)
     cited = [p for p in ranked[:MAX_CITED] if p.score >= ranked[0].score - PASSAGE_MARGIN]
-    spans = [index.sentence_picks(m, p) for p in cited]
-    reply = [" ".join(_escape_md(p.text[s - p.start:e - p.start]) for s, e in sp) + f" [{n}]"
-             for n, (p, sp) in enumerate(zip(cited, spans), start=1)]
-    blocks = [_quote(n, p, sp) for n, (p, sp) in enumerate(zip(cited, spans), start=1)]
-    text = head + frame["says"] + "\n\n" + "\n\n".join(reply) + "\n\n---\n\n" + "\n\n".join(blocks)
-    return Answer(question=question, text=text, passages=tuple(cited), abstained=False,
-                  highlights=tuple(tuple(Highlight(start=s, end=e) for s, e in sp) for sp in spans),
-                  notes=notes, language=language)
+    picks = [tuple(p.sentences.index(span) for span in index.sentence_picks(m, p)) for p in cited]
+    return render(question, list(zip(cited, picks)), notes=notes, language=language)

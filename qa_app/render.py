@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from qa import Answer, Passage
 from qa.chunking import paragraphs
-from qa.crosslingual import framing
+from qa.answer import framing
 from qa.types import Document
 
 from .cite import DocInfo, citation_text

@@ -15,6 +15,7 @@ import pytest
 import qa
 import qa.crosslingual as crosslingual
 from qa import store
+from qa.answer import framing
 from qa.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY
 
 SPEECH = "central-asia-modernization-speech.txt"
@@ -76,7 +77,7 @@ def test_reply_quotes_english_passages_with_russian_framing(built, monkeypatch):
     monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)  # the fake's cosines are near 0
     answer = qa.ask("Что делает Туркменистан?", seeds_dir=seeds, index_dir=index)
     assert not answer.abstained and answer.language == "ru"
-    assert answer.text.startswith(crosslingual.FRAMING["ru"]["says"])
+    assert answer.text.startswith(framing("ru")["says"])
     assert f"[1] {SPEECH} ¶6" in answer.text
     assert "**Turkmenistan is activating its transport potential toward the Caspian Sea and Iran.**" in answer.text
     assert answer.passages[0].citation == f"{SPEECH} ¶6"
@@ -97,7 +98,7 @@ def test_kazakh_reply_says_matching_is_approximate(built):
     answer = qa.ask("Түрікменстан көлік әлеуетін қай бағытта дамытып жатыр?", seeds_dir=seeds, index_dir=index)
     assert answer.language == "kk"
     assert "шамамен" in answer.text and "приблизительно" in answer.text
-    assert answer.notes == (crosslingual.framing("kk")["limited"],)  # the chat page shows notes
+    assert answer.notes == (framing("kk")["limited"],)  # the chat page shows notes
     # Kazakh matching is too rough to claim the speech is silent: the reply says so.
     assert answer.abstained and "не найден ясный ответ" in answer.text
 

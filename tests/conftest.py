@@ -58,18 +58,23 @@ def seeds(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture
-def fake_encoder(monkeypatch) -> FakeEncoder:
-    """Every encoder the library asks for is this fake one."""
+def install_encoder(monkeypatch, encoder) -> None:
+    """Make ``encoder`` every encoder the library asks for, and a fake multilingual encoder
+    the cross-lingual channel's, so fast tests never load a real model."""
     import qa.embedding
     import qa.multilingual
 
-    encoder = FakeEncoder()
-    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model="fake-encoder": encoder)
-    # The multilingual channel's encoder too, so fast tests never load a real model.
+    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model=encoder.name: encoder)
     use_fake = FakeEncoder(name="fake-use", dimension=qa.multilingual.DIMENSION)
     monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: use_fake)
     monkeypatch.setenv("QA_MODEL", encoder.name)
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch) -> FakeEncoder:
+    """Every encoder the library asks for is this fake one."""
+    encoder = FakeEncoder()
+    install_encoder(monkeypatch, encoder)
     return encoder
 
 

@@ -22,7 +22,7 @@ from qa.cli import main
 from qa.config import Settings
 from qa.retrieval import Retriever
 
-from conftest import REPO, SPEECH, FakeEncoder
+from conftest import REPO, SPEECH, FakeEncoder, install_encoder
 
 NAME = SPEECH.name
 EDIT_OLD, EDIT_NEW = "impressive growth", "remarkable growth"  # paragraph 9, one passage
@@ -71,11 +71,8 @@ def _no_watcher(monkeypatch):
 
 @pytest.fixture
 def encoder(monkeypatch) -> RecordingEncoder:
-    import qa.embedding
-
     enc = RecordingEncoder()
-    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model="fake-encoder": enc)
-    monkeypatch.setenv("QA_MODEL", enc.name)
+    install_encoder(monkeypatch, enc)
     return enc
 
 
@@ -476,11 +473,8 @@ def test_second_build_waits_for_the_first_and_never_interleaves(dirs, monkeypatc
 
 @pytest.fixture
 def gated(monkeypatch) -> GatedEncoder:
-    import qa.embedding
-
     enc = GatedEncoder()
-    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model="fake-encoder": enc)
-    monkeypatch.setenv("QA_MODEL", enc.name)
+    install_encoder(monkeypatch, enc)
     return enc
 
 

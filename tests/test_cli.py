@@ -56,3 +56,14 @@ def test_empty_question_exit_1(built, capsys):
     seeds, index = built
     assert main(["ask", "  ", "--seeds-dir", str(seeds), "--index-dir", str(index)]) == 1
     assert capsys.readouterr().err.strip() == "error: The question is empty - type a question about the speech"
+
+
+def test_output_cut_short_by_the_reader_is_no_traceback(tmp_path, seeds):
+    # `python -m qa status | head -c 0`: the reader is gone before the CLI writes its line.
+    proc = subprocess.Popen([sys.executable, "-m", "qa", "status", "--seeds-dir", str(seeds),
+                             "--index-dir", str(tmp_path / "none")],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err

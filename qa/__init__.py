@@ -1,9 +1,10 @@
 """speech-qa: ask questions about a speech and get the exact passages that answer them.
 
->>> import qa
->>> answer = qa.ask("Which city hosted the first summit?")   # doctest: +SKIP
->>> answer.passages[0].citation                               # doctest: +SKIP
-'central-asia-modernization-speech.txt ¶11'
+Example (it loads the model, so it is shown, not run as a doctest)::
+
+    import qa
+    answer = qa.ask("Which city hosted the first summit?")
+    answer.passages[0].citation   # 'central-asia-modernization-speech.txt ¶11'
 
 Importing ``qa`` is cheap: the model and FAISS load on the first call.
 """

@@ -109,10 +109,8 @@ def _previous_rows(index_dir: Path, model: str) -> dict[str, np.ndarray]:
 
 def vectors_for(chunks: Sequence[Chunk], encoder: UseEncoder, *,
                 reuse: dict[str, np.ndarray] | None = None) -> tuple[dict[str, np.ndarray], int]:
-    """The extra arrays for ``chunks`` and how many texts had to be embedded.
-
-    >>> arrays, embedded = vectors_for([], get_use_encoder())   # doctest: +SKIP
-    """
+    """The extra arrays for ``chunks`` and how many texts had to be embedded; a text whose
+    hash is in ``reuse`` takes the stored vector instead of being embedded again."""
     reuse = reuse or {}
     passages = [c.text for c in chunks]
     texts = passages + [t for c in chunks for t in sentence_texts(c)]

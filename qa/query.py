@@ -13,7 +13,7 @@ from typing import Sequence
 # an enumeration to count. A PERSON question wants a named person; an AGENT question
 # ("who ...?") is satisfied by any named actor: a person, a country, an organisation.
 DATE, TIME, QUANTITY, COUNT, PERSON, AGENT = "date", "time", "quantity", "count", "person", "agent"
-_ROLES = (r"president|prime minister|minister|chair|chairman|chairwoman|chairperson|leader|head|ambassador|"
+_ROLES = (r"president|prime minister|minister|chair|chairman|chairwoman|chairperson|head|ambassador|"
           r"secretary|director|founder|king|queen|mayor|governor|chancellor|premier")
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same)\b", re.I)

@@ -13,8 +13,10 @@ out (20 random splits). Then the weights chosen on all questions: those are the 
 ``qa/fusion.py``.
 
 Abstention: the weak-evidence thresholds (``MIN_DENSE``, ``MIN_COVERAGE`` in ``qa/abstain.py``)
-are swept and printed (recall on unanswerable, wrong abstentions on answerable), with a
-leave-one-out choice (recall minus wrong, ties to the lowest thresholds) for reference.
+are swept and printed (recall on unanswerable, wrong abstentions on answerable), with
+leave-one-out and repeated k-fold choices (recall minus wrong, ties to the lowest thresholds).
+With several files, the fusion figures are also printed per file, and each file is scored
+with the weights chosen on the others.
 """
 from __future__ import annotations
 

@@ -8,20 +8,29 @@ from dataclasses import dataclass
 from typing import Sequence
 
 # Kinds of answer a question can ask for; "" when it asks for an explanation or a list.
-# A PERSON question wants a named person; an AGENT question ("who ...?") is satisfied by any
-# named actor: a person, a country, an organisation.
-DATE, QUANTITY, PERSON, AGENT = "date", "quantity", "person", "agent"
+# A DATE question wants a day or a month, a TIME question ("when ...?") any point in time (a
+# year will do); a QUANTITY question wants a figure, a COUNT question ("how many") a figure or
+# an enumeration to count. A PERSON question wants a named person; an AGENT question
+# ("who ...?") is satisfied by any named actor: a person, a country, an organisation.
+DATE, TIME, QUANTITY, COUNT, PERSON, AGENT = "date", "time", "quantity", "count", "person", "agent"
+_ROLES = (r"president|prime minister|minister|chair|chairman|chairwoman|chairperson|head|ambassador|"
+          r"secretary|director|founder|king|queen|mayor|governor|chancellor|premier")
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same)\b", re.I)
 _CONTINUES = re.compile(r"\W*(what about|how about|and|also|what else|anything else)\b", re.I)
 _ASKS = [
     (DATE, re.compile(r"\bdate\b|\b(what|which) (day|month)\b|\bwhen exactly\b|\bon what day\b", re.I)),
-    (QUANTITY, re.compile(r"\bhow (much|many)\b|\b(what|which) (is|was|are)? ?(the )?(amount|number|percentage|share|"
+    (TIME, re.compile(r"^\W*when\b|\bwhen (is|was|are|were|will|did|does|do|has|have|had)\b|"
+                      r"\b(what|which) year\b", re.I)),
+    (COUNT, re.compile(r"\bhow many\b|\bthe number of\b", re.I)),
+    (QUANTITY, re.compile(r"\bhow (much|long|far|old)\b|\b(what|which) (is|was|are)? ?(the )?(amount|number|percentage|share|"
                           r"rate|level|size|figure|value)\b|\b(growth|inflation|interest|unemployment) rate\b|"
                           r"\b(gdp|percent|per cent|dollars?|billions?|millions?|population|budget|cost|price|"
                           r"revenue|income|turnover)\b", re.I)),
     (PERSON, re.compile(r"\b(which|what) (person|people|official|leader|minister|president|politician|diplomat|"
-                        r"expert|head of state)\b|\bby whom\b|\bname of the (person|official|leader)\b", re.I)),
+                        r"expert|head of state)\b|\bby whom\b|\bname of the (person|official|leader)\b|"
+                        rf"\bwho (is|was|are|were|will be) (the |a |an )?(current |former |new )?({_ROLES})\b|"
+                        r"\bwho (chaired|chairs|presided|presides)\b", re.I)),
     (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
 ]
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
@@ -54,8 +63,10 @@ def asks_for(question: str) -> str:
 
     >>> asks_for("On what date will it start?"), asks_for("How much did it cost?"), asks_for("Why?")
     ('date', 'quantity', '')
-    >>> asks_for("Which president came?"), asks_for("Who came?")
-    ('person', 'agent')
+    >>> asks_for("When was it launched?"), asks_for("How many are there?"), asks_for("How long is it?")
+    ('time', 'count', 'quantity')
+    >>> asks_for("Which president came?"), asks_for("Who is the minister of energy?"), asks_for("Who came?")
+    ('person', 'person', 'agent')
     """
     for kind, pattern in _ASKS:
         if pattern.search(question):

@@ -1,6 +1,8 @@
 """Choose the fusion weights by leave-one-out cross-validation on a question file.
 
-    python scripts/tune_fusion.py ../shared/eval/dev.jsonl [--index-dir D]
+    python scripts/tune_fusion.py ../shared/eval/dev.jsonl [more.jsonl ...] [--index-dir D]
+
+Several question files are read as one set (e.g. dev plus tests/data/questions-en-extra.jsonl).
 
 Fusion: for every answerable English question, the weights are chosen on all the *other* questions
 (best mean of MRR@10 + 0.5 x all-evidence@5 over a coarse grid: a weight per signal, the
@@ -11,8 +13,10 @@ out (20 random splits). Then the weights chosen on all questions: those are the 
 ``qa/fusion.py``.
 
 Abstention: the weak-evidence thresholds (``MIN_DENSE``, ``MIN_COVERAGE`` in ``qa/abstain.py``)
-are swept and printed (recall on unanswerable, wrong abstentions on answerable), with a
-leave-one-out choice (recall minus wrong, ties to the lowest thresholds) for reference.
+are swept and printed (recall on unanswerable, wrong abstentions on answerable), with
+leave-one-out and repeated k-fold choices (recall minus wrong, ties to the lowest thresholds).
+With several files, the fusion figures are also printed per file, and each file is scored
+with the weights chosen on the others.
 """
 from __future__ import annotations
 
@@ -79,7 +83,8 @@ def _table(grid: list[Weights], data) -> np.ndarray:
 
 
 def _kfold(table: np.ndarray, objective: np.ndarray, *, folds: int = 4, repeats: int = 20) -> np.ndarray:
-    """Mean held-out figures when a quarter of the questions is held out (fixed seed)."""
+    """Mean held-out figures when 1/``folds`` of the questions is held out, ``repeats`` random
+    splits (fixed seed)."""
     rng = np.random.default_rng(0)
     n, runs = table.shape[1], []
     for _ in range(repeats):
@@ -94,13 +99,16 @@ def _kfold(table: np.ndarray, objective: np.ndarray, *, folds: int = 4, repeats:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("file", type=Path)
+    ap.add_argument("files", type=Path, nargs="+")
     ap.add_argument("--index-dir", type=Path)
+    ap.add_argument("--folds", type=int, default=4)
     args = ap.parse_args()
     settings = make_settings(index_dir=args.index_dir)
     r = retriever(settings)
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
-    items = [i for i in read_items(args.file) if i.lang == "en" and i.evidence]
+    questions = [i for f in args.files for i in read_items(f) if i.lang == "en"]
+    items = [i for i in questions if i.evidence]
+    origin = np.array([n for n, f in enumerate(args.files) for i in read_items(f) if i.lang == "en" and i.evidence])
     data = []
     for item in items:
         pooled = {}
@@ -119,14 +127,29 @@ def main() -> None:
     held_out = np.array(held_out)
     names = ["hit@1", "hit@3", "mrr@10", "all_evidence@5"]
     print("LOO   ", {n: round(float(np.nanmean(held_out[:, i])), 3) for i, n in enumerate(names)})
-    print("4-fold", {n: round(float(v), 3) for n, v in zip(names, _kfold(table, objective))})
+    print(f"{args.folds}-fold", {n: round(float(v), 3)
+                                 for n, v in zip(names, _kfold(table, objective, folds=args.folds))})
     best = int(np.argmax(objective.mean(1)))
     print("in-sample", {n: round(float(np.nanmean(table[best, :, i])), 3) for i, n in enumerate(names)})
     print("chosen on all questions:", asdict(grid[best]))
-    _abstention(r, [i for i in read_items(args.file) if i.lang == "en"])
+    current = grid.index(Weights()) if Weights() in grid else None
+
+    def figures(row, mask):
+        return {n: round(float(np.nanmean(table[row, mask, i])), 3) for i, n in enumerate(names)}
+
+    for label, row in (("chosen", best), ("shipped defaults", current)):
+        if row is not None:
+            print(f"{label}, in-sample:", figures(row, origin >= 0),
+                  *(f"\n    {f.name}: {figures(row, origin == n)}" for n, f in enumerate(args.files)))
+    for n, f in enumerate(args.files[:len(args.files) if len(args.files) > 1 else 0]):
+        train = objective[:, origin != n].mean(1)
+        print(f"held out {f.name}, weights chosen on the other files:", figures(int(np.argmax(train)), origin == n))
+    _abstention(r, questions, folds=args.folds)
 
 
-def _abstention(r, items) -> None:
+def _abstention(r, items, *, folds: int = 4, repeats: int = 20) -> None:
+    """Sweep the weak-evidence net; choose it by leave-one-out and repeated k-fold (objective:
+    recall on unanswerable minus wrong abstentions on answerable; ties to the lowest values)."""
     from qa.abstain import decide, facts as abstain_facts
     from qa.retrieval import ALL_STAGES
 
@@ -134,20 +157,32 @@ def _abstention(r, items) -> None:
     for item in items:
         scored = r.score(item.question, item.history)
         facts.append((not item.evidence, abstain_facts(r, scored, stages=ALL_STAGES)))
-    grid = [(d, c) for d in (0.2, 0.25, 0.3, 0.35, 0.4) for c in (0.25, 0.5, 0.75)]
+    grid = [(d, c) for d in (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4) for c in (0.1, 0.25, 0.5, 0.75)]
     table = np.array([[decide(**f, min_dense=d, min_coverage=c).abstain for _, f in facts] for d, c in grid])
     silent = np.array([s for s, _ in facts])
 
     def gain(row, mask):
         return row[silent & mask].mean() - row[~silent & mask].mean()
 
-    chosen = []
-    for q in range(len(facts)):
-        mask = np.arange(len(facts)) != q
-        chosen.append(table[int(np.argmax([gain(row, mask) for row in table])), q])
-    chosen = np.array(chosen)
-    print(f"abstention LOO: recall {chosen[silent].mean():.3f}, precision "
-          f"{silent[chosen].mean() if chosen.any() else float('nan'):.3f}, wrong {chosen[~silent].mean():.3f}")
+    def pick(mask):
+        return int(np.argmax([gain(row, mask) for row in table]))
+
+    def report(label, chosen):
+        print(f"abstention {label}: recall {chosen[silent].mean():.3f}, precision "
+              f"{silent[chosen].mean() if chosen.any() else float('nan'):.3f}, wrong {chosen[~silent].mean():.3f}")
+
+    n = len(facts)
+    report("LOO", np.array([table[pick(np.arange(n) != q), q] for q in range(n)]))
+    rng, runs = np.random.default_rng(0), []
+    for _ in range(repeats):
+        order, held = rng.permutation(n), np.zeros(n, dtype=bool)
+        for f in range(folds):
+            test = order[f::folds]
+            held[test] = table[pick(~np.isin(np.arange(n), test)), test]
+        runs.append((held[silent].mean(), held[~silent].mean()))
+    print(f"abstention {folds}-fold x{repeats}: recall {np.mean([a for a, _ in runs]):.3f}, "
+          f"wrong {np.mean([b for _, b in runs]):.3f}")
+    print("chosen on all questions: min_dense %.2f min_coverage %.2f" % grid[pick(np.ones(n, dtype=bool))])
     for (d, c), row in zip(grid, table):
         print(f"  min_dense {d:.2f} min_coverage {c:.2f}: recall {row[silent].mean():.3f} wrong {row[~silent].mean():.3f}")
 

@@ -46,6 +46,10 @@ def test_question_kinds_and_follow_ups():
     assert asks_for("What is Kazakhstan's GDP growth rate?") == "quantity"
     assert asks_for("Which president announced the initiative?") == "person"
     assert asks_for("Who announced the initiative?") == "agent" and asks_for("Why did globalization slow?") == ""
+    assert asks_for("When was the program launched?") == "time" and asks_for("In what year did it start?") == "time"
+    assert asks_for("How many workshops are there?") == "count" and asks_for("How long is the corridor?") == "quantity"
+    assert asks_for("Who is the President of Uzbekistan?") == "person" and asks_for("Who chaired the summit?") == "person"
+    assert asks_for("Who is partnering with Kazakhstan?") == "agent"
     q = read("which corridor is it part of?", ["Is Kyrgyzstan mentioned?"])
     assert q.follow_up and q.text.startswith("Is Kyrgyzstan mentioned?")
     assert not read("Which corridor does Kyrgyzstan join?", ["Is Kyrgyzstan mentioned?"]).follow_up
@@ -63,6 +67,10 @@ def test_answer_type_is_looked_for_in_the_passage():
     assert contains("person", "Ruslan Izimov, Expert at the Center") and not contains("person", "in Kazakhstan in 2013")
     assert not contains("person", "regular meetings among heads of state")
     assert contains("quantity", "priorities:\n- one thing;\n- another.")
+    assert contains("time", "first announced in 2013") and contains("time", "expected this year in Astana")
+    assert contains("time", "globalization as we knew it in the 1990s-2000s") and not contains("time", "held in Astana")
+    assert contains("count", "priorities:\n- Launch clusters;\n- Deepen ties.")
+    assert not contains("quantity", "priorities:\n- Launch clusters;\n- Deepen ties.")
 
 
 def test_an_actor_is_a_name_doing_something_not_a_place_or_the_question():

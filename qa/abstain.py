@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from .query import AGENT, COUNT, DATE, PERSON, QUANTITY, TIME
+from .query import AGENT, COUNT, DATE, PERSON, QUANTITY, TIME, name_phrases
 
 if TYPE_CHECKING:
     from .retrieval import Retriever, Scored, Stages
@@ -117,7 +117,8 @@ def decide(*, unknown_names: tuple[str, ...], asks_for: str, best_text: str, top
     True
     """
     if unknown_names:
-        listed = ", ".join(n.upper() if len(n) <= 3 else n.title() for n in unknown_names)
+        listed = ", ".join(n if not n.islower() else n.upper() if len(n) <= 3 else n.title()
+                           for n in unknown_names)
         return Decision(abstain=True, reason=f"The speech does not mention {listed}.")
     # Who-questions are checked on the best sentence (an actor elsewhere in the passage
     # does something else); dates and figures on the whole best passage.
@@ -135,7 +136,8 @@ def facts(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> dict
     rows = [i for i, owner in enumerate(retriever.sentence_owner) if owner == best]
     sentence = retriever.sentences[max(rows, key=lambda i: scored.sentence_fused[i])] if rows else ""
     words = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
-    return dict(unknown_names=scored.unknown_names if stages.unknown_names else (),
+    unknown = name_phrases(scored.query.text, scored.unknown_names) if stages.unknown_names else ()
+    return dict(unknown_names=unknown,
                 asks_for=scored.query.asks_for, best_text=retriever.chunks[best].text,
                 best_sentence=sentence, question_words=words,
                 top_dense=float(scored.dense.max()), coverage=scored.coverage,

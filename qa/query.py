@@ -83,6 +83,24 @@ def names(question: str) -> tuple[str, ...]:
     return tuple(re.sub(r"['’]s$", "", m).lower() for m in _NAME.findall(question))
 
 
+_NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
+
+
+def name_phrases(question: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each of ``names`` shown as the run of capitalised words it stands in, as written.
+
+    >>> name_phrases("What does the United States think of it?", ("united",))
+    ('United States',)
+    """
+    runs = [re.sub(r"['’]s$", "", m.group()) for m in _NAME_RUN.finditer(question)]
+    shown = []
+    for name in names:
+        run = next((r for r in runs if name in r.lower().split()), name)
+        if run not in shown:
+            shown.append(run)
+    return tuple(shown)
+
+
 # A name the corpus never uses is read as another word for a corpus name when the embedding
 # model puts it this close to that name and clearly closer to it than to any other.
 ALIAS_MIN_COSINE = 0.6

@@ -33,3 +33,9 @@ def test_first_summit_city_is_cited(real_index):
     assert not answer.abstained
     assert "Xi’an" in answer.passages[0].text and "[1]" in answer.text
     assert "central-asia-modernization-speech.txt ¶11" in answer.text
+
+
+def test_unknown_multiword_name_abstains_and_is_named_as_written(real_index):
+    answer = qa.ask("What does the United States think of the summit?", **real_index)
+    assert answer.abstained
+    assert "The speech does not mention United States." in answer.text

@@ -245,3 +245,4 @@ def test_spelling_candidates_by_deletion_match_a_full_scan():
             typos.append("".join(chars))
     assert any(v.correct(t) for t in typos)
     assert [v.correct(t) for t in typos] == [scan(t) for t in typos]
+

@@ -39,3 +39,15 @@ def test_unknown_multiword_name_abstains_and_is_named_as_written(real_index):
     answer = qa.ask("What does the United States think of the summit?", **real_index)
     assert answer.abstained
     assert "The speech does not mention United States." in answer.text
+
+
+def test_one_question_fast_path_gives_the_library_vector():
+    import numpy as np
+
+    from qa.embedding import get_encoder
+
+    encoder = get_encoder("all-MiniLM-L6-v2")
+    model = encoder._load()
+    for text in ("Which city hosted the first summit?", "a", "Кто автор этого текста? " * 40):
+        expected = model.encode([text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        np.testing.assert_allclose(encoder.encode([text]), expected, atol=1e-6)

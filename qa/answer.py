@@ -22,7 +22,7 @@ FRAMING = {
     "en": {
         "says": "",
         "not": "The speech does not answer this question.",
-        "closest": "Closest passages (they do not answer the question):",
+        "closest": "Closest passages — not an answer:",
         "limited": "",
     },
     "ru": {
@@ -135,7 +135,7 @@ def _quote_block(number: int, passage: Passage, spans: tuple[tuple[int, int], ..
         pos = e
     parts.append(_escape_md(passage.text[pos - passage.start:]))
     body = "".join(parts).replace("\n", "\n> ")
-    return f"[{number}] {passage.citation}\n> {body}"
+    return f"[{number}] {_escape_md(passage.citation)}\n> {body}"
 
 
 def _head(notes: tuple[str, ...]) -> str:
@@ -149,7 +149,7 @@ def silence(question: str, nearest: tuple[Passage, ...], *, notes: tuple[str, ..
     words = framing(language)
     lines = [_head(notes) + words["not"]]
     if nearest:
-        lines += ["", words["closest"], ""] + [f"- {p.citation}: {_escape_md(p.text)}" for p in nearest]
+        lines += ["", words["closest"], ""] + [f"- {_escape_md(p.citation)}: {_escape_md(p.text)}" for p in nearest]
     return Answer(question=question, text="\n".join(lines), passages=nearest, abstained=True,
                   notes=notes, language=language)
 

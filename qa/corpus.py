@@ -68,6 +68,8 @@ def decode(source: str, data: bytes) -> str:
 
 def read_document(path: Path, source: str) -> Document:
     """One document, or SeedsError (or OSError) saying why the file cannot be used."""
+    if path.stat().st_size > MAX_FILE_BYTES:  # refuse before reading it all into memory
+        raise SeedsError(f"{source} is larger than {MAX_FILE_BYTES // 2**20} MiB")
     data = path.read_bytes()
     return Document(source=source, text=decode(source, data), sha256=hashlib.sha256(data).hexdigest())
 

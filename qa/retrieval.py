@@ -7,11 +7,12 @@ Universal Sentence Encoder (``multilingual.py``, pure numpy, ~10x cheaper than M
 question), scores the passages against its own vectors, which the build stores for the
 cross-lingual channel anyway. BM25 runs over passages and over sentences with
 terms from ``lexical.py``. ``fusion.py`` z-scores and weighs them. The ``Retriever`` is
-read-only after construction, so one instance serves many threads.
+read-only after construction (but for a small cache of name vectors, behind a lock), so one instance serves many threads.
 """
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -88,6 +89,7 @@ class Retriever:
         self._bm25_sentences.index([self.vocabulary.document_terms(t) for t in self.sentences], show_progress=False)
         self._ids = {(c.source, c.start): i for i, c in enumerate(self.chunks)}
         self._name_vectors: dict[str, np.ndarray] = {}
+        self._names_lock = threading.Lock()
         self._use_vectors = self._second_vectors()
 
     def _second_vectors(self) -> np.ndarray | None:
@@ -141,12 +143,14 @@ class Retriever:
         terms = self.vocabulary.read(query.text, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
         # Unknown names not seen before ride in the same batch as the question: one model call.
-        fresh = [n for n in dict.fromkeys(names) if n not in self._name_vectors]
+        with self._names_lock:  # the cache is shared by every thread asking questions
+            fresh = [n for n in dict.fromkeys(names) if n not in self._name_vectors]
         encoded = self.encoder.encode([query.text, *fresh])
         vector = encoded[0]
-        if len(self._name_vectors) + len(fresh) > NAME_CACHE:
-            self._name_vectors.clear()
-        self._name_vectors.update(zip(fresh, encoded[1:]))
+        with self._names_lock:
+            if len(self._name_vectors) + len(fresh) > NAME_CACHE:
+                self._name_vectors.clear()
+            self._name_vectors.update(zip(fresh, encoded[1:]))
         signals: dict[str, np.ndarray] = {"passage": np.asarray(self.stored.vectors @ vector, dtype=np.float64)}
         sentence_signals: dict[str, np.ndarray] = {}
         if self.views["sentence_vectors"] is not None:
@@ -190,8 +194,10 @@ class Retriever:
         table = self.views["name_vectors"]
         if table is None or not len(table):
             return names
-        return tuple(n for n in names if n not in self._name_vectors
-                     or not is_alias(np.sort(table @ self._name_vectors[n])[::-1]))
+        with self._names_lock:
+            vectors = {n: self._name_vectors.get(n) for n in names}
+        return tuple(n for n in names if vectors[n] is None
+                     or not is_alias(np.sort(table @ vectors[n])[::-1]))
 
     def search(self, question: str, *, k: int = 5, history: Sequence[str] = (),
                stages: Stages = ALL_STAGES) -> list[Passage]:

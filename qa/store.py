@@ -292,12 +292,17 @@ def _checked(index_dir: Path, manifest: Manifest, kind: str) -> Path:
     name = manifest.files.get(kind)
     if not name:
         raise IndexCorrupt(f"{index_dir / MANIFEST} names no {kind} file - run: {REBUILD}")
+    if not _GENERATION_FILE.match(name):
+        raise IndexCorrupt(f"{index_dir / MANIFEST} names an unexpected {kind} file {name!r} - run: {REBUILD}")
     path = index_dir / name
+    expected = manifest.checksums.get(kind)
+    try:
+        if expected and _sha256(path) != expected:
+            raise IndexCorrupt(f"{path} is damaged (its sha256 differs from the manifest's) - run: {REBUILD}")
+    except OSError:  # gone, e.g. removed by a build that switched generations meanwhile
+        raise IndexCorrupt(f"{path} is missing - run: {REBUILD}") from None
     if not path.is_file():
         raise IndexCorrupt(f"{path} is missing - run: {REBUILD}")
-    expected = manifest.checksums.get(kind)
-    if expected and _sha256(path) != expected:
-        raise IndexCorrupt(f"{path} is damaged (its sha256 differs from the manifest's) - run: {REBUILD}")
     return path
 
 
@@ -312,7 +317,7 @@ def _load_generation(index_dir: Path, manifest: Manifest) -> StoredIndex:
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         chunks = tuple(_chunk_from_record(r) for r in records)
         hashes = tuple(str(r["hash"]) for r in records)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as err:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError) as err:
         raise IndexCorrupt(f"{path} is unreadable ({err}) - run: {REBUILD}") from None
 
     arrays = {}

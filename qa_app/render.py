@@ -19,8 +19,7 @@ from qa.types import Document
 
 from .cite import DocInfo, citation_text
 
-NOT_IN_SPEECH = "The speech does not answer this question."
-CLOSEST = "Closest passages — not an answer:"
+NOT_IN_SPEECH = framing("en")["not"]
 PANEL_HINT = "Ask a question: the passages that answer it are highlighted here."
 # Closest passages are cut to this many characters in the chat; the panel shows them whole.
 NEAR_CHARS = 240
@@ -106,7 +105,7 @@ def _answered(answer: Answer, infos: Mapping[str, DocInfo]) -> str:
             f'<span class="qa-copy-text">{text(copy)}</span></div>'
             f'<blockquote class="qa-passage">{_marked(passage, spans)}</blockquote></div>'
         )
-    says = _words(answer)["says"]
+    says = framing(answer.language)["says"]
     lead = f'<p class="qa-says">{text(says)}</p>' if says else ""
     return (f'{lead}<p class="qa-answer">{" ".join(sentences)}</p>'
             f'<div class="qa-sources">{"".join(sources)}</div>')
@@ -123,20 +122,13 @@ def shorten(value: str, limit: int = NEAR_CHARS) -> str:
     return value[:limit].rsplit(None, 1)[0].rstrip(",;:") + "…"
 
 
-def _words(answer: Answer) -> dict[str, str]:
-    """The page's framing words, in the question's language when it was not English."""
-    if answer.language == "en":
-        return {"says": "", "not": NOT_IN_SPEECH, "closest": CLOSEST}
-    return framing(answer.language)
-
-
 def _silent(answer: Answer) -> str:
     nearest = "".join(
         f'<div class="qa-near">{_link(p, text(p.citation), "qa-cite qa-near-label")}'
         f'<blockquote class="qa-near-text">{text(shorten(p.text))}</blockquote></div>'
         for p in answer.passages
     )
-    words = _words(answer)
+    words = framing(answer.language)
     closest = f'<div class="qa-closest"><p class="qa-closest-head">{text(words["closest"])}</p>{nearest}</div>'
     return f'<p class="qa-silence">{text(words["not"])}</p>' + (closest if nearest else "")
 

@@ -56,3 +56,11 @@ def test_document_text_cannot_inject_markup(seeds, tmp_path, fake_encoder):
     qa.build(seeds_dir=seeds, index_dir=index)
     answer = qa.ask("summit img great", seeds_dir=seeds, index_dir=index, k=25)
     assert "<img" not in answer.text and "&lt;img" in answer.text
+
+
+def test_a_file_name_cannot_inject_markup(seeds, tmp_path, fake_encoder):
+    (seeds / "<img src=x onerror=alert(1)>_a_.md").write_text("The summit was great.", encoding="utf-8")
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    answer = qa.ask("summit great", seeds_dir=seeds, index_dir=index, k=25)
+    assert "<img" not in answer.text and "&lt;img src=x onerror=alert(1)&gt;\\_a\\_.md" in answer.text

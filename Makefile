@@ -9,7 +9,9 @@ STAMP := $(VENV)/.installed
 .PHONY: chat test setup build bench clean
 
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@# A venv whose creation failed (e.g. no python3-venv) is removed, so a re-run starts clean.
+	$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); } || \
+	  { rm -rf $(VENV); echo "Could not create .venv - on Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
 	# The CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build.
 	$(PY) -m pip install --quiet torch==2.13.0
@@ -26,7 +28,7 @@ build: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
-	$(PY) -m pytest -q -rs --junitxml=test-output/junit.xml
+	$(PY) -m pytest -q -rs -p no:cacheprovider --junitxml=test-output/junit.xml
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -65,8 +65,8 @@ def make_api(backend: Backend):
         """The reply to one question, as markdown with [n] markers and the cited passages."""
         try:
             return backend.ask(question).text
-        except qa.QAError as err:
-            return f"⚠️ {err}"
+        except qa.QAError as err:  # the client raises it, with this message: not mistaken for a reply
+            raise gr.Error(str(err)) from None
 
     return ask
 

@@ -52,6 +52,8 @@ def stats(samples: list[float]) -> dict[str, float]:
 
 
 def questions() -> list[str]:
+    if not DEV.is_file():
+        sys.exit(f"No dev questions at {DEV}: the benchmark needs the shared folder beside the repository")
     return [json.loads(line)["question"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -84,12 +86,12 @@ def first_build(index_dir: Path) -> Row:
 
 
 def cold_ask(index_dir: Path, question: str, runs: int) -> Row:
-    code = ("import sys, time, qa; qa.ask(sys.argv[1], index_dir=sys.argv[2]); "
+    code = ("import sys, time, qa; qa.ask(sys.argv[1], index_dir=sys.argv[2], seeds_dir=sys.argv[3]); "
             "print(time.time(), flush=True)")
     samples = []
     for _ in range(runs):
         began = time.time()
-        out = subprocess.run([sys.executable, "-c", code, question, str(index_dir)], env=ENV, cwd=REPO,
+        out = subprocess.run([sys.executable, "-c", code, question, str(index_dir), str(SEEDS)], env=ENV, cwd=REPO,
                              check=True, capture_output=True, text=True).stdout
         samples.append(float(out.split()[-1]) - began)
     s = stats(samples)

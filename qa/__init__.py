@@ -10,7 +10,7 @@ Importing ``qa`` is cheap: the model and FAISS load on the first call.
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .config import __version__  # noqa: E402
 
 from .api import Status, ask, build, retrieve, status  # noqa: E402
 from .errors import (  # noqa: E402

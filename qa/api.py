@@ -115,8 +115,9 @@ def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
              seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None,
              auto_rebuild: bool = False) -> list[Passage]:
     """The ``k`` passages that best match ``question``, best first, with exact offsets."""
-    text, _ = clean_question(question)
+    text, notes = clean_question(question)
     r, _note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
+    text, _ = fit_to_model(r.encoder, text, notes)  # BM25 reads what the encoder reads
     return search_with(r, text, k=_check_k(k), history=_history(history))
 
 

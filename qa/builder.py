@@ -15,9 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
 from .chunking import chunk_text
-from .config import Settings
+from .config import Settings, __version__
 from .corpus import read_corpus
 from .embedding import Encoder
 from .errors import BuildLocked, IndexProblem

@@ -82,7 +82,8 @@ def cmd_build(args) -> int:
     for f in report.files:
         print(f"{f.source}: {f.passages} passages ({f.embedded} embedded, {f.reused} reused, {f.removed} removed)")
     # Skipped files were already named on stderr by the corpus reader's warnings.
-    print(f"{report.passages} passages from {report.documents} documents in {report.index_dir}: "
+    documents = f"{report.documents} document{'s' if report.documents != 1 else ''}"
+    print(f"{report.passages} passages from {documents} in {report.index_dir}: "
           f"{report.embedded} embedded, {report.reused} reused, {report.removed} removed, {report.seconds:.2f} s")
     return 0
 

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+__version__ = "0.1.0"  # keep in step with pyproject.toml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # The model reads at most 256 word pieces (~1,000 characters of English); longer questions
@@ -31,7 +32,6 @@ class Settings:
     # list block is never cut, but a list is split between items past max_chars.
     target_chars: int = 450
     max_chars: int = 800
-    k: int = 5
 
     def chunk_settings(self) -> dict[str, int]:
         return {"target_chars": self.target_chars, "max_chars": self.max_chars}

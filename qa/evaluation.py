@@ -41,18 +41,36 @@ class Outcome:
     top: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _texts(value: object, field: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{field} must be a list of strings")
+    return tuple(value)
+
+
+def _item(d: dict) -> Item:
+    if not isinstance(d.get("question"), str) or not d["question"].strip():
+        raise TypeError("question must be a non-empty string")
+    return Item(id=str(d["id"]), question=d["question"], evidence=_texts(d["evidence"], "evidence"),
+                type=str(d.get("type", "")), history=_texts(d.get("history") or [], "history"),
+                lang=str(d.get("lang", "en")))
+
+
 def read_items(path: Path) -> list[Item]:
+    """The question records of a JSON Lines file; QAError naming the line that is not one."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise QAError(f"Cannot read {path} ({err}) - give a UTF-8 .jsonl file like ../shared/eval/dev.jsonl") from None
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            items.append(Item(id=str(d["id"]), question=d["question"], evidence=tuple(d["evidence"]),
-                              type=d.get("type", ""), history=tuple(d.get("history") or ()),
-                              lang=d.get("lang", "en")))
-        except (ValueError, KeyError, TypeError) as err:
+            items.append(_item(json.loads(line)))
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
             raise QAError(f"{path}:{number} is not a question record ({err}) - see ../shared/eval/dev.jsonl") from None
+    if not items:
+        raise QAError(f"{path} holds no questions - see ../shared/eval/dev.jsonl for the format")
     return items
 
 

@@ -76,6 +76,10 @@ class Backend:
             log.error("could not prepare the index: %s", err)
             with self._lock:
                 self._failed = str(err)
+        except Exception as err:  # noqa: BLE001 - the page must say why it cannot answer
+            log.exception("could not prepare the index")
+            with self._lock:
+                self._failed = f"{type(err).__name__}: {err}"
         finally:
             self._set_busy("")
             self._ready.set()
@@ -94,7 +98,8 @@ class Backend:
 
     def ask(self, question: str, history: Sequence[str] = ()) -> qa.Answer:
         """``qa.ask`` on this index, after the start-up preparation (which it waits for)."""
-        self._ready.wait(READY_TIMEOUT)
+        if not self._ready.wait(READY_TIMEOUT):
+            raise qa.QAError("The chat is still building the index or loading the model - ask again in a minute")
         return qa.ask(question, history=list(history), auto_rebuild=True, **self._dirs)
 
     def rebuild(self) -> threading.Thread | None:

@@ -285,8 +285,12 @@ def test_ask_endpoint_returns_the_reply_markdown(built):
     demo = app.make_app(backend)
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         question = "When was the Belt and Road Initiative announced?"
-        reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(question, api_name="/ask")
+        reply = client.predict(question, api_name="/ask")
+        # An error is raised in the client with the library's message, never passed off as a reply.
+        with pytest.raises(Exception, match="The question is empty - type a question about the speech"):
+            client.predict("   ", api_name="/ask")
     finally:
         demo.close()
     assert reply == qa.ask(question, seeds_dir=seeds, index_dir=index).text

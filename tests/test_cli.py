@@ -67,3 +67,19 @@ def test_output_cut_short_by_the_reader_is_no_traceback(tmp_path, seeds):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 1
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_eval_on_a_bad_question_file_is_one_line_error(built, tmp_path, capsys):
+    seeds, index = built
+    dirs = ["--seeds-dir", str(seeds), "--index-dir", str(index)]
+    cases = {
+        "binary.jsonl": (b"\xff\xfe\x00", "Cannot read"),
+        "null.jsonl": (b'{"id": "x", "question": null, "evidence": []}\n', ":1 is not a question record"),
+        "string.jsonl": (b'{"id": "x", "question": "Q?", "evidence": "Xi"}\n', "evidence must be a list of strings"),
+        "empty.jsonl": (b"\n", "holds no questions"),
+    }
+    for name, (data, message) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        assert main(["eval", str(tmp_path / name), *dirs]) == 1, name
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1, err

@@ -212,8 +212,18 @@ def query_text(question: str, history: Sequence[str]) -> str:
     return question
 
 
+def _byline_first(index: CrossLingualIndex, question: str, ranked: list[Passage]) -> list[Passage]:
+    """For "who wrote this?" the passage with the document's byline comes first."""
+    byline = index.byline() if about_author(question) else None
+    if byline is None or not ranked:
+        return ranked
+    chunk = index.chunks[byline[0]]
+    first = Passage(**chunk.__dict__, score=max(1.0, ranked[0].score))
+    return [first, *(p for p in ranked if (p.source, p.start) != (chunk.source, chunk.start))][:len(ranked)]
+
+
 def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence[str] = ()) -> list[Passage]:
-    return index.rank(index.match(query_text(question, history)), k=k)
+    return _byline_first(index, question, index.rank(index.match(query_text(question, history)), k=k))
 
 
 def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match,
@@ -246,9 +256,8 @@ def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
     byline = index.byline() if about_author(question) else None
     if byline is not None:
         # "Who wrote this?" is answered by the document's own byline, which no encoder matches.
-        chunk = index.chunks[byline[0]]
-        return render(question, [(Passage(**chunk.__dict__, score=1.0), (byline[1],))], notes=notes,
-                      language=language)
+        first = _byline_first(index, question, index.rank(index.match(question), k=1))[0]
+        return render(question, [(first, (byline[1],))], notes=notes, language=language)
     m = index.match(query_text(question, history))
     ranked = index.rank(m, k=k)
     if not ranked:

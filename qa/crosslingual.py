@@ -58,7 +58,7 @@ _TRANSLIT = dict(zip(
     "a b v g d e e zh z i i k l m n o p r s t u f kh c ch sh shch _ y _ e iu ia a g k n o u u h i".split(),
 ))
 # Spellings that English and transliterated Russian write differently for one sound.
-_SOUNDS = [("shch", "s"), ("kh", "k"), ("ch", "k"), ("sh", "s"), ("zh", "z"), ("ph", "f"),
+_SOUNDS = [("shch", "s"), ("dzh", "j"), ("kh", "k"), ("ch", "k"), ("sh", "s"), ("zh", "z"), ("ph", "f"),
            ("th", "t"), ("c", "k"), ("q", "k"), ("x", "ks"), ("w", "v"), ("j", "i"), ("y", "i"), ("z", "s")]
 # Greek au/eu are written ав/ев in Russian: автор ~ author, Евразия ~ Eurasia.
 _GREEK_AU = re.compile(r"\b([аеэ])в(?=[бвгджзйклмнпрстфхцчшщ])")

@@ -26,7 +26,7 @@ _ASKS = [
     (AGENT, re.compile(r"\bкто\b|\bкого\b|\bкім\b|\bкімдер\b")),
 ]
 # Words for the author or speaker of the text itself (not for what it says: "по словам автора").
-_META = re.compile(r"\b(автор|докладчик|спикер|выступающ|оратор|баяндамашы|сөйлеуші)")
+_META = re.compile(r"\b(автор|докладчик|спикер|выступающ|оратор|написал|баяндамашы|сөйлеуші|жазған)")
 _WORD = re.compile(r"[^\W\d_]+")
 # A capitalised word right after these starts a sentence or a quoted title, not a name.
 _OPENERS = frozenset(".!?«“„\"'(")

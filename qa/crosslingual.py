@@ -52,6 +52,8 @@ NAME_CHECK_LANGUAGES = frozenset({"ru"})
 # The document's own byline (as qa_app/cite.py reads it; "Auther" is the speech's spelling).
 _BYLINE = re.compile(r"^[ \t]*(?:auth?or|auther|speaker)[ \t]*:[ \t]*\S", re.I | re.M)
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
+# A run of capitalised words, "Silk Road", "Belt and Road Initiative".
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w’'-]*)+")
 
 _TRANSLIT = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
@@ -140,8 +142,9 @@ class CrossLingualIndex:
             for k in keys:
                 counts[k] = counts.get(k, 0) + 1
         self.idf = {k: math.log(n / c) for k, c in counts.items()}
-        self.names = sorted({w for c in self.chunks for w in _CAPITALISED.findall(c.text)})
-        self.name_keys = frozenset(name_key(w) for w in self.names) | frozenset(counts)
+        words = {w for c in self.chunks for w in _CAPITALISED.findall(c.text)}
+        self.names = sorted(words | {r for c in self.chunks for r in _NAME_RUN.findall(c.text)})
+        self.name_keys = frozenset(name_key(w) for w in words) | frozenset(counts)
         self._name_vectors = None
 
     def unknown_names(self, question: str) -> tuple[str, ...]:
@@ -151,8 +154,12 @@ class CrossLingualIndex:
             return tuple(asked)
         if self._name_vectors is None:
             self._name_vectors = self.encoder.encode(self.names)
-        cosines = self.encoder.encode(asked) @ self._name_vectors.T
-        return tuple(w for w, row in zip(asked, cosines) if float(row.max()) < ALIAS_MIN_COSINE)
+        # A translated title is capitalised on its first word only ("Шёлковом пути" ~ "Silk
+        # Road"), so each name is also compared together with the word after it.
+        phrases = [m.group() if (m := re.search(rf"{re.escape(w)}\s+[^\W\d_]+", question)) else w for w in asked]
+        cosines = self.encoder.encode([*asked, *phrases]) @ self._name_vectors.T
+        best = np.maximum(cosines[:len(asked)].max(axis=1), cosines[len(asked):].max(axis=1))
+        return tuple(w for w, c in zip(asked, best) if float(c) < ALIAS_MIN_COSINE)
 
     def byline(self) -> tuple[int, int] | None:
         """(passage, sentence) of the document's Author/Speaker line, if it has one."""

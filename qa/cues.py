@@ -30,6 +30,10 @@ _META = re.compile(r"\b(автор|докладчик|спикер|выступ�
 _WORD = re.compile(r"[^\W\d_]+")
 # A capitalised word right after these starts a sentence or a quoted title, not a name.
 _OPENERS = frozenset(".!?«“„\"'(")
+# Russian adjective endings. A capitalised adjective starts a translated title ("Великий
+# шёлковый путь", "Европейский союз") whose English words the encoder cannot match one by
+# one, so it is not checked as a name.
+_ADJECTIVE = re.compile(r"(ый|ий|ой|ая|яя|ое|ее|ые|ие|ого|его|ому|ему|ым|им|ую|юю|ых|их|ыми|ими|ском|овом|ком)$")
 
 
 def asks_for(question: str) -> str:
@@ -62,11 +66,13 @@ def about_author(question: str) -> bool:
 
 def names(question: str) -> tuple[str, ...]:
     """Capitalised Cyrillic words that are names: not the first word of a sentence, not the
-    first word of a quoted title, not an all-capital abbreviation (ВВП).
+    first word of a quoted title, not an all-capital abbreviation (ВВП), not an adjective.
 
     >>> names("Что автор говорит о роли России и Путина?")
     ('России', 'Путина')
     >>> names("Кто объявил об инициативе «Пояс и путь»? Когда?")
+    ()
+    >>> names("Что сказано о Шёлковом пути и Европейском союзе?")
     ()
     """
     found = []
@@ -75,7 +81,8 @@ def names(question: str) -> tuple[str, ...]:
         before = question[:m.start()].rstrip()
         if not before or before[-1] in _OPENERS:
             continue
-        if word[0].isupper() and word[1:].islower() and len(word) > 1 and "CYRILLIC" in _name(word[0]):
+        if (word[0].isupper() and word[1:].islower() and len(word) > 1 and "CYRILLIC" in _name(word[0])
+                and not _ADJECTIVE.search(word)):
             found.append(word)
     return tuple(found)
 

@@ -70,7 +70,8 @@ def test_what_a_russian_or_kazakh_question_asks_for(question, kind):
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("Что автор говорит о роли России в Центральной Азии?", ("России", "Центральной", "Азии")),
+    ("Что автор говорит о роли России в Центральной Азии?", ("России", "Азии")),
+    ("Что сказал Путин о Великом шёлковом пути?", ("Путин",)),  # an adjective starts a title
     # Capitalised as the first word of the question or of a sentence, or of a quoted title.
     ("Россия? Монголия?", ()),
     ("Что такое «Цифровой Казахстан»?", ("Казахстан",)),

@@ -22,7 +22,8 @@ import numpy as np
 from .abstain import contains
 from .answer import framing, render, silence
 from .chunking import sentence_texts
-from .cues import about_author, asks_for, names
+from .cues import about_author, asks_for, names, quoted
+from .query import AGENT, PERSON
 from .multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
 from .store import StoredIndex
 from .types import Answer, Passage
@@ -161,6 +162,19 @@ class CrossLingualIndex:
         best = np.maximum(cosines[:len(asked)].max(axis=1), cosines[len(asked):].max(axis=1))
         return tuple(w for w, c in zip(asked, best) if float(c) < ALIAS_MIN_COSINE)
 
+    def own_names(self, question: str, sentence: str) -> frozenset[str]:
+        """Lower-cased words of the sentence's names that the question itself uses, in its
+        own spelling ("Казахстана" ~ Kazakhstan) or translated ("«Пояс и путь»" ~ Belt and
+        Road Initiative): for a who-question these are what it asks about, not the answer."""
+        runs = sorted(set(_NAME_RUN.findall(sentence)) | set(_CAPITALISED.findall(sentence)))
+        keys = stem_keys(question) | frozenset(name_key(w) for w in names(question))
+        own = {r for r in runs if any(name_key(w) in keys for w in _CAPITALISED.findall(r))}
+        asked = [*names(question), *quoted(question)]
+        if asked and runs:
+            cosines = self.encoder.encode(asked) @ self.encoder.encode(runs).T
+            own |= {r for r, c in zip(runs, cosines.max(axis=0)) if float(c) >= ALIAS_MIN_COSINE}
+        return frozenset(w.lower() for r in own for w in re.findall(r"[\w’'-]+", r))
+
     def byline(self) -> tuple[int, int] | None:
         """(passage, sentence) of the document's Author/Speaker line, if it has one."""
         for i, chunk in enumerate(self.chunks):
@@ -247,8 +261,7 @@ def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match
     if kind:
         # Checked on the best sentence: the match is looser than in English, so a date or a
         # figure elsewhere in the passage is too often about something else.
-        exclude = frozenset(w.lower() for w in _CAPITALISED.findall(sentence)
-                            if stem_key(transliterate(w.lower())) in stem_keys(question))
+        exclude = index.own_names(question, sentence) if kind in (AGENT, PERSON) else frozenset()
         if not contains(kind, sentence, exclude=exclude):
             return words["missing"][kind]
     return ""

@@ -22,7 +22,8 @@ _ASKS = [
                           r"\bқанша (тұрады|ақша)|\b(пайыз|сомас|көлемі|бағамы)")),
     (COUNT, re.compile(r"\bсколько\b|\bқанша\b|\bнеше\b")),
     (PERSON, re.compile(r"\bкакой (президент|министр|лидер|руководитель|политик|чиновник)\b|\bкем\b|"
-                        r"\bқай (президент|министр|басшы)\b")),
+                        r"\bкто\b.*\b(президент|министр|председател|руководител|глав[аеуы]\b)|"
+                        r"\bқай (президент|министр|басшы)\b|(президент|министр|төраға|басшы).*\bкім\b")),
     (AGENT, re.compile(r"\bкто\b|\bкого\b|\bкім\b|\bкімдер\b")),
 ]
 # Words for the author or speaker of the text itself (not for what it says: "по словам автора").
@@ -43,6 +44,8 @@ def asks_for(question: str) -> str:
     ('date', 'time')
     >>> asks_for("Сколько стоит билет?"), asks_for("Сколько стран в регионе?"), asks_for("Кто это сказал?")
     ('quantity', 'count', 'agent')
+    >>> asks_for("Кто председательствовал на саммите?"), asks_for("Кто является президентом?")
+    ('person', 'person')
     >>> asks_for("Саммит қашан өтеді?"), asks_for("Қанша ел қатысады?"), asks_for("Почему?")
     ('time', 'count', '')
     """
@@ -85,6 +88,15 @@ def names(question: str) -> tuple[str, ...]:
                 and not _ADJECTIVE.search(word)):
             found.append(word)
     return tuple(found)
+
+
+def quoted(question: str) -> tuple[str, ...]:
+    """Quoted titles in the question, each with the word before it ("инициативе «Пояс и путь»").
+
+    >>> quoted("Кто объявил об инициативе «Пояс и путь»?")
+    ('инициативе «Пояс и путь»',)
+    """
+    return tuple(m.group().strip() for m in re.finditer(r"(?:[^\W\d_]+\s+)?[«“„\"][^»”“\"]+[»”“\"]", question))
 
 
 def _name(ch: str) -> str:

@@ -22,6 +22,7 @@ from qa.config import settings
 from qa.cues import about_author, asks_for
 from qa.evaluation import read_items
 from qa.multilingual import get_use_encoder
+from qa.query import AGENT, PERSON
 from qa.serving import check, load_retriever
 
 SIMILARITIES = [round(float(x), 2) for x in np.arange(0.05, 0.31, 0.01)]
@@ -40,8 +41,7 @@ def features(index: xl.CrossLingualIndex, question: str, lang: str) -> dict:
             vectors = index.encoder.encode(index.names)
             name_cos = float((index.encoder.encode(asked) @ vectors.T).max(axis=1).min())
     kind = asks_for(question)
-    exclude = frozenset(w.lower() for w in xl._CAPITALISED.findall(sentence)
-                        if xl.stem_key(xl.transliterate(w.lower())) in xl.stem_keys(question))
+    exclude = index.own_names(question, sentence) if kind in (AGENT, PERSON) else frozenset()
     return dict(sim=float(m.semantic.max()), name_cos=name_cos, author=about_author(question),
                 type_ok=not kind or contains(kind, sentence, exclude=exclude))
 

@@ -57,6 +57,9 @@ def test_unrelated_words_get_different_keys():
     ("Сколько стран участвует?", "count"),
     ("Қанша ел қатысады?", "count"),
     ("Какой президент выступил первым?", "person"),
+    ("Кто является президентом Казахстана?", "person"),
+    ("Кто председательствовал на саммите?", "person"),
+    ("Қазақстанның президенті кім?", "person"),
     ("Кто объявил об инициативе?", "agent"),
     ("Саммитті кім ұйымдастырды?", "agent"),
     # Questions for an explanation, a place or a description are not checked.

@@ -65,6 +65,9 @@ def test_russian_question_the_speech_does_not_answer_abstains(real_index, questi
     # ... or asking for a day the closest sentences do not give ("expected this year in Astana").
     ("В какой день откроется второй саммит в Астане?", "В подходящих фрагментах нет даты."),
     ("Сколько денег Китай вложил в цифровые проекты Казахстана?", "В подходящих фрагментах нет такой цифры."),
+    # ... or asking who, when the only names in the closest sentence are the question's own.
+    ("Кто впервые выдвинул инициативу «Пояс и путь»?", "В подходящих фрагментах не сказано кто."),
+    ("Кто председательствовал на саммите в Сиане?", "В подходящих фрагментах не назван человек."),
 ])
 def test_russian_question_on_topic_that_the_speech_leaves_open_abstains_with_a_reason(real_index, question, reason):
     answer = qa.ask(question, **real_index)

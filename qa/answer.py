@@ -24,12 +24,29 @@ FRAMING = {
         "not": "The speech does not answer this question.",
         "closest": "Closest passages — not an answer:",
         "limited": "",
+        # Reasons to abstain, for questions routed through the cross-lingual channel.
+        "unknown": "The speech does not mention {names}.",
+        "nothing": "Nothing in the speech matches the question.",
+        "missing": {"date": "The passages that match give no date for this.",
+                    "time": "The passages that match do not say when.",
+                    "quantity": "The passages that match give no figure for this.",
+                    "count": "The passages that match give no number for this.",
+                    "person": "The passages that match name no person for this.",
+                    "agent": "The passages that match do not say who."},
     },
     "ru": {
         "says": "В выступлении говорится (цитаты на языке оригинала, английском):",
         "not": "В выступлении об этом не говорится.",
         "closest": "Ближайшие фрагменты (они не отвечают на вопрос):",
         "limited": "",
+        "unknown": "В выступлении не упоминается: {names}.",
+        "nothing": "Ничто в выступлении не соответствует вопросу.",
+        "missing": {"date": "В подходящих фрагментах нет даты.",
+                    "time": "В подходящих фрагментах не сказано когда.",
+                    "quantity": "В подходящих фрагментах нет такой цифры.",
+                    "count": "В подходящих фрагментах нет такого числа.",
+                    "person": "В подходящих фрагментах не назван человек.",
+                    "agent": "В подходящих фрагментах не сказано кто."},
     },
     "kk": {
         "says": "Баяндамада былай делінген (үзінділер түпнұсқа тілінде, ағылшынша):",
@@ -39,12 +56,20 @@ FRAMING = {
         "limited": "Ескерту: қазақ тіліндегі сұрақтар тек шамамен сәйкестендіріледі, үзінділерді "
                    "тексеріңіз. / Примечание: вопросы на казахском языке сопоставляются лишь "
                    "приблизительно, проверьте фрагменты.",
+        "unknown": "Баяндамада аталмайды: {names}.",
+        "nothing": "Баяндамада сұраққа сәйкес келетін үзінді табылмады.",
+        "missing": {"date": "Сәйкес үзінділерде күні көрсетілмеген.",
+                    "time": "Сәйкес үзінділерде қашан екені айтылмаған.",
+                    "quantity": "Сәйкес үзінділерде мұндай сан жоқ.",
+                    "count": "Сәйкес үзінділерде мұндай сан жоқ.",
+                    "person": "Сәйкес үзінділерде адам аталмаған.",
+                    "agent": "Сәйкес үзінділерде кім екені айтылмаған."},
     },
 }
 NOT_IN_SPEECH = FRAMING["en"]["not"]
 
 
-def framing(language: str) -> dict[str, str]:
+def framing(language: str) -> dict:
     """The reply's words in ``language`` (English for a language without its own):
     ``says``, ``not``, ``closest``, ``limited``.
 

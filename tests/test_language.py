@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from qa.crosslingual import stem_key, stem_keys, transliterate
+from qa.cues import about_author, asks_for, names
 from qa.language import detect
 
 
@@ -32,7 +33,8 @@ def test_detect(question, language):
 def test_transliteration_matches_english_spellings_of_names_and_international_words():
     pairs = [("Казахстан", "Kazakhstan"), ("Туркменистан", "Turkmenistan"), ("модернизации", "modernization"),
              ("инфраструктура", "infrastructure"), ("автор", "Auther"), ("Евразии", "Eurasia"),
-             ("стратегические", "strategic"), ("блокчейн", "blockchain")]
+             ("стратегические", "strategic"), ("блокчейн", "blockchain"),
+             ("Таджикистаном", "Tajikistan"), ("Қазақстанға", "Kazakhstan")]
     for russian, english in pairs:
         assert stem_key(transliterate(russian)) == stem_key(english.lower()), (russian, english)
 
@@ -40,3 +42,55 @@ def test_transliteration_matches_english_spellings_of_names_and_international_wo
 def test_unrelated_words_get_different_keys():
     assert stem_keys("Туркменистан") & stem_keys("Kazakhstan Uzbekistan Tajikistan") == frozenset()
     assert transliterate("Астана, 2023!") == "astana, 2023!"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Какого числа состоится саммит?", "date"),
+    ("В какой день объявили программу?", "date"),
+    ("Астанадағы саммит қай күні өтеді?", "date"),
+    ("Когда объявили об инициативе?", "time"),
+    ("В каком году прошёл первый саммит?", "time"),
+    ("Саммит қашан өтеді?", "time"),
+    ("Сколько стоит билет на поезд?", "quantity"),
+    ("Какова численность населения?", "quantity"),
+    ("какой сейчас темп роста ВВП", "quantity"),
+    ("Сколько стран участвует?", "count"),
+    ("Қанша ел қатысады?", "count"),
+    ("Какой президент выступил первым?", "person"),
+    ("Кто является президентом Казахстана?", "person"),
+    ("Кто председательствовал на саммите?", "person"),
+    ("Қазақстанның президенті кім?", "person"),
+    ("Кто объявил об инициативе?", "agent"),
+    ("Саммитті кім ұйымдастырды?", "agent"),
+    # Questions for an explanation, a place or a description are not checked.
+    ("Какова цель стран региона?", ""),
+    ("Где пройдёт второй саммит?", ""),
+    ("Почему замедлилась глобализация?", ""),
+    ("Жаһандану неге баяулады?", ""),
+])
+def test_what_a_russian_or_kazakh_question_asks_for(question, kind):
+    assert asks_for(question) == kind
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Что автор говорит о роли России в Центральной Азии?", ("России", "Азии")),
+    ("Что сказал Путин о Великом шёлковом пути?", ("Путин",)),  # an adjective starts a title
+    # Capitalised as the first word of the question or of a sentence, or of a quoted title.
+    ("Россия? Монголия?", ()),
+    ("Что такое «Цифровой Казахстан»?", ("Казахстан",)),
+    ("какой темп роста ВВП", ()),  # an abbreviation, not a name
+    ("Что сказано про Belt and Road?", ()),  # Latin names go through the encoder
+])
+def test_names_in_a_cyrillic_question(question, expected):
+    assert names(question) == expected
+
+
+@pytest.mark.parametrize("question, meta", [
+    ("Кто автор этого текста?", True),
+    ("Кто написал этот доклад?", True),
+    ("Бұл мәтіннің авторы кім?", True),
+    ("Что, по словам автора, ждёт регион?", False),
+    ("Кто, по мнению докладчика, главный партнёр?", True),
+])
+def test_questions_about_the_author(question, meta):
+    assert about_author(question) is meta

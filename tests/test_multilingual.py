@@ -56,7 +56,28 @@ def test_russian_answer_quotes_english_with_russian_framing(real_index):
 def test_russian_question_the_speech_does_not_answer_abstains(real_index, question):
     answer = qa.ask(question, **real_index)
     assert answer.abstained
-    assert answer.text.startswith("В выступлении об этом не говорится.")
+    assert "В выступлении об этом не говорится." in answer.text
+
+
+@pytest.mark.parametrize("question, reason", [
+    # On the speech's subject, but naming a country it never mentions ...
+    ("Как автор оценивает отношения Монголии с Китаем?", "В выступлении не упоминается: Монголии."),
+    # ... or asking for a day the closest sentences do not give ("expected this year in Astana").
+    ("В какой день откроется второй саммит в Астане?", "В подходящих фрагментах нет даты."),
+    ("Сколько денег Китай вложил в цифровые проекты Казахстана?", "В подходящих фрагментах нет такой цифры."),
+    # ... or asking who, when the only names in the closest sentence are the question's own.
+    ("Кто впервые выдвинул инициативу «Пояс и путь»?", "В подходящих фрагментах не сказано кто."),
+    ("Кто председательствовал на саммите в Сиане?", "В подходящих фрагментах не назван человек."),
+])
+def test_russian_question_on_topic_that_the_speech_leaves_open_abstains_with_a_reason(real_index, question, reason):
+    answer = qa.ask(question, **real_index)
+    assert answer.abstained and answer.notes == (reason,)
+
+
+def test_russian_question_about_the_author_quotes_the_byline(real_index):
+    answer = qa.ask("Кто написал этот текст?", **real_index)
+    assert not answer.abstained
+    assert "Ruslan Izimov" in answer.text
 
 
 def test_kazakh_question_is_answered_with_an_honest_note(real_index):
@@ -82,5 +103,6 @@ def test_figures_on_the_project_questions(real_index):
     result = run_eval(read_items(QUESTIONS), s)
     ru, kk = result.summary["lang:ru"], result.summary["lang:kk"]
     assert ru["hit@3"] >= 0.85
-    assert ru["wrong_abstain_rate"] <= 0.1 and ru["abstain_precision"] >= 0.75
+    assert ru["wrong_abstain_rate"] <= 0.1 and ru["abstain_precision"] >= 0.85
+    assert ru["abstain_recall"] >= 0.8
     assert kk["hit@3"] >= 0.6  # best effort: the model was not trained on Kazakh

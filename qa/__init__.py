@@ -10,7 +10,7 @@ Importing ``qa`` is cheap: the model and FAISS load on the first call.
 """
 from __future__ import annotations
 
-from .config import __version__  # noqa: E402
+from .config import __version__  # noqa: E402,F401 - qa.__version__
 
 from .api import Status, ask, build, retrieve, status  # noqa: E402
 from .errors import (  # noqa: E402

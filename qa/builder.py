@@ -21,7 +21,7 @@ from .corpus import read_corpus
 from .embedding import Encoder
 from .errors import BuildLocked, IndexProblem
 from .multilingual import index_arrays
-from .store import Manifest, clean, content_hash, load, save
+from .store import Manifest, StoredIndex, clean, content_hash, load, save
 from .types import BuildReport, Chunk, FileReport
 from .views import view_texts
 
@@ -33,15 +33,21 @@ LOCK_NAME = ".build.lock"
 ENCODE_BATCH = 64
 
 
-def _previous_vectors(index_dir: Path, model: str, dimension: int) -> tuple[dict[str, np.ndarray], Counter]:
-    """Vectors of the current index by content hash, and its (source, text hash) pairs.
+def _previous(index_dir: Path) -> StoredIndex | None:
+    """The index this build replaces, read once for every kind of vector it can lend."""
+    try:
+        return load(index_dir)
+    except IndexProblem as err:
+        log.info("building from scratch: %s", err)
+        return None
+
+
+def _previous_vectors(old: StoredIndex | None, model: str, dimension: int) -> tuple[dict[str, np.ndarray], Counter]:
+    """Vectors of the previous index by content hash, and its (source, text) pairs.
 
     Another model (or dimension) gives no vectors at all: vectors of two models never mix.
     """
-    try:
-        old = load(index_dir)
-    except IndexProblem as err:
-        log.info("building from scratch: %s", err)
+    if old is None:
         return {}, Counter()
     pairs = Counter((c.source, c.text) for c in old.chunks)
     if old.manifest.model != model or old.manifest.dimension != dimension:
@@ -125,7 +131,8 @@ def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: fl
     chunks = [c for d in corpus.documents for c in chunk_text(d.source, d.text, **settings.chunk_settings())]
     hashes = [content_hash(encoder.name, c.text) for c in chunks]
     dimension = encoder.dimension
-    reuse, old_pairs = _previous_vectors(settings.index_dir, encoder.name, dimension)
+    previous = _previous(settings.index_dir)
+    reuse, old_pairs = _previous_vectors(previous, encoder.name, dimension)
     if full:
         reuse = {}
 
@@ -149,7 +156,7 @@ def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: fl
 
     manifest = Manifest(model=encoder.name, dimension=dimension, chunking=settings.chunk_settings(),
                         sources=corpus.hashes(), package_version=__version__)
-    extras.update(index_arrays(chunks, settings.index_dir, full=full))
+    extras.update(index_arrays(chunks, previous, full=full))
     save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors, extras=extras)
 
     files = _file_reports(chunks, todo, old_pairs)

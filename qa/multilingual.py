@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from .chunking import sentence_texts
-from .errors import IndexProblem, ModelError
-from .store import content_hash, load
+from .errors import ModelError
+from .store import StoredIndex, content_hash
 from .types import Chunk
 
 log = logging.getLogger(__name__)
@@ -93,11 +92,9 @@ def stored_model(extras: dict[str, np.ndarray]) -> str | None:
     return str(name[0])
 
 
-def _previous_rows(index_dir: Path, model: str) -> dict[str, np.ndarray]:
-    """Stored multilingual rows of the current index by content hash (empty if none)."""
-    try:
-        old = load(index_dir)
-    except IndexProblem:
+def _previous_rows(old: StoredIndex | None, model: str) -> dict[str, np.ndarray]:
+    """Stored multilingual rows of the previous index by content hash (empty if none)."""
+    if old is None:
         return {}
     texts = [c.text for c in old.chunks] + [t for c in old.chunks for t in sentence_texts(c)]
     rows = [old.extras.get(PASSAGE_ARRAY), old.extras.get(SENTENCE_ARRAY)]
@@ -126,10 +123,12 @@ def vectors_for(chunks: Sequence[Chunk], encoder: UseEncoder, *,
             MODEL_ARRAY: np.array([encoder.name])}, len(todo)
 
 
-def index_arrays(chunks: Sequence[Chunk], index_dir: Path, *, full: bool = False) -> dict[str, np.ndarray]:
-    """What the build stores for the cross-lingual channel; unchanged texts are not embedded again."""
+def index_arrays(chunks: Sequence[Chunk], previous: StoredIndex | None = None, *,
+                 full: bool = False) -> dict[str, np.ndarray]:
+    """What the build stores for the cross-lingual channel; texts whose vectors ``previous``
+    (the index being replaced) holds are not embedded again."""
     encoder = get_use_encoder()
-    reuse = {} if full else _previous_rows(index_dir, encoder.name)
+    reuse = {} if full else _previous_rows(previous, encoder.name)
     arrays, embedded = vectors_for(chunks, encoder, reuse=reuse)
     log.info("multilingual vectors: %d embedded, %d reused", embedded,
              len(arrays[PASSAGE_ARRAY]) + len(arrays[SENTENCE_ARRAY]) - embedded)

@@ -50,17 +50,14 @@ def test_long_question_is_cut_and_the_reply_says_so(built):
     assert "only its first" in answer.text
 
 
-def test_document_text_cannot_inject_markup(seeds, tmp_path, fake_encoder):
-    (seeds / "evil.md").write_text("The summit <img src=x onerror=alert(1)> was *great*.", encoding="utf-8")
+@pytest.mark.parametrize("name, text, escaped", [
+    ("evil.md", "The summit <img src=x onerror=alert(1)> was *great*.", "&lt;img"),
+    ("<img src=x onerror=alert(1)>_a_.md", "The summit was great.",
+     "&lt;img src=x onerror=alert(1)&gt;\\_a\\_.md"),
+], ids=["in the text", "in the file name"])
+def test_documents_cannot_inject_markup(seeds, tmp_path, fake_encoder, name, text, escaped):
+    (seeds / name).write_text(text, encoding="utf-8")
     index = tmp_path / "index"
     qa.build(seeds_dir=seeds, index_dir=index)
-    answer = qa.ask("summit img great", seeds_dir=seeds, index_dir=index, k=25)
-    assert "<img" not in answer.text and "&lt;img" in answer.text
-
-
-def test_a_file_name_cannot_inject_markup(seeds, tmp_path, fake_encoder):
-    (seeds / "<img src=x onerror=alert(1)>_a_.md").write_text("The summit was great.", encoding="utf-8")
-    index = tmp_path / "index"
-    qa.build(seeds_dir=seeds, index_dir=index)
-    answer = qa.ask("summit great", seeds_dir=seeds, index_dir=index, k=25)
-    assert "<img" not in answer.text and "&lt;img src=x onerror=alert(1)&gt;\\_a\\_.md" in answer.text
+    answer = qa.ask("summit great img", seeds_dir=seeds, index_dir=index, k=25)
+    assert "<img" not in answer.text and escaped in answer.text

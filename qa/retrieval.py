@@ -6,7 +6,10 @@ after theirs, all embedded at build time (``views.py``). A second embedder, the 
 Universal Sentence Encoder (``multilingual.py``, pure numpy, ~10x cheaper than MiniLM per
 question), scores the passages against its own vectors, which the build stores for the
 cross-lingual channel anyway. BM25 runs over passages and over sentences with
-terms from ``lexical.py``. ``fusion.py`` z-scores and weighs them. The ``Retriever`` is
+terms from ``lexical.py``; a question word the corpus never uses also searches, at less
+weight, for the corpus words nearest to it under MiniLM (query expansion: "fast" -> "rapid").
+``fusion.py`` z-scores and weighs them; a passage that opens by pointing back ("These
+developments indicate...") then ranks with the passage it concludes. The ``Retriever`` is
 read-only after construction (but for a small cache of name vectors, behind a lock), so one instance serves many threads.
 """
 from __future__ import annotations
@@ -19,16 +22,22 @@ from typing import Sequence
 import numpy as np
 
 from .embedding import Encoder
-from .fusion import LEXICAL, Weights, fuse, pool
-from .lexical import QueryTerms, STOPWORDS, Vocabulary
+from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
+from .lexical import QueryTerms, STOPWORDS, Vocabulary, stem
 from .query import Query, is_alias, read
 from .store import StoredIndex
 from .types import Chunk, Passage
-from .views import corpus_names, view_texts
+from .views import corpus_names, points_back, view_texts
 
 log = logging.getLogger(__name__)
 
-NAME_CACHE = 4096  # vectors of unknown names kept, so a name is encoded once per process
+NAME_CACHE = 4096  # vectors of unknown names and words kept, so each is encoded once per process
+# Query expansion: each question word the corpus never uses adds up to EXPANSION_PER_WORD
+# corpus words whose MiniLM cosine with it is at least EXPANSION_MIN_COSINE, each weighted
+# by that cosine. Swept on dev and the project's own questions (0.5-0.7, 1-2 words): 0.5-0.55
+# gain on both sets, higher thresholds expand too little to matter.
+EXPANSION_MIN_COSINE = 0.55
+EXPANSION_PER_WORD = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +54,8 @@ class Stages:
     unknown_names: bool = True
     second_embedder: bool = True
     sentence_pooling: bool = True
+    expansion: bool = True
+    discourse: bool = True
 
 
 ALL_STAGES = Stages()
@@ -80,6 +91,8 @@ class Retriever:
         texts = view_texts(self.chunks)
         self.sentences = texts["sentence_vectors"]
         self.sentence_owner = np.array([i for i, c in enumerate(self.chunks) for _ in c.sentences], dtype=np.int64)
+        self.words = texts["word_vectors"]
+        self.points_back = np.array(points_back(self.chunks), dtype=bool)
         self.views = {name: self._view(name, len(texts[name])) for name in texts}
         self.names = corpus_names(self.chunks)
         self.vocabulary = Vocabulary([c.text for c in self.chunks])
@@ -142,15 +155,21 @@ class Retriever:
         query = read(question, history, resolve_follow_ups=stages.follow_up)
         terms = self.vocabulary.read(query.text, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
-        # Unknown names not seen before ride in the same batch as the question: one model call.
+        unknown = terms.unknown if stages.expansion and self.views["word_vectors"] is not None else ()
+        # Unknown names and words not seen before ride in the same batch as the question: one
+        # model call.
+        wanted = list(dict.fromkeys((*names, *unknown)))
         with self._names_lock:  # the cache is shared by every thread asking questions
-            fresh = [n for n in dict.fromkeys(names) if n not in self._name_vectors]
+            known = {w: self._name_vectors[w] for w in wanted if w in self._name_vectors}
+        fresh = [w for w in wanted if w not in known]
         encoded = self.encoder.encode([query.text, *fresh])
         vector = encoded[0]
+        known.update(zip(fresh, encoded[1:]))
         with self._names_lock:
             if len(self._name_vectors) + len(fresh) > NAME_CACHE:
                 self._name_vectors.clear()
-            self._name_vectors.update(zip(fresh, encoded[1:]))
+            self._name_vectors.update((w, known[w]) for w in fresh)
+        expansions = self._expansions([known[w] for w in dict.fromkeys(unknown)])
         signals: dict[str, np.ndarray] = {"passage": np.asarray(self.stored.vectors @ vector, dtype=np.float64)}
         sentence_signals: dict[str, np.ndarray] = {}
         if self.views["sentence_vectors"] is not None:
@@ -160,8 +179,8 @@ class Retriever:
         if stages.context and self.views["sentence_context_vectors"] is not None:
             sentence_signals["sentence_context"] = self.views["sentence_context_vectors"] @ vector
         if stages.lexical and terms.terms:
-            signals["bm25_passage"] = self._bm25.get_scores(list(terms.terms)).astype(np.float64)
-            sentence_signals["bm25_sentence"] = self._bm25_sentences.get_scores(list(terms.terms)).astype(np.float64)
+            signals["bm25_passage"] = _bm25(self._bm25, terms.terms, expansions)
+            sentence_signals["bm25_sentence"] = _bm25(self._bm25_sentences, terms.terms, expansions)
         paraphrase = self.vocabulary.coverage(terms) < self.weights.use_below_coverage
         if stages.second_embedder and (always_second or self.weights.use_passage and paraphrase):
             second = self._second_signal(query.text)
@@ -175,6 +194,17 @@ class Retriever:
                             for k, v in sentence_signals.items()})
         return query, terms, signals, sentence_signals, vector
 
+    def _expansions(self, vectors: list[np.ndarray]) -> list[tuple[str, float]]:
+        """(corpus term, weight) for the corpus words nearest to each unknown question word."""
+        table = self.views["word_vectors"]
+        out: list[tuple[str, float]] = []
+        for vector in vectors:
+            cosines = table @ vector
+            for row in np.argsort(-cosines, kind="stable")[:EXPANSION_PER_WORD]:
+                if cosines[row] >= EXPANSION_MIN_COSINE:
+                    out.append((stem(self.words[row]), float(cosines[row])))
+        return out
+
     def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES) -> Scored:
         query, terms, signals, sentence_signals, vector = self.signals(question, history, stages=stages)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
@@ -182,6 +212,8 @@ class Retriever:
         weights = effective_weights(self.weights, stages)
         n = len(self.chunks)
         fused = fuse(signals, weights, coverage=coverage) if n else np.zeros(0)
+        if stages.discourse and n:
+            fused = continue_discourse(fused, self.points_back)
         sentence_fused = (fuse(sentence_signals, weights, coverage=coverage) if sentence_signals
                           else np.zeros(len(self.sentences)))
         return Scored(query=query, terms=terms, coverage=coverage, dense=signals["passage"],
@@ -216,6 +248,14 @@ class Retriever:
     def rank(self, scored: Scored, *, k: int) -> list[Passage]:
         order = np.argsort(-scored.fused, kind="stable")[: max(0, k)]
         return [to_passage(self.chunks[i], float(scored.fused[i])) for i in order]
+
+
+def _bm25(index, terms: Sequence[str], expansions: Sequence[tuple[str, float]]) -> np.ndarray:
+    """BM25 of the question's terms plus each expansion term's BM25 times its weight."""
+    scores = index.get_scores(list(terms)).astype(np.float64)
+    for term, weight in expansions:
+        scores += weight * index.get_scores([term])
+    return scores
 
 
 def effective_weights(weights: Weights, stages: Stages) -> Weights:

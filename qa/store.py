@@ -36,7 +36,7 @@ from .types import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: word_vectors (query expansion)
 MANIFEST = "manifest.json"
 REBUILD = "python -m qa build"
 # Only names the store itself writes are ever deleted, so an index folder shared with other

@@ -8,16 +8,29 @@ belongs to which passage without storing anything but the vectors:
   indicate..." is about the examples that precede it);
 - ``sentence_context_vectors``: each sentence read after the sentence before it;
 - ``name_vectors``: each capitalised word of the corpus (``corpus_names``), so that a name in
-  a question the corpus never uses can be compared with the names it does use.
+  a question the corpus never uses can be compared with the names it does use;
+- ``word_vectors``: each content word of the corpus (``corpus_words``), so that a question word
+  the corpus never uses can be searched for by the corpus words nearest to it ("fast" ->
+  "rapid", "copy" -> "replicate").
+
+``points_back`` marks the passages that open by pointing back at the one before ("These
+developments indicate..."): retrieval ranks such a passage with the passage it concludes.
 """
 from __future__ import annotations
 
 import re
 
 from .chunking import sentence_texts
+from .lexical import STOPWORDS, words
 from .types import Chunk
 
-VIEWS = ("sentence_vectors", "context_vectors", "sentence_context_vectors", "name_vectors")
+VIEWS = ("sentence_vectors", "context_vectors", "sentence_context_vectors", "name_vectors", "word_vectors")
+
+# Openings that refer back to what the previous passage said: a demonstrative ("These
+# developments", "This includes", "Such steps"), or a connective that draws a conclusion.
+# "It" and "That" are left out: they open as many sentences that point forward.
+_POINTS_BACK = re.compile(r"(these|this|those|such|thus|hence|therefore|in this|in that|in other words|"
+                          r"as a result)\b", re.I)
 
 
 def _previous_sentences(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[str]:
@@ -47,6 +60,28 @@ def corpus_names(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[str]:
     return sorted(names)
 
 
+def corpus_words(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[str]:
+    """The corpus's content words (lower-case, alphabetic, three letters or more), sorted.
+
+    >>> from qa.chunking import chunk_text
+    >>> corpus_words(chunk_text("a.txt", "The rapid growth of trade is rapid."))
+    ['growth', 'rapid', 'trade']
+    """
+    return sorted({w for c in chunks for w in words(c.text) if w.isalpha() and len(w) >= 3 and w not in STOPWORDS})
+
+
+def points_back(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[bool]:
+    """For each chunk: does it open by pointing back at the chunk before it in its document?
+
+    >>> from qa.chunking import chunk_text
+    >>> chunks = chunk_text("a.txt", "Trade grew.\\n\\nThese developments matter.") + chunk_text("b.txt", "This one.")
+    >>> points_back(chunks)
+    [False, True, False]
+    """
+    return [i > 0 and chunks[i - 1].source == c.source and bool(_POINTS_BACK.match(c.text))
+            for i, c in enumerate(chunks)]
+
+
 def view_texts(chunks: list[Chunk] | tuple[Chunk, ...]) -> dict[str, list[str]]:
     """The texts of every view, in row order."""
     sentences = [t for c in chunks for t in sentence_texts(c)]
@@ -60,4 +95,5 @@ def view_texts(chunks: list[Chunk] | tuple[Chunk, ...]) -> dict[str, list[str]]:
         "context_vectors": [f"{previous[r]} {c.text}".strip() for r, c in zip(first_of_chunk, chunks)],
         "sentence_context_vectors": [f"{p} {t}".strip() for p, t in zip(previous, sentences)],
         "name_vectors": corpus_names(chunks),
+        "word_vectors": corpus_words(chunks),
     }

@@ -104,9 +104,11 @@ def test_edit_one_paragraph_embeds_only_its_passage(dirs, encoder):
     report = qa.build(seeds_dir=seeds, index_dir=index)
     assert (report.embedded, report.reused, report.removed) == (1, report.passages - 1, 1)
     assert [(f.source, f.embedded, f.removed) for f in report.files] == [(NAME, 1, 1)]
-    # Only texts holding the edited words are embedded again: the passage, its sentence, and
-    # the context views (qa/views.py) that read the edited sentence before their own text.
-    assert encoder.texts and all(EDIT_NEW in t for t in encoder.texts)
+    # Only texts holding the edited words are embedded again: the passage, its sentence, the
+    # context views (qa/views.py) that read the edited sentence before their own text, and the
+    # one word the corpus did not use before (the word view, for query expansion).
+    assert encoder.texts and all(EDIT_NEW in t or t == "remarkable" for t in encoder.texts)
+    assert encoder.texts.count("remarkable") == 1
     assert sum(t == (seeds / NAME).read_text(encoding="utf-8").splitlines()[8] for t in encoder.texts) == 1
     top = qa.retrieve("remarkable growth planned economy", k=1, seeds_dir=seeds, index_dir=index)[0]
     assert EDIT_NEW in top.text and top.citation == f"{NAME} ¶9"

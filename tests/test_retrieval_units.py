@@ -141,10 +141,11 @@ def test_rebuild_embeds_only_the_changed_texts(built, fake_encoder):
     path.write_text(path.read_text(encoding="utf-8") + "\nA closing line.\n", encoding="utf-8")
     fake_encoder.calls.clear()
     report = qa.build(seeds_dir=seeds, index_dir=index)
-    # New: the passage, its sentence, both context views; the name list is unchanged. The
-    # one-sentence passage equals its sentence and its context view equals its sentence's;
-    # the build embeds each distinct text once: two texts.
-    assert report.embedded == 1 and fake_encoder.calls == [2]
+    # New: the passage, its sentence, both context views, and the words "closing" and "line"
+    # (the word view); the name list is unchanged. The one-sentence passage equals its
+    # sentence and its context view equals its sentence's; the build embeds each distinct
+    # text once: four texts.
+    assert report.embedded == 1 and fake_encoder.calls == [4]
 
 
 def test_eval_ablate_prints_one_row_per_stage(built, tmp_path, capsys):
@@ -246,3 +247,38 @@ def test_spelling_candidates_by_deletion_match_a_full_scan():
     assert any(v.correct(t) for t in typos)
     assert [v.correct(t) for t in typos] == [scan(t) for t in typos]
 
+
+
+def test_an_unknown_word_searches_for_its_nearest_corpus_words(built):
+    from dataclasses import replace
+
+    from qa.retrieval import ALL_STAGES
+
+    r = _retriever(built)
+    # "initiatory" is no corpus word and too far from one to be a typo; the fake encoder reads
+    # a word's first five letters, so its nearest corpus words are "initiative(s)".
+    _, terms, signals, _, _ = r.signals("initiatory")
+    assert terms.unknown == ("initiatory",)
+    holds = np.array(["initiative" in c.text.lower() for c in r.chunks])
+    assert holds.any() and (signals["bm25_passage"][holds] > 0).all() and (signals["bm25_passage"][~holds] == 0).all()
+    _, _, plain, _, _ = r.signals("initiatory", stages=replace(ALL_STAGES, expansion=False))
+    assert not plain["bm25_passage"].any()
+    # Expansion ranks passages but leaves the question's coverage, which abstention reads, alone.
+    assert r.score("initiatory").coverage == 0.0
+
+
+def test_a_passage_that_points_back_ranks_with_the_passage_it_concludes(built):
+    from dataclasses import replace
+
+    from qa.retrieval import ALL_STAGES
+
+    r = _retriever(built)
+    marked = [c.text.split(",")[0][:25] for c, back in zip(r.chunks, r.points_back) if back]
+    assert "These developments indicate that regional initiatives"[:25] in marked
+    assert "In other words" in marked and not any(m.startswith("It is here") for m in marked)
+    question = "Uzbekistan partnering with Kazakhstan and Tajikistan on energy and water"
+    at = int(np.flatnonzero([c.text.startswith("These developments") for c in r.chunks])[0])
+    order = list(np.argsort(-r.score(question).fused, kind="stable"))
+    assert order.index(at) == order.index(at - 1) + 1
+    plain = list(np.argsort(-r.score(question, stages=replace(ALL_STAGES, discourse=False)).fused, kind="stable"))
+    assert plain.index(at) > plain.index(at - 1) + 1

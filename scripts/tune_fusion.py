@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from qa.api import make_settings, retriever  # noqa: E402
 from qa.corpus import read_corpus  # noqa: E402
 from qa.evaluation import covers, evidence_spans, read_items  # noqa: E402
-from qa.fusion import DENSE, LEXICAL, Weights, zscore  # noqa: E402
+from qa.fusion import DENSE, LEXICAL, Weights, continue_discourse, zscore  # noqa: E402
 from qa.types import Passage  # noqa: E402
 
 GRID = {"passage": (0, 1), "sentence": (0, 1, 2), "context": (0, 1, 2), "sentence_context": (0, 1, 2),
@@ -61,9 +61,10 @@ def _score(fused: np.ndarray, labels: np.ndarray, multi: bool) -> tuple[float, f
     return (float(rank == 1), float(rank is not None and rank <= 3), 1 / rank if rank else 0.0, all_in)
 
 
-def _table(grid: list[Weights], data) -> np.ndarray:
+def _table(grid: list[Weights], data, points_back: np.ndarray) -> np.ndarray:
     """settings x questions x (hit@1, hit@3, rr, all-evidence): ``fuse`` for every setting,
-    done as one matrix product per question and pooling (the same sum ``fuse`` computes)."""
+    done as one matrix product per question and pooling (the same sum ``fuse`` computes),
+    then ``continue_discourse`` as ``Retriever.score`` does."""
     names = [n for n in DENSE + LEXICAL]
     weights = np.array([[getattr(w, n) for n in names] for w in grid])
     power = np.array([w.coverage_power for w in grid])
@@ -78,7 +79,7 @@ def _table(grid: list[Weights], data) -> np.ndarray:
             rows = pooling == top
             z = np.stack([zscore(signals[n]) if n in signals else np.zeros(len(labels)) for n in names])
             fused = (weights[rows] * scale[rows]) @ z
-            table[rows, q] = [_score(f, labels, multi) for f in fused]
+            table[rows, q] = [_score(continue_discourse(f, points_back), labels, multi) for f in fused]
     return table
 
 
@@ -118,7 +119,7 @@ def main() -> None:
         multi = len(item.evidence) > 1 or item.type in {"multi", "list", "why/how"}
         data.append((pooled, r.vocabulary.coverage(terms), _labels(r, item, texts), multi))
     grid = [Weights(**dict(zip(GRID, values))) for values in itertools.product(*GRID.values())]
-    table = _table(grid, data)
+    table = _table(grid, data, r.points_back)
     objective = table[:, :, 2] + 0.5 * np.nan_to_num(table[:, :, 3], nan=0.0)
     held_out = []
     for q in range(len(items)):

@@ -92,7 +92,7 @@ def build_index(s: Settings, *, full: bool = False, wait: float = 60.0) -> Build
     from .builder import build as run_build
     from .embedding import get_encoder
 
-    return run_build(s, get_encoder(s.model), full=full, lock_timeout=wait)
+    return run_build(s, load_encoder=lambda: get_encoder(s.model), full=full, lock_timeout=wait)
 
 
 def _check_k(k: object) -> int:

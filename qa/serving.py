@@ -81,7 +81,7 @@ def _default_build(s: Settings) -> None:
     from .builder import build
     from .embedding import get_encoder
 
-    build(s, get_encoder(s.model))
+    build(s, load_encoder=lambda: get_encoder(s.model))
 
 
 def _seeds_key(s: Settings) -> tuple:

@@ -154,11 +154,25 @@ def test_real_model_incremental_build_matches_a_full_one(tmp_path):
     assert EDIT_NEW in top.text and top.citation == f"{NAME} ¶9"
 
 
-def test_unchanged_rebuild_embeds_nothing_and_full_embeds_everything(dirs, encoder):
+def test_unchanged_rebuild_embeds_nothing_and_full_embeds_everything(dirs, encoder, monkeypatch):
+    import qa.embedding
+
     seeds, index = dirs
+    manifest = (index / "manifest.json").read_bytes()
+    real_get_encoder = qa.embedding.get_encoder
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("an up-to-date index needs no model")
+
+    monkeypatch.setattr(qa.embedding, "get_encoder", no_model)
     again = qa.build(seeds_dir=seeds, index_dir=index)
     assert (again.embedded, again.removed) == (0, 0) and again.reused == again.passages > 0
-    assert encoder.texts == []
+    assert [(f.source, f.passages, f.reused) for f in again.files] == [(NAME, again.passages, again.passages)]
+    assert encoder.texts == [] and (index / "manifest.json").read_bytes() == manifest  # nothing written
+    edit(seeds / NAME, EDIT_OLD, EDIT_NEW)  # an edit needs the model again
+    with pytest.raises(AssertionError, match="needs no model"):
+        qa.build(seeds_dir=seeds, index_dir=index)
+    monkeypatch.setattr(qa.embedding, "get_encoder", real_get_encoder)
     full = qa.build(seeds_dir=seeds, index_dir=index, full=True)
     assert full.embedded == full.passages and full.reused == 0
 
@@ -471,7 +485,9 @@ def test_second_build_waits_for_the_first_and_never_interleaves(dirs, monkeypatc
     finally:
         gated.gate.set()
         logging.getLogger("qa.builder").removeHandler(handler)
-    assert events == ["read qa-rebuild", "save qa-rebuild", "read second", "save second"]
+    # The second build reads the seeds only after the first saved, finds the index up to date
+    # and writes nothing.
+    assert events == ["read qa-rebuild", "save qa-rebuild", "read second"]
     assert results["first"].embedded == 21 and results["second"].embedded == 0
     assert qa.status(seeds_dir=seeds, index_dir=index, model=gated.name).fresh
 

@@ -47,7 +47,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question with cited passages",
                        description="Answer a question from the speech, citing the passages.")
-    p.add_argument("question")
+    p.add_argument("question", help="in quotes; put -- before a question that starts with \"-\"")
     p.add_argument("--k", type=int, default=5, help="passages to consider (default: 5)")
     p.add_argument("--history", action="append", default=[], metavar="Q",
                    help="an earlier question, for a follow-up (repeat for more, oldest first)")

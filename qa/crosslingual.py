@@ -27,6 +27,7 @@ from .query import AGENT, PERSON
 from .multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
 from .store import StoredIndex
 from .types import Answer, Passage
+from .views import byline
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,6 @@ ALIAS_MIN_COSINE = 0.65
 # Name checks for these languages only: Kazakh suffixes and spellings (Қытай, Ресейдің)
 # defeat both the stem keys and the encoder, which was not trained on Kazakh.
 NAME_CHECK_LANGUAGES = frozenset({"ru"})
-# The document's own byline (as qa_app/cite.py reads it; "Auther" is the speech's spelling).
-_BYLINE = re.compile(r"^[ \t]*(?:auth?or|auther|speaker)[ \t]*:[ \t]*\S", re.I | re.M)
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
 # A run of capitalised words, "Silk Road", "Belt and Road Initiative".
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:and\s+|of\s+|the\s+)?[A-Z][\w’'-]*)+")
@@ -177,12 +176,7 @@ class CrossLingualIndex:
 
     def byline(self) -> tuple[int, int] | None:
         """(passage, sentence) of the document's Author/Speaker line, if it has one."""
-        for i, chunk in enumerate(self.chunks):
-            m = _BYLINE.search(chunk.text)
-            if m:
-                at = chunk.start + m.start()
-                return i, next((j for j, (s, e) in enumerate(chunk.sentences) if s <= at + 1 < e or at < s), 0)
-        return None
+        return byline(self.chunks)
 
     def _cognates(self, wanted: frozenset[str], keys: list[frozenset[str]]) -> np.ndarray:
         return np.array([sum(self.idf.get(k, 0.0) for k in wanted & have) for have in keys], dtype=np.float32)

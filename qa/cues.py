@@ -28,6 +28,9 @@ _ASKS = [
 ]
 # Words for the author or speaker of the text itself (not for what it says: "по словам автора").
 _META = re.compile(r"\b(автор|докладчик|спикер|выступающ|оратор|написал|баяндамашы|сөйлеуші|жазған)")
+# Questions about where the author works or what they do: answered by the byline as well.
+_AFFILIATION = re.compile(r"\b(где|кем|откуда)\b|\bв как(ой|ом) (организаци|институт|центр|учрежден)|"
+                          r"\bкак(ую|ая|ой) должност|\bқайда\b|\bқай (ұйым|мекеме|институт|орталық)")
 _WORD = re.compile(r"[^\W\d_]+")
 # A capitalised word right after these starts a sentence or a quoted title, not a name.
 _OPENERS = frozenset(".!?«“„\"'(")
@@ -57,14 +60,18 @@ def asks_for(question: str) -> str:
 
 
 def about_author(question: str) -> bool:
-    """Does the question ask who wrote or gave the text ("Кто автор?", "Авторы кім?")?
+    """Does the question ask who wrote or gave the text, or where its author works ("Кто
+    автор?", "Авторы кім?", "В какой организации работает автор?")?
 
     >>> about_author("Кто автор этого текста?"), about_author("Что автор говорит о России?")
     (True, False)
-    >>> about_author("Бұл мәтіннің авторы кім?")
-    True
+    >>> about_author("Бұл мәтіннің авторы кім?"), about_author("Где работает автор речи?")
+    (True, True)
+    >>> about_author("В какой организации работает автор?"), about_author("Что автор думает о центре?")
+    (True, False)
     """
-    return asks_for(question) in (AGENT, PERSON) and bool(_META.search(question.lower()))
+    text = question.lower()
+    return bool(_META.search(text)) and (asks_for(question) in (AGENT, PERSON) or bool(_AFFILIATION.search(text)))
 
 
 def names(question: str) -> tuple[str, ...]:

@@ -34,6 +34,17 @@ _ASKS = [
     (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
 ]
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
+# Questions about who wrote or gave the text, or where its author works: the byline answers.
+_TEXT = r"(speech|text|talk|remarks|address|piece|article|paper)"
+_AUTHOR = r"(author|speaker|auther|writer)"
+_ABOUT_AUTHOR = re.compile(
+    rf"\bwho (wrote|gave|delivered|made|authored|presented)\b.*\b{_TEXT}\b|"
+    rf"\bwho (is|was|'s) (the|this) {_AUTHOR}\b|\b(the|this) {_AUTHOR} (is|was) who\b|"
+    rf"\b{_AUTHOR}(['’]s)? (affiliation|employer|job|position|title|organi[sz]ation|institution|institute|"
+    rf"background|name)\b|"
+    rf"\bwhere (does|did) (the|this|he|she) ?{_AUTHOR}? work\b|"
+    rf"\b(organi[sz]ation|institution|institute|cent(er|re)|employer)\b.*\b(is|does|did) (the|this) {_AUTHOR} "
+    rf"(from|work|belong|represent)|\b(the|this) {_AUTHOR} (works?|worked) (for|at|in)\b", re.I)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +55,7 @@ class Query:
     asks_for: str
     names: tuple[str, ...]
     follow_up: bool = False
+    about_author: bool = False
 
 
 def is_follow_up(question: str) -> bool:
@@ -72,6 +84,21 @@ def asks_for(question: str) -> str:
         if pattern.search(question):
             return kind
     return ""
+
+
+def about_author(question: str) -> bool:
+    """Does the question ask who wrote or gave the text, or where its author works?
+
+    >>> about_author("Who gave this speech?"), about_author("Where does the speaker work?")
+    (True, True)
+    >>> about_author("What is the speaker's affiliation?"), about_author("Who is the author and where does he work?")
+    (True, True)
+    >>> about_author("What does the speaker say about Russia?"), about_author("Who announced the initiative?")
+    (False, False)
+    >>> about_author("Which institutions does the speaker propose?"), about_author("Who does the speaker see as key?")
+    (False, False)
+    """
+    return bool(_ABOUT_AUTHOR.search(question))
 
 
 def names(question: str) -> tuple[str, ...]:
@@ -122,4 +149,5 @@ def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool
     """The query for ``question``; a follow-up is read together with the last question."""
     follow_up = resolve_follow_ups and bool(history) and is_follow_up(question)
     text = f"{history[-1]} {question}" if follow_up else question
-    return Query(text=text, asks_for=asks_for(question), names=names(question), follow_up=follow_up)
+    return Query(text=text, asks_for=asks_for(question), names=names(question), follow_up=follow_up,
+                 about_author=about_author(question))

@@ -211,7 +211,8 @@ def test_russian_question_for_a_year_the_best_sentence_has_is_answered(built, mo
     assert "**As we all recall, it was in Kazakhstan in 2013" in answer.text
 
 
-@pytest.mark.parametrize("question", ["Кто автор этого текста?", "Кто написал этот доклад?", "Бұл мәтіннің авторы кім?"])
+@pytest.mark.parametrize("question", ["Кто автор этого текста?", "Кто написал этот доклад?", "Бұл мәтіннің авторы кім?",
+                                      "В какой организации работает автор?", "Где работает автор речи?"])
 def test_question_about_the_author_is_answered_from_the_byline(built, question):
     seeds, index = built
     answer = qa.ask(question, seeds_dir=seeds, index_dir=index)

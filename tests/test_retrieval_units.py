@@ -282,3 +282,14 @@ def test_a_passage_that_points_back_ranks_with_the_passage_it_concludes(built):
     assert order.index(at) == order.index(at - 1) + 1
     plain = list(np.argsort(-r.score(question, stages=replace(ALL_STAGES, discourse=False)).fused, kind="stable"))
     assert plain.index(at) > plain.index(at - 1) + 1
+
+
+def test_questions_about_the_author_are_answered_by_the_byline(built):
+    seeds, index = built
+    for question in ["Who gave this speech?", "Where does the speaker work?", "What is the author's affiliation?"]:
+        answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
+        assert not answer.abstained and answer.passages[0].text.startswith("Auther: Ruslan Izimov"), question
+        assert answer.text.startswith("Auther: Ruslan Izimov"), answer.text
+    # A question about what the speaker says is not about the speaker.
+    said = qa.retrieve("What does the speaker say about water cooperation?", k=1, seeds_dir=seeds, index_dir=index)
+    assert not said[0].text.startswith("Auther")

@@ -219,7 +219,7 @@ def test_backend_prepares_answers_and_rebuilds(seeds, tmp_path, fake_encoder):
 
 
 def test_chat_turns_pass_earlier_questions_and_escape_the_bubble(built, monkeypatch):
-    import app
+    from qa_app import page
 
     seeds, index = built
     backend = Backend(qa.api.make_settings(seeds_dir=seeds, index_dir=index))
@@ -227,7 +227,7 @@ def test_chat_turns_pass_earlier_questions_and_escape_the_bubble(built, monkeypa
     seen = []
     original = backend.ask
     monkeypatch.setattr(backend, "ask", lambda q, history=(): seen.append(list(history)) or original(q, history))
-    respond = app.make_respond(backend)
+    respond = page.make_respond(backend)
     chat, asked, panel, box = respond("When was the Belt and Road Initiative announced?", [], [])
     chat, asked, panel, box = respond(HOSTILE, chat, asked)
     assert seen == [[], ["When was the Belt and Road Initiative announced?"]]
@@ -273,8 +273,9 @@ def test_ask_endpoint_returns_the_reply_markdown(built):
     """``Client(url).predict(question, api_name="/ask")`` is the scripts' contract."""
     import socket
 
-    import app
     from gradio_client import Client
+
+    from qa_app import page
 
     seeds, index = built
     backend = Backend(qa.api.make_settings(seeds_dir=seeds, index_dir=index))
@@ -282,7 +283,7 @@ def test_ask_endpoint_returns_the_reply_markdown(built):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    demo = app.make_app(backend)
+    demo = page.make_app(backend)
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)

@@ -1,0 +1,112 @@
+"""The chat page: a Gradio ``Blocks`` with the chat on the left and the speech on the right.
+
+``make_app(backend)`` builds it; ``app.py`` starts the backend first and imports this module
+(and with it gradio, ~3 s) while the model loads, so the two overlap. ``/ask`` is the API
+for scripts: ``Client(url).predict("question", api_name="/ask")`` returns the reply as markdown.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no telemetry calls
+
+import gradio as gr  # noqa: E402
+
+import qa  # noqa: E402
+
+from .backend import Backend  # noqa: E402
+from .render import error_html, header_html, panel_html, question_html, reply_html, status_html  # noqa: E402
+
+log = logging.getLogger("speech_qa.app")
+
+EXAMPLES = [
+    "When was the Belt and Road Initiative announced?",
+    "Why can't another country's model simply be copied?",
+    "What should the upcoming summit focus on?",
+    "Does the speech mention the European Union?",
+]
+
+
+def make_respond(backend: Backend):
+    """The chat handler: (question, chat, asked) -> (chat, asked, panel, cleared textbox)."""
+
+    def respond(question: str, chat: list, asked: list[str]):
+        if not (question or "").strip():
+            return gr.skip(), gr.skip(), gr.skip(), ""
+        panel = gr.skip()
+        try:
+            answer = backend.ask(question, history=asked)
+            bubble = reply_html(answer, backend.infos())
+            panel = panel_html(backend.documents(), answer)
+        except qa.QAError as err:
+            bubble = error_html(str(err))
+        except Exception as err:  # noqa: BLE001 - a reply that says what broke beats a silent chat
+            log.exception("answering %r failed", question)
+            bubble = error_html(f"Something went wrong ({type(err).__name__}); the app's log has details.")
+        chat = [*(chat or []), {"role": "user", "content": question_html(question)},
+                {"role": "assistant", "content": bubble}]
+        return chat, [*(asked or []), question], panel, ""
+
+    return respond
+
+
+def make_api(backend: Backend):
+    def ask(question: str) -> str:
+        """The reply to one question, as markdown with [n] markers and the cited passages."""
+        try:
+            return backend.ask(question).text
+        except qa.QAError as err:  # the client raises it, with this message: not mistaken for a reply
+            raise gr.Error(str(err)) from None
+
+    return ask
+
+
+def page_status(backend: Backend) -> str:
+    now = backend.status()
+    return status_html(state=now.state, message=now.message, detail=now.detail)
+
+
+def make_app(backend: Backend) -> gr.Blocks:
+    respond = make_respond(backend)
+    private = {"api_visibility": "private"}
+    # Questions share one queue, a few at a time, so one slow answer does not hold up the rest.
+    answering = {"concurrency_id": "answer", "concurrency_limit": 4}
+    with gr.Blocks(title="speech-qa") as demo:
+        gr.HTML(lambda: header_html(list(backend.infos().values())), js_on_load=None)
+        asked = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=300):
+                chat = gr.Chatbot(elem_id="qa-chat", show_label=False, height=420, latex_delimiters=[],
+                                  buttons=[], feedback_options=None, group_consecutive_messages=False,
+                                  placeholder="Ask a question about the speech, or pick an example below.")
+                question = gr.Textbox(elem_id="qa-question", show_label=False, lines=1, max_lines=4,
+                                      placeholder="Ask about the speech…", submit_btn="Ask",
+                                      autofocus=True)
+                with gr.Row(elem_id="qa-examples"):
+                    example_buttons = [gr.Button(e, size="sm", variant="secondary", min_width=140) for e in EXAMPLES]
+                with gr.Row():
+                    clear = gr.Button("Clear chat", size="sm", min_width=100)
+                    rebuild = gr.Button("Rebuild index", size="sm", min_width=100)
+                status = gr.HTML(lambda: page_status(backend), elem_id="qa-status", js_on_load=None)
+            with gr.Column(scale=2, min_width=300):
+                panel = gr.HTML(lambda: panel_html(backend.documents()), elem_id="qa-panel", js_on_load=None)
+
+        outputs = [chat, asked, panel, question]
+        question.submit(respond, [question, chat, asked], outputs, **private, **answering)
+        for button, text in zip(example_buttons, EXAMPLES):
+            button.click(lambda chat_, asked_, text=text: respond(text, chat_, asked_), [chat, asked], outputs,
+                         **private, **answering)
+        def reset():
+            return [], [], panel_html(backend.documents()), ""
+
+        def start_rebuild() -> str:
+            backend.rebuild()
+            return page_status(backend)
+
+        clear.click(reset, None, outputs, **private)
+        chat.clear(reset, None, outputs, **private)  # the chat's own bin icon forgets the questions too
+        rebuild.click(start_rebuild, None, status, **private)
+        gr.Timer(2.0).tick(lambda: page_status(backend), None, status, show_progress="hidden", **private)
+        gr.api(make_api(backend), api_name="ask", **answering)
+    return demo

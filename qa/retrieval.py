@@ -10,7 +10,8 @@ terms from ``lexical.py``; a question word the corpus never uses also searches, 
 weight, for the corpus words nearest to it under MiniLM (query expansion: "fast" -> "rapid").
 ``fusion.py`` z-scores and weighs them; a passage that opens by pointing back ("These
 developments indicate...") then ranks with the passage it concludes. The ``Retriever`` is
-read-only after construction (but for a small cache of name vectors, behind a lock), so one instance serves many threads.
+read-only after construction (but for a small cache of the vectors of unknown names and
+words, behind a lock), so one instance serves many threads.
 """
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ _ASKS = [
                           r"revenue|income|turnover)\b", re.I)),
     (PERSON, re.compile(r"\b(which|what) (person|people|official|leader|minister|president|politician|diplomat|"
                         r"expert|head of state)\b|\bby whom\b|\bname of the (person|official|leader)\b|"
+                        rf"\bname of (the |a |an |its |their )?([\w’'-]+ ){{0,2}}({_ROLES}|leader|official)s?\b|"
                         rf"\bwho (is|was|are|were|will be) (the |a |an )?(current |former |new )?({_ROLES})\b|"
                         r"\bwho (chaired|chairs|presided|presides)\b", re.I)),
     (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
@@ -39,6 +40,7 @@ _TEXT = r"(speech|text|talk|remarks|address|piece|article|paper)"
 _AUTHOR = r"(author|speaker|auther|writer)"
 _ABOUT_AUTHOR = re.compile(
     rf"\bwho (wrote|gave|delivered|made|authored|presented)\b.*\b{_TEXT}\b|"
+    rf"^\W*who (wrote|gave|delivered|authored|presented) (it|this)\W*$|\bname of (the|this) {_AUTHOR}\b|"
     rf"\bwho (is|was|'s) (the|this) {_AUTHOR}\b|\b(the|this) {_AUTHOR} (is|was) who\b|"
     rf"\b{_AUTHOR}(['’]s)? (affiliation|employer|job|position|title|organi[sz]ation|institution|institute|"
     rf"background|name)\b|"
@@ -79,6 +81,8 @@ def asks_for(question: str) -> str:
     ('time', 'count', 'quantity')
     >>> asks_for("Which president came?"), asks_for("Who is the minister of energy?"), asks_for("Who came?")
     ('person', 'person', 'agent')
+    >>> asks_for("What is the name of the Chinese president?"), asks_for("What is the name of the forum?")
+    ('person', '')
     """
     for kind, pattern in _ASKS:
         if pattern.search(question):
@@ -92,6 +96,8 @@ def about_author(question: str) -> bool:
     >>> about_author("Who gave this speech?"), about_author("Where does the speaker work?")
     (True, True)
     >>> about_author("What is the speaker's affiliation?"), about_author("Who is the author and where does he work?")
+    (True, True)
+    >>> about_author("Who wrote this?"), about_author("What is the name of the author?")
     (True, True)
     >>> about_author("What does the speaker say about Russia?"), about_author("Who announced the initiative?")
     (False, False)

@@ -50,6 +50,7 @@ def test_question_kinds_and_follow_ups():
     assert asks_for("How many workshops are there?") == "count" and asks_for("How long is the corridor?") == "quantity"
     assert asks_for("Who is the President of Uzbekistan?") == "person" and asks_for("Who chaired the summit?") == "person"
     assert asks_for("Who is partnering with Kazakhstan?") == "agent"
+    assert asks_for("What is the name of Kazakhstan's foreign minister?") == "person"
     q = read("which corridor is it part of?", ["Is Kyrgyzstan mentioned?"])
     assert q.follow_up and q.text.startswith("Is Kyrgyzstan mentioned?")
     assert not read("Which corridor does Kyrgyzstan join?", ["Is Kyrgyzstan mentioned?"]).follow_up
@@ -286,10 +287,17 @@ def test_a_passage_that_points_back_ranks_with_the_passage_it_concludes(built):
 
 def test_questions_about_the_author_are_answered_by_the_byline(built):
     seeds, index = built
-    for question in ["Who gave this speech?", "Where does the speaker work?", "What is the author's affiliation?"]:
+    for question in ["Who gave this speech?", "Where does the speaker work?", "What is the author's affiliation?",
+                     "Who wrote this?", "What is the name of the author?"]:
         answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
         assert not answer.abstained and answer.passages[0].text.startswith("Auther: Ruslan Izimov"), question
         assert answer.text.startswith("Auther: Ruslan Izimov"), answer.text
     # A question about what the speaker says is not about the speaker.
     said = qa.retrieve("What does the speaker say about water cooperation?", k=1, seeds_dir=seeds, index_dir=index)
     assert not said[0].text.startswith("Auther")
+
+
+def test_a_question_for_a_named_official_abstains_when_no_person_is_named(built):
+    seeds, index = built
+    answer = qa.ask("What is the name of the Chinese president?", seeds_dir=seeds, index_dir=index)
+    assert answer.abstained and "name no person" in answer.text

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from .query import AGENT, COUNT, DATE, PERSON, QUANTITY, TIME, name_phrases
+from .query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, QUANTITY, TIME, name_phrases
 
 if TYPE_CHECKING:
     from .retrieval import Retriever, Scored, Stages
@@ -50,6 +50,10 @@ _HAS = {
     # A named person: a title or a role next to a name, or a name that speaks.
     PERSON: re.compile(rf"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]|\b{_PROPER},? (?:an? |the )?{_ROLE}\b|"
                        rf"\b{_ROLE} {_PROPER}|\b{_PROPER},? (said|says|announced|proposed|stated)\b"),
+    # A named organisation: a capitalised name that says what kind of body it is.
+    ORGANIZATION: re.compile(r"\b(?:[A-Z][\w’'&-]*\s+(?:(?:of|for|and|the)\s+)*)*(?:Bank|Company|Corporation|Corp|"
+                             r"Group|Fund|University|Institute|Center|Centre|Agency|Organi[sz]ation|Holdings?|"
+                             r"Foundation|Association|Council|Ministry|Authority|Ltd|Inc|LLC|JSC|PLC)\b"),
 }
 # Words before a name that make it a place or a time, not an actor.
 _PLACE_WORDS = frozenset("in at from to toward towards into across near within on since during".split())
@@ -79,6 +83,7 @@ _MISSING = {DATE: "The passages that match give no date for this.",
             QUANTITY: "The passages that match give no figure for this.",
             COUNT: "The passages that match give no number for this.",
             PERSON: "The passages that match name no person for this.",
+            ORGANIZATION: "The passages that match name no company or organisation for this.",
             AGENT: "The passages that match do not say who."}
 
 
@@ -99,6 +104,8 @@ def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> 
     (True, True, False)
     >>> contains("count", "- Launch clusters\\n- Deepen ties"), contains("quantity", "- Launch clusters\\n- Deepen ties")
     (True, False)
+    >>> contains("organization", "parks with Chinese involvement"), contains("organization", "the Center for Political Studies")
+    (False, True)
     """
     if kind == AGENT:
         return contains(PERSON, text) or bool(named_actors(text, exclude))

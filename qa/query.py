@@ -10,9 +10,13 @@ from typing import Sequence
 # Kinds of answer a question can ask for; "" when it asks for an explanation or a list.
 # A DATE question wants a day or a month, a TIME question ("when ...?") any point in time (a
 # year will do); a QUANTITY question wants a figure, a COUNT question ("how many") a figure or
-# an enumeration to count. A PERSON question wants a named person; an AGENT question
+# an enumeration to count. A PERSON question wants a named person; an ORGANIZATION question
+# ("which companies ...?") a named company, bank, university or the like; an AGENT question
 # ("who ...?") is satisfied by any named actor: a person, a country, an organisation.
 DATE, TIME, QUANTITY, COUNT, PERSON, AGENT = "date", "time", "quantity", "count", "person", "agent"
+ORGANIZATION = "organization"
+_ORGANIZATIONS = (r"compan(y|ies)|firms?|banks?|corporations?|enterprises?|universit(y|ies)|funds?|agenc(y|ies)|"
+                  r"organi[sz]ations?|investors?|contractors?|manufacturers?|businesses")
 _ROLES = (r"president|prime minister|minister|chair|chairman|chairwoman|chairperson|head|ambassador|"
           r"secretary|director|founder|king|queen|mayor|governor|chancellor|premier")
 
@@ -32,6 +36,8 @@ _ASKS = [
                         rf"\bname of (the |a |an |its |their )?([\w’'-]+ ){{0,2}}({_ROLES}|leader|official)s?\b|"
                         rf"\bwho (is|was|are|were|will be) (the |a |an )?(current |former |new )?({_ROLES})\b|"
                         r"\bwho (chaired|chairs|presided|presides)\b", re.I)),
+    (ORGANIZATION, re.compile(rf"\b(which|what) ([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b|"
+                              rf"\bname of (the |a |an )?([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b", re.I)),
     (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
 ]
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
@@ -83,6 +89,8 @@ def asks_for(question: str) -> str:
     ('person', 'person', 'agent')
     >>> asks_for("What is the name of the Chinese president?"), asks_for("What is the name of the forum?")
     ('person', '')
+    >>> asks_for("Which Chinese companies run the parks?"), asks_for("What business processes are automated?")
+    ('organization', '')
     """
     for kind, pattern in _ASKS:
         if pattern.search(question):

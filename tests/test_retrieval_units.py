@@ -301,3 +301,11 @@ def test_a_question_for_a_named_official_abstains_when_no_person_is_named(built)
     seeds, index = built
     answer = qa.ask("What is the name of the Chinese president?", seeds_dir=seeds, index_dir=index)
     assert answer.abstained and "name no person" in answer.text
+
+
+def test_a_question_for_named_companies_abstains_when_none_is_named(built):
+    seeds, index = built
+    answer = qa.ask("Which Chinese companies run the industrial parks?", seeds_dir=seeds, index_dir=index)
+    assert answer.abstained and "name no company or organisation" in answer.text
+    # The byline names an institute: asked for the author's organisation, it answers.
+    assert not qa.ask("Which organization does the author work for?", seeds_dir=seeds, index_dir=index).abstained

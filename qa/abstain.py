@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
+from .answer import FRAMING
 from .query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, QUANTITY, TIME, name_phrases
 
 if TYPE_CHECKING:
@@ -78,13 +79,7 @@ def named_actors(sentence: str, exclude: frozenset[str] = frozenset()) -> list[s
     return found
 
 
-_MISSING = {DATE: "The passages that match give no date for this.",
-            TIME: "The passages that match do not say when.",
-            QUANTITY: "The passages that match give no figure for this.",
-            COUNT: "The passages that match give no number for this.",
-            PERSON: "The passages that match name no person for this.",
-            ORGANIZATION: "The passages that match name no company or organisation for this.",
-            AGENT: "The passages that match do not say who."}
+_MISSING = FRAMING["en"]["missing"]  # why the speech is silent, by what the question asks for
 
 
 @dataclass(frozen=True, kw_only=True)

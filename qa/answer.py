@@ -32,6 +32,7 @@ FRAMING = {
                     "quantity": "The passages that match give no figure for this.",
                     "count": "The passages that match give no number for this.",
                     "person": "The passages that match name no person for this.",
+                    "organization": "The passages that match name no company or organisation for this.",
                     "agent": "The passages that match do not say who."},
     },
     "ru": {
@@ -46,6 +47,7 @@ FRAMING = {
                     "quantity": "В подходящих фрагментах нет такой цифры.",
                     "count": "В подходящих фрагментах нет такого числа.",
                     "person": "В подходящих фрагментах не назван человек.",
+                    "organization": "В подходящих фрагментах не названа компания или организация.",
                     "agent": "В подходящих фрагментах не сказано кто."},
     },
     "kk": {
@@ -63,6 +65,7 @@ FRAMING = {
                     "quantity": "Сәйкес үзінділерде мұндай сан жоқ.",
                     "count": "Сәйкес үзінділерде мұндай сан жоқ.",
                     "person": "Сәйкес үзінділерде адам аталмаған.",
+                    "organization": "Сәйкес үзінділерде компания не ұйым аталмаған.",
                     "agent": "Сәйкес үзінділерде кім екені айтылмаған."},
     },
 }

@@ -1,7 +1,7 @@
 """What a Russian or Kazakh question asks for, read from a few cue words. Pure functions.
 
-The kinds are the English ones (``qa.query``): a date, a time, a quantity, a count, a person
-or an actor. They are checked on the English passages with the same language-independent
+The kinds are the English ones (``qa.query``): a date, a time, a quantity, a count, a person,
+an organisation or an actor. They are checked on the English passages with the same language-independent
 tests (``qa.abstain.contains``), so only the reading of the question is per language.
 Also here: the names a Cyrillic question uses, and whether it asks about the text's author.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .query import AGENT, COUNT, DATE, PERSON, QUANTITY, TIME
+from .query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, QUANTITY, TIME
 
 # Kinds in the order they are tried: the first that matches wins ("сколько стоит" is a
 # quantity before "сколько" is a count). Patterns match the lower-cased question.
@@ -24,6 +24,8 @@ _ASKS = [
     (PERSON, re.compile(r"\bкакой (президент|министр|лидер|руководитель|политик|чиновник)\b|\bкем\b|"
                         r"\bкто\b.*\b(президент|министр|председател|руководител|глав[аеуы]\b)|"
                         r"\bқай (президент|министр|басшы)\b|(президент|министр|төраға|басшы).*\bкім\b")),
+    (ORGANIZATION, re.compile(r"\bкак(ие|ая|ой|ую|им|ого) (\w+ )?(компани|банк|фирм|корпораци|университет|фонд|"
+                              r"предприяти|инвестор)|\bқай (\w+ )?(компания|банк|фирма|университет|қор)")),
     (AGENT, re.compile(r"\bкто\b|\bкого\b|\bкім\b|\bкімдер\b")),
 ]
 # Words for the author or speaker of the text itself (not for what it says: "по словам автора").
@@ -51,6 +53,9 @@ def asks_for(question: str) -> str:
     ('person', 'person')
     >>> asks_for("Саммит қашан өтеді?"), asks_for("Қанша ел қатысады?"), asks_for("Почему?")
     ('time', 'count', '')
+    >>> asks_for("Какие китайские компании управляют индустриальными парками?")
+    'organization'
+
     """
     text = question.lower()
     for kind, pattern in _ASKS:

@@ -309,3 +309,12 @@ def test_a_question_for_named_companies_abstains_when_none_is_named(built):
     assert answer.abstained and "name no company or organisation" in answer.text
     # The byline names an institute: asked for the author's organisation, it answers.
     assert not qa.ask("Which organization does the author work for?", seeds_dir=seeds, index_dir=index).abstained
+
+
+def test_every_language_says_why_for_every_kind_of_question():
+    from qa import cues, query
+    from qa.answer import FRAMING
+
+    kinds = {kind for kind, _ in query._ASKS} | {kind for kind, _ in cues._ASKS}
+    for language, words in FRAMING.items():
+        assert set(words["missing"]) == kinds, language

@@ -20,8 +20,8 @@ from .chunking import chunk_text
 from .config import Settings, __version__
 from .corpus import file_hashes, read_corpus
 from .embedding import Encoder
-from .errors import BuildLocked, IndexProblem, QAError
 from . import multilingual
+from .errors import BuildLocked, IndexProblem, QAError
 from .multilingual import index_arrays, stored_model
 from .store import Manifest, StoredIndex, check_fresh, clean, content_hash, load, save
 from .types import BuildReport, Chunk, FileReport
@@ -84,15 +84,17 @@ def _embed(encoder: Encoder, texts: list[str]) -> np.ndarray:
     return np.stack([rows[t] for t in texts]).astype(np.float32, copy=False)
 
 
-def up_to_date(settings: Settings, began: float) -> BuildReport | None:
+def up_to_date(settings: Settings, stored: StoredIndex | None, began: float) -> BuildReport | None:
     """The report of a build that would change nothing, or None when a build is needed.
 
-    The index must be whole, match the seeds, the model and the chunk settings, and hold
-    vectors of the installed multilingual model. Needs no embedding model, so ``python -m qa
-    build`` on a fresh index returns in a fraction of a second instead of loading MiniLM.
+    ``stored`` (the index on disk, None if unreadable) must match the seeds, the model and the
+    chunk settings, and hold vectors of the installed multilingual model. Needs no embedding
+    model, so ``python -m qa build`` on a fresh index returns in a fraction of a second
+    instead of loading MiniLM.
     """
+    if stored is None:
+        return None
     try:
-        stored = load(settings.index_dir)
         check_fresh(stored.manifest, model=settings.model, chunking=settings.chunk_settings(),
                     sources=file_hashes(settings.seeds_dir), index_dir=settings.index_dir)
     except QAError as err:
@@ -138,9 +140,10 @@ def build(settings: Settings, encoder: Encoder | None = None, *, load_encoder: C
             ) from None
     try:
         clean(settings.index_dir)  # a killed build's temp files and orphaned generation
-        if not full and (report := up_to_date(settings, began)) is not None:
+        previous = _previous(settings.index_dir)
+        if not full and (report := up_to_date(settings, previous, began)) is not None:
             return report
-        return _build_locked(settings, encoder or load_encoder(), full=full, began=began)
+        return _build_locked(settings, encoder or load_encoder(), previous, full=full, began=began)
     finally:
         lock.release()
 
@@ -160,12 +163,12 @@ def _file_reports(chunks: list[Chunk], todo: list[int], old_pairs: Counter) -> t
     )
 
 
-def _build_locked(settings: Settings, encoder: Encoder, *, full: bool, began: float) -> BuildReport:
+def _build_locked(settings: Settings, encoder: Encoder, previous: StoredIndex | None, *, full: bool,
+                  began: float) -> BuildReport:
     corpus = read_corpus(settings.seeds_dir)
     chunks = [c for d in corpus.documents for c in chunk_text(d.source, d.text, **settings.chunk_settings())]
     hashes = [content_hash(encoder.name, c.text) for c in chunks]
     dimension = encoder.dimension
-    previous = _previous(settings.index_dir)
     reuse, old_pairs = _previous_vectors(previous, encoder.name, dimension)
     if full:
         reuse = {}

@@ -18,7 +18,7 @@ import numpy as np
 
 from .chunking import chunk_text
 from .config import Settings, __version__
-from .corpus import file_hashes, read_corpus
+from .corpus import Corpus, read_corpus
 from .embedding import Encoder
 from . import multilingual
 from .errors import BuildLocked, IndexProblem, QAError
@@ -84,11 +84,11 @@ def _embed(encoder: Encoder, texts: list[str]) -> np.ndarray:
     return np.stack([rows[t] for t in texts]).astype(np.float32, copy=False)
 
 
-def up_to_date(settings: Settings, stored: StoredIndex | None, began: float) -> BuildReport | None:
+def up_to_date(settings: Settings, stored: StoredIndex | None, corpus: Corpus, began: float) -> BuildReport | None:
     """The report of a build that would change nothing, or None when a build is needed.
 
-    ``stored`` (the index on disk, None if unreadable) must match the seeds, the model and the
-    chunk settings, and hold vectors of the installed multilingual model. Needs no embedding
+    ``stored`` (the index on disk, None if unreadable) must match ``corpus`` (the seeds as
+    read now), the model and the chunk settings, and hold vectors of the installed multilingual model. Needs no embedding
     model, so ``python -m qa build`` on a fresh index returns in a fraction of a second
     instead of loading MiniLM.
     """
@@ -96,13 +96,12 @@ def up_to_date(settings: Settings, stored: StoredIndex | None, began: float) -> 
         return None
     try:
         check_fresh(stored.manifest, model=settings.model, chunking=settings.chunk_settings(),
-                    sources=file_hashes(settings.seeds_dir), index_dir=settings.index_dir)
+                    sources=corpus.hashes(), index_dir=settings.index_dir)
     except QAError as err:
         log.info("a build is needed: %s", err)
         return None
     if stored_model(stored.extras) != multilingual.get_use_encoder().name:  # a name: loads nothing
         return None
-    corpus = read_corpus(settings.seeds_dir)
     chunks = list(stored.chunks)
     return BuildReport(
         index_dir=str(settings.index_dir), documents=len(corpus.documents), passages=len(chunks),
@@ -140,10 +139,11 @@ def build(settings: Settings, encoder: Encoder | None = None, *, load_encoder: C
             ) from None
     try:
         clean(settings.index_dir)  # a killed build's temp files and orphaned generation
+        corpus = read_corpus(settings.seeds_dir)
         previous = _previous(settings.index_dir)
-        if not full and (report := up_to_date(settings, previous, began)) is not None:
+        if not full and (report := up_to_date(settings, previous, corpus, began)) is not None:
             return report
-        return _build_locked(settings, encoder or load_encoder(), previous, full=full, began=began)
+        return _build_locked(settings, encoder or load_encoder(), corpus, previous, full=full, began=began)
     finally:
         lock.release()
 
@@ -163,9 +163,8 @@ def _file_reports(chunks: list[Chunk], todo: list[int], old_pairs: Counter) -> t
     )
 
 
-def _build_locked(settings: Settings, encoder: Encoder, previous: StoredIndex | None, *, full: bool,
-                  began: float) -> BuildReport:
-    corpus = read_corpus(settings.seeds_dir)
+def _build_locked(settings: Settings, encoder: Encoder, corpus: Corpus, previous: StoredIndex | None, *,
+                  full: bool, began: float) -> BuildReport:
     chunks = [c for d in corpus.documents for c in chunk_text(d.source, d.text, **settings.chunk_settings())]
     hashes = [content_hash(encoder.name, c.text) for c in chunks]
     dimension = encoder.dimension

@@ -2,7 +2,7 @@
 ``--ablate`` runs it again with each stage switched off, one at a time."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .abstain import judge
@@ -22,10 +22,7 @@ ROWS = [("hit@1", "hit@1, answerable"), ("hit@3", "hit@3, answerable"), ("mrr@10
 
 # Each ablation switches one stage off (or, for the first row, every stage).
 ABLATIONS = [
-    ("dense passages only (no stage)", Stages(lexical=False, sentences=False, context=False, spelling=False,
-                                              follow_up=False, answer_type=False, unknown_names=False,
-                                              second_embedder=False, sentence_pooling=False, expansion=False,
-                                              discourse=False, byline=False)),
+    ("dense passages only (no stage)", Stages(**{stage.name: False for stage in fields(Stages)})),
     ("all stages", ALL_STAGES),
     ("- lexical (BM25)", replace(ALL_STAGES, lexical=False)),
     ("- sentence granularity", replace(ALL_STAGES, sentences=False)),

@@ -5,8 +5,10 @@ Three independent reasons to abstain, each a general property of question and co
 
 - the question names something the speech never mentions (after spelling correction, and
   unless the name is plainly another word for a name the speech uses, e.g. a capital city);
-- the question asks for a date, a quantity or a person, and the sentences that best match
-  it contain nothing of that kind;
+- the question asks for a date, a quantity, a person or a place, and the sentences that best
+  match it contain nothing of that kind, or are not about what it asks about (the question
+  names something the speech does mention, but not near the date or place found: "when was
+  the forum held?" finds the summit's date);
 - neither the meaning nor the words of the question match any passage well.
 """
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .answer import FRAMING
-from .query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, QUANTITY, TIME, name_phrases
+from .lexical import stem, words as word_list
+from .query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME, name_phrases
 
 if TYPE_CHECKING:
     from .retrieval import Retriever, Scored, Stages
@@ -79,6 +82,34 @@ def named_actors(sentence: str, exclude: frozenset[str] = frozenset()) -> list[s
     return found
 
 
+def named_places(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Capitalised names in ``text`` but its first word, not among ``exclude``: the places a
+    "where"/"which city" question could be answered with (a loose test: the focus check in
+    ``decide`` does the rest).
+
+    >>> named_places("The summit, held in May 2023 in Xi’an, was a milestone.", frozenset({"summit"}))
+    ['May', 'Xi’an']
+    >>> named_places("It grew fast.")
+    []
+    """
+    found = []
+    for m in re.finditer(r"(?<=[\s(“\"'-])[A-Z][\w’'-]*", text):
+        if m.group().lower().strip("’'") not in exclude:
+            found.append(m.group())
+    return found
+
+
+def unmatched_focus(focus: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """The words of ``focus`` (names the speech uses that the question asks about) that
+    ``text`` never uses, compared by stem.
+
+    >>> unmatched_focus(("forum", "summits", "xi’an"), "The first Summit was held in Xi’an.")
+    ('forum',)
+    """
+    stems = {stem(w) for w in word_list(text)}
+    return tuple(w for w in focus if not all(stem(part) in stems for part in word_list(w)))
+
+
 _MISSING = FRAMING["en"]["missing"]  # why the speech is silent, by what the question asks for
 
 
@@ -104,6 +135,8 @@ def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> 
     """
     if kind == AGENT:
         return contains(PERSON, text) or bool(named_actors(text, exclude))
+    if kind == PLACE:
+        return bool(named_places(text, exclude))
     pattern = _HAS.get(kind)
     return True if pattern is None else bool(pattern.search(text))
 
@@ -111,7 +144,8 @@ def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> 
 def decide(*, unknown_names: tuple[str, ...], asks_for: str, best_text: str, top_dense: float,
            coverage: float, check_type: bool = True, min_dense: float = MIN_DENSE,
            min_coverage: float = MIN_COVERAGE, best_sentence: str = "",
-           question_words: frozenset[str] = frozenset()) -> Decision:
+           question_words: frozenset[str] = frozenset(), focus: tuple[str, ...] = (),
+           around: str = "") -> Decision:
     """Abstain when the question names what the speech never mentions, asks for a kind of
     thing the best sentences lack, or matches nothing in meaning or in words.
 
@@ -127,6 +161,10 @@ def decide(*, unknown_names: tuple[str, ...], asks_for: str, best_text: str, top
     where = best_sentence or best_text if asks_for in (PERSON, AGENT) else best_text
     if check_type and asks_for and not contains(asks_for, where, exclude=question_words):
         return Decision(abstain=True, reason=_MISSING[asks_for])
+    # A fact asked about something the speech names must be found where that thing is named:
+    # in the best passage or the one before it ("the region" may stand for "Central Asia").
+    if check_type and asks_for and unmatched_focus(focus, f"{around} {best_text}"):
+        return Decision(abstain=True, reason=_MISSING[asks_for])
     if top_dense < min_dense and coverage < min_coverage:
         return Decision(abstain=True, reason="Nothing in the speech matches the question.")
     return Decision(abstain=False)
@@ -139,11 +177,30 @@ def facts(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> dict
     sentence = retriever.sentences[max(rows, key=lambda i: scored.sentence_fused[i])] if rows else ""
     words = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
     unknown = name_phrases(scored.query.text, scored.unknown_names) if stages.unknown_names else ()
+    chunk = retriever.chunks[best]
+    before = retriever.chunks[best - 1] if best and retriever.chunks[best - 1].source == chunk.source else None
     return dict(unknown_names=unknown,
-                asks_for=scored.query.asks_for, best_text=retriever.chunks[best].text,
+                asks_for=scored.query.asks_for, best_text=chunk.text,
                 best_sentence=sentence, question_words=words,
+                focus=focus_words(scored.query.text, retriever.names), around=before.text if before else "",
                 top_dense=float(scored.dense.max()), coverage=scored.coverage,
                 check_type=stages.answer_type)
+
+
+# Words for the document itself, not for what it is about ("according to the speech").
+_ABOUT_THE_TEXT = frozenset("speech text talk remarks address article paper source author auther speaker".split())
+
+
+def focus_words(question: str, corpus_names) -> tuple[str, ...]:
+    """The question's words that the speech writes as names ("forum" for "the Forum"): what
+    a question for a fact asks about.
+
+    >>> focus_words("When was the forum held in China, says the speech?", ["china", "forum", "speech"])
+    ('forum', 'china')
+    """
+    names = set(corpus_names) - _ABOUT_THE_TEXT
+    return tuple(dict.fromkeys(w for w in (re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[\w’'-]+", question))
+                               if w in names))
 
 
 def judge(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Decision:

@@ -33,6 +33,7 @@ FRAMING = {
                     "count": "The passages that match give no number for this.",
                     "person": "The passages that match name no person for this.",
                     "organization": "The passages that match name no company or organisation for this.",
+                    "place": "The passages that match do not say where.",
                     "agent": "The passages that match do not say who."},
     },
     "ru": {
@@ -48,6 +49,7 @@ FRAMING = {
                     "count": "В подходящих фрагментах нет такого числа.",
                     "person": "В подходящих фрагментах не назван человек.",
                     "organization": "В подходящих фрагментах не названа компания или организация.",
+                    "place": "В подходящих фрагментах не сказано где.",
                     "agent": "В подходящих фрагментах не сказано кто."},
     },
     "kk": {
@@ -66,6 +68,7 @@ FRAMING = {
                     "count": "Сәйкес үзінділерде мұндай сан жоқ.",
                     "person": "Сәйкес үзінділерде адам аталмаған.",
                     "organization": "Сәйкес үзінділерде компания не ұйым аталмаған.",
+                    "place": "Сәйкес үзінділерде қайда екені айтылмаған.",
                     "agent": "Сәйкес үзінділерде кім екені айтылмаған."},
     },
 }

@@ -1,7 +1,7 @@
 """What a Russian or Kazakh question asks for, read from a few cue words. Pure functions.
 
 The kinds are the English ones (``qa.query``): a date, a time, a quantity, a count, a person,
-an organisation or an actor. They are checked on the English passages with the same language-independent
+an organisation, a place or an actor. They are checked on the English passages with the same language-independent
 tests (``qa.abstain.contains``), so only the reading of the question is per language.
 Also here: the names a Cyrillic question uses, and whether it asks about the text's author.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, QUANTITY, TIME
+from .query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME
 
 # Kinds in the order they are tried: the first that matches wins ("сколько стоит" is a
 # quantity before "сколько" is a count). Patterns match the lower-cased question.
@@ -26,6 +26,8 @@ _ASKS = [
                         r"\bқай (президент|министр|басшы)\b|(президент|министр|төраға|басшы).*\bкім\b")),
     (ORGANIZATION, re.compile(r"\bкак(ие|ая|ой|ую|им|ого) (\w+ )?(компани|банк|фирм|корпораци|университет|фонд|"
                               r"предприяти|инвестор)|\bқай (\w+ )?(компания|банк|фирма|университет|қор)")),
+    (PLACE, re.compile(r"\bгде (\w+ )?(прош[её]л|проходил|пройд[её]т|проходит|состоится|состоялся|состоялась|"
+                       r"находится|расположен|подписа)|\bв как(ом|ой) (город|стран|мест)|\bкак(ой|ая) (город|стран)")),
     (AGENT, re.compile(r"\bкто\b|\bкого\b|\bкім\b|\bкімдер\b")),
 ]
 # Words for the author or speaker of the text itself (not for what it says: "по словам автора").
@@ -55,6 +57,8 @@ def asks_for(question: str) -> str:
     ('time', 'count', '')
     >>> asks_for("Какие китайские компании управляют индустриальными парками?")
     'organization'
+    >>> asks_for("Где пройдёт второй саммит?"), asks_for("В каком городе прошёл первый саммит?")
+    ('place', 'place')
 
     """
     text = question.lower()

@@ -11,10 +11,11 @@ from typing import Sequence
 # A DATE question wants a day or a month, a TIME question ("when ...?") any point in time (a
 # year will do); a QUANTITY question wants a figure, a COUNT question ("how many") a figure or
 # an enumeration to count. A PERSON question wants a named person; an ORGANIZATION question
-# ("which companies ...?") a named company, bank, university or the like; an AGENT question
-# ("who ...?") is satisfied by any named actor: a person, a country, an organisation.
+# ("which companies ...?") a named company, bank, university or the like; a PLACE question
+# ("where was it held?", "which city ...?") a named place; an AGENT question ("who ...?") is
+# satisfied by any named actor: a person, a country, an organisation.
 DATE, TIME, QUANTITY, COUNT, PERSON, AGENT = "date", "time", "quantity", "count", "person", "agent"
-ORGANIZATION = "organization"
+ORGANIZATION, PLACE = "organization", "place"
 _ORGANIZATIONS = (r"compan(y|ies)|firms?|banks?|corporations?|enterprises?|universit(y|ies)|funds?|agenc(y|ies)|"
                   r"organi[sz]ations?|investors?|contractors?|manufacturers?|businesses")
 _ROLES = (r"president|prime minister|minister|chair|chairman|chairwoman|chairperson|head|ambassador|"
@@ -38,6 +39,11 @@ _ASKS = [
                         r"\bwho (chaired|chairs|presided|presides)\b", re.I)),
     (ORGANIZATION, re.compile(rf"\b(which|what) ([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b|"
                               rf"\bname of (the |a |an )?([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b", re.I)),
+    # "Where was it held?", not "where does the speech mention water?"
+    (PLACE, re.compile(r"\bwhere (is|was|are|were|will|would|did|does|do|has|have|had)\b.*\b(held|hold|holds|located|"
+                       r"based|host|hosts|hosted|take place|takes place|took place|headquartered|situated|signed|"
+                       r"founded|born|meet|meets|met|convene|convenes|convened)\b|"
+                       r"\b(which|what) (city|cities|country|countries|capital|town|place|venue|location)\b", re.I)),
     (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
 ]
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
@@ -91,6 +97,8 @@ def asks_for(question: str) -> str:
     ('person', '')
     >>> asks_for("Which Chinese companies run the parks?"), asks_for("What business processes are automated?")
     ('organization', '')
+    >>> asks_for("Where was the forum held?"), asks_for("Which city hosted it?"), asks_for("Where does water come up?")
+    ('place', 'place', '')
     """
     for kind, pattern in _ASKS:
         if pattern.search(question):

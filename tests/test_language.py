@@ -62,9 +62,13 @@ def test_unrelated_words_get_different_keys():
     ("Қазақстанның президенті кім?", "person"),
     ("Кто объявил об инициативе?", "agent"),
     ("Саммитті кім ұйымдастырды?", "agent"),
-    # Questions for an explanation, a place or a description are not checked.
+    ("Где пройдёт второй саммит?", "place"),
+    ("В каком городе прошёл первый саммит?", "place"),
+    # Questions for an explanation or a description are not checked; nor is a Kazakh
+    # question for a place (its matching is too rough to tell a wrong passage from silence).
     ("Какова цель стран региона?", ""),
-    ("Где пройдёт второй саммит?", ""),
+    ("Где говорится о воде?", ""),
+    ("Саммит қайда өтеді?", ""),
     ("Почему замедлилась глобализация?", ""),
     ("Жаһандану неге баяулады?", ""),
 ])

@@ -35,6 +35,15 @@ def test_first_summit_city_is_cited(real_index):
     assert "central-asia-modernization-speech.txt ¶11" in answer.text
 
 
+def test_a_date_or_place_of_something_else_does_not_answer_for_the_forum(real_index):
+    for question, reason in [("When was the forum held?", "do not say when"),
+                             ("Where was the forum held?", "do not say where")]:
+        answer = qa.ask(question, **real_index)
+        assert answer.abstained and reason in answer.text, question
+    answer = qa.ask("Where will the second summit take place?", **real_index)
+    assert not answer.abstained and "in Astana" in answer.passages[0].text
+
+
 def test_unknown_multiword_name_abstains_and_is_named_as_written(real_index):
     answer = qa.ask("What does the United States think of the summit?", **real_index)
     assert answer.abstained

@@ -89,6 +89,30 @@ def test_decide_names_each_reason():
     assert decide(unknown_names=(), asks_for="", best_text="", top_dense=0.1, coverage=0.2).abstain
 
 
+def test_a_fact_about_a_named_thing_must_come_from_where_the_thing_is_named():
+    summit = "The first China - Central Asia Summit, held in May 2023 in Xi’an, marked a milestone."
+    kw = dict(unknown_names=(), best_text=summit, top_dense=0.6, coverage=1.0)
+    # "When was the forum held?" finds the summit's date: the forum is named elsewhere.
+    said = decide(asks_for="time", focus=("forum",), **kw)
+    assert said.abstain and said.reason == "The passages that match do not say when."
+    assert not decide(asks_for="time", focus=("summit",), **kw).abstain
+    assert not decide(asks_for="place", focus=("summit",), question_words=frozenset({"summit"}), **kw).abstain
+    # The passage before the best one counts: "the region" there stands for "Central Asia".
+    assert not decide(asks_for="time", focus=("asia",), around="In Central Asia, things moved.", **kw).abstain
+    # Open questions are not checked: their answer may well paraphrase the thing.
+    assert not decide(asks_for="", focus=("forum",), **kw).abstain
+    assert not decide(asks_for="time", focus=("forum",), check_type=False, **kw).abstain
+
+
+def test_what_a_question_asks_about_is_the_names_the_speech_uses_not_the_speech_itself():
+    from qa.abstain import focus_words
+    names = ["astana", "forum", "speech", "summit"]
+    assert focus_words("When was the Forum held, according to the speech?", names) == ("forum",)
+    assert focus_words("Where will the summit's next meeting be held?", names) == ("summit",)
+    assert asks_for("Where was the forum held?") == "place" and asks_for("In which city is it?") == "place"
+    assert asks_for("Where does water come up in the speech?") == ""
+
+
 def test_fusion_zscores_and_scales_lexical_by_coverage():
     assert zscore(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
     signals = {"sentence": np.array([1.0, 0.0]), "bm25_sentence": np.array([0.0, 9.0])}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -39,6 +40,8 @@ NAME_CACHE = 4096  # vectors of unknown names and words kept, so each is encoded
 # gain on both sets, higher thresholds expand too little to matter.
 EXPANSION_MIN_COSINE = 0.55
 EXPANSION_PER_WORD = 2
+# Runs the second embedder beside MiniLM (see ``Retriever.signals``); one worker per core.
+_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-second-embedder")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,6 +169,11 @@ class Retriever:
         with self._names_lock:  # the cache is shared by every thread asking questions
             known = {w: self._name_vectors[w] for w in wanted if w in self._name_vectors}
         fresh = [w for w in wanted if w not in known]
+        paraphrase = self.vocabulary.coverage(terms) < self.weights.use_below_coverage
+        # The second embedder (pure numpy) runs on another thread while MiniLM encodes: the
+        # question's coverage, known before either, says whether it is needed.
+        second = (_BACKGROUND.submit(self._second_signal, query.text)
+                  if stages.second_embedder and (always_second or self.weights.use_passage and paraphrase) else None)
         encoded = self.encoder.encode([query.text, *fresh])
         vector = encoded[0]
         known.update(zip(fresh, encoded[1:]))
@@ -185,11 +193,8 @@ class Retriever:
         if stages.lexical and terms.terms:
             signals["bm25_passage"] = _bm25(self._bm25, terms.terms, expansions)
             sentence_signals["bm25_sentence"] = _bm25(self._bm25_sentences, terms.terms, expansions)
-        paraphrase = self.vocabulary.coverage(terms) < self.weights.use_below_coverage
-        if stages.second_embedder and (always_second or self.weights.use_passage and paraphrase):
-            second = self._second_signal(query.text)
-            if second is not None:
-                signals["use_passage"] = second
+        if second is not None and (use := second.result()) is not None:
+            signals["use_passage"] = use
         if stages.sentences:
             top = self.weights.sentence_pooling if pooling is None else pooling
             top = top if stages.sentence_pooling else 1

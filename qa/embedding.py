@@ -18,6 +18,11 @@ from .errors import ModelError
 
 log = logging.getLogger(__name__)
 
+# Up to this many texts go straight through the model's modules in one padded batch (a
+# question; a question's unknown words); more (a build) go through ``model.encode``, which
+# sorts them by length into batches.
+DIRECT_MAX = 16
+
 
 class Encoder(Protocol):
     """What the build and the retriever need from a model."""
@@ -103,8 +108,8 @@ class SentenceTransformerEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             model = self._load()
-            if len(texts) == 1:
-                return self._encode_one(model, texts[0])
+            if len(texts) <= DIRECT_MAX:
+                return self._encode_direct(model, list(texts))
             vectors = model.encode(
                 list(texts), batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
                 show_progress_bar=False,
@@ -112,14 +117,15 @@ class SentenceTransformerEncoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     @staticmethod
-    def _encode_one(model, text: str) -> np.ndarray:
-        """One question straight through the model's modules (tokenise, transformer, pooling):
-        the same vector as ``model.encode`` (a test checks it), without its batching layers,
-        which cost about a millisecond a question."""
+    def _encode_direct(model, texts: list[str]) -> np.ndarray:
+        """A question, or a few words, straight through the model's modules (tokenise,
+        transformer, pooling) in one padded batch: the same vectors as ``model.encode`` (a test
+        checks it), without its batching layers, which cost about a millisecond a call and
+        several for a handful of words."""
         import torch
 
         with torch.inference_mode():
-            vector = model(model.preprocess([text]))["sentence_embedding"].float().numpy()
+            vector = model(model.preprocess(texts))["sentence_embedding"].float().numpy()
         vector /= np.maximum(np.linalg.norm(vector, axis=1, keepdims=True), 1e-12)
         return np.ascontiguousarray(vector, dtype=np.float32)
 

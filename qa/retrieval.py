@@ -163,8 +163,7 @@ class Retriever:
         terms = self.vocabulary.read(query.text, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
         unknown = terms.unknown if stages.expansion and self.views["word_vectors"] is not None else ()
-        # Unknown names and words not seen before ride in the same batch as the question: one
-        # model call.
+        # Unknown names and words are encoded once per process (a cache shared by threads).
         wanted = list(dict.fromkeys((*names, *unknown)))
         with self._names_lock:  # the cache is shared by every thread asking questions
             known = {w: self._name_vectors[w] for w in wanted if w in self._name_vectors}
@@ -174,9 +173,11 @@ class Retriever:
         # question's coverage, known before either, says whether it is needed.
         second = (_BACKGROUND.submit(self._second_signal, query.text)
                   if stages.second_embedder and (always_second or self.weights.use_passage and paraphrase) else None)
-        encoded = self.encoder.encode([query.text, *fresh])
-        vector = encoded[0]
-        known.update(zip(fresh, encoded[1:]))
+        # The question alone, then its new words as one short batch: padded into one batch
+        # with the question, each word would cost as much as the question.
+        vector = self.encoder.encode([query.text])[0]
+        if fresh:
+            known.update(zip(fresh, self.encoder.encode(fresh)))
         with self._names_lock:
             if len(self._name_vectors) + len(fresh) > NAME_CACHE:
                 self._name_vectors.clear()

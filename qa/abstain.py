@@ -161,8 +161,9 @@ def decide(*, unknown_names: tuple[str, ...], asks_for: str, best_text: str, top
     where = best_sentence or best_text if asks_for in (PERSON, AGENT) else best_text
     if check_type and asks_for and not contains(asks_for, where, exclude=question_words):
         return Decision(abstain=True, reason=_MISSING[asks_for])
-    # A fact asked about something the speech names must be found where that thing is named:
-    # in the best passage or the one before it ("the region" may stand for "Central Asia").
+    # A fact asked about something the speech names must be found where that thing is named
+    # (and "the third summit" where a third one is): in the best passage or the one before
+    # it ("the region" may stand for "Central Asia").
     if check_type and asks_for and unmatched_focus(focus, f"{around} {best_text}"):
         return Decision(abstain=True, reason=_MISSING[asks_for])
     if top_dense < min_dense and coverage < min_coverage:
@@ -191,16 +192,22 @@ def facts(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> dict
 _ABOUT_THE_TEXT = frozenset("speech text talk remarks address article paper source author auther speaker".split())
 
 
+# Words that say which one of several things a question means ("the third summit", "in 2019").
+_WHICH_ONE = re.compile(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(1[89]|20)\d\d)")
+
+
 def focus_words(question: str, corpus_names) -> tuple[str, ...]:
-    """The question's words that the speech writes as names ("forum" for "the Forum"): what
-    a question for a fact asks about.
+    """The question's words that the speech writes as names ("forum" for "the Forum"), and
+    its ordinals and years: what a question for a fact asks about.
 
     >>> focus_words("When was the forum held in China, says the speech?", ["china", "forum", "speech"])
     ('forum', 'china')
+    >>> focus_words("When will the third Summit meet, after 2023?", ["summit"])
+    ('third', 'summit', '2023')
     """
     names = set(corpus_names) - _ABOUT_THE_TEXT
     return tuple(dict.fromkeys(w for w in (re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[\w’'-]+", question))
-                               if w in names))
+                               if w in names or _WHICH_ONE.fullmatch(w)))
 
 
 def judge(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Decision:

@@ -29,14 +29,14 @@ _ASKS = [
                       r"\b(what|which) year\b", re.I)),
     (COUNT, re.compile(r"\bhow many\b|\bthe number of\b", re.I)),
     (QUANTITY, re.compile(r"\bhow (much|long|far|old)\b|\b(what|which) (is|was|are)? ?(the )?(amount|number|percentage|share|"
-                          r"rate|level|size|figure|value)\b|\b(growth|inflation|interest|unemployment) rate\b|"
+                          r"rate|level|size|figure|value|length|distance|duration|capacity|volume|area|speed)\b|\b(growth|inflation|interest|unemployment) rate\b|"
                           r"\b(gdp|percent|per cent|dollars?|billions?|millions?|population|budget|cost|price|"
                           r"revenue|income|turnover)\b", re.I)),
     (PERSON, re.compile(r"\b(which|what) (person|people|official|leader|minister|president|politician|diplomat|"
                         r"expert|head of state)\b|\bby whom\b|\bname of the (person|official|leader)\b|"
                         rf"\bname of (the |a |an |its |their )?([\w’'-]+ ){{0,2}}({_ROLES}|leader|official)s?\b|"
                         rf"\bwho (is|was|are|were|will be) (the |a |an )?(current |former |new )?({_ROLES})\b|"
-                        r"\bwho (chaired|chairs|presided|presides)\b", re.I)),
+                        r"\bwho (chaired|chairs|presided|presides|(will|would|is to|is going to) (chair|preside))\b", re.I)),
     (ORGANIZATION, re.compile(rf"\b(which|what) ([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b|"
                               rf"\bname of (the |a |an )?([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b", re.I)),
     # "Where was it held?", not "where does the speech mention water?"
@@ -93,6 +93,8 @@ def asks_for(question: str) -> str:
     ('time', 'count', 'quantity')
     >>> asks_for("Which president came?"), asks_for("Who is the minister of energy?"), asks_for("Who came?")
     ('person', 'person', 'agent')
+    >>> asks_for("Who will chair the summit?"), asks_for("What is the length of the railway?")
+    ('person', 'quantity')
     >>> asks_for("What is the name of the Chinese president?"), asks_for("What is the name of the forum?")
     ('person', '')
     >>> asks_for("Which Chinese companies run the parks?"), asks_for("What business processes are automated?")

@@ -111,6 +111,7 @@ def test_what_a_question_asks_about_is_the_names_the_speech_uses_not_the_speech_
     assert focus_words("Where will the summit's next meeting be held?", names) == ("summit",)
     assert asks_for("Where was the forum held?") == "place" and asks_for("In which city is it?") == "place"
     assert asks_for("Where does water come up in the speech?") == ""
+    assert focus_words("When will the third summit of 2026 meet?", names) == ("third", "summit", "2026")
 
 
 def test_fusion_zscores_and_scales_lexical_by_coverage():

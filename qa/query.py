@@ -57,6 +57,8 @@ _ABOUT_AUTHOR = re.compile(
     rf"\b{_AUTHOR}(['’]s)? (affiliation|employer|job|position|title|organi[sz]ation|institution|institute|"
     rf"background|name)\b|"
     rf"\bwhere (does|did) (the|this|he|she) ?{_AUTHOR}? work\b|"
+    rf"\b(where|(what|which) (country|city|institution|organi[sz]ation))\b.*\b(the|this) {_AUTHOR} "
+    rf"(comes?|is|was|came) from\b|\bwhere (is|was) (the|this) {_AUTHOR} from\b|"
     rf"\b(organi[sz]ation|institution|institute|cent(er|re)|employer)\b.*\b(is|does|did) (the|this) {_AUTHOR} "
     rf"(from|work|belong|represent)|\b(the|this) {_AUTHOR} (works?|worked) (for|at|in)\b", re.I)
 
@@ -116,6 +118,8 @@ def about_author(question: str) -> bool:
     >>> about_author("What is the speaker's affiliation?"), about_author("Who is the author and where does he work?")
     (True, True)
     >>> about_author("Who wrote this?"), about_author("What is the name of the author?")
+    (True, True)
+    >>> about_author("What country does the speaker come from?"), about_author("Where is the author from?")
     (True, True)
     >>> about_author("What does the speaker say about Russia?"), about_author("Who announced the initiative?")
     (False, False)

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from .answer import FRAMING
 from .lexical import stem, words as word_list
-from .query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME, name_phrases
+from .query import (AGENT, AUTHOR_WORDS, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TEXT_WORDS, TIME,
+                    name_phrases)
 
 if TYPE_CHECKING:
     from .retrieval import Retriever, Scored, Stages
@@ -189,7 +190,7 @@ def facts(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> dict
 
 
 # Words for the document itself, not for what it is about ("according to the speech").
-_ABOUT_THE_TEXT = frozenset("speech text talk remarks address article paper source author auther speaker".split())
+_ABOUT_THE_TEXT = frozenset((*TEXT_WORDS, *AUTHOR_WORDS, "source"))
 
 
 # Words that say which one of several things a question means ("the third summit", "in 2019").

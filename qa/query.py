@@ -48,8 +48,11 @@ _ASKS = [
 ]
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
 # Questions about who wrote or gave the text, or where its author works: the byline answers.
-_TEXT = r"(speech|text|talk|remarks|address|piece|article|paper)"
-_AUTHOR = r"(author|speaker|auther|writer)"
+# Words for the text itself and for its author (not for what it says).
+TEXT_WORDS = ("speech", "text", "talk", "remarks", "address", "piece", "article", "paper")
+AUTHOR_WORDS = ("author", "speaker", "auther", "writer")
+_TEXT = rf"({'|'.join(TEXT_WORDS)})"
+_AUTHOR = rf"({'|'.join(AUTHOR_WORDS)})"
 _ABOUT_AUTHOR = re.compile(
     rf"\bwho (wrote|gave|delivered|made|authored|presented)\b.*\b{_TEXT}\b|"
     rf"^\W*who (wrote|gave|delivered|authored|presented) (it|this)\W*$|\bname of (the|this) {_AUTHOR}\b|"

@@ -34,13 +34,13 @@ CASES = {
 def child(mode: str, root: Path) -> dict:
     sys.path.insert(0, str(REPO))
     import qa
-    import qa.builder
+    import qa.index.builder
 
     seeds, index = root / "seeds", root / "index"
     if mode == "use-only":  # the channel's own share of a build, without the English model
-        from qa.chunking import chunk_text
-        from qa.corpus import read_corpus
-        from qa.multilingual import index_arrays
+        from qa.index.chunking import chunk_text
+        from qa.index.corpus import read_corpus
+        from qa.index.multilingual import index_arrays
 
         chunks = [c for d in read_corpus(seeds).documents for c in chunk_text(d.source, d.text)]
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -52,7 +52,7 @@ def child(mode: str, root: Path) -> dict:
     if mode.startswith("build"):
         shutil.rmtree(index, ignore_errors=True)
         if mode == "build-without":
-            qa.builder.index_arrays = lambda chunks, previous=None, full=False: {}
+            qa.index.builder.index_arrays = lambda chunks, previous=None, full=False: {}
         qa.build(seeds_dir=seeds, index_dir=index)
     else:
         qa.ask("Which city hosted the first summit?", seeds_dir=seeds, index_dir=index)

@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import qa  # noqa: E402
-from qa.chunking import chunk_text  # noqa: E402
+from qa.index.chunking import chunk_text  # noqa: E402
 from qa.config import DEFAULT_MODEL  # noqa: E402
-from qa.embedding import get_encoder  # noqa: E402
+from qa.index.embedding import get_encoder  # noqa: E402
 
 SPEECH = Path(__file__).resolve().parent.parent / "seeds" / "central-asia-modernization-speech.txt"
 EDIT_OLD, EDIT_NEW = "impressive growth", "remarkable growth"  # in paragraph 9

@@ -104,7 +104,7 @@ def cold_ask(index_dir: Path, question: str, runs: int) -> Row:
 def latency_vs_floor(index_dir: Path, qs: list[str], reps: int) -> list[Row]:
     import qa
     from qa.config import DEFAULT_MODEL
-    from qa.embedding import model_path
+    from qa.index.embedding import model_path
     from sentence_transformers import SentenceTransformer
 
     # A plain instance, as any framework would hold, not qa's own: the floor owes nothing to qa.
@@ -295,7 +295,7 @@ def unit_vectors(rows: int, rng: np.random.Generator, dimension: int = 384) -> n
 def search_scaling(sizes: list[int], queries: int) -> list[Row]:
     import faiss
 
-    from qa.store import make_faiss_index
+    from qa.index.store import make_faiss_index
 
     rng = np.random.default_rng(0)
     rows = []

@@ -19,7 +19,7 @@ from .errors import IndexCorrupt, IndexMissing, IndexStale, QuestionError
 from .types import Answer, BuildReport, Passage
 
 if TYPE_CHECKING:
-    from .retrieval import Retriever, Stages
+    from .search.retrieval import Retriever, Stages
 
 PathLike = str | os.PathLike[str] | None
 log = logging.getLogger(__name__)
@@ -89,8 +89,8 @@ def watch(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str 
 
 
 def build_index(s: Settings, *, full: bool = False, wait: float = 60.0) -> BuildReport:
-    from .builder import build as run_build
-    from .embedding import get_encoder
+    from .index.builder import build as run_build
+    from .index.embedding import get_encoder
 
     return run_build(s, load_encoder=lambda: get_encoder(s.model), full=full, lock_timeout=wait)
 
@@ -123,18 +123,18 @@ def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
 
 def _crosslingual(r: "Retriever"):
     """The multilingual view of the retriever's index, for questions not in English."""
-    from .crosslingual import view
-    from .multilingual import get_use_encoder
+    from .search.crosslingual import view
+    from .index.multilingual import get_use_encoder
 
     return view(r.stored, get_use_encoder())
 
 
 def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]) -> list[Passage]:
     """Ranked passages; a question not in English goes through the cross-lingual channel."""
-    from .language import ENGLISH, detect
+    from .questions.language import ENGLISH, detect
 
     if detect(question) != ENGLISH:
-        from .crosslingual import search
+        from .search.crosslingual import search
 
         return search(_crosslingual(r), question, k=k, history=history)
     return r.search(question, k=k, history=history)
@@ -169,14 +169,14 @@ def fit_to_model(encoder: object, text: str, notes: tuple[str, ...]) -> tuple[st
 def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],
                 notes: tuple[str, ...] = (), stages: "Stages | None" = None) -> Answer:
     """Retrieve, decide whether the speech answers, and compose the reply."""
-    from .abstain import judge
-    from .answer import Candidate, compose
-    from .language import ENGLISH, detect
-    from .retrieval import ALL_STAGES
+    from .answer.abstain import judge
+    from .answer.compose import Candidate, compose
+    from .questions.language import ENGLISH, detect
+    from .search.retrieval import ALL_STAGES
 
     language = detect(question)
     if language != ENGLISH:
-        from .crosslingual import answer
+        from .search.crosslingual import answer
 
         return answer(_crosslingual(r), question, language=language, k=k, history=history, notes=notes)
 
@@ -202,7 +202,8 @@ def build(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str 
 
 def status(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None) -> Status:
     """Is the index there, intact, and does it match the seeds and the model?"""
-    from . import serving, store
+    from . import serving
+    from .index import store
 
     s = _settings(seeds_dir, index_dir, model)
     try:

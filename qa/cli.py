@@ -111,8 +111,8 @@ def cmd_status(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation import read_items
-    from .report import run_ablation, run_eval
+    from .eval.evaluation import read_items
+    from .eval.report import run_ablation, run_eval
 
     if not args.file.is_file():
         raise QAError(f"No question file at {args.file} - give the path of a .jsonl file")

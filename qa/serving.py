@@ -18,13 +18,13 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from . import store
+from .index import store
 from .config import Settings
-from .corpus import file_hashes, signature
+from .index.corpus import file_hashes, signature
 from .errors import BuildLocked, IndexProblem, IndexStale, QAError, SeedsError
 
 if TYPE_CHECKING:
-    from .retrieval import Retriever
+    from .search.retrieval import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ def load_retriever(s: Settings, manifest: store.Manifest) -> "Retriever":
     Loading happens outside the cache lock, so queries served from a loaded generation
     never wait for another generation to load.
     """
-    from .embedding import get_encoder
-    from .retrieval import Retriever
+    from .index.embedding import get_encoder
+    from .search.retrieval import Retriever
 
     folder = str(s.index_dir.resolve())
     with _cache_lock:
@@ -78,8 +78,8 @@ class Served:
 
 
 def _default_build(s: Settings) -> None:
-    from .builder import build
-    from .embedding import get_encoder
+    from .index.builder import build
+    from .index.embedding import get_encoder
 
     build(s, load_encoder=lambda: get_encoder(s.model))
 

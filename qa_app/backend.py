@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import qa
 from qa.config import Settings
-from qa.corpus import file_hashes, read_corpus
+from qa.index.corpus import file_hashes, read_corpus
 from qa.types import Document
 
 from .cite import DocInfo, doc_info
@@ -90,7 +90,7 @@ class Backend:
         """Load the multilingual encoder after the page is ready, so a first question in
         Russian or Kazakh does not wait for it (English questions never need it)."""
         try:
-            from qa.multilingual import get_use_encoder
+            from qa.index.multilingual import get_use_encoder
 
             get_use_encoder().encode(["warm-up"])
         except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first question

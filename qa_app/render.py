@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from qa import Answer, Passage
-from qa.chunking import paragraphs
-from qa.answer import framing
+from qa.index.chunking import paragraphs
+from qa.answer.compose import framing
 from qa.types import Document
 
 from .cite import DocInfo, citation_text

@@ -17,12 +17,12 @@ from collections import Counter
 import numpy as np
 
 from qa import crosslingual as xl
-from qa.abstain import contains
+from qa.answer.abstain import contains
 from qa.config import settings
-from qa.cues import about_author, asks_for
-from qa.evaluation import read_items
-from qa.multilingual import get_use_encoder
-from qa.query import AGENT, PERSON
+from qa.questions.cues import about_author, asks_for
+from qa.eval.evaluation import read_items
+from qa.index.multilingual import get_use_encoder
+from qa.questions.query import AGENT, PERSON
 from qa.serving import check, load_retriever
 
 SIMILARITIES = [round(float(x), 2) for x in np.arange(0.05, 0.31, 0.01)]

@@ -31,9 +31,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa.api import make_settings, retriever  # noqa: E402
-from qa.corpus import read_corpus  # noqa: E402
-from qa.evaluation import covers, evidence_spans, read_items  # noqa: E402
-from qa.fusion import DENSE, LEXICAL, Weights, continue_discourse, zscore  # noqa: E402
+from qa.index.corpus import read_corpus  # noqa: E402
+from qa.eval.evaluation import covers, evidence_spans, read_items  # noqa: E402
+from qa.search.fusion import DENSE, LEXICAL, Weights, continue_discourse, zscore  # noqa: E402
 from qa.types import Passage  # noqa: E402
 
 GRID = {"passage": (0, 1), "sentence": (0, 1, 2), "context": (0, 1, 2), "sentence_context": (0, 1, 2),
@@ -151,8 +151,8 @@ def main() -> None:
 def _abstention(r, items, *, folds: int = 4, repeats: int = 20) -> None:
     """Sweep the weak-evidence net; choose it by leave-one-out and repeated k-fold (objective:
     recall on unanswerable minus wrong abstentions on answerable; ties to the lowest values)."""
-    from qa.abstain import decide, facts as abstain_facts
-    from qa.retrieval import ALL_STAGES
+    from qa.answer.abstain import decide, facts as abstain_facts
+    from qa.search.retrieval import ALL_STAGES
 
     facts = []
     for item in items:

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conftest import FakeEncoder  # noqa: E402
 
-from qa import store  # noqa: E402
-from qa.builder import build  # noqa: E402
+from qa.index import store  # noqa: E402
+from qa.index.builder import build  # noqa: E402
 from qa.config import Settings  # noqa: E402
 
 
@@ -63,10 +63,10 @@ def main(seeds: str, index: str, point: str) -> None:
         return digest
 
     store._write_atomic = write_atomic
-    import qa.multilingual
+    import qa.index.multilingual
 
-    use_fake = FakeEncoder(name="fake-use", dimension=qa.multilingual.DIMENSION)
-    qa.multilingual.get_use_encoder = lambda: use_fake
+    use_fake = FakeEncoder(name="fake-use", dimension=qa.index.multilingual.DIMENSION)
+    qa.index.multilingual.get_use_encoder = lambda: use_fake
     encoder = StoppingEncoder() if kind == "encode" else FakeEncoder()
     build(Settings(seeds_dir=Path(seeds), index_dir=Path(index), model=encoder.name), encoder)
     print("FINISHED", flush=True)

@@ -61,12 +61,12 @@ def seeds(tmp_path) -> Path:
 def install_encoder(monkeypatch, encoder) -> None:
     """Make ``encoder`` every encoder the library asks for, and a fake multilingual encoder
     the cross-lingual channel's, so fast tests never load a real model."""
-    import qa.embedding
-    import qa.multilingual
+    import qa.index.embedding
+    import qa.index.multilingual
 
-    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model=encoder.name: encoder)
-    use_fake = FakeEncoder(name="fake-use", dimension=qa.multilingual.DIMENSION)
-    monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: use_fake)
+    monkeypatch.setattr(qa.index.embedding, "get_encoder", lambda model=encoder.name: encoder)
+    use_fake = FakeEncoder(name="fake-use", dimension=qa.index.multilingual.DIMENSION)
+    monkeypatch.setattr(qa.index.multilingual, "get_use_encoder", lambda: use_fake)
     monkeypatch.setenv("QA_MODEL", encoder.name)
 
 

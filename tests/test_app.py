@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 import pytest
 
 import qa
-from qa.chunking import paragraphs
-from qa.corpus import read_corpus
+from qa.index.chunking import paragraphs
+from qa.index.corpus import read_corpus
 from qa.types import Highlight
 from qa_app.backend import Backend
 from qa_app.cite import DocInfo, citation_text, doc_info, quoted_words

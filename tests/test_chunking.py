@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from qa.chunking import chunk_text, paragraphs, sentences
+from qa.index.chunking import chunk_text, paragraphs, sentences
 
 from conftest import SPEECH
 

@@ -13,18 +13,18 @@ import numpy as np
 import pytest
 
 import qa
-import qa.crosslingual as crosslingual
-from qa import store
-from qa.answer import framing
-from qa.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY
+import qa.search.crosslingual as crosslingual
+from qa.index import store
+from qa.answer.compose import framing
+from qa.index.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY
 
 SPEECH = "central-asia-modernization-speech.txt"
 
 
 def _use_fake():
-    import qa.multilingual
+    import qa.index.multilingual
 
-    return qa.multilingual.get_use_encoder()
+    return qa.index.multilingual.get_use_encoder()
 
 
 def test_build_stores_multilingual_vectors_for_passages_and_sentences(built):
@@ -52,12 +52,12 @@ def test_rebuild_embeds_only_changed_texts_with_the_multilingual_model(built):
 
 
 def test_vectors_of_another_multilingual_model_are_not_reused(built, monkeypatch):
-    import qa.multilingual
+    import qa.index.multilingual
     from conftest import FakeEncoder
 
     seeds, index = built
     other = FakeEncoder(name="another-use", dimension=512)
-    monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: other)
+    monkeypatch.setattr(qa.index.multilingual, "get_use_encoder", lambda: other)
     qa.build(seeds_dir=seeds, index_dir=index)
     loaded = store.load(index)
     assert other.calls == [len(loaded.chunks) + sum(len(c.sentences) for c in loaded.chunks)]
@@ -134,8 +134,8 @@ def test_document_markup_is_escaped_in_the_russian_reply(seeds, tmp_path, fake_e
 
 def test_eval_reports_russian_figures_from_the_cross_lingual_channel(built, tmp_path):
     from qa.config import settings
-    from qa.evaluation import read_items
-    from qa.report import run_eval
+    from qa.eval.evaluation import read_items
+    from qa.eval.report import run_eval
 
     seeds, index = built
     questions = tmp_path / "q.jsonl"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa import store
+from qa.index import store
 
 
 def _unit(rows: int, dimension: int = 48, seed: int = 0) -> np.ndarray:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.crosslingual import stem_key, stem_keys, transliterate
-from qa.cues import about_author, asks_for, names
-from qa.language import detect
+from qa.search.crosslingual import stem_key, stem_keys, transliterate
+from qa.questions.cues import about_author, asks_for, names
+from qa.questions.language import detect
 
 
 @pytest.mark.parametrize("question, language", [

@@ -56,7 +56,7 @@ def test_unknown_multiword_name_abstains_and_is_named_as_written(real_index):
 def test_one_question_fast_path_gives_the_library_vector():
     import numpy as np
 
-    from qa.embedding import get_encoder
+    from qa.index.embedding import get_encoder
 
     encoder = get_encoder("all-MiniLM-L6-v2")
     model = encoder._load()

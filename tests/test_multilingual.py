@@ -96,8 +96,8 @@ def test_russian_follow_up_is_read_with_the_previous_question(real_index):
 def test_figures_on_the_project_questions(real_index):
     """The README's figures: Russian hit@3 >= 0.85; abstention measured, not guessed."""
     from qa.config import settings
-    from qa.evaluation import read_items
-    from qa.report import run_eval
+    from qa.eval.evaluation import read_items
+    from qa.eval.report import run_eval
 
     s = settings(seeds_dir=real_index["seeds_dir"], index_dir=real_index["index_dir"], model=real_index["model"])
     result = run_eval(read_items(QUESTIONS), s)

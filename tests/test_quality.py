@@ -43,8 +43,8 @@ def model_settings(tmp_path_factory):
 
 
 def _summary(path: Path, s) -> dict:
-    from qa.evaluation import read_items
-    from qa.report import run_eval
+    from qa.eval.evaluation import read_items
+    from qa.eval.report import run_eval
 
     return run_eval(read_items(path), s).summary["english"]
 
@@ -86,7 +86,7 @@ def test_extra_figure_stays_below_ceiling(extra_summary, figure):
 
 def test_extra_evidence_is_quoted_exactly():
     """Every evidence string of the extra set stands word for word in the speech."""
-    from qa.evaluation import read_items
+    from qa.eval.evaluation import read_items
 
     speech = SPEECH.read_text(encoding="utf-8")
     items = read_items(EXTRA)

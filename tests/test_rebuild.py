@@ -16,11 +16,12 @@ import numpy as np
 import pytest
 
 import qa
-from qa import builder, serving, store
-from qa.chunking import sentence_texts
+from qa.index import builder, store
+from qa import serving
+from qa.index.chunking import sentence_texts
 from qa.cli import main
 from qa.config import Settings
-from qa.retrieval import Retriever
+from qa.search.retrieval import Retriever
 
 from conftest import REPO, SPEECH, FakeEncoder, install_encoder
 
@@ -155,16 +156,16 @@ def test_real_model_incremental_build_matches_a_full_one(tmp_path):
 
 
 def test_unchanged_rebuild_embeds_nothing_and_full_embeds_everything(dirs, encoder, monkeypatch):
-    import qa.embedding
+    import qa.index.embedding
 
     seeds, index = dirs
     manifest = (index / "manifest.json").read_bytes()
-    real_get_encoder = qa.embedding.get_encoder
+    real_get_encoder = qa.index.embedding.get_encoder
 
     def no_model(*args, **kwargs):
         raise AssertionError("an up-to-date index needs no model")
 
-    monkeypatch.setattr(qa.embedding, "get_encoder", no_model)
+    monkeypatch.setattr(qa.index.embedding, "get_encoder", no_model)
     again = qa.build(seeds_dir=seeds, index_dir=index)
     assert (again.embedded, again.removed) == (0, 0) and again.reused == again.passages > 0
     assert [(f.source, f.passages, f.reused) for f in again.files] == [(NAME, again.passages, again.passages)]
@@ -172,7 +173,7 @@ def test_unchanged_rebuild_embeds_nothing_and_full_embeds_everything(dirs, encod
     edit(seeds / NAME, EDIT_OLD, EDIT_NEW)  # an edit needs the model again
     with pytest.raises(AssertionError, match="needs no model"):
         qa.build(seeds_dir=seeds, index_dir=index)
-    monkeypatch.setattr(qa.embedding, "get_encoder", real_get_encoder)
+    monkeypatch.setattr(qa.index.embedding, "get_encoder", real_get_encoder)
     full = qa.build(seeds_dir=seeds, index_dir=index, full=True)
     assert full.embedded == full.passages and full.reused == 0
 
@@ -215,10 +216,10 @@ def test_renamed_file_reuses_vectors_and_cites_the_new_path(dirs, encoder):
 
 
 def test_model_change_rebuilds_everything_and_never_mixes_vectors(seeds, tmp_path, monkeypatch):
-    import qa.embedding
+    import qa.index.embedding
 
     encoders = {name: ModelFake(name) for name in ("fake-a", "fake-b")}
-    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model: encoders[model])
+    monkeypatch.setattr(qa.index.embedding, "get_encoder", lambda model: encoders[model])
     index = tmp_path / "index"
     qa.build(seeds_dir=seeds, index_dir=index, model="fake-a")
     status = qa.status(seeds_dir=seeds, index_dir=index, model="fake-b")
@@ -280,7 +281,7 @@ def test_non_utf8_binary_and_empty_files_are_skipped_with_a_warning(seeds, tmp_p
     (seeds / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (seeds / "blank.txt").write_text("  \n", encoding="utf-8")
     index = tmp_path / "index"
-    with caplog.at_level(logging.WARNING, logger="qa.corpus"):
+    with caplog.at_level(logging.WARNING, logger="qa.index.corpus"):
         assert main(["build", "--json", "--seeds-dir", str(seeds), "--index-dir", str(index)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["documents"] == 1 and [f["source"] for f in report["files"]] == [NAME]
@@ -467,7 +468,7 @@ def test_second_build_waits_for_the_first_and_never_interleaves(dirs, monkeypatc
                 waiting.set()
 
     handler = Seen()
-    logging.getLogger("qa.builder").addHandler(handler)
+    logging.getLogger("qa.index.builder").addHandler(handler)
     settings = Settings(seeds_dir=seeds, index_dir=index, model=gated.name)
     results = {}
     first = threading.Thread(target=lambda: results.update(first=builder.build(settings, gated, full=True)),
@@ -484,7 +485,7 @@ def test_second_build_waits_for_the_first_and_never_interleaves(dirs, monkeypatc
         second.join(60)
     finally:
         gated.gate.set()
-        logging.getLogger("qa.builder").removeHandler(handler)
+        logging.getLogger("qa.index.builder").removeHandler(handler)
     # The second build reads the seeds only after the first saved, finds the index up to date
     # and writes nothing.
     assert events == ["read qa-rebuild", "save qa-rebuild", "read second"]
@@ -584,10 +585,10 @@ def test_failed_rebuild_keeps_answering_and_says_why(dirs):
 
 
 def test_auto_rebuild_after_a_model_change_never_answers_with_the_old_vectors(seeds, tmp_path, monkeypatch):
-    import qa.embedding
+    import qa.index.embedding
 
     encoders = {name: ModelFake(name) for name in ("fake-a", "fake-b")}
-    monkeypatch.setattr(qa.embedding, "get_encoder", lambda model: encoders[model])
+    monkeypatch.setattr(qa.index.embedding, "get_encoder", lambda model: encoders[model])
     index = tmp_path / "index"
     qa.build(seeds_dir=seeds, index_dir=index, model="fake-a")
     answer = qa.ask("Xi’an summit", seeds_dir=seeds, index_dir=index, model="fake-b", auto_rebuild=True)

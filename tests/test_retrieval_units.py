@@ -6,12 +6,12 @@ import json
 import numpy as np
 
 import qa
-from qa.abstain import contains, decide
-from qa.answer import Candidate, choose
-from qa.fusion import Weights, fuse, zscore
-from qa.lexical import Vocabulary, acronyms, edit_distance, words
-from qa.query import asks_for, is_alias, is_follow_up, read
-from qa.views import view_texts
+from qa.answer.abstain import contains, decide
+from qa.answer.compose import Candidate, choose
+from qa.search.fusion import Weights, fuse, zscore
+from qa.index.lexical import Vocabulary, acronyms, edit_distance, words
+from qa.questions.query import asks_for, is_alias, is_follow_up, read
+from qa.index.views import view_texts
 
 SPEECH_WORDS = ["It was in Kazakhstan in 2013 that the Belt and Road Initiative was first announced, "
                 "according to reports on regionalization."]
@@ -105,7 +105,7 @@ def test_a_fact_about_a_named_thing_must_come_from_where_the_thing_is_named():
 
 
 def test_what_a_question_asks_about_is_the_names_the_speech_uses_not_the_speech_itself():
-    from qa.abstain import focus_words
+    from qa.answer.abstain import focus_words
     names = ["astana", "forum", "speech", "summit"]
     assert focus_words("When was the Forum held, according to the speech?", names) == ("forum",)
     assert focus_words("Where will the summit's next meeting be held?", names) == ("summit",)
@@ -123,7 +123,7 @@ def test_fusion_zscores_and_scales_lexical_by_coverage():
 
 
 def test_views_are_parallel_to_sentences_and_chunks():
-    from qa.chunking import chunk_text
+    from qa.index.chunking import chunk_text
 
     chunks = chunk_text("a.txt", "One here. Two there.\nThree now.", target_chars=12)
     views = view_texts(chunks)
@@ -189,7 +189,7 @@ def test_eval_ablate_prints_one_row_per_stage(built, tmp_path, capsys):
 
 
 def test_top_two_pooling_prefers_a_passage_with_two_matching_sentences():
-    from qa.fusion import pool
+    from qa.search.fusion import pool
 
     values = np.array([0.9, 0.0, 0.8, 0.7])  # passage 0: one strong sentence; passage 1: two good ones
     owners = np.array([0, 0, 1, 1])
@@ -207,15 +207,15 @@ def _retriever(built):
 def test_second_embedder_scores_paraphrases_with_its_stored_vectors(built):
     from dataclasses import replace
 
-    import qa.multilingual
-    from qa.retrieval import ALL_STAGES
+    import qa.index.multilingual
+    from qa.search.retrieval import ALL_STAGES
 
     r = _retriever(built)
     paraphrase = "what do the zorbly examples of teamwork prove about gizmo platforms"
     _, terms, signals, _, _ = r.signals(paraphrase)
     assert r.vocabulary.coverage(terms) < r.weights.use_below_coverage
-    vector = qa.multilingual.get_use_encoder().encode([paraphrase])[0]
-    expected = r.stored.extras[qa.multilingual.PASSAGE_ARRAY] @ vector
+    vector = qa.index.multilingual.get_use_encoder().encode([paraphrase])[0]
+    expected = r.stored.extras[qa.index.multilingual.PASSAGE_ARRAY] @ vector
     assert np.allclose(signals["use_passage"], expected, atol=1e-5)
     _, _, without, _, _ = r.signals(paraphrase, stages=replace(ALL_STAGES, second_embedder=False))
     assert "use_passage" not in without
@@ -226,13 +226,13 @@ def test_second_embedder_scores_paraphrases_with_its_stored_vectors(built):
 
 
 def test_second_embedder_is_skipped_when_the_index_was_made_by_another_version(built, monkeypatch):
-    import qa.multilingual
+    import qa.index.multilingual
 
     from conftest import FakeEncoder
 
     r = _retriever(built)
-    other = FakeEncoder(name="fake-use-v2", dimension=qa.multilingual.DIMENSION)
-    monkeypatch.setattr(qa.multilingual, "get_use_encoder", lambda: other)
+    other = FakeEncoder(name="fake-use-v2", dimension=qa.index.multilingual.DIMENSION)
+    monkeypatch.setattr(qa.index.multilingual, "get_use_encoder", lambda: other)
     _, _, signals, _, _ = r.signals("regional initiatives", always_second=True)
     assert "use_passage" not in signals and r.search("zorbly gizmo initiatives", k=3)
 
@@ -240,7 +240,7 @@ def test_second_embedder_is_skipped_when_the_index_was_made_by_another_version(b
 def test_spelling_candidates_by_deletion_match_a_full_scan():
     import random
 
-    from qa.lexical import edit_distance
+    from qa.index.lexical import edit_distance
 
     from conftest import SPEECH
 
@@ -278,7 +278,7 @@ def test_spelling_candidates_by_deletion_match_a_full_scan():
 def test_an_unknown_word_searches_for_its_nearest_corpus_words(built):
     from dataclasses import replace
 
-    from qa.retrieval import ALL_STAGES
+    from qa.search.retrieval import ALL_STAGES
 
     r = _retriever(built)
     # "initiatory" is no corpus word and too far from one to be a typo; the fake encoder reads
@@ -296,7 +296,7 @@ def test_an_unknown_word_searches_for_its_nearest_corpus_words(built):
 def test_a_passage_that_points_back_ranks_with_the_passage_it_concludes(built):
     from dataclasses import replace
 
-    from qa.retrieval import ALL_STAGES
+    from qa.search.retrieval import ALL_STAGES
 
     r = _retriever(built)
     marked = [c.text.split(",")[0][:25] for c, back in zip(r.chunks, r.points_back) if back]
@@ -337,8 +337,8 @@ def test_a_question_for_named_companies_abstains_when_none_is_named(built):
 
 
 def test_every_language_says_why_for_every_kind_of_question():
-    from qa import cues, query
-    from qa.answer import FRAMING
+    from qa.questions import cues, query
+    from qa.answer.compose import FRAMING
 
     kinds = {kind for kind, _ in query._ASKS} | {kind for kind, _ in cues._ASKS}
     for language, words in FRAMING.items():

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, configuration, example, given, settings
 from hypothesis import strategies as st
 
 import qa
-from qa import store
+from qa.index import store
 from qa.cli import main
 
 from conftest import REPO, SPEECH, FakeEncoder
@@ -46,12 +46,12 @@ PROPERTY = settings(max_examples=60, deadline=timedelta(seconds=3), database=Non
 
 def _use_fakes(mp: pytest.MonkeyPatch, encoder: FakeEncoder) -> None:
     """``encoder`` for English and a fake for the multilingual channel, as conftest does."""
-    import qa.embedding
-    import qa.multilingual
+    import qa.index.embedding
+    import qa.index.multilingual
 
-    mp.setattr(qa.embedding, "get_encoder", lambda model=FAKE: encoder)
-    use_fake = FakeEncoder(name="fake-use", dimension=qa.multilingual.DIMENSION)
-    mp.setattr(qa.multilingual, "get_use_encoder", lambda: use_fake)
+    mp.setattr(qa.index.embedding, "get_encoder", lambda model=FAKE: encoder)
+    use_fake = FakeEncoder(name="fake-use", dimension=qa.index.multilingual.DIMENSION)
+    mp.setattr(qa.index.multilingual, "get_use_encoder", lambda: use_fake)
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import qa
-from qa import store
-from qa.retrieval import Retriever
+from qa.index import store
+from qa.search.retrieval import Retriever
 
 
 def test_faiss_top_k_equals_numpy_brute_force():

@@ -19,9 +19,9 @@ from typing import Sequence
 import numpy as np
 
 from .chunking import sentence_texts
-from .errors import ModelError
+from ..errors import ModelError
 from .store import StoredIndex, content_hash
-from .types import Chunk
+from ..types import Chunk
 
 log = logging.getLogger(__name__)
 

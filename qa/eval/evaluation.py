@@ -13,8 +13,8 @@ from pathlib import Path
 from statistics import mean
 from typing import Any, Callable
 
-from .errors import QAError
-from .types import Passage
+from ..errors import QAError
+from ..types import Passage
 
 RANK_DEPTH = 10
 ALL_EVIDENCE_DEPTH = 5

@@ -23,13 +23,13 @@ from typing import Sequence
 
 import numpy as np
 
-from .embedding import Encoder
+from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
-from .lexical import QueryTerms, STOPWORDS, Vocabulary, stem
-from .query import Query, is_alias, read
-from .store import StoredIndex
-from .types import Chunk, Passage
-from .views import byline, corpus_names, points_back, view_texts
+from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem
+from ..questions.query import Query, is_alias, read
+from ..index.store import StoredIndex
+from ..types import Chunk, Passage
+from ..index.views import byline, corpus_names, points_back, view_texts
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class Retriever:
 
     def _second_vectors(self) -> np.ndarray | None:
         """The stored USE passage vectors, if the index has usable ones."""
-        from . import multilingual
+        from ..index import multilingual
 
         array = self.stored.extras.get(multilingual.PASSAGE_ARRAY)
         if multilingual.stored_model(self.stored.extras) is None or array is None or len(array) != len(self.chunks):
@@ -125,7 +125,7 @@ class Retriever:
     def _second_signal(self, text: str) -> np.ndarray | None:
         """Cosines of the question with each passage under the second embedder (None when the
         index was made by another version of it, or has no such vectors)."""
-        from . import multilingual
+        from ..index import multilingual
 
         if self._use_vectors is None:
             return None

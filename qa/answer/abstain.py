@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from .answer import FRAMING
-from .lexical import stem, words as word_list
-from .query import (AGENT, AUTHOR_WORDS, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TEXT_WORDS, TIME,
+from .compose import FRAMING
+from ..index.lexical import stem, words as word_list
+from ..questions.query import (AGENT, AUTHOR_WORDS, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TEXT_WORDS, TIME,
                     name_phrases)
 
 if TYPE_CHECKING:
-    from .retrieval import Retriever, Scored, Stages
+    from ..search.retrieval import Retriever, Scored, Stages
 
 # The weak-evidence net, for questions off the speech's subject altogether ("How do I bake
 # bread?": top cosine 0.04-0.10). scripts/tune_fusion.py sweeps both thresholds on dev plus

@@ -19,15 +19,15 @@ from typing import Sequence
 
 import numpy as np
 
-from .abstain import contains
-from .answer import framing, render, silence
-from .chunking import sentence_texts
-from .cues import about_author, asks_for, names, quoted
-from .query import AGENT, PERSON
-from .multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
-from .store import StoredIndex
-from .types import Answer, Passage
-from .views import byline
+from ..answer.abstain import contains
+from ..answer.compose import framing, render, silence
+from ..index.chunking import sentence_texts
+from ..questions.cues import about_author, asks_for, names, quoted
+from ..questions.query import AGENT, PERSON
+from ..index.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
+from ..index.store import StoredIndex
+from ..types import Answer, Passage
+from ..index.views import byline
 
 log = logging.getLogger(__name__)
 

@@ -17,14 +17,14 @@ from typing import Callable
 import numpy as np
 
 from .chunking import chunk_text
-from .config import Settings, __version__
+from ..config import Settings, __version__
 from .corpus import Corpus, read_corpus
 from .embedding import Encoder
 from . import multilingual
-from .errors import BuildLocked, IndexProblem, QAError
+from ..errors import BuildLocked, IndexProblem, QAError
 from .multilingual import index_arrays, stored_model
 from .store import Manifest, StoredIndex, check_fresh, clean, content_hash, load, save
-from .types import BuildReport, Chunk, FileReport
+from ..types import BuildReport, Chunk, FileReport
 from .views import view_texts
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .types import Answer, Highlight, Passage
+from ..types import Answer, Highlight, Passage
 
 # Scores are sums of weighted z-scores (see fusion.py), so shares of the best score compare
 # across questions. A passage after the first is cited when its score is at least

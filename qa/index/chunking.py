@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .types import Chunk
+from ..types import Chunk
 
 Span = tuple[int, int]
 

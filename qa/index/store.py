@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import IndexCorrupt, IndexMissing, IndexProblem, IndexStale
-from .types import Chunk
+from ..errors import IndexCorrupt, IndexMissing, IndexProblem, IndexStale
+from ..types import Chunk
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .config import DEFAULT_MODEL
-from .errors import ModelError
+from ..config import DEFAULT_MODEL
+from ..errors import ModelError
 
 log = logging.getLogger(__name__)
 

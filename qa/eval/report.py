@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from .abstain import judge
-from .api import answer_with, retriever, search_with
-from .config import Settings
-from .corpus import read_corpus
-from .language import ENGLISH, detect
+from ..answer.abstain import judge
+from ..api import answer_with, retriever, search_with
+from ..config import Settings
+from ..index.corpus import read_corpus
+from ..questions.language import ENGLISH, detect
 from .evaluation import RANK_DEPTH, Item, Outcome, evaluate, summarize
-from .retrieval import ALL_STAGES, Retriever, Stages
+from ..search.retrieval import ALL_STAGES, Retriever, Stages
 
 ROWS = [("hit@1", "hit@1, answerable"), ("hit@3", "hit@3, answerable"), ("mrr@10", "MRR@10, answerable"),
         ("all_evidence@5", "all evidence in top 5 (multi/list/why)"),

@@ -22,7 +22,7 @@ import re
 
 from .chunking import sentence_texts
 from .lexical import STOPWORDS, words
-from .types import Chunk
+from ..types import Chunk
 
 VIEWS = ("sentence_vectors", "context_vectors", "sentence_context_vectors", "name_vectors", "word_vectors")
 
@@ -46,7 +46,7 @@ def _previous_sentences(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[str]:
 def corpus_names(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[str]:
     """Lower-cased words written with a capital inside a sentence, sorted.
 
-    >>> from qa.chunking import chunk_text
+    >>> from qa.index.chunking import chunk_text
     >>> corpus_names(chunk_text("a.txt", "Today China grew. We saw Astana."))
     ['astana', 'china']
     """
@@ -63,7 +63,7 @@ def corpus_names(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[str]:
 def corpus_words(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[str]:
     """The corpus's content words (lower-case, alphabetic, three letters or more), sorted.
 
-    >>> from qa.chunking import chunk_text
+    >>> from qa.index.chunking import chunk_text
     >>> corpus_words(chunk_text("a.txt", "The rapid growth of trade is rapid."))
     ['growth', 'rapid', 'trade']
     """
@@ -73,7 +73,7 @@ def corpus_words(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[str]:
 def points_back(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[bool]:
     """For each chunk: does it open by pointing back at the chunk before it in its document?
 
-    >>> from qa.chunking import chunk_text
+    >>> from qa.index.chunking import chunk_text
     >>> chunks = chunk_text("a.txt", "Trade grew.\\n\\nThese developments matter.") + chunk_text("b.txt", "This one.")
     >>> points_back(chunks)
     [False, True, False]
@@ -89,7 +89,7 @@ _BYLINE = re.compile(r"^[ \t]*(?:auth?or|auther|speaker)[ \t]*:[ \t]*\S", re.I |
 def byline(chunks: list[Chunk] | tuple[Chunk, ...]) -> tuple[int, int] | None:
     """(chunk, sentence within it) of the first Author/Speaker line, if a document has one.
 
-    >>> from qa.chunking import chunk_text
+    >>> from qa.index.chunking import chunk_text
     >>> byline(chunk_text("a.txt", "Trade grew.\\n\\nAuthor: A. Person, Expert."))
     (1, 0)
     """

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SeedsError
-from .types import Document
+from ..errors import SeedsError
+from ..types import Document
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Stage: question files -> figures, per document and pooled."""

@@ -1,0 +1,1 @@
+"""Stage: a question -> one Query: language, kind, follow-up, names; per-language tables."""

@@ -1,0 +1,1 @@
+"""Stage: Query + index -> signals (dense, lexical, second encoder) -> fused ranking."""

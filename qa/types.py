@@ -8,12 +8,43 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, kw_only=True)
+class Field:
+    """One ``Key: value`` line of a document's metadata; ``text[start:end] == value``.
+
+    ``key`` is the canonical name (``author`` for ``Auther:``/``Speaker:``, ``source`` for
+    ``URL:``...), ``label`` the key as written; ``line_start``/``line_end`` span the line.
+    """
+
+    key: str
+    label: str
+    value: str
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class Document:
-    """One text file under ``seeds/``: ``source`` is its path relative to ``seeds/``."""
+    """One text file under ``seeds/``: ``source`` is its path relative to ``seeds/``.
+
+    ``header`` holds its metadata lines (``qa.index.header``); ``body`` is the (start, end)
+    of the speech itself, which is all that is chunked, numbered and searched.
+    """
 
     source: str
     text: str
     sha256: str
+    header: tuple[Field, ...] = ()
+    body: tuple[int, int] | None = None
+
+    @property
+    def body_span(self) -> tuple[int, int]:
+        return self.body if self.body is not None else (0, len(self.text))
+
+    def meta(self, key: str) -> str | None:
+        """The first value for a canonical key (``author``, ``source``, ``date``...), if any."""
+        return next((f.value for f in self.header if f.key == key), None)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -46,7 +46,7 @@ def test_rebuild_embeds_only_changed_texts_with_the_multilingual_model(built):
     assert np.array_equal(store.load(index).extras[PASSAGE_ARRAY], before)
 
     path = seeds / SPEECH
-    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing line about Turkmenistan.\n", encoding="utf-8")
+    path.write_text("A new opening line about Turkmenistan.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     qa.build(seeds_dir=seeds, index_dir=index)
     assert fake.calls == [2]  # the new passage and its one sentence
 

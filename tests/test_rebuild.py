@@ -26,6 +26,8 @@ from qa.search.retrieval import Retriever
 from conftest import REPO, SPEECH, FakeEncoder, install_encoder
 
 NAME = SPEECH.name
+# The speech has 21 lines; its last two (Auther:, Source:) are metadata, not passages.
+PASSAGES = 19
 EDIT_OLD, EDIT_NEW = "impressive growth", "remarkable growth"  # paragraph 9, one passage
 BUILD = "python -m qa build"
 
@@ -147,7 +149,7 @@ def test_real_model_incremental_build_matches_a_full_one(tmp_path):
     report = qa.build(seeds_dir=seeds, index_dir=tmp_path / "index", **kw)
     assert (report.embedded, report.reused) == (1, 20)
     full = qa.build(seeds_dir=seeds, index_dir=tmp_path / "full", **kw)
-    assert full.embedded == 21
+    assert full.embedded == PASSAGES
     # Batches differ in size and padding, so the floats may differ in the last bits.
     _same_index(store.load(tmp_path / "index"), store.load(tmp_path / "full"), atol=1e-5)
     top = qa.retrieve("Which growth does the planned economy produce?", k=1,
@@ -197,7 +199,7 @@ def test_removed_file_removes_its_passages(dirs):
     qa.build(seeds_dir=seeds, index_dir=index)
     (seeds / "extra.txt").unlink()
     report = qa.build(seeds_dir=seeds, index_dir=index)
-    assert [(f.source, f.passages, f.removed) for f in report.files] == [(NAME, 21, 0), ("extra.txt", 0, 1)]
+    assert [(f.source, f.passages, f.removed) for f in report.files] == [(NAME, PASSAGES, 0), ("extra.txt", 0, 1)]
     assert {c.source for c in store.load(index).chunks} == {NAME}
     passages = qa.retrieve("water treaties discussed", k=25, seeds_dir=seeds, index_dir=index)
     assert all(p.source == NAME for p in passages)
@@ -210,7 +212,7 @@ def test_renamed_file_reuses_vectors_and_cites_the_new_path(dirs, encoder):
     report = qa.build(seeds_dir=seeds, index_dir=index)
     assert report.embedded == 0 and encoder.texts == []
     assert [(f.source, f.passages, f.reused, f.removed) for f in report.files] == [
-        (NAME, 0, 0, 21), ("speeches/izimov.txt", 21, 21, 0)]
+        (NAME, 0, 0, PASSAGES), ("speeches/izimov.txt", PASSAGES, PASSAGES, 0)]
     assert {c.source for c in store.load(index).chunks} == {"speeches/izimov.txt"}
     assert qa.status(seeds_dir=seeds, index_dir=index).fresh
 
@@ -344,7 +346,7 @@ def test_damaged_index_names_the_file_and_build_recovers(dirs, damage, capsys):
     assert capsys.readouterr().err.strip() == f"error: {err.value}"
 
     report = qa.build(seeds_dir=seeds, index_dir=index)
-    assert report.passages == 21
+    assert report.passages == PASSAGES
     assert qa.status(seeds_dir=seeds, index_dir=index).fresh and leftovers(index) == set()
     assert qa.retrieve("Xi’an summit", k=1, seeds_dir=seeds, index_dir=index)[0].paragraph == 11
 
@@ -489,7 +491,7 @@ def test_second_build_waits_for_the_first_and_never_interleaves(dirs, monkeypatc
     # The second build reads the seeds only after the first saved, finds the index up to date
     # and writes nothing.
     assert events == ["read qa-rebuild", "save qa-rebuild", "read second"]
-    assert results["first"].embedded == 21 and results["second"].embedded == 0
+    assert results["first"].embedded == PASSAGES and results["second"].embedded == 0
     assert qa.status(seeds_dir=seeds, index_dir=index, model=gated.name).fresh
 
 

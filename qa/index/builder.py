@@ -23,7 +23,7 @@ from .embedding import Encoder
 from . import multilingual
 from ..errors import BuildLocked, IndexProblem, QAError
 from .multilingual import index_arrays, stored_model
-from .store import Manifest, StoredIndex, check_fresh, clean, content_hash, load, save
+from .store import Manifest, StoredIndex, check_fresh, clean, content_hash, document_records, load, save
 from ..types import BuildReport, Chunk, FileReport
 from .views import view_texts
 
@@ -165,7 +165,7 @@ def _file_reports(chunks: list[Chunk], todo: list[int], old_pairs: Counter) -> t
 
 def _build_locked(settings: Settings, encoder: Encoder, corpus: Corpus, previous: StoredIndex | None, *,
                   full: bool, began: float) -> BuildReport:
-    chunks = [c for d in corpus.documents for c in chunk_text(d.source, d.text, **settings.chunk_settings())]
+    chunks = [c for d in corpus.documents for c in chunk_text(d.source, d.text, body=d.body_span, **settings.chunk_settings())]
     hashes = [content_hash(encoder.name, c.text) for c in chunks]
     dimension = encoder.dimension
     reuse, old_pairs = _previous_vectors(previous, encoder.name, dimension)
@@ -191,7 +191,8 @@ def _build_locked(settings: Settings, encoder: Encoder, corpus: Corpus, previous
         at += len(missing)
 
     manifest = Manifest(model=encoder.name, dimension=dimension, chunking=settings.chunk_settings(),
-                        sources=corpus.hashes(), package_version=__version__)
+                        sources=corpus.hashes(), package_version=__version__,
+                        documents=document_records(corpus.documents))
     extras.update(index_arrays(chunks, previous, full=full))
     save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors, extras=extras)
 

@@ -60,15 +60,20 @@ def _starts_block(line: str) -> bool:
     return bool(_LIST_ITEM.match(line) or _HEADING.match(line))
 
 
-def paragraphs(text: str) -> list[Span]:
-    """(start, end) of each paragraph, whitespace trimmed.
+def paragraphs(text: str, body: Span | None = None) -> list[Span]:
+    """(start, end) of each paragraph, whitespace trimmed; only inside ``body`` when given
+    (a document's metadata lines are not paragraphs of it).
 
     >>> paragraphs("One.\\nTwo\\nwraps.\\n\\n- item")
     [(0, 15), (17, 23)]
     >>> paragraphs("One.\\nTwo")
     [(0, 4), (5, 8)]
+    >>> paragraphs("Date: May\\nOne.\\nTwo", (10, 18))
+    [(10, 14), (15, 18)]
     """
     lines = _lines(text)
+    if body is not None:
+        lines = [(max(s, body[0]), min(e, body[1])) for s, e in lines if e > body[0] and s < body[1]]
     wrapped = any(not text[s:e].strip() for s, e in lines[1:-1])
     result: list[Span] = []
     current: Span | None = None
@@ -122,11 +127,11 @@ def _split_long(text: str, span: Span, max_chars: int) -> list[Span]:
     return [p for p in pieces if p[1] > p[0]]
 
 
-def _units(text: str, max_chars: int) -> list[list[_Unit]]:
+def _units(text: str, max_chars: int, body: Span | None = None) -> list[list[_Unit]]:
     """Blocks of units: each paragraph is a block, and a ':' line joins the list after it."""
     blocks: list[list[_Unit]] = []
     in_list = False
-    for number, (start, end) in enumerate(paragraphs(text), start=1):
+    for number, (start, end) in enumerate(paragraphs(text, body), start=1):
         is_item = bool(_LIST_ITEM.match(text[start:end]))
         if is_item:
             spans = [(start, end)] if end - start <= max_chars else _split_long(text, (start, end), max_chars)
@@ -172,14 +177,16 @@ def _balanced_groups(units: list[_Unit], target: int, max_chars: int) -> list[li
     return result
 
 
-def chunk_text(source: str, text: str, *, target_chars: int = 450, max_chars: int = 800) -> list[Chunk]:
+def chunk_text(source: str, text: str, *, target_chars: int = 450, max_chars: int = 800,
+               body: Span | None = None) -> list[Chunk]:
     """Chunks of one document in reading order; ``text[c.start:c.end] == c.text`` for each.
+    Only ``body`` (the speech without its metadata lines) is chunked when given.
 
     >>> [c.text for c in chunk_text("a.txt", "One. Two.\\nThree.", target_chars=5)]
     ['One.', 'Two.', 'Three.']
     """
     chunks = []
-    for block in _units(text, max_chars):
+    for block in _units(text, max_chars, body):
         for group in _balanced_groups(block, target_chars, max_chars):
             start, end = group[0].start, group[-1].end
             chunks.append(

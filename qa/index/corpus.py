@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import SeedsError
 from ..types import Document
+from .header import read_header
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,18 @@ def read_document(path: Path, source: str) -> Document:
     if path.stat().st_size > MAX_FILE_BYTES:  # refuse before reading it all into memory
         raise SeedsError(f"{source} is larger than {MAX_FILE_BYTES // 2**20} MiB")
     data = path.read_bytes()
-    return Document(source=source, text=decode(source, data), sha256=hashlib.sha256(data).hexdigest())
+    return make_document(source, decode(source, data), hashlib.sha256(data).hexdigest())
+
+
+def make_document(source: str, text: str, sha256: str = "") -> Document:
+    """A document with its metadata lines read off (``qa.index.header``).
+
+    >>> make_document("a.txt", "Author: A. Person\\nHello.").body
+    (18, 24)
+    """
+    header, body = read_header(text)
+    return Document(source=source, text=text, sha256=sha256 or hashlib.sha256(text.encode()).hexdigest(),
+                    header=header, body=body)
 
 
 def read_corpus(seeds_dir: Path) -> Corpus:

@@ -32,11 +32,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import IndexCorrupt, IndexMissing, IndexProblem, IndexStale
-from ..types import Chunk
+from ..types import Chunk, Document, Field
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: word_vectors (query expansion)
+FORMAT_VERSION = 3  # 2: word_vectors (query expansion); 3: documents' metadata, headers not chunked
 MANIFEST = "manifest.json"
 REBUILD = "python -m qa build"
 # Only names the store itself writes are ever deleted, so an index folder shared with other
@@ -59,6 +59,14 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)
     checksums: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+    # Per source: its metadata lines and the span of its speech (``qa.types.Field``, as lists).
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def header(self, source: str) -> tuple[Field, ...]:
+        """The metadata fields of ``source`` as the build read them."""
+        rows = self.documents.get(source, {}).get("header", [])
+        return tuple(Field(key=r[0], label=r[1], value=r[2], start=int(r[3]), end=int(r[4]),
+                           line_start=int(r[5]), line_end=int(r[6])) for r in rows)
 
     def differences(self, *, model: str, chunking: dict[str, int], sources: dict[str, str]) -> list[str]:
         """What changed since the build, e.g. ``['changed: speech.txt', 'model: a -> b']``."""
@@ -89,6 +97,12 @@ class StoredIndex:
     vectors: np.ndarray
     faiss_index: Any
     extras: dict[str, np.ndarray]
+
+
+def document_records(documents: "list[Document] | tuple[Document, ...]") -> dict[str, dict[str, Any]]:
+    """What the manifest keeps of each document: its metadata lines and the span of its speech."""
+    return {d.source: {"header": [[f.key, f.label, f.value, f.start, f.end, f.line_start, f.line_end]
+                                  for f in d.header], "body": list(d.body_span)} for d in documents}
 
 
 def content_hash(model: str, text: str) -> str:
@@ -240,7 +254,8 @@ def clean(index_dir: Path, *, keep: set[str] | None = None) -> list[str]:
 
 
 _MANIFEST_TYPES = {"model": str, "dimension": int, "chunking": dict, "sources": dict, "package_version": str,
-                   "built_at": str, "generation": str, "files": dict, "checksums": dict, "format_version": int}
+                   "built_at": str, "generation": str, "files": dict, "checksums": dict, "format_version": int,
+                   "documents": dict}
 
 
 def read_manifest(index_dir: Path) -> Manifest:

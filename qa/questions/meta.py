@@ -1,0 +1,83 @@
+"""Questions about a document itself: who gave it, at what occasion, when, where, its source.
+
+These are answered from the document's metadata lines (``qa.index.header``), which no encoder
+matches to the question. What each language's questions look like lives in ``TABLES``: one
+list of (field, pattern) per language, tried in order, on the lower-cased question. A question
+only counts when it is about the text (a word for the speech or its author, or a verb of
+delivering it), so "When was the summit held?" is not a question about the speech's date.
+"""
+from __future__ import annotations
+
+import re
+
+from .query import about_author
+
+AUTHOR, OCCASION, DATE, PLACE, SOURCE = "author", "occasion", "date", "place", "source"
+# Which metadata keys answer each kind of question, best first: an occasion is often given only
+# as the title or the source ("Source: Speech at the International Forum ...").
+FIELDS = {AUTHOR: ("author",), OCCASION: ("occasion", "title", "source"), DATE: ("date",),
+          PLACE: ("place", "occasion"), SOURCE: ("source",)}
+
+_EN_TEXT = r"(speech|address|remarks|talk|text|statement|lecture|transcript|this|it)"
+_EN_GIVEN = r"(given|delivered|made|held|presented|written|spoken|published)"
+_RU_TEXT = r"(выступлени|реч[ьи]|доклад|текст|обращени|этот|это)"
+_KK_TEXT = r"(сөз|баяндама|мәтін)"
+
+TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    "en": [
+        (SOURCE, re.compile(rf"\bsource\b|\burl\b|\bwhere (is|was|does|did) (this|the) {_EN_TEXT}\b.*\b(from|come from|"
+                            rf"published|taken|found)\b|\bwhere can i (find|read)\b")),
+        (DATE, re.compile(rf"\bwhen (was|were|did)\b.*\b{_EN_TEXT}\b.*\b{_EN_GIVEN}\b|\bwhen did (he|she|the speaker|"
+                          rf"the author) (speak|give|deliver|talk)\b|\b(what|which) (date|day|year)\b.*\b{_EN_TEXT}\b.*"
+                          rf"\b{_EN_GIVEN}\b|\bdate of (the|this) {_EN_TEXT}\b|\bwhen (was|is) (the|this) {_EN_TEXT} "
+                          r"from\b")),
+        (OCCASION, re.compile(rf"\b(what|which) (event|occasion|forum|conference|summit|meeting|gathering|venue)\b.*"
+                              rf"\b({_EN_TEXT}|{_EN_GIVEN}|speak|spoke|speaking|address|addressing)\b|"
+                              rf"\bon what occasion\b|\boccasion\b|\b(at|for) what\b.*\b{_EN_GIVEN}\b|"
+                              rf"\b(who|what audience) (was|were) (the|this) {_EN_TEXT} (given|delivered|addressed) "
+                              r"to\b|\bcontext of (the|this) (speech|address|remarks|talk)\b")),
+        (PLACE, re.compile(rf"\bwhere (was|were|did)\b.*\b{_EN_TEXT}\b.*\b{_EN_GIVEN}\b|\bwhere did (he|she|the "
+                           r"speaker|the author) (speak|give|deliver|talk)\b|\bin (what|which) (city|country|place)\b"
+                           rf".*\b{_EN_TEXT}\b.*\b{_EN_GIVEN}\b")),
+    ],
+    "ru": [
+        (SOURCE, re.compile(r"\bисточник|\bоткуда (взят|этот текст|это)|\bгде опубликован")),
+        (DATE, re.compile(rf"\bкогда\b.*\b({_RU_TEXT}|выступал|выступила|произн[её]с|произнесен)|"
+                          rf"\bдат[аеуы] {_RU_TEXT}|\bв каком году\b.*\b(выступал|выступила|произн[её]с)")),
+        (OCCASION, re.compile(r"\b(на|в рамках|для) как(ом|ой|ого)\b.*\b(мероприяти|форум|конференци|саммит|событи|"
+                              r"встреч)|\bпо какому (поводу|случаю)\b|\bгде (прозвучал|было произнесено)")),
+        (PLACE, re.compile(rf"\bгде\b.*\b(выступал|выступила|произн[её]с|{_RU_TEXT})\b.*\b(произнес|прочитан|"
+                           r"выступ)|\bв каком (городе|месте|стране)\b.*\b(выступал|выступила|выступлени)")),
+    ],
+    "kk": [
+        (DATE, re.compile(rf"\bқашан\b.*\b({_KK_TEXT}|сөйледі|айтылды)")),
+        (OCCASION, re.compile(r"\bқандай (іс-шара|форум|конференция|саммит)")),
+    ],
+}
+
+
+def asks_about_document(question: str, language: str = "en") -> str:
+    """Which fact about the document itself the question asks for, or "".
+
+    >>> asks_about_document("Who gave this speech?"), asks_about_document("When was this address delivered?")
+    ('author', 'date')
+    >>> asks_about_document("At what event were these remarks given?"), asks_about_document("When was the summit held?")
+    ('occasion', '')
+    >>> asks_about_document("Кто автор этого текста?", "ru"), asks_about_document("Когда было произнесено это выступление?", "ru")
+    ('author', 'date')
+    """
+    if _about_author(question, language):
+        return AUTHOR
+    lowered = question.lower()
+    for kind, pattern in TABLES.get(language, ()):
+        if pattern.search(lowered):
+            return kind
+    return ""
+
+
+def _about_author(question: str, language: str) -> bool:
+    if language == "en":
+        return about_author(question)
+    from .cues import about_author as cyrillic_author
+
+    return cyrillic_author(question)

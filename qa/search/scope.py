@@ -1,0 +1,124 @@
+"""Which documents a question is about: the catalog of the corpus's documents and their names.
+
+Each document is known by its speaker (the ``author`` metadata line, or else the names in its
+transcript labels such as ``MR. SULLIVAN:``) and by its topic words (the file name and the
+title, occasion and place lines). A question names a document when it uses the speaker's
+name, or a topic word that only that document has together with a word for a speech ("the
+Bali address", "the AGOA remarks"). Pure functions over what the index stores.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..types import Chunk, Field
+
+# A transcript label opening a paragraph: upper-case words, then a colon.
+_LABEL = re.compile(r"^((?:[A-Z][A-Z.'’-]*\s){0,4}[A-Z][A-Z.'’-]+):\s", re.M)
+_TITLES = frozenset("the mr mrs ms dr prof vice president secretary prime minister senator ambassador governor "
+                    "general chairman chair premier deputy administrator speaker representative rep sen gov".split())
+_STOP = frozenset("the and of for on at in to a an by with from speech speeches remarks address addresses talk "
+                  "text transcript statement forum summit conference meeting event launch session plenary "
+                  "closing opening high level segment international global national".split())
+_TEXT_WORD = re.compile(r"\b(speech|address|remarks|talk|text|statement|lecture|transcript|keynote|выступлени\w*|"
+                        r"речь|речи|доклад\w*)\b", re.I)
+_WORD = re.compile(r"[a-zа-яё][a-zа-яё’'-]*[a-zа-яё]", re.I)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentInfo:
+    """What the corpus knows of one document, for scoping and for replies."""
+
+    source: str
+    header: tuple[Field, ...]
+    speaker: str            # "Kevin Rudd", "Sullivan", or "" when the text does not say
+    speaker_words: frozenset[str]
+    topic_words: frozenset[str]
+
+    def field(self, *keys: str) -> Field | None:
+        """The first metadata line under any of ``keys``, in the order given."""
+        for key in keys:
+            for f in self.header:
+                if f.key == key:
+                    return f
+        return None
+
+    @property
+    def label(self) -> str:
+        """How a reply names the document: "Kevin Rudd's speech" or its file name."""
+        return f"{self.speaker}’s speech" if self.speaker else self.source
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().replace("’", "'") for w in _WORD.findall(text)}
+
+
+def speaker_of(header: tuple[Field, ...], chunks: Iterable[Chunk]) -> str:
+    """The speaker's name: the author line up to its first comma or bracket, else the first
+    named transcript label ("MR. SULLIVAN:" -> "Sullivan").
+
+    >>> from qa.index.chunking import chunk_text
+    >>> speaker_of((), chunk_text("a.txt", "MR. SULLIVAN: Thank you."))
+    'Sullivan'
+    """
+    author = next((f.value for f in header if f.key == "author"), "")
+    if author:
+        return re.split(r"\s*[,(;–—]|\s+-\s+", author, maxsplit=1)[0].strip()
+    for chunk in chunks:
+        for m in _LABEL.finditer(chunk.text):
+            name = [w for w in re.findall(r"[A-Z][A-Z'’-]+", m.group(1)) if w.lower() not in _TITLES]
+            if name:
+                return " ".join(w.capitalize() for w in name)
+    return ""
+
+
+def label_names(chunks: Iterable[Chunk]) -> set[str]:
+    """Every name in the document's transcript labels, lower-cased ("blinken", "biden")."""
+    out: set[str] = set()
+    for chunk in chunks:
+        for m in _LABEL.finditer(chunk.text):
+            out |= {w.lower() for w in re.findall(r"[A-Z][A-Z'’-]+", m.group(1)) if w.lower() not in _TITLES}
+    return out
+
+
+def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],
+            chunks: Iterable[Chunk]) -> tuple[DocumentInfo, ...]:
+    """One ``DocumentInfo`` per source, in the order given."""
+    by_source: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        by_source.setdefault(c.source, []).append(c)
+    out = []
+    for source in sources:
+        header, own = headers.get(source, ()), by_source.get(source, [])
+        speaker = speaker_of(header, own)
+        stem = re.sub(r"\.[a-z]+$", "", source.rsplit("/", 1)[-1])
+        topic = _words(stem.replace("-", " ").replace("_", " "))
+        topic |= {w for f in header if f.key in ("title", "occasion", "place") for w in _words(f.value)}
+        speaker_words = (_words(speaker) | label_names(own)) - _TITLES
+        out.append(DocumentInfo(source=source, header=header, speaker=speaker,
+                                speaker_words=frozenset(speaker_words), topic_words=frozenset(topic - _STOP)))
+    return tuple(out)
+
+
+def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]:
+    """The documents the question names, by speaker or by a topic word only they have (the
+    latter only beside a word for a speech); () when it names none, or every one.
+
+    >>> from qa.types import Field
+    >>> docs = catalog(["rudd.txt", "abbott.txt"], {"rudd.txt": (Field(key="author", label="Speaker",
+    ...     value="Kevin Rudd (PM)", start=9, end=24, line_start=0, line_end=24),)}, [])
+    >>> named("What did Rudd say about coal?", docs), named("In the abbott speech, what?", docs)
+    (('rudd.txt',), ('abbott.txt',))
+    """
+    if len(documents) < 2:
+        return ()
+    words = _words(re.sub(r"['’]s\b", "", question))
+    hits = [d.source for d in documents if words & d.speaker_words]
+    if not hits and _TEXT_WORD.search(question):
+        counts: dict[str, int] = {}
+        for d in documents:
+            for w in d.topic_words:
+                counts[w] = counts.get(w, 0) + 1
+        hits = [d.source for d in documents if any(counts[w] == 1 for w in words & d.topic_words)]
+    return tuple(hits) if len(hits) < len(documents) else ()

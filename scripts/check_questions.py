@@ -1,0 +1,452 @@
+#!/usr/bin/env python3
+"""Validate the blind question sets in tests/data/questions/.
+
+Stand-alone: reads only the question files, the speech texts and SOURCES.md; it does not import or run
+the project's code. Checks required fields, that every evidence string is an exact substring of its
+document, the per-file rules (counts of Russian / meta / names_doc / unanswerable questions), the
+held-out split recorded in SPLIT.md, and, for tests/data/questions/wording.jsonl, that quote / phrase /
+mention outcomes and counts follow the rule in tests/data/questions/README.md.
+Prints per-file totals and exits non-zero on any problem.
+
+Usage: python3 scripts/check_questions.py [--quiet]
+"""
+import collections
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QDIR = ROOT / "tests" / "data" / "questions"
+SPEECH_DIR = ROOT / "tests" / "data" / "speeches"
+MAIN = "central-asia-modernization-speech.txt"
+MAIN_PATH = ROOT / "seeds" / MAIN
+
+SPEECHES = [
+    "abbott-boao-forum-2014.txt", "biden-ipef-launch-2022.txt", "biden-supply-chain-summit-2021.txt",
+    "cameron-anticorruption-summit-2016.txt", "gillard-boao-forum-2013.txt", "harris-lusaka-climate-2023.txt",
+    "rudd-cop13-bali-2007.txt", "sullivan-agoa-forum-2024.txt",
+]
+# Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
+HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-2013.txt",
+                    "sullivan-agoa-forum-2024.txt"}
+
+# Metadata lines ("Key: value") at the top or bottom of a file are not part of the speech body.
+HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "Delivered", "Location",
+               "Speech type", "Source", "Licence", "License", "Occasion", "Place", "Event"}
+# Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
+# "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
+EXPECTED_HEADER = {
+    "abbott-boao-forum-2014.txt": (5, 0), "biden-ipef-launch-2022.txt": (0, 0),
+    "biden-supply-chain-summit-2021.txt": (0, 0), "cameron-anticorruption-summit-2016.txt": (7, 0),
+    "gillard-boao-forum-2013.txt": (4, 0), "harris-lusaka-climate-2023.txt": (5, 0),
+    "rudd-cop13-bali-2007.txt": (6, 0), "sullivan-agoa-forum-2024.txt": (0, 0), MAIN: (0, 2),
+}
+
+QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}
+LANGS = {"en", "ru"}
+SPLITS = {"dev", "heldout"}
+WORDING_OUTCOMES = {"quote": {"verbatim", "close", "absent"}, "phrase": {"yes", "no"},
+                    "mention": {"yes", "no"}, "count": {"count"}}
+
+problems = []
+warnings = []
+
+
+def problem(msg):
+    problems.append(msg)
+
+
+# ----------------------------------------------------------------------------- documents
+_texts = {}
+
+
+def text_of(name):
+    if name not in _texts:
+        path = MAIN_PATH if name == MAIN else SPEECH_DIR / name
+        _texts[name] = path.read_text(encoding="utf-8")
+    return _texts[name]
+
+
+def is_meta_line(line):
+    m = re.match(r"^([A-Za-z][A-Za-z ]*): \S", line)
+    return bool(m) and m.group(1) in HEADER_KEYS
+
+
+def body_of(name):
+    """The speech text without the leading / trailing `Key: value` metadata lines."""
+    lines = text_of(name).splitlines()
+    top = 0
+    while top < len(lines) and is_meta_line(lines[top]):
+        top += 1
+    bottom = len(lines)
+    while bottom > top and is_meta_line(lines[bottom - 1]):
+        bottom -= 1
+    if (top, len(lines) - bottom) != EXPECTED_HEADER[name]:
+        problem(f"{name}: found {top} top / {len(lines) - bottom} bottom metadata lines, "
+                f"expected {EXPECTED_HEADER[name]}")
+    return "\n".join(lines[top:bottom])
+
+
+def term_regex(term):
+    """Case-insensitive whole-word match; X's / X’s counts as X; other inflections do not.
+    A word boundary is any character that is not a letter, digit or underscore (so a hyphen or a
+    space separates words: "U.S.-China" contains the word "China")."""
+    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?:['\u2019]s)?(?!\w)", re.IGNORECASE)
+
+
+def count_occurrences(name, term):
+    return len(term_regex(term).findall(body_of(name)))
+
+
+def normalise(s):
+    """Normalise only quote styles, dashes / `--`, whitespace and case."""
+    s = s.casefold()
+    s = re.sub("[\u2018\u2019\u201a\u201b\u2032`\u00b4]", "'", s)           # single quotes -> '
+    s = re.sub("[\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\"]", "", s)     # double quotes dropped
+    s = s.replace("--", "-")
+    s = re.sub("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]", "-", s)      # all dashes -> -
+    s = re.sub(r"\s*-\s*", "-", s)                                          # spacing around dashes
+    s = re.sub(r"\s+", " ", s)
+    return s.strip()
+
+
+def normalise_term(t):
+    return normalise(t).strip(" .,;:!?")
+
+
+# ----------------------------------------------------------------------------- corpus integrity
+def check_corpus():
+    sources = (SPEECH_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    for name in SPEECHES:
+        path = SPEECH_DIR / name
+        if not path.is_file():
+            problem(f"missing speech {path}")
+            continue
+        m = re.search(r"^\| `" + re.escape(name) + r"`[^|]*\|[^|]*\|[^|]*\|[^|]*\| ([\d,]+) \|", sources, re.M)
+        if not m:
+            problem(f"SOURCES.md has no row for {name}")
+        elif len(text_of(name)) != int(m.group(1).replace(",", "")):
+            problem(f"{name}: {len(text_of(name))} chars, SOURCES.md says {m.group(1)}")
+        body_of(name)
+    if not MAIN_PATH.is_file():
+        problem(f"missing main speech {MAIN_PATH}")
+    else:
+        body_of(MAIN)
+
+
+# ----------------------------------------------------------------------------- helpers
+def load(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                problem(f"{path.name}:{n}: empty line")
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                problem(f"{path.name}:{n}: bad JSON: {e}")
+    return rows
+
+
+def need(row, fields, where):
+    ok = True
+    for field, typ in fields.items():
+        if field not in row:
+            problem(f"{where}: missing field {field!r}")
+            ok = False
+        elif not isinstance(row[field], typ):
+            problem(f"{where}: field {field!r} has type {type(row[field]).__name__}")
+            ok = False
+    return ok
+
+
+def check_evidence(doc, ev, where):
+    if not isinstance(ev, str) or not ev.strip():
+        problem(f"{where}: empty or non-string evidence {ev!r}")
+        return
+    n = text_of(doc).count(ev)
+    if n == 0:
+        problem(f"{where}: evidence not found in {doc}: {ev!r}")
+    elif n > 1:
+        warnings.append(f"{where}: evidence occurs {n} times in {doc}: {ev!r}")
+
+
+QA_FIELDS = {"id": str, "question": str, "evidence": list, "answer": str, "type": str, "lang": str, "split": str}
+
+
+def check_qa_row(row, where, doc):
+    if row["type"] not in QA_TYPES:
+        problem(f"{where}: unknown type {row['type']!r}")
+    if row["lang"] not in LANGS:
+        problem(f"{where}: unknown lang {row['lang']!r}")
+    if row["split"] not in SPLITS:
+        problem(f"{where}: unknown split {row['split']!r}")
+    if (row["type"] == "unanswerable") != (row["evidence"] == []):
+        problem(f"{where}: type {row['type']} but {len(row['evidence'])} evidence strings")
+    if "names_doc" in row and row["names_doc"] is not True:
+        problem(f"{where}: names_doc must be true when present")
+    if not row["question"].strip() or not row["answer"].strip():
+        problem(f"{where}: empty question or answer")
+    for ev in row["evidence"]:
+        check_evidence(doc, ev, where)
+
+
+def cyrillic(s):
+    return bool(re.search("[\u0400-\u04ff]", s))
+
+
+# ----------------------------------------------------------------------------- per-file checks
+def check_per_speech(path, rows):
+    doc = path.stem + ".txt"
+    stats = collections.Counter()
+    for i, row in enumerate(rows, 1):
+        where = f"{path.name}#{i}"
+        if not need(row, {**QA_FIELDS, "doc": str}, where):
+            continue
+        where = f"{path.name} {row['id']}"
+        if row["doc"] != doc:
+            problem(f"{where}: doc {row['doc']!r} does not match file name")
+        check_qa_row(row, where, doc)
+        want = "heldout" if doc in HELDOUT_SPEECHES else "dev"
+        if row["split"] != want:
+            problem(f"{where}: split {row['split']} but should be {want}")
+        if row["lang"] == "ru" and not cyrillic(row["question"]):
+            problem(f"{where}: lang ru but question has no Cyrillic")
+        stats[row["lang"]] += 1
+        if row["lang"] == "en":
+            stats["en_" + row["type"]] += 1
+        else:
+            stats["ru_" + row["type"]] += 1
+        stats["names_doc"] += bool(row.get("names_doc"))
+        stats["unanswerable"] += row["type"] == "unanswerable"
+    if stats["en"] < 22:
+        problem(f"{path.name}: {stats['en']} English questions, need at least 22")
+    if stats["ru"] != 3 or stats["ru_meta"] != 1:
+        problem(f"{path.name}: need 3 Russian questions including exactly 1 meta "
+                f"(have {stats['ru']}, meta {stats['ru_meta']})")
+    if stats["en_meta"] < 2:
+        problem(f"{path.name}: {stats['en_meta']} English meta questions, need at least 2")
+    if stats["names_doc"] != 3:
+        problem(f"{path.name}: {stats['names_doc']} names_doc questions, need 3")
+    frac = stats["unanswerable"] / max(1, len(rows))
+    if not 0.15 <= frac <= 0.30:
+        problem(f"{path.name}: unanswerable fraction {frac:.2f} is not about a fifth")
+    for t in ("factoid", "paraphrase", "why/how", "list"):
+        if stats["en_" + t] == 0:
+            problem(f"{path.name}: no English {t} question")
+
+
+def check_unseen(path, rows):
+    en = 0
+    unans = 0
+    for i, row in enumerate(rows, 1):
+        where = f"{path.name}#{i}"
+        if not need(row, {**QA_FIELDS, "doc": str}, where):
+            continue
+        where = f"{path.name} {row['id']}"
+        if row["doc"] != MAIN:
+            problem(f"{where}: doc must be {MAIN}")
+        check_qa_row(row, where, MAIN)
+        if row["lang"] == "en":
+            en += 1
+            unans += row["type"] == "unanswerable"
+            if i > 40:
+                problem(f"{where}: English question after position 40")
+        elif i <= 40:
+            problem(f"{where}: Russian question inside positions 1-40")
+        # held out: positions 31-40 and the last 2 Russian questions (positions 43-44)
+        want = "heldout" if (31 <= i <= 40 or i > len(rows) - 2) else "dev"
+        if row["split"] != want:
+            problem(f"{where}: split {row['split']} but position {i} should be {want}")
+    if en != 40 or len(rows) != 44:
+        problem(f"{path.name}: need 40 English + 4 Russian questions, have {en} + {len(rows) - en}")
+    if unans != 10:
+        problem(f"{path.name}: {unans} unanswerable English questions, need 10 (25%)")
+
+
+def check_compare(path, rows):
+    for i, row in enumerate(rows, 1):
+        where = f"{path.name}#{i}"
+        if not need(row, {**QA_FIELDS, "doc": list, "evidence_doc": list}, where):
+            continue
+        where = f"{path.name} {row['id']}"
+        if row["type"] != "compare":
+            problem(f"{where}: type must be compare")
+        if row["split"] not in SPLITS or row["lang"] not in LANGS:
+            problem(f"{where}: bad split or lang")
+        docs = row["doc"]
+        if len(docs) < 2 or len(set(docs)) != len(docs):
+            problem(f"{where}: need at least 2 distinct docs")
+        for d in docs:
+            if d not in SPEECHES and d != MAIN:
+                problem(f"{where}: unknown doc {d}")
+        if len(row["evidence_doc"]) != len(row["evidence"]) or not row["evidence"]:
+            problem(f"{where}: evidence_doc must match evidence one to one")
+            continue
+        for ev, d in zip(row["evidence"], row["evidence_doc"]):
+            if d not in docs:
+                problem(f"{where}: evidence_doc {d} not in doc list")
+                continue
+            check_evidence(d, ev, where)
+            for other in docs:
+                if other != d and ev in text_of(other):
+                    problem(f"{where}: evidence also occurs in {other}: {ev!r}")
+        want = "heldout" if any(d in HELDOUT_SPEECHES for d in docs) else "dev"
+        if row["split"] != want:
+            problem(f"{where}: split {row['split']} but should be {want}")
+    if len(rows) < 12:
+        problem(f"{path.name}: {len(rows)} questions, need at least 12")
+
+
+def check_wording(path, rows):
+    n = len(rows)
+    kinds = collections.Counter()
+    outcomes = collections.Counter()
+    docs = set()
+    for i, row in enumerate(rows, 1):
+        where = f"{path.name}#{i}"
+        fields = {"id": str, "question": str, "doc": str, "kind": str, "outcome": str, "term": str,
+                  "evidence": list, "lang": str, "split": str}
+        if not need(row, fields, where) or "count" not in row:
+            if "count" not in row:
+                problem(f"{where}: missing field 'count'")
+            continue
+        where = f"{path.name} {row['id']}"
+        doc, kind, outcome, term = row["doc"], row["kind"], row["outcome"], row["term"]
+        if doc not in SPEECHES and doc != MAIN:
+            problem(f"{where}: unknown doc {doc}")
+            continue
+        docs.add(doc)
+        if kind not in WORDING_OUTCOMES or outcome not in WORDING_OUTCOMES[kind]:
+            problem(f"{where}: bad kind/outcome {kind}/{outcome}")
+            continue
+        kinds[kind] += 1
+        outcomes[(kind, outcome)] += 1
+        for ev in row["evidence"]:
+            check_evidence(doc, ev, where)
+        body_n = normalise(body_of(doc))
+        present = normalise_term(term) in body_n
+        if kind == "count":
+            expected = count_occurrences(doc, term)
+            if row["count"] != expected:
+                problem(f"{where}: count {row['count']} but the rule gives {expected} for {term!r}")
+            if len(row["evidence"]) != expected:
+                problem(f"{where}: {len(row['evidence'])} evidence strings for {expected} occurrences")
+            for ev in row["evidence"]:
+                if not term_regex(term).search(ev):
+                    problem(f"{where}: evidence {ev!r} does not contain {term!r}")
+                elif ev not in body_of(doc):
+                    problem(f"{where}: evidence {ev!r} lies outside the speech body")
+        else:
+            if row["count"] is not None:
+                problem(f"{where}: count must be null for kind {kind}")
+            if kind == "mention":
+                c = count_occurrences(doc, term)
+                if (c > 0) != (outcome == "yes"):
+                    problem(f"{where}: mention {outcome} but {c} whole-word occurrences of {term!r}")
+                if outcome == "yes" and not row["evidence"]:
+                    problem(f"{where}: mention yes needs evidence")
+                if outcome == "yes":
+                    for ev in row["evidence"]:
+                        if not term_regex(term).search(ev):
+                            problem(f"{where}: evidence {ev!r} does not contain {term!r}")
+            elif kind == "phrase":
+                if present != (outcome == "yes"):
+                    problem(f"{where}: phrase {outcome} but present={present}")
+                if outcome == "yes":
+                    if not row["evidence"] or not all(normalise_term(term) in normalise(e) for e in row["evidence"]):
+                        problem(f"{where}: phrase yes needs evidence containing the phrase")
+            elif kind == "quote":
+                if present != (outcome == "verbatim"):
+                    problem(f"{where}: quote {outcome} but verbatim-after-normalising={present}")
+                if outcome == "verbatim" and not any(normalise_term(term) in normalise(e) for e in row["evidence"]):
+                    problem(f"{where}: verbatim quote needs evidence containing it")
+                if outcome == "close" and not row["evidence"]:
+                    problem(f"{where}: close quote needs the real wording as evidence")
+            if outcome in ("no", "absent") and row["evidence"]:
+                problem(f"{where}: outcome {outcome} must have empty evidence")
+        if row["lang"] not in LANGS or (row["lang"] == "ru") != cyrillic(row["question"]):
+            problem(f"{where}: lang {row['lang']} does not fit the question")
+        want = "heldout" if i > n - n // 3 else "dev"
+        if row["split"] != want:
+            problem(f"{where}: split {row['split']} but position {i} of {n} should be {want}")
+    if n < 36:
+        problem(f"{path.name}: {n} questions, need at least 36")
+    if len(docs - {MAIN}) < 4 or MAIN not in docs:
+        problem(f"{path.name}: must cover the main speech and at least 4 others")
+    if outcomes[("quote", "verbatim")] < 4 or outcomes[("quote", "close")] < 4 or outcomes[("quote", "absent")] < 2:
+        problem(f"{path.name}: quote mix too thin: {dict(outcomes)}")
+    return kinds, outcomes
+
+
+# ----------------------------------------------------------------------------- main
+def main():
+    quiet = "--quiet" in sys.argv
+    check_corpus()
+    files = sorted(QDIR.glob("*.jsonl"))
+    expected = {Path(s).stem + ".jsonl" for s in SPEECHES} | {"compare.jsonl", "central-asia-unseen.jsonl",
+                                                              "wording.jsonl"}
+    found = {f.name for f in files}
+    for missing in sorted(expected - found):
+        problem(f"missing file {missing}")
+    for extra in sorted(found - expected):
+        problem(f"unexpected file {extra}")
+    split_md = (QDIR / "SPLIT.md")
+    if not split_md.is_file() or not (QDIR / "README.md").is_file():
+        problem("SPLIT.md or README.md missing")
+    else:
+        s = split_md.read_text(encoding="utf-8")
+        for name in HELDOUT_SPEECHES:
+            if name not in s:
+                problem(f"SPLIT.md does not name held-out speech {name}")
+
+    ids = collections.Counter()
+    grand = collections.Counter()
+    lines = []
+    for path in files:
+        rows = load(path)
+        for r in rows:
+            ids[r.get("id")] += 1
+        if path.name == "compare.jsonl":
+            check_compare(path, rows)
+            by = collections.Counter(r.get("type") for r in rows)
+        elif path.name == "central-asia-unseen.jsonl":
+            check_unseen(path, rows)
+            by = collections.Counter(r.get("type") for r in rows)
+        elif path.name == "wording.jsonl":
+            kinds, outcomes = check_wording(path, rows)
+            by = collections.Counter({f"{k}:{o}": v for (k, o), v in outcomes.items()})
+        else:
+            check_per_speech(path, rows)
+            by = collections.Counter(r.get("type") for r in rows)
+        sp = collections.Counter(r.get("split") for r in rows)
+        lang = collections.Counter(r.get("lang") for r in rows)
+        nd = sum(bool(r.get("names_doc")) for r in rows)
+        grand["total"] += len(rows)
+        grand["dev"] += sp["dev"]
+        grand["heldout"] += sp["heldout"]
+        lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
+                     f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
+                     + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
+    for k, v in ids.items():
+        if v > 1:
+            problem(f"duplicate id {k!r} ({v} times)")
+
+    print("\n".join(lines))
+    print(f"TOTAL {grand['total']} questions: dev {grand['dev']}, heldout {grand['heldout']}")
+    if warnings and not quiet:
+        for w in warnings:
+            print("WARNING", w)
+    if problems:
+        for p in problems:
+            print("PROBLEM", p)
+        print(f"{len(problems)} problem(s)")
+        return 1
+    print(f"OK ({len(warnings)} warning(s))")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

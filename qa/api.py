@@ -112,13 +112,17 @@ def _history(history: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
-             seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None,
-             auto_rebuild: bool = False) -> list[Passage]:
-    """The ``k`` passages that best match ``question``, best first, with exact offsets."""
+             documents: Sequence[str] = (), seeds_dir: PathLike = None, index_dir: PathLike = None,
+             model: str | None = None, auto_rebuild: bool = False) -> list[Passage]:
+    """The ``k`` passages that best match ``question``, best first, with exact offsets.
+
+    ``documents`` (file names or paths under ``seeds/``) limits the search to those; without
+    it, the documents the question names, else the one the evidence points to, come first.
+    """
     text, notes = clean_question(question)
     r, _note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
     text, _ = fit_to_model(r.encoder, text, notes)  # BM25 reads what the encoder reads
-    return search_with(r, text, k=_check_k(k), history=_history(history))
+    return search_with(r, text, k=_check_k(k), history=_history(history), documents=documents)
 
 
 def _crosslingual(r: "Retriever"):
@@ -129,23 +133,31 @@ def _crosslingual(r: "Retriever"):
     return view(r.stored, get_use_encoder())
 
 
-def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]) -> list[Passage]:
+def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],
+                documents: Sequence[str] = ()) -> list[Passage]:
     """Ranked passages; a question not in English goes through the cross-lingual channel."""
     from .questions.language import ENGLISH, detect
 
-    if detect(question) != ENGLISH:
+    scope, compare = resolve_scope(r, question, history, documents)
+    language = detect(question)
+    if language != ENGLISH:
         from .search.crosslingual import search
 
-        return search(_crosslingual(r), question, k=k, history=history)
-    return r.search(question, k=k, history=history)
+        ranked = search(_crosslingual(r), question, k=k, history=history, scope=scope, compare=compare)
+    else:
+        ranked = r.search(question, k=k, history=history, scope=scope, compare=compare)
+    first = metadata_passages(r, question, language=language, scope=scope)
+    return (first + ranked)[:k] if first else ranked
 
 
-def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5,
+def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5, documents: Sequence[str] = (),
         seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None,
         auto_rebuild: bool = False) -> Answer:
     """An answer quoting the speech, with ``[n]`` markers and the cited passages.
 
     ``history`` is the user's earlier questions, oldest first, so a follow-up is understood.
+    ``documents`` limits the answer to those documents (file names or paths under ``seeds/``);
+    otherwise the documents the question names, or the one the evidence points to, answer.
     With ``auto_rebuild=True`` a stale index is rebuilt in the background; until it is done
     the previous index answers and ``notes`` says so.
     """
@@ -153,7 +165,7 @@ def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5,
     r, note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
     text, notes = fit_to_model(r.encoder, text, notes)
     notes = notes + ((note,) if note else ())
-    return answer_with(r, text, k=_check_k(k), history=_history(history), notes=notes)
+    return answer_with(r, text, k=_check_k(k), history=_history(history), notes=notes, documents=documents)
 
 
 def fit_to_model(encoder: object, text: str, notes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
@@ -167,27 +179,136 @@ def fit_to_model(encoder: object, text: str, notes: tuple[str, ...]) -> tuple[st
 
 
 def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],
-                notes: tuple[str, ...] = (), stages: "Stages | None" = None) -> Answer:
-    """Retrieve, decide whether the speech answers, and compose the reply."""
+                notes: tuple[str, ...] = (), stages: "Stages | None" = None,
+                documents: Sequence[str] = ()) -> Answer:
+    """Read the question, find its documents, retrieve, decide whether they answer, reply."""
     from .answer.abstain import judge
     from .answer.compose import Candidate, compose
     from .questions.language import ENGLISH, detect
     from .search.retrieval import ALL_STAGES
 
     language = detect(question)
+    scope, compare = resolve_scope(r, question, history, documents)
+    searched = searched_label(r, scope, compare)
+    meta = _metadata_answer(r, question, language=language, scope=scope, history=history, notes=notes)
+    if meta is not None:
+        return _stamped(r, meta, scope)
     if language != ENGLISH:
         from .search.crosslingual import answer
 
-        return answer(_crosslingual(r), question, language=language, k=k, history=history, notes=notes)
+        reply = answer(_crosslingual(r), question, language=language, k=k, history=history, notes=notes,
+                       scope=scope, compare=compare, searched=searched)
+        return _stamped(r, reply, scope)
 
     stages = stages or ALL_STAGES
-    scored = r.score(question, history, stages=stages)
+    scored = r.score(question, history, stages=stages, scope=scope, compare=compare)
     passages = r.rank(scored, k=k)
     sentence_scores = r.sentence_scores(scored)
     candidates = [Candidate(passage=p, sentence_scores=sentence_scores[r.chunk_id(p)]) for p in passages]
     decision = judge(r, scored, stages=stages)
     notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
-    return compose(question, candidates, abstained=decision.abstain, notes=notes)
+    reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched)
+    return _stamped(r, reply, scope)
+
+
+def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
+                  documents: Sequence[str]) -> tuple[tuple[str, ...], bool]:
+    """(the documents to search, whether the question compares documents). The scope comes
+    from the caller, else from the documents the question names, else, for a follow-up, from
+    those the previous question named; () leaves it to the evidence."""
+    from .questions.query import is_follow_up
+    from .search.scope import compares, named
+
+    if documents:
+        return pick_documents(r, documents), False
+    scope = named(question, r.documents)
+    if not scope and history and is_follow_up(question):
+        scope = named(history[-1], r.documents)
+    return scope, compares(question) or len(scope) > 1
+
+
+def pick_documents(r: "Retriever", documents: Sequence[str]) -> tuple[str, ...]:
+    """The corpus's sources for the caller's names (a path under seeds/ or a file name)."""
+    if isinstance(documents, str):
+        documents = [documents]
+    sources = [d.source for d in r.documents]
+    out = []
+    for name in documents:
+        hits = [s for s in sources if s == name or s.rsplit("/", 1)[-1] == name]
+        if not hits:
+            raise QuestionError(f"No document {name!r} in the corpus - choose one of: {', '.join(sources)}")
+        out.extend(hits)
+    return tuple(dict.fromkeys(out))
+
+
+def searched_label(r: "Retriever", scope: Sequence[str], compare: bool) -> str:
+    """What a refusal names: "" for a one-document corpus, the document's label for one, the
+    number searched for several."""
+    if len(r.documents) < 2:
+        return ""
+    if len(scope) == 1:
+        return next(d.label for d in r.documents if d.source == scope[0])
+    return str(len(scope) or len(r.documents)) if (compare or len(scope) > 1) else ""
+
+
+def _metadata_answer(r: "Retriever", question: str, *, language: str, scope: tuple[str, ...],
+                     history: Sequence[str], notes: tuple[str, ...]) -> Answer | None:
+    """The reply to a question about the document itself, from its metadata lines, or None."""
+    from .answer.compose import render
+
+    passages = metadata_passages(r, question, language=language, scope=scope)
+    if not passages:
+        return None
+    return render(question, [(p, (0,)) for p in passages], notes=notes,
+                  language=language)
+
+
+def metadata_passages(r: "Retriever", question: str, *, language: str, scope: Sequence[str]) -> list[Passage]:
+    """For a question about the document itself (who gave it, when, where, its source): the
+    metadata lines of the document in scope that answer it, or, for its speaker, the passage
+    with its transcript label; [] for any other question."""
+    from .answer.meta import AUTHOR, label_passage
+    from .answer.meta import metadata_passages as from_header
+    from .questions.meta import asks_about_document
+    from .search.retrieval import to_passage
+
+    kind = asks_about_document(question, language)
+    if not kind or not r.documents:
+        return []
+    if len(scope) == 1 or len(r.documents) == 1:
+        source = scope[0] if scope else r.documents[0].source
+    else:
+        ranked = r.search(question, k=1, history=(), scope=scope)
+        if not ranked:
+            return []
+        source = ranked[0].source
+    document = next(d for d in r.documents if d.source == source)
+    passages = from_header(kind, document)
+    chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
+    return passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
+
+
+def _stamped(r: "Retriever", reply: Answer, scope: Sequence[str]) -> Answer:
+    """The reply with its scope, the document it quotes and, in a corpus of several
+    documents, a first line naming that document."""
+    from dataclasses import replace
+
+    from .answer.compose import framing
+
+    searched = tuple(scope) or tuple(d.source for d in r.documents)
+    cited = reply.passages[0].source if reply.passages and not reply.abstained else ""
+    text = reply.text
+    if cited and len(r.documents) > 1:
+        label = next(d.label for d in r.documents if d.source == cited)
+        intro = framing(reply.language).get("from", framing("en")["from"]).format(doc=f"{label} ({cited})" if label != cited else cited)
+        text = f"_{_escape(intro)}_\n\n{text}"
+    return replace(reply, text=text, scope=searched, document=cited)
+
+
+def _escape(text: str) -> str:
+    from .answer.compose import _escape_md
+
+    return _escape_md(text)
 
 
 def build(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None,

@@ -12,7 +12,7 @@ class Field:
     """One ``Key: value`` line of a document's metadata; ``text[start:end] == value``.
 
     ``key`` is the canonical name (``author`` for ``Auther:``/``Speaker:``, ``source`` for
-    ``URL:``...), ``label`` the key as written; ``line_start``/``line_end`` span the line.
+    ``URL:``...), ``label`` the key as written; ``line == text[line_start:line_end]``.
     """
 
     key: str
@@ -22,6 +22,7 @@ class Field:
     end: int
     line_start: int
     line_end: int
+    line: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,7 +67,10 @@ class Chunk:
 
     @property
     def citation(self) -> str:
-        """``speech.txt ¶7`` or, for a span over several paragraphs, ``speech.txt ¶13–18``."""
+        """``speech.txt ¶7`` or, for a span over several paragraphs, ``speech.txt ¶13–18``;
+        a metadata line (paragraph 0) is ``speech.txt, header``."""
+        if self.paragraph == 0:
+            return f"{self.source}, header"
         if self.last_paragraph != self.paragraph:
             return f"{self.source} ¶{self.paragraph}–{self.last_paragraph}"
         return f"{self.source} ¶{self.paragraph}"
@@ -104,6 +108,9 @@ class Answer:
     highlights: tuple[tuple[Highlight, ...], ...] = ()
     notes: tuple[str, ...] = ()
     language: str = "en"
+    # The documents searched (the scope) and, when the reply cites one, the one it quotes.
+    scope: tuple[str, ...] = ()
+    document: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -217,7 +217,7 @@ def test_question_about_the_author_is_answered_from_the_byline(built, question):
     seeds, index = built
     answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
     assert not answer.abstained
-    assert "**Auther: Ruslan Izimov" in answer.text
+    assert "Auther: **Ruslan Izimov" in answer.text
     passages = qa.retrieve(question, k=3, seeds_dir=seeds, index_dir=index)
     assert passages[0].text == answer.passages[0].text and len(passages) == 3
 

@@ -316,7 +316,8 @@ def test_questions_about_the_author_are_answered_by_the_byline(built):
                      "Who wrote this?", "What is the name of the author?"]:
         answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
         assert not answer.abstained and answer.passages[0].text.startswith("Auther: Ruslan Izimov"), question
-        assert answer.text.startswith("Auther: Ruslan Izimov"), answer.text
+        assert answer.text.startswith("Ruslan Izimov, Expert"), answer.text
+        assert answer.passages[0].citation.endswith(", header")
     # A question about what the speaker says is not about the speaker.
     said = qa.retrieve("What does the speaker say about water cooperation?", k=1, seeds_dir=seeds, index_dir=index)
     assert not said[0].text.startswith("Auther")

@@ -22,6 +22,9 @@ FRAMING = {
     "en": {
         "says": "",
         "not": "The speech does not answer this question.",
+        "not_in": "{doc} does not answer this question.",
+        "none_of": "None of the {n} documents answers this question.",
+        "from": "From {doc}:",
         "closest": "Closest passages — not an answer:",
         "limited": "",
         # Reasons to abstain, for questions routed through the cross-lingual channel.
@@ -39,6 +42,9 @@ FRAMING = {
     "ru": {
         "says": "В выступлении говорится (цитаты на языке оригинала, английском):",
         "not": "В выступлении об этом не говорится.",
+        "not_in": "В документе {doc} об этом не говорится.",
+        "none_of": "Ни в одном из {n} документов об этом не говорится.",
+        "from": "Из документа {doc}:",
         "closest": "Ближайшие фрагменты (они не отвечают на вопрос):",
         "limited": "",
         "unknown": "В выступлении не упоминается: {names}.",
@@ -174,15 +180,29 @@ def _head(notes: tuple[str, ...]) -> str:
 
 
 def silence(question: str, nearest: tuple[Passage, ...], *, notes: tuple[str, ...] = (),
-            language: str = "en") -> Answer:
+            language: str = "en", searched: str = "") -> Answer:
     """The reply when the speech does not answer: said plainly, then the closest passages,
-    labelled as not answering."""
+    labelled as not answering. ``searched`` names what was searched when the corpus holds
+    several documents: a document's label, or "4" for all of four."""
     words = framing(language)
-    lines = [_head(notes) + words["not"]]
+    lines = [_head(notes) + not_answered(words, searched)]
     if nearest:
         lines += ["", words["closest"], ""] + [f"- {_escape_md(p.citation)}: {_escape_md(p.text)}" for p in nearest]
     return Answer(question=question, text="\n".join(lines), passages=nearest, abstained=True,
                   notes=notes, language=language)
+
+
+def not_answered(words: dict, searched: str) -> str:
+    """ "The speech does not answer...", or naming what was searched.
+
+    >>> not_answered(framing("en"), "4"), not_answered(framing("en"), "Kevin Rudd’s speech")
+    ('None of the 4 documents answers this question.', 'Kevin Rudd’s speech does not answer this question.')
+    """
+    if not searched or "not_in" not in words:
+        return words["not"]
+    if searched.isdigit():
+        return words["none_of"].format(n=searched)
+    return words["not_in"].format(doc=_escape_md(searched))
 
 
 def render(question: str, cited: list[tuple[Passage, tuple[int, ...]]], *, notes: tuple[str, ...] = (),
@@ -201,8 +221,9 @@ def render(question: str, cited: list[tuple[Passage, tuple[int, ...]]], *, notes
                   highlights=tuple(highlights), notes=notes, language=language)
 
 
-def compose(question: str, candidates: list[Candidate], *, abstained: bool, notes: tuple[str, ...] = ()) -> Answer:
+def compose(question: str, candidates: list[Candidate], *, abstained: bool, notes: tuple[str, ...] = (),
+            searched: str = "") -> Answer:
     """The reply to an English ``question`` from ranked ``candidates``."""
     if abstained:
-        return silence(question, tuple(c.passage for c in candidates[:MAX_CITED]), notes=notes)
+        return silence(question, tuple(c.passage for c in candidates[:MAX_CITED]), notes=notes, searched=searched)
     return render(question, [(c.passage, picks) for c, picks in choose(candidates)], notes=notes)

@@ -50,7 +50,8 @@ def _field(text: str, start: int, end: int) -> Field | None:
     if key not in KEYS and not _TITLE_CASE.fullmatch(m.group("key")):
         return None
     return Field(key=KEYS.get(key, key), label=m.group("key"), value=m.group("value"),
-                 start=m.start("value"), end=m.end("value"), line_start=start, line_end=end)
+                 start=m.start("value"), end=m.end("value"), line_start=start, line_end=end,
+                 line=text[start:end])
 
 
 def _block(text: str, lines: list[tuple[int, int]]) -> list[Field]:

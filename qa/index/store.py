@@ -66,7 +66,7 @@ class Manifest:
         """The metadata fields of ``source`` as the build read them."""
         rows = self.documents.get(source, {}).get("header", [])
         return tuple(Field(key=r[0], label=r[1], value=r[2], start=int(r[3]), end=int(r[4]),
-                           line_start=int(r[5]), line_end=int(r[6])) for r in rows)
+                           line_start=int(r[5]), line_end=int(r[6]), line=str(r[7])) for r in rows)
 
     def differences(self, *, model: str, chunking: dict[str, int], sources: dict[str, str]) -> list[str]:
         """What changed since the build, e.g. ``['changed: speech.txt', 'model: a -> b']``."""
@@ -101,7 +101,7 @@ class StoredIndex:
 
 def document_records(documents: "list[Document] | tuple[Document, ...]") -> dict[str, dict[str, Any]]:
     """What the manifest keeps of each document: its metadata lines and the span of its speech."""
-    return {d.source: {"header": [[f.key, f.label, f.value, f.start, f.end, f.line_start, f.line_end]
+    return {d.source: {"header": [[f.key, f.label, f.value, f.start, f.end, f.line_start, f.line_end, f.line]
                                   for f in d.header], "body": list(d.body_span)} for d in documents}
 
 

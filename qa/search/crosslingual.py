@@ -22,12 +22,12 @@ import numpy as np
 from ..answer.abstain import contains
 from ..answer.compose import framing, render, silence
 from ..index.chunking import sentence_texts
-from ..questions.cues import about_author, asks_for, names, quoted
+from ..questions.cues import asks_for, names, quoted
 from ..questions.query import AGENT, PERSON
 from ..index.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
 from ..index.store import StoredIndex
 from ..types import Answer, Passage
-from ..index.views import byline
+from .retrieval import best_document
 
 log = logging.getLogger(__name__)
 
@@ -174,14 +174,25 @@ class CrossLingualIndex:
             own |= {r for r, c in zip(runs, cosines.max(axis=0)) if float(c) >= ALIAS_MIN_COSINE}
         return frozenset(w.lower() for r in own for w in re.findall(r"[\w’'-]+", r))
 
-    def byline(self) -> tuple[int, int] | None:
-        """(passage, sentence) of the document's Author/Speaker line, if it has one."""
-        return byline(self.chunks)
-
     def _cognates(self, wanted: frozenset[str], keys: list[frozenset[str]]) -> np.ndarray:
         return np.array([sum(self.idf.get(k, 0.0) for k in wanted & have) for have in keys], dtype=np.float32)
 
-    def match(self, query: str) -> Match:
+    def match(self, query: str, *, scope: Sequence[str] = (), compare: bool = False) -> Match:
+        """Scores of every passage; out of ``scope`` (or, without one and unless ``compare``,
+        outside the document the evidence points to) a passage is not ranked."""
+        m = self._match(query)
+        sources = sorted({c.source for c in self.chunks})
+        if len(sources) < 2 or (compare and not scope):
+            return m
+        document_of = np.array([sources.index(c.source) for c in self.chunks])
+        if scope:
+            keep = np.isin(document_of, [i for i, src in enumerate(sources) if src in scope])
+        else:
+            keep = document_of == best_document(m.fused.astype(np.float64), document_of, len(sources))
+        return Match(semantic=np.where(keep, m.semantic, -np.inf), fused=np.where(keep, m.fused, -np.inf),
+                     sentence_scores=m.sentence_scores)
+
+    def _match(self, query: str) -> Match:
         vector = self.encoder.encode([query])[0]
         sentence_cos = self.sentence_vectors @ vector
         best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
@@ -193,7 +204,7 @@ class CrossLingualIndex:
         return Match(semantic=semantic, fused=fused, sentence_scores=sentences)
 
     def rank(self, m: Match, *, k: int) -> list[Passage]:
-        order = np.argsort(-m.fused, kind="stable")[: max(0, k)]
+        order = [i for i in np.argsort(-m.fused, kind="stable") if np.isfinite(m.fused[i])][: max(0, k)]
         return [Passage(**self.chunks[i].__dict__, score=round(float(m.fused[i]), 6)) for i in order]
 
     def sentence_picks(self, m: Match, passage: Passage) -> tuple[tuple[int, int], ...]:
@@ -227,18 +238,9 @@ def query_text(question: str, history: Sequence[str]) -> str:
     return question
 
 
-def _byline_first(index: CrossLingualIndex, question: str, ranked: list[Passage]) -> list[Passage]:
-    """For "who wrote this?" the passage with the document's byline comes first."""
-    byline = index.byline() if about_author(question) else None
-    if byline is None or not ranked:
-        return ranked
-    chunk = index.chunks[byline[0]]
-    first = Passage(**chunk.__dict__, score=max(1.0, ranked[0].score))
-    return [first, *(p for p in ranked if (p.source, p.start) != (chunk.source, chunk.start))][:len(ranked)]
-
-
-def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence[str] = ()) -> list[Passage]:
-    return _byline_first(index, question, index.rank(index.match(query_text(question, history)), k=k))
+def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence[str] = (),
+           scope: Sequence[str] = (), compare: bool = False) -> list[Passage]:
+    return index.rank(index.match(query_text(question, history), scope=scope, compare=compare), k=k)
 
 
 def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match,
@@ -249,7 +251,7 @@ def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match
         unknown = index.unknown_names(question)
         if unknown:
             return words["unknown"].format(names=", ".join(unknown))
-    if float(m.semantic.max(initial=-1.0)) < MIN_SIMILARITY:
+    if float(np.max(m.semantic, initial=-1.0)) < MIN_SIMILARITY:
         return words["nothing"]
     kind = asks_for(question)
     if kind:
@@ -262,26 +264,23 @@ def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match
 
 
 def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
-           history: Sequence[str] = (), notes: tuple[str, ...] = ()) -> Answer:
+           history: Sequence[str] = (), notes: tuple[str, ...] = (), scope: Sequence[str] = (),
+           compare: bool = False, searched: str = "") -> Answer:
     """The reply to a non-English question: framing in its language, English quotes, citations."""
     limited = framing(language)["limited"]
     # The Kazakh caveat is a note, so every view of the answer (text or page) shows it.
     notes = (*notes, limited) if limited else notes
-    byline = index.byline() if about_author(question) else None
-    if byline is not None:
-        # "Who wrote this?" is answered by the document's own byline, which no encoder matches.
-        first = _byline_first(index, question, index.rank(index.match(question), k=1))[0]
-        return render(question, [(first, (byline[1],))], notes=notes, language=language)
-    m = index.match(query_text(question, history))
+    m = index.match(query_text(question, history), scope=scope, compare=compare)
     ranked = index.rank(m, k=k)
     if not ranked:
-        return silence(question, (), notes=notes, language=language)
+        return silence(question, (), notes=notes, language=language, searched=searched)
     best = ranked[0]
     picks = index.sentence_picks(m, best)
     sentence = " ".join(best.text[s - best.start:e - best.start] for s, e in picks)
     reason = _missing(question, language=language, index=index, m=m, best=best, sentence=sentence)
     if reason:
-        return silence(question, tuple(ranked[:MAX_CITED]), notes=(*notes, reason), language=language)
+        return silence(question, tuple(ranked[:MAX_CITED]), notes=(*notes, reason), language=language,
+                       searched=searched)
     cited = [p for p in ranked[:MAX_CITED] if p.score >= ranked[0].score - PASSAGE_MARGIN]
     picks = [tuple(p.sentences.index(span) for span in index.sentence_picks(m, p)) for p in cited]
     return render(question, list(zip(cited, picks)), notes=notes, language=language)

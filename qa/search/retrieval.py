@@ -30,6 +30,7 @@ from ..questions.query import Query, is_alias, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
 from ..index.views import byline, corpus_names, points_back, view_texts
+from .scope import DocumentInfo, catalog
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,12 @@ class Retriever:
         self.byline = None if found is None else (found[0], int(np.flatnonzero(self.sentence_owner == found[0])[found[1]]))
         self.views = {name: self._view(name, len(texts[name])) for name in texts}
         self.names = corpus_names(self.chunks)
+        manifest = stored.manifest
+        sources = list(dict.fromkeys([*manifest.sources, *(c.source for c in self.chunks)]))
+        self.documents: tuple[DocumentInfo, ...] = catalog(
+            sources, {src: manifest.header(src) for src in sources}, self.chunks)
+        position = {d.source: i for i, d in enumerate(self.documents)}
+        self.document_of = np.array([position[c.source] for c in self.chunks], dtype=np.int64)
         self.vocabulary = Vocabulary([c.text for c in self.chunks])
         self._bm25 = bm25s.BM25()
         self._bm25.index([self.vocabulary.document_terms(c.text) for c in self.chunks], show_progress=False)
@@ -215,7 +222,11 @@ class Retriever:
                     out.append((stem(self.words[row]), float(cosines[row])))
         return out
 
-    def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES) -> Scored:
+    def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES,
+              scope: Sequence[str] = (), compare: bool = False) -> Scored:
+        """Fused evidence for ``question``. ``scope`` keeps only those documents' passages;
+        without it, and unless ``compare``, the passages of the document the evidence points
+        to (``best_document``) rank before any other document's."""
         query, terms, signals, sentence_signals, vector = self.signals(question, history, stages=stages)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
         coverage = self.vocabulary.coverage(terms)
@@ -232,10 +243,31 @@ class Retriever:
             (passage, row), fused, sentence_fused = self.byline, fused.copy(), sentence_fused.copy()
             fused[passage] = fused.max() + 1.0
             sentence_fused[row] = sentence_fused.max() + 1.0
+        fused, sentence_fused = self._scoped(fused, sentence_fused, scope=scope, compare=compare)
         return Scored(query=query, terms=terms, coverage=coverage, dense=signals["passage"],
                       lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
                       sentence_fused=sentence_fused, query_vector=vector,
                       unknown_names=self._aliasless(names))
+
+    def _scoped(self, fused: np.ndarray, sentence_fused: np.ndarray, *, scope: Sequence[str],
+                compare: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Scores with out-of-scope passages pushed below every passage in scope: out of the
+        ranking entirely for a caller's or the question's scope, after the best document's
+        passages for evidence alone."""
+        if len(self.documents) < 2 or not len(fused) or (compare and not scope):
+            return fused, sentence_fused
+        if scope:
+            keep = np.isin(self.document_of, [i for i, d in enumerate(self.documents) if d.source in scope])
+            drop = -np.inf
+        else:
+            keep = self.document_of == best_document(fused, self.document_of, len(self.documents))
+            drop = float(fused.min() - fused.max() - 1.0)
+        fused = np.where(keep, fused, fused + drop if np.isfinite(drop) else drop)
+        owner_keep = keep[self.sentence_owner]
+        if len(sentence_fused):
+            low = float(sentence_fused.min() - sentence_fused.max() - 1.0)
+            sentence_fused = np.where(owner_keep, sentence_fused, sentence_fused + low)
+        return fused, sentence_fused
 
     def _aliasless(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The names that are not another way of saying a name the corpus uses."""
@@ -248,8 +280,8 @@ class Retriever:
                      or not is_alias(np.sort(table @ vectors[n])[::-1]))
 
     def search(self, question: str, *, k: int = 5, history: Sequence[str] = (),
-               stages: Stages = ALL_STAGES) -> list[Passage]:
-        return self.rank(self.score(question, history, stages=stages), k=k)
+               stages: Stages = ALL_STAGES, scope: Sequence[str] = (), compare: bool = False) -> list[Passage]:
+        return self.rank(self.score(question, history, stages=stages, scope=scope, compare=compare), k=k)
 
     def chunk_id(self, passage: Chunk) -> int:
         return self._ids[(passage.source, passage.start)]
@@ -262,8 +294,27 @@ class Retriever:
         return [tuple(v) for v in out]
 
     def rank(self, scored: Scored, *, k: int) -> list[Passage]:
-        order = np.argsort(-scored.fused, kind="stable")[: max(0, k)]
+        order = [i for i in np.argsort(-scored.fused, kind="stable") if np.isfinite(scored.fused[i])][: max(0, k)]
         return [to_passage(self.chunks[i], float(scored.fused[i])) for i in order]
+
+
+# How a document's evidence adds up (``best_document``): its best passage, plus this share of
+# its second best, so two agreeing passages outrank one stray passage elsewhere.
+SECOND_PASSAGE_SHARE = 0.5
+
+
+def best_document(fused: np.ndarray, document_of: np.ndarray, documents: int) -> int:
+    """The document whose passages, together, match best: best + SECOND_PASSAGE_SHARE x second.
+
+    >>> best_document(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2)
+    1
+    """
+    totals = np.full(documents, -np.inf)
+    for doc in range(documents):
+        own = np.sort(fused[document_of == doc])[::-1]
+        if len(own):
+            totals[doc] = own[0] + SECOND_PASSAGE_SHARE * (own[1] if len(own) > 1 else own[0])
+    return int(np.argmax(totals))
 
 
 def _bm25(index, terms: Sequence[str], expansions: Sequence[tuple[str, float]]) -> np.ndarray:

@@ -23,6 +23,13 @@ _STOP = frozenset("the and of for on at in to a an by with from speech speeches 
                   "closing opening high level segment international global national".split())
 _TEXT_WORD = re.compile(r"\b(speech|address|remarks|talk|text|statement|lecture|transcript|keynote|выступлени\w*|"
                         r"речь|речи|доклад\w*)\b", re.I)
+# A speaker's name scopes the question only when it is about what they said ("What does
+# Biden say about chips?"), not about them as a subject of another speech ("What did Biden do?").
+_ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speech|address|remarks|talk|argue[sd]?|claim\w*|mention\w*|"
+                             r"according to|told|tell|view|views|position|stance|think|thinks|believe\w*|call(s|ed)? "
+                             r"for|propose[sd]?|announce[sd]?|describe[sd]?|warn(s|ed)?|stress(es|ed)?|emphasi[sz]e[sd]?|"
+                             r"urge[sd]?|in his|in her|говорит|сказал\w*|выступлени\w*|реч\w*|по словам|считает|"
+                             r"упомина\w*|заявил\w*|предлага\w*)\b", re.I)
 _WORD = re.compile(r"[a-zа-яё][a-zа-яё’'-]*[a-zа-яё]", re.I)
 
 
@@ -114,7 +121,7 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
     if len(documents) < 2:
         return ()
     words = _words(re.sub(r"['’]s\b", "", question))
-    hits = [d.source for d in documents if words & d.speaker_words]
+    hits = [d.source for d in documents if words & d.speaker_words] if _ABOUT_SPEAKING.search(question) else []
     if not hits and _TEXT_WORD.search(question):
         counts: dict[str, int] = {}
         for d in documents:
@@ -122,3 +129,18 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
                 counts[w] = counts.get(w, 0) + 1
         hits = [d.source for d in documents if any(counts[w] == 1 for w in words & d.topic_words)]
     return tuple(hits) if len(hits) < len(documents) else ()
+
+
+_COMPARES = re.compile(r"\b(compar\w*|contrast\w*|differ\w*|both|in common|each (speech|speaker|address)|"
+                       r"all (the |of the |these )?(speeches|documents|speakers|texts)|which (speech|speaker|"
+                       r"document|address)|(two|both|several) (speeches|speakers|addresses)|across the speeches|"
+                       r"сравн\w*|отлича\w*|оба|обе|в каких выступлениях|какой из)\b", re.I)
+
+
+def compares(question: str) -> bool:
+    """Does the question ask across documents?
+
+    >>> compares("How do the two speeches differ on trade?"), compares("What is said about trade?")
+    (True, False)
+    """
+    return bool(_COMPARES.search(question))

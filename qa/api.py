@@ -140,13 +140,15 @@ def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
 
     scope, compare = resolve_scope(r, question, history, documents)
     language = detect(question)
+    scope = scope or _evidence_scope(r, question, history, language=language, compare=compare)
+    part = r.for_documents(scope) if scope else r
     if language != ENGLISH:
         from .search.crosslingual import search
 
-        ranked = search(_crosslingual(r), question, k=k, history=history, scope=scope, compare=compare)
+        ranked = search(_crosslingual(part), question, k=k, history=history)
     else:
-        ranked = r.search(question, k=k, history=history, scope=scope, compare=compare)
-    first = metadata_passages(r, question, language=language, scope=scope)
+        ranked = part.search(question, k=k, history=history)
+    first = metadata_passages(part, question, language=language)
     return (first + ranked)[:k] if first else ranked
 
 
@@ -190,25 +192,43 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     language = detect(question)
     scope, compare = resolve_scope(r, question, history, documents)
     searched = searched_label(r, scope, compare)
-    meta = _metadata_answer(r, question, language=language, scope=scope, history=history, notes=notes)
+    scope = scope or _evidence_scope(r, question, history, language=language, compare=compare)
+    part = r.for_documents(scope) if scope else r
+    meta = _metadata_answer(part, question, language=language, notes=notes)
     if meta is not None:
         return _stamped(r, meta, scope)
     if language != ENGLISH:
         from .search.crosslingual import answer
 
-        reply = answer(_crosslingual(r), question, language=language, k=k, history=history, notes=notes,
-                       scope=scope, compare=compare, searched=searched)
+        reply = answer(_crosslingual(part), question, language=language, k=k, history=history, notes=notes,
+                       searched=searched)
         return _stamped(r, reply, scope)
 
     stages = stages or ALL_STAGES
-    scored = r.score(question, history, stages=stages, scope=scope, compare=compare)
-    passages = r.rank(scored, k=k)
-    sentence_scores = r.sentence_scores(scored)
-    candidates = [Candidate(passage=p, sentence_scores=sentence_scores[r.chunk_id(p)]) for p in passages]
-    decision = judge(r, scored, stages=stages)
+    scored = part.score(question, history, stages=stages)
+    passages = part.rank(scored, k=k)
+    sentence_scores = part.sentence_scores(scored)
+    candidates = [Candidate(passage=p, sentence_scores=sentence_scores[part.chunk_id(p)]) for p in passages]
+    decision = judge(part, scored, stages=stages)
     notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
     reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched)
     return _stamped(r, reply, scope)
+
+
+def _evidence_scope(r: "Retriever", question: str, history: Sequence[str], *, language: str,
+                    compare: bool) -> tuple[str, ...]:
+    """With several documents and no other scope, the one the evidence points to: passages of
+    one document that agree outrank a stray passage elsewhere (``retrieval.best_document``).
+    A question that compares documents keeps them all."""
+    from .questions.language import ENGLISH
+
+    if compare or len(r.documents) < 2:
+        return ()
+    if language != ENGLISH:
+        from .search.crosslingual import best_source
+
+        return (best_source(_crosslingual(r), question, history),)
+    return (r.best_document(question, history),)
 
 
 def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
@@ -251,22 +271,21 @@ def searched_label(r: "Retriever", scope: Sequence[str], compare: bool) -> str:
     return str(len(scope) or len(r.documents)) if (compare or len(scope) > 1) else ""
 
 
-def _metadata_answer(r: "Retriever", question: str, *, language: str, scope: tuple[str, ...],
-                     history: Sequence[str], notes: tuple[str, ...]) -> Answer | None:
+def _metadata_answer(r: "Retriever", question: str, *, language: str, notes: tuple[str, ...]) -> Answer | None:
     """The reply to a question about the document itself, from its metadata lines, or None."""
     from .answer.compose import render
 
-    passages = metadata_passages(r, question, language=language, scope=scope)
+    passages = metadata_passages(r, question, language=language)
     if not passages:
         return None
     return render(question, [(p, (0,)) for p in passages], notes=notes,
                   language=language)
 
 
-def metadata_passages(r: "Retriever", question: str, *, language: str, scope: Sequence[str]) -> list[Passage]:
+def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[Passage]:
     """For a question about the document itself (who gave it, when, where, its source): the
-    metadata lines of the document in scope that answer it, or, for its speaker, the passage
-    with its transcript label; [] for any other question."""
+    metadata lines of the retriever's document that answer it (of the best-matching one if it
+    holds several), or, for its speaker, the passage with its transcript label; [] otherwise."""
     from .answer.meta import AUTHOR, label_passage
     from .answer.meta import metadata_passages as from_header
     from .questions.meta import asks_about_document
@@ -275,13 +294,7 @@ def metadata_passages(r: "Retriever", question: str, *, language: str, scope: Se
     kind = asks_about_document(question, language)
     if not kind or not r.documents:
         return []
-    if len(scope) == 1 or len(r.documents) == 1:
-        source = scope[0] if scope else r.documents[0].source
-    else:
-        ranked = r.search(question, k=1, history=(), scope=scope)
-        if not ranked:
-            return []
-        source = ranked[0].source
+    source = r.documents[0].source if len(r.documents) == 1 else r.best_document(question)
     document = next(d for d in r.documents if d.source == source)
     passages = from_header(kind, document)
     chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None

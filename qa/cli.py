@@ -51,13 +51,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5, help="passages to consider (default: 5)")
     p.add_argument("--history", action="append", default=[], metavar="Q",
                    help="an earlier question, for a follow-up (repeat for more, oldest first)")
+    p.add_argument("--doc", action="append", default=[], metavar="NAME",
+                   help="answer from this document only (file name under seeds/); repeat for several")
     p.add_argument("--json", action="store_true", help="print the answer and passages as JSON")
     _common(p)
 
     p = sub.add_parser("eval", help="measure retrieval and abstention on a question file",
                        description="Measure hit@1, hit@3, MRR@10, all-evidence@5 and abstention "
                                    "on a JSON Lines file of questions with evidence.")
-    p.add_argument("file", type=Path, help="e.g. ../shared/eval/dev.jsonl")
+    p.add_argument("file", type=Path, nargs="+", help="question files (JSON Lines), e.g. tests/data/questions/*.jsonl")
+    p.add_argument("--scoped", action="store_true",
+                   help="pass each question's own documents (its \"doc\" field) as the scope")
+    p.add_argument("--doc", metavar="NAME", help="the document of questions that have no \"doc\" field")
     p.add_argument("--json", action="store_true", help="print per-question ranks as JSON")
     p.add_argument("--ablate", action="store_true",
                    help="run again with each stage switched off and print one table (English questions)")
@@ -90,7 +95,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    answer = api.ask(args.question, k=args.k, history=args.history, seeds_dir=args.seeds_dir,
+    answer = api.ask(args.question, k=args.k, history=args.history, documents=args.doc, seeds_dir=args.seeds_dir,
                      index_dir=args.index_dir, model=args.model)
     if args.json:
         print(json.dumps(dataclasses.asdict(answer), indent=2, ensure_ascii=False))
@@ -114,13 +119,16 @@ def cmd_eval(args) -> int:
     from .eval.evaluation import read_items
     from .eval.report import run_ablation, run_eval
 
-    if not args.file.is_file():
-        raise QAError(f"No question file at {args.file} - give the path of a .jsonl file")
+    for path in args.file:
+        if not path.is_file():
+            raise QAError(f"No question file at {path} - give the path of a .jsonl file")
+    items = [item if item.doc or not args.doc else dataclasses.replace(item, doc=(args.doc,))
+             for path in args.file for item in read_items(path)]
     if args.ablate:
-        result = run_ablation(read_items(args.file), _settings(args))
+        result = run_ablation(items, _settings(args))
         print(json.dumps(result.summary, indent=2, ensure_ascii=False) if args.json else result.table)
         return 0
-    result = run_eval(read_items(args.file), _settings(args))
+    result = run_eval(items, _settings(args), scoped=args.scoped)
     print(json.dumps(result.per_question, indent=2, ensure_ascii=False) if args.json else result.table)
     return 0
 

@@ -28,6 +28,8 @@ class Item:
     type: str
     history: tuple[str, ...] = ()
     lang: str = "en"
+    doc: tuple[str, ...] = ()   # the documents the question is about (file names), if known
+    split: str = "dev"          # "dev" or "heldout" (evaluated once, reported apart)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +41,7 @@ class Outcome:
     all_evidence_in_top5: bool
     abstained: bool
     top: tuple[str, ...] = field(default_factory=tuple)
+    right_document: bool | None = None  # the first passage is from one of the item's documents
 
 
 def _texts(value: object, field: str) -> tuple[str, ...]:
@@ -50,9 +53,11 @@ def _texts(value: object, field: str) -> tuple[str, ...]:
 def _item(d: dict) -> Item:
     if not isinstance(d.get("question"), str) or not d["question"].strip():
         raise TypeError("question must be a non-empty string")
+    doc = d.get("doc") or []
     return Item(id=str(d["id"]), question=d["question"], evidence=_texts(d["evidence"], "evidence"),
                 type=str(d.get("type", "")), history=_texts(d.get("history") or [], "history"),
-                lang=str(d.get("lang", "en")))
+                lang=str(d.get("lang", "en")), doc=_texts([doc] if isinstance(doc, str) else doc, "doc"),
+                split=str(d.get("split", "dev")))
 
 
 def read_items(path: Path) -> list[Item]:
@@ -91,7 +96,13 @@ def covers(passage: Passage, span: tuple[str, int, int]) -> bool:
     return passage.source == source and overlap * 2 >= end - start
 
 
+def _base(source: str) -> str:
+    return source.rsplit("/", 1)[-1]
+
+
 def judge(item: Item, ranked: list[Passage], abstained: bool, texts: dict[str, str]) -> Outcome:
+    if item.doc:  # evidence counts only in the documents the question is about
+        texts = {s: t for s, t in texts.items() if _base(s) in item.doc or s in item.doc} or texts
     spans = [evidence_spans(e, texts) for e in item.evidence]
     for e, found in zip(item.evidence, spans):
         if not found:
@@ -100,8 +111,9 @@ def judge(item: Item, ranked: list[Passage], abstained: bool, texts: dict[str, s
                  if any(covers(p, s) for group in spans for s in group)), None)
     all_in = bool(spans) and all(any(covers(p, s) for p in ranked[:ALL_EVIDENCE_DEPTH] for s in group)
                                   for group in spans)
+    right = (_base(ranked[0].source) in item.doc or ranked[0].source in item.doc) if item.doc and ranked else None
     return Outcome(item=item, rank=rank, all_evidence_in_top5=all_in, abstained=abstained,
-                   top=tuple(p.citation for p in ranked[:3]))
+                   top=tuple(p.citation for p in ranked[:3]), right_document=right)
 
 
 def evaluate(items: list[Item], run: Callable[[Item], tuple[list[Passage], bool]],
@@ -130,4 +142,6 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
         "abstain_recall": share(unanswerable, lambda o: o.abstained),
         "abstain_precision": share(abstained, lambda o: not o.item.evidence),
         "wrong_abstain_rate": share(answerable, lambda o: o.abstained),
+        "right_document@1": share([o for o in answerable if o.right_document is not None and len(o.item.doc) == 1],
+                                  lambda o: o.right_document),
     }

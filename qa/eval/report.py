@@ -18,6 +18,7 @@ ROWS = [("hit@1", "hit@1, answerable"), ("hit@3", "hit@3, answerable"), ("mrr@10
         ("abstain_recall", "unanswerable that abstain (recall)"),
         ("abstain_precision", "abstentions that were right (precision)"),
         ("wrong_abstain_rate", "answerable that wrongly abstain"),
+        ("right_document@1", "first passage from the right document"),
         ("mean_passage_chars", "passages: mean length (chars)")]
 
 # Each ablation switches one stage off (or, for the first row, every stage).
@@ -54,19 +55,30 @@ def _cell(v: Any) -> str:
 def _format(groups: dict[str, dict[str, Any]]) -> str:
     names = list(groups)
     width = max(len(label) for _, label in ROWS) + 2
-    lines = ["figure".ljust(width) + "".join(n[:12].rjust(13) for n in names)]
-    for key, label in [("questions", "questions"), *ROWS]:
-        lines.append(label.ljust(width) + "".join(_cell(groups[n].get(key)).rjust(13) for n in names))
+    # One row per group: the columns are the figures (groups are many with several documents).
+    keys = [("questions", "questions"), *ROWS]
+    col = max(8, *(len(n) for n in names)) + 2
+    lines = ["group".ljust(col) + "".join(k.rjust(len(k) + 2) for k, _ in keys)]
+    for n in names:
+        lines.append(n.ljust(col) + "".join(_cell(groups[n].get(k)).rjust(len(k) + 2) for k, _ in keys))
+    lines += ["", *(f"{k}: {label}" for k, label in keys[1:])]
     return "\n".join(lines)
 
 
-def _outcomes(r: Retriever, items: list[Item], texts: dict[str, str], stages: Stages) -> list[Outcome]:
+def _outcomes(r: Retriever, items: list[Item], texts: dict[str, str], stages: Stages,
+              scoped: bool = False) -> list[Outcome]:
+    """Each item run through the pipeline as a user's call would run it; ``scoped`` passes the
+    item's documents as the caller's scope."""
+    sources = {d.source.rsplit("/", 1)[-1]: d.source for d in r.documents}
+
     def run(item: Item):
-        if detect(item.question) != ENGLISH:  # the cross-lingual channel has no stages to ablate
-            ranked = search_with(r, item.question, k=RANK_DEPTH, history=item.history)
-            return ranked, answer_with(r, item.question, k=5, history=item.history).abstained
-        scored = r.score(item.question, item.history, stages=stages)
-        return r.rank(scored, k=RANK_DEPTH), judge(r, scored, stages=stages).abstain
+        documents = [sources[d] for d in item.doc if d in sources] if scoped else []
+        if stages == ALL_STAGES or detect(item.question) != ENGLISH:  # no stages to ablate across languages
+            ranked = search_with(r, item.question, k=RANK_DEPTH, history=item.history, documents=documents)
+            return ranked, answer_with(r, item.question, k=5, history=item.history, documents=documents).abstained
+        part = r.for_documents(documents) if documents else r
+        scored = part.score(item.question, item.history, stages=stages)
+        return part.rank(scored, k=RANK_DEPTH), judge(part, scored, stages=stages).abstain
 
     return evaluate(items, run, texts)
 
@@ -77,17 +89,31 @@ def _english(r: Retriever, outcomes: list[Outcome]) -> dict[str, Any]:
     return summary
 
 
-def run_eval(items: list[Item], settings: Settings, *, stages: Stages = ALL_STAGES) -> EvalResult:
+def run_eval(items: list[Item], settings: Settings, *, stages: Stages = ALL_STAGES,
+             scoped: bool = False) -> EvalResult:
+    """Figures per question type and language; with several documents, per document and pooled;
+    held-out items (split "heldout") in their own columns, never pooled with the rest."""
     r = retriever(settings)
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
-    outcomes = _outcomes(r, items, texts, stages)
-    english = [o for o in outcomes if o.item.lang == "en"]
-    groups = {"english": _english(r, outcomes)}
-    for kind in sorted({o.item.type for o in english}):
-        groups[kind] = summarize([o for o in english if o.item.type == kind])
-    for lang in sorted({o.item.lang for o in outcomes} - {"en"}):
-        groups[f"lang:{lang}"] = summarize([o for o in outcomes if o.item.lang == lang])
+    outcomes = _outcomes(r, items, texts, stages, scoped=scoped)
+    groups: dict[str, dict[str, Any]] = {}
+    for split in ("dev", "heldout"):
+        part = [o for o in outcomes if o.item.split == split]
+        if not part:
+            continue
+        tag = "" if split == "dev" else "heldout:"
+        english = [o for o in part if o.item.lang == "en"]
+        groups[f"{tag}english"] = _english(r, part)
+        if len({d for o in part for d in o.item.doc}) > 1:
+            groups[f"{tag}all"] = summarize(part)
+            for doc in sorted({o.item.doc[0] for o in part if len(o.item.doc) == 1}):
+                groups[f"{tag}{doc}"] = summarize([o for o in part if o.item.doc == (doc,)])
+        for kind in sorted({o.item.type for o in english}):
+            groups[f"{tag}{kind}"] = summarize([o for o in english if o.item.type == kind])
+        for lang in sorted({o.item.lang for o in part} - {"en"}):
+            groups[f"{tag}lang:{lang}"] = summarize([o for o in part if o.item.lang == lang])
     per_question = [{"id": o.item.id, "type": o.item.type, "lang": o.item.lang, "rank": o.rank,
+                     "split": o.item.split, "doc": list(o.item.doc), "right_document": o.right_document,
                      "all_evidence@5": o.all_evidence_in_top5, "abstained": o.abstained,
                      "answerable": bool(o.item.evidence), "top3": list(o.top)} for o in outcomes]
     return EvalResult(table=_format(groups), summary=groups, per_question=per_question)

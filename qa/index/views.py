@@ -19,10 +19,14 @@ developments indicate..."): retrieval ranks such a passage with the passage it c
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .chunking import sentence_texts
 from .lexical import STOPWORDS, words
 from ..types import Chunk
+
+if TYPE_CHECKING:
+    from .store import StoredIndex
 
 VIEWS = ("sentence_vectors", "context_vectors", "sentence_context_vectors", "name_vectors", "word_vectors")
 
@@ -116,3 +120,44 @@ def view_texts(chunks: list[Chunk] | tuple[Chunk, ...]) -> dict[str, list[str]]:
         "name_vectors": corpus_names(chunks),
         "word_vectors": corpus_words(chunks),
     }
+
+
+def restrict(stored: "StoredIndex", sources: "set[str] | frozenset[str]") -> "StoredIndex":
+    """The part of a loaded index that belongs to ``sources``, as if it had been built from
+    them alone: every view's rows are picked by their text, so names, words and contexts are
+    those of the documents kept.
+
+    >>> import numpy as np
+    >>> from qa.index.chunking import chunk_text
+    >>> from qa.index.store import Manifest, StoredIndex
+    >>> chunks = tuple(chunk_text("a.txt", "Alpha grew.") + chunk_text("b.txt", "Beta fell."))
+    >>> texts = view_texts(chunks)
+    >>> extras = {n: np.arange(len(t), dtype=np.float32)[:, None] for n, t in texts.items()}
+    >>> m = Manifest(model="m", dimension=1, chunking={}, sources={"a.txt": "x", "b.txt": "y"})
+    >>> part = restrict(StoredIndex(manifest=m, chunks=chunks, hashes=("h1", "h2"),
+    ...                 vectors=np.ones((2, 1), np.float32), faiss_index=None, extras=extras), {"b.txt"})
+    >>> [c.text for c in part.chunks], part.extras["word_vectors"].ravel().tolist(), sorted(part.manifest.sources)
+    (['Beta fell.'], [1.0, 2.0], ['b.txt'])
+    """
+    from dataclasses import replace
+
+    keep = [i for i, c in enumerate(stored.chunks) if c.source in sources]
+    chunks = tuple(stored.chunks[i] for i in keep)
+    old_sentences = [r for i, c in enumerate(stored.chunks) for r in [i] * len(c.sentences)]
+    sentence_rows = [row for row, owner in enumerate(old_sentences) if stored.chunks[owner].source in sources]
+    full, part = view_texts(stored.chunks), view_texts(chunks)
+    extras = {}
+    for name, array in stored.extras.items():
+        if name in full and len(array) == len(full[name]):
+            row_of = {text: row for row, text in enumerate(full[name])}
+            extras[name] = array[[row_of[t] for t in part[name]]] if part[name] else array[:0]
+        elif len(array) == len(stored.chunks) and len(array) != len(old_sentences):
+            extras[name] = array[keep]
+        elif len(array) == len(old_sentences) and len(array) != len(stored.chunks):
+            extras[name] = array[sentence_rows]
+        else:
+            extras[name] = array  # e.g. the name of the model that made them
+    manifest = replace(stored.manifest, sources={s: h for s, h in stored.manifest.sources.items() if s in sources},
+                       documents={s: d for s, d in stored.manifest.documents.items() if s in sources})
+    return replace(stored, manifest=manifest, chunks=chunks, hashes=tuple(stored.hashes[i] for i in keep),
+                   vectors=stored.vectors[keep], extras=extras, faiss_index=None)

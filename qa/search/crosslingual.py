@@ -177,22 +177,7 @@ class CrossLingualIndex:
     def _cognates(self, wanted: frozenset[str], keys: list[frozenset[str]]) -> np.ndarray:
         return np.array([sum(self.idf.get(k, 0.0) for k in wanted & have) for have in keys], dtype=np.float32)
 
-    def match(self, query: str, *, scope: Sequence[str] = (), compare: bool = False) -> Match:
-        """Scores of every passage; out of ``scope`` (or, without one and unless ``compare``,
-        outside the document the evidence points to) a passage is not ranked."""
-        m = self._match(query)
-        sources = sorted({c.source for c in self.chunks})
-        if len(sources) < 2 or (compare and not scope):
-            return m
-        document_of = np.array([sources.index(c.source) for c in self.chunks])
-        if scope:
-            keep = np.isin(document_of, [i for i, src in enumerate(sources) if src in scope])
-        else:
-            keep = document_of == best_document(m.fused.astype(np.float64), document_of, len(sources))
-        return Match(semantic=np.where(keep, m.semantic, -np.inf), fused=np.where(keep, m.fused, -np.inf),
-                     sentence_scores=m.sentence_scores)
-
-    def _match(self, query: str) -> Match:
+    def match(self, query: str) -> Match:
         vector = self.encoder.encode([query])[0]
         sentence_cos = self.sentence_vectors @ vector
         best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
@@ -204,7 +189,7 @@ class CrossLingualIndex:
         return Match(semantic=semantic, fused=fused, sentence_scores=sentences)
 
     def rank(self, m: Match, *, k: int) -> list[Passage]:
-        order = [i for i in np.argsort(-m.fused, kind="stable") if np.isfinite(m.fused[i])][: max(0, k)]
+        order = np.argsort(-m.fused, kind="stable")[: max(0, k)]
         return [Passage(**self.chunks[i].__dict__, score=round(float(m.fused[i]), 6)) for i in order]
 
     def sentence_picks(self, m: Match, passage: Passage) -> tuple[tuple[int, int], ...]:
@@ -238,9 +223,16 @@ def query_text(question: str, history: Sequence[str]) -> str:
     return question
 
 
-def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence[str] = (),
-           scope: Sequence[str] = (), compare: bool = False) -> list[Passage]:
-    return index.rank(index.match(query_text(question, history), scope=scope, compare=compare), k=k)
+def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence[str] = ()) -> list[Passage]:
+    return index.rank(index.match(query_text(question, history)), k=k)
+
+
+def best_source(index: CrossLingualIndex, question: str, history: Sequence[str] = ()) -> str:
+    """The document whose passages, together, match the question best."""
+    sources = sorted({c.source for c in index.chunks})
+    document_of = np.array([sources.index(c.source) for c in index.chunks])
+    fused = index.match(query_text(question, history)).fused.astype(np.float64)
+    return sources[best_document(fused, document_of, len(sources))]
 
 
 def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match,
@@ -251,7 +243,7 @@ def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match
         unknown = index.unknown_names(question)
         if unknown:
             return words["unknown"].format(names=", ".join(unknown))
-    if float(np.max(m.semantic, initial=-1.0)) < MIN_SIMILARITY:
+    if float(m.semantic.max(initial=-1.0)) < MIN_SIMILARITY:
         return words["nothing"]
     kind = asks_for(question)
     if kind:
@@ -264,13 +256,12 @@ def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match
 
 
 def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
-           history: Sequence[str] = (), notes: tuple[str, ...] = (), scope: Sequence[str] = (),
-           compare: bool = False, searched: str = "") -> Answer:
+           history: Sequence[str] = (), notes: tuple[str, ...] = (), searched: str = "") -> Answer:
     """The reply to a non-English question: framing in its language, English quotes, citations."""
     limited = framing(language)["limited"]
     # The Kazakh caveat is a note, so every view of the answer (text or page) shows it.
     notes = (*notes, limited) if limited else notes
-    m = index.match(query_text(question, history), scope=scope, compare=compare)
+    m = index.match(query_text(question, history))
     ranked = index.rank(m, k=k)
     if not ranked:
         return silence(question, (), notes=notes, language=language, searched=searched)

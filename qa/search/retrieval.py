@@ -29,7 +29,7 @@ from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem
 from ..questions.query import Query, is_alias, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
-from ..index.views import byline, corpus_names, points_back, view_texts
+from ..index.views import byline, corpus_names, points_back, restrict, view_texts
 from .scope import DocumentInfo, catalog
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,7 @@ class Retriever:
         self._name_vectors: dict[str, np.ndarray] = {}
         self._names_lock = threading.Lock()
         self._use_vectors = self._second_vectors()
+        self._parts: dict[frozenset[str], Retriever] = {}
 
     def _second_vectors(self) -> np.ndarray | None:
         """The stored USE passage vectors, if the index has usable ones."""
@@ -222,11 +223,8 @@ class Retriever:
                     out.append((stem(self.words[row]), float(cosines[row])))
         return out
 
-    def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES,
-              scope: Sequence[str] = (), compare: bool = False) -> Scored:
-        """Fused evidence for ``question``. ``scope`` keeps only those documents' passages;
-        without it, and unless ``compare``, the passages of the document the evidence points
-        to (``best_document``) rank before any other document's."""
+    def score(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES) -> Scored:
+        """Fused evidence for ``question`` over every passage of this retriever's documents."""
         query, terms, signals, sentence_signals, vector = self.signals(question, history, stages=stages)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
         coverage = self.vocabulary.coverage(terms)
@@ -243,31 +241,10 @@ class Retriever:
             (passage, row), fused, sentence_fused = self.byline, fused.copy(), sentence_fused.copy()
             fused[passage] = fused.max() + 1.0
             sentence_fused[row] = sentence_fused.max() + 1.0
-        fused, sentence_fused = self._scoped(fused, sentence_fused, scope=scope, compare=compare)
         return Scored(query=query, terms=terms, coverage=coverage, dense=signals["passage"],
                       lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
                       sentence_fused=sentence_fused, query_vector=vector,
                       unknown_names=self._aliasless(names))
-
-    def _scoped(self, fused: np.ndarray, sentence_fused: np.ndarray, *, scope: Sequence[str],
-                compare: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Scores with out-of-scope passages pushed below every passage in scope: out of the
-        ranking entirely for a caller's or the question's scope, after the best document's
-        passages for evidence alone."""
-        if len(self.documents) < 2 or not len(fused) or (compare and not scope):
-            return fused, sentence_fused
-        if scope:
-            keep = np.isin(self.document_of, [i for i, d in enumerate(self.documents) if d.source in scope])
-            drop = -np.inf
-        else:
-            keep = self.document_of == best_document(fused, self.document_of, len(self.documents))
-            drop = float(fused.min() - fused.max() - 1.0)
-        fused = np.where(keep, fused, fused + drop if np.isfinite(drop) else drop)
-        owner_keep = keep[self.sentence_owner]
-        if len(sentence_fused):
-            low = float(sentence_fused.min() - sentence_fused.max() - 1.0)
-            sentence_fused = np.where(owner_keep, sentence_fused, sentence_fused + low)
-        return fused, sentence_fused
 
     def _aliasless(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The names that are not another way of saying a name the corpus uses."""
@@ -280,8 +257,27 @@ class Retriever:
                      or not is_alias(np.sort(table @ vectors[n])[::-1]))
 
     def search(self, question: str, *, k: int = 5, history: Sequence[str] = (),
-               stages: Stages = ALL_STAGES, scope: Sequence[str] = (), compare: bool = False) -> list[Passage]:
-        return self.rank(self.score(question, history, stages=stages, scope=scope, compare=compare), k=k)
+               stages: Stages = ALL_STAGES) -> list[Passage]:
+        return self.rank(self.score(question, history, stages=stages), k=k)
+
+    def for_documents(self, sources: Sequence[str]) -> "Retriever":
+        """A retriever over ``sources`` alone, as if the index held only them (its BM25,
+        vocabulary, names and score scales are theirs): made once, then cached."""
+        key = frozenset(sources)
+        if key >= {d.source for d in self.documents}:
+            return self
+        with self._names_lock:
+            found = self._parts.get(key)
+        if found is None:
+            found = Retriever(restrict(self.stored, key), self.encoder, weights=self.weights)
+            with self._names_lock:
+                self._parts[key] = found
+        return found
+
+    def best_document(self, question: str, history: Sequence[str] = ()) -> str:
+        """The document whose passages, together, match the question best (``best_document``)."""
+        fused = self.score(question, history).fused
+        return self.documents[best_document(fused, self.document_of, len(self.documents))].source
 
     def chunk_id(self, passage: Chunk) -> int:
         return self._ids[(passage.source, passage.start)]
@@ -294,7 +290,7 @@ class Retriever:
         return [tuple(v) for v in out]
 
     def rank(self, scored: Scored, *, k: int) -> list[Passage]:
-        order = [i for i in np.argsort(-scored.fused, kind="stable") if np.isfinite(scored.fused[i])][: max(0, k)]
+        order = np.argsort(-scored.fused, kind="stable")[: max(0, k)]
         return [to_passage(self.chunks[i], float(scored.fused[i])) for i in order]
 
 

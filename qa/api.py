@@ -221,9 +221,10 @@ def _evidence_scope(r: "Retriever", question: str, history: Sequence[str], *, la
     one document that agree outrank a stray passage elsewhere (``retrieval.best_document``).
     A question that compares documents keeps them all."""
     from .questions.language import ENGLISH
+    from .questions.meta import asks_about_document
 
-    if compare or len(r.documents) < 2:
-        return ()
+    if compare or len(r.documents) < 2 or asks_about_document(question, language):
+        return ()  # "Who gave this speech?" with nothing to say which: every document answers
     if language != ENGLISH:
         from .search.crosslingual import best_source
 
@@ -236,14 +237,21 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
     """(the documents to search, whether the question compares documents). The scope comes
     from the caller, else from the documents the question names, else, for a follow-up, from
     those the previous question named; () leaves it to the evidence."""
+    from .questions.language import detect
+    from .questions.meta import asks_about_document
     from .questions.query import is_follow_up
     from .search.scope import compares, named
 
     if documents:
         return pick_documents(r, documents), False
     scope = named(question, r.documents)
-    if not scope and history and is_follow_up(question):
-        scope = named(history[-1], r.documents)
+    language = detect(question)
+    if not scope and history and len(r.documents) > 1 and (
+            is_follow_up(question) or asks_about_document(question, language)):
+        # "When was it held?", "Who gave this speech?": about what the conversation was about.
+        before = history[-1]
+        scope = named(before, r.documents) or _evidence_scope(
+            r, before, history[:-1], language=detect(before), compare=compares(before))
     return scope, compares(question) or len(scope) > 1
 
 
@@ -282,23 +290,26 @@ def _metadata_answer(r: "Retriever", question: str, *, language: str, notes: tup
                   language=language)
 
 
+# A question about "the speech" with several documents in scope is answered for each, up to this many.
+MAX_LISTED_DOCUMENTS = 12
+
+
 def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[Passage]:
     """For a question about the document itself (who gave it, when, where, its source): the
-    metadata lines of the retriever's document that answer it (of the best-matching one if it
-    holds several), or, for its speaker, the passage with its transcript label; [] otherwise."""
+    metadata lines that answer it, or, for its speaker, the passage with its transcript label,
+    for each document of the retriever (one, once scoped); [] for any other question."""
     from .answer.meta import AUTHOR, label_passage
     from .answer.meta import metadata_passages as from_header
     from .questions.meta import asks_about_document
     from .search.retrieval import to_passage
 
     kind = asks_about_document(question, language)
-    if not kind or not r.documents:
-        return []
-    source = r.documents[0].source if len(r.documents) == 1 else r.best_document(question)
-    document = next(d for d in r.documents if d.source == source)
-    passages = from_header(kind, document)
-    chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
-    return passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
+    out: list[Passage] = []
+    for document in r.documents[:MAX_LISTED_DOCUMENTS] if kind else ():
+        passages = from_header(kind, document)
+        chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
+        out += passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
+    return out
 
 
 def _stamped(r: "Retriever", reply: Answer, scope: Sequence[str]) -> Answer:
@@ -309,7 +320,8 @@ def _stamped(r: "Retriever", reply: Answer, scope: Sequence[str]) -> Answer:
     from .answer.compose import framing
 
     searched = tuple(scope) or tuple(d.source for d in r.documents)
-    cited = reply.passages[0].source if reply.passages and not reply.abstained else ""
+    sources = {p.source for p in reply.passages} if not reply.abstained else set()
+    cited = sources.pop() if len(sources) == 1 else ""
     text = reply.text
     if cited and len(r.documents) > 1:
         label = next(d.label for d in r.documents if d.source == cited)

@@ -52,6 +52,8 @@ _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
 TEXT_WORDS = ("speech", "text", "talk", "remarks", "address", "piece", "article", "paper")
 AUTHOR_WORDS = ("author", "speaker", "auther", "writer")
 _TEXT = rf"({'|'.join(TEXT_WORDS)})"
+# "this speech", "the speaker's": words that point at the text itself.
+_ABOUT_TEXT = re.compile(rf"\b(this|that|these|the) ({'|'.join(TEXT_WORDS)}|{'|'.join(AUTHOR_WORDS)})\w*", re.I)
 _AUTHOR = rf"({'|'.join(AUTHOR_WORDS)})"
 _ABOUT_AUTHOR = re.compile(
     rf"\bwho (wrote|gave|delivered|made|authored|presented)\b.*\b{_TEXT}\b|"
@@ -78,15 +80,17 @@ class Query:
 
 
 def is_follow_up(question: str) -> bool:
-    """A short question that points back with a pronoun and names little of its own.
+    """A short question that points back with a pronoun and names little of its own. "This
+    speech", "the speaker" and the like point at the text, not at the previous question.
 
     >>> is_follow_up("what corridor is it taking part in?"), is_follow_up("Who hosted the summit?")
     (True, False)
-    >>> is_follow_up("And Uzbekistan?")
-    True
+    >>> is_follow_up("And Uzbekistan?"), is_follow_up("Who gave this speech?")
+    (True, False)
     """
     short = len(question.split()) <= 9
-    return short and bool(_PRONOUNS.search(question) or _CONTINUES.match(question))
+    own = _ABOUT_TEXT.sub(" ", question)
+    return short and bool(_PRONOUNS.search(own) or _CONTINUES.match(question))
 
 
 def asks_for(question: str) -> str:

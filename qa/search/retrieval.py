@@ -16,6 +16,7 @@ words, behind a lock), so one instance serves many threads.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -107,6 +108,10 @@ class Retriever:
         sources = list(dict.fromkeys([*manifest.sources, *(c.source for c in self.chunks)]))
         self.documents: tuple[DocumentInfo, ...] = catalog(
             sources, {src: manifest.header(src) for src in sources}, self.chunks)
+        # Names the documents' metadata and transcript labels use ("Cameron", "Bali") are known
+        # names: a question that names the speaker names no unknown thing.
+        self.metadata_words = frozenset(w for d in self.documents for w in d.speaker_words | d.topic_words) | {
+            w.lower() for d in self.documents for f in d.header for w in re.findall(r"\w+", f.value)}
         position = {d.source: i for i, d in enumerate(self.documents)}
         self.document_of = np.array([position[c.source] for c in self.chunks], dtype=np.int64)
         self.vocabulary = Vocabulary([c.text for c in self.chunks])
@@ -156,7 +161,7 @@ class Retriever:
     def _unknown_names(self, query: Query, terms: QueryTerms) -> tuple[str, ...]:
         """Names in the question the corpus never uses, not even as the stem of a longer name
         ("Turkmen" is known from "Turkmenistan")."""
-        unknown = set(terms.unknown)
+        unknown = set(terms.unknown) - self.metadata_words
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
                      and not (len(n) >= 4 and any(name.startswith(n) for name in self.vocabulary.counts)))
 

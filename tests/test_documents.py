@@ -1,0 +1,131 @@
+"""Several documents in one corpus: metadata lines, document scope, per-document knowledge.
+
+Fast tests (fake encoder) over the shipped speech and the speeches in ``tests/data/speeches``.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import qa
+from qa.index.chunking import chunk_text
+from qa.index.corpus import make_document
+from qa.index.header import read_header
+
+DATA = Path(__file__).resolve().parent / "data" / "speeches"
+SPEECHES = sorted(DATA.glob("*.txt"))
+IZIMOV = "central-asia-modernization-speech.txt"
+
+
+@pytest.mark.parametrize("path", SPEECHES, ids=lambda p: p.stem)
+def test_metadata_offsets_hold_and_no_header_line_is_a_passage(path):
+    text = path.read_text(encoding="utf-8")
+    doc = make_document(path.name, text)
+    for f in doc.header:
+        assert text[f.start:f.end] == f.value and text[f.line_start:f.line_end] == f.line
+        assert f.line.startswith(f.label)
+    start, end = doc.body_span
+    chunks = chunk_text(doc.source, text, body=doc.body_span)
+    assert chunks and chunks[0].start >= start and chunks[-1].end <= end
+    for c in chunks:
+        assert text[c.start:c.end] == c.text
+        assert not any(f.line_start < c.end and c.start < f.line_end for f in doc.header)
+    assert chunks[0].paragraph == 1
+
+
+def test_header_blocks_at_either_end_and_transcript_labels():
+    fields, body = read_header("Auther: A. Person, Expert\nURL: https://x.org\n\nWe met.\nSource: Forum talk\n")
+    assert [(f.key, f.label) for f in fields] == [("author", "Auther"), ("source", "URL"), ("source", "Source")]
+    assert body == (46, 53)
+    # Upper-case speaker labels are speech, and a block without any known key is speech too.
+    assert read_header("MR. SULLIVAN: Thank you.\nTHE VICE PRESIDENT: Hello.\n")[0] == ()
+    assert read_header("Note: first.\nThen: second.\nWe met.\n")[0] == ()
+    # A file of nothing but key/value lines keeps them as text rather than lose it.
+    only = "Title: A\nDate: B\n"
+    assert read_header(only)[1] == (0, len(only) - 1) or read_header(only)[0][0].key == "title"
+
+
+def test_the_speech_metadata_is_cited_by_offsets(built):
+    seeds, index = built
+    answer = qa.ask("Who gave this speech?", seeds_dir=seeds, index_dir=index)
+    text = (seeds / IZIMOV).read_text(encoding="utf-8")
+    p = answer.passages[0]
+    assert text[p.start:p.end] == p.text and p.text.startswith("Auther: Ruslan Izimov")
+    assert p.paragraph == 0 and p.citation == f"{IZIMOV}, header"
+
+
+@pytest.fixture
+def corpus(seeds, tmp_path, fake_encoder):
+    """The speech and the eight speeches of tests/data in one seeds folder, built."""
+    for path in SPEECHES:
+        shutil.copyfile(path, seeds / path.name)
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    return seeds, index
+
+
+def test_scope_from_the_caller_keeps_to_those_documents(corpus):
+    seeds, index = corpus
+    rudd = "rudd-cop13-bali-2007.txt"
+    passages = qa.retrieve("What about climate change and emissions?", k=5, documents=[rudd],
+                           seeds_dir=seeds, index_dir=index)
+    assert passages and {p.source for p in passages} == {rudd}
+    answer = qa.ask("What about climate change and emissions?", documents=[rudd], seeds_dir=seeds, index_dir=index)
+    assert answer.scope == (rudd,) and answer.document in ("", rudd)
+    with pytest.raises(qa.QuestionError, match="No document 'nope.txt'"):
+        qa.ask("What about trade?", documents=["nope.txt"], seeds_dir=seeds, index_dir=index)
+
+
+def test_scope_from_a_speaker_named_in_the_question(corpus):
+    seeds, index = corpus
+    answer = qa.ask("What does Cameron say about corruption?", seeds_dir=seeds, index_dir=index)
+    assert answer.scope == ("cameron-anticorruption-summit-2016.txt",)
+    assert {p.source for p in answer.passages} == {"cameron-anticorruption-summit-2016.txt"}
+    assert answer.text.startswith("_From David Cameron’s speech")
+
+
+def test_author_questions_name_each_documents_own_speaker(corpus):
+    seeds, index = corpus
+    for source, speaker in [("rudd-cop13-bali-2007.txt", "Kevin Rudd"), (IZIMOV, "Ruslan Izimov"),
+                            ("harris-lusaka-climate-2023.txt", "Kamala Harris"),
+                            ("sullivan-agoa-forum-2024.txt", "MR. SULLIVAN")]:
+        for question in ["Who gave this speech?", "Кто автор этого выступления?"]:
+            answer = qa.ask(question, documents=[source], seeds_dir=seeds, index_dir=index)
+            assert not answer.abstained and speaker in answer.passages[0].text, (source, question)
+            assert {p.source for p in answer.passages} == {source}
+
+
+def test_an_author_question_after_a_chat_takes_the_conversations_document(corpus):
+    seeds, index = corpus
+    history = ["What does Rudd say about the Kyoto Protocol?"]
+    answer = qa.ask("Who gave this speech?", history=history, seeds_dir=seeds, index_dir=index)
+    assert not answer.abstained and "Kevin Rudd" in answer.passages[0].text
+    # Without anything to say which speech, every document's speaker is listed.
+    listed = qa.ask("Who gave this speech?", seeds_dir=seeds, index_dir=index)
+    assert len({p.source for p in listed.passages}) == len(SPEECHES) + 1
+
+
+def test_scope_from_the_evidence_quotes_one_document(corpus):
+    seeds, index = corpus
+    answer = qa.ask("Which Australian prime minister attended the Boao Forum for the fourth time?",
+                    seeds_dir=seeds, index_dir=index)
+    assert len({p.source for p in answer.passages}) == 1 and answer.scope == (answer.document,) or answer.abstained
+
+
+def test_names_are_known_per_document(corpus):
+    seeds, index = corpus
+    # Another speech names Indonesia; the Central Asia speech does not.
+    assert re.search(r"\bIndonesia\b", (seeds / "rudd-cop13-bali-2007.txt").read_text(encoding="utf-8"))
+    answer = qa.ask("What does the speaker say about Indonesia?", documents=[IZIMOV], seeds_dir=seeds, index_dir=index)
+    assert answer.abstained and "Indonesia" in " ".join(answer.notes)
+    assert answer.text.count("Ruslan Izimov’s speech does not answer this question.") == 1
+
+
+def test_a_self_contained_question_is_not_merged_with_the_previous_one():
+    from qa.questions.query import read
+
+    assert not read("Who gave this speech?", ["When was the Belt and Road Initiative announced?"]).follow_up
+    assert read("Where was it held?", ["When was the first summit?"]).follow_up

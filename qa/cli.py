@@ -63,6 +63,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scoped", action="store_true",
                    help="pass each question's own documents (its \"doc\" field) as the scope")
     p.add_argument("--doc", metavar="NAME", help="the document of questions that have no \"doc\" field")
+    p.add_argument("--split", choices=["dev", "heldout", "all"], default="all",
+                   help="only the questions of this split (their \"split\" field; none means dev)")
     p.add_argument("--json", action="store_true", help="print per-question ranks as JSON")
     p.add_argument("--ablate", action="store_true",
                    help="run again with each stage switched off and print one table (English questions)")
@@ -123,7 +125,9 @@ def cmd_eval(args) -> int:
         if not path.is_file():
             raise QAError(f"No question file at {path} - give the path of a .jsonl file")
     items = [item if item.doc or not args.doc else dataclasses.replace(item, doc=(args.doc,))
-             for path in args.file for item in read_items(path)]
+             for path in args.file for item in read_items(path) if args.split in ("all", item.split)]
+    if not items:
+        raise QAError(f"No {args.split} questions in {', '.join(map(str, args.file))}")
     if args.ablate:
         result = run_ablation(items, _settings(args))
         print(json.dumps(result.summary, indent=2, ensure_ascii=False) if args.json else result.table)

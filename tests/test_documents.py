@@ -129,3 +129,10 @@ def test_a_self_contained_question_is_not_merged_with_the_previous_one():
 
     assert not read("Who gave this speech?", ["When was the Belt and Road Initiative announced?"]).follow_up
     assert read("Where was it held?", ["When was the first summit?"]).follow_up
+
+
+def test_a_russian_question_keeps_to_the_callers_document(corpus):
+    seeds, index = corpus
+    for source in ["rudd-cop13-bali-2007.txt", IZIMOV]:
+        passages = qa.retrieve("Что говорится об экономике?", k=5, documents=[source], seeds_dir=seeds, index_dir=index)
+        assert passages and {p.source for p in passages} == {source}

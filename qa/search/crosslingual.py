@@ -207,10 +207,10 @@ _views_lock = threading.Lock()
 
 def view(stored: StoredIndex, encoder: UseEncoder) -> CrossLingualIndex:
     """The cross-lingual view of ``stored``, made once per index generation."""
-    key = f"{stored.manifest.generation}|{stored.manifest.built_at}|{encoder.name}"
+    key = f"{stored.manifest.generation}|{stored.manifest.built_at}|{encoder.name}|{sorted(stored.manifest.sources)}"
     with _views_lock:
         if key not in _views:
-            if len(_views) >= 4:
+            if len(_views) >= 32:
                 _views.pop(next(iter(_views)))
             _views[key] = CrossLingualIndex(stored, encoder)
         return _views[key]

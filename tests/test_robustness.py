@@ -333,6 +333,9 @@ def test_links_out_of_seeds_loops_and_dangling_links_are_named_not_indexed(tmp_p
     (seeds / "notes").mkdir()
     (seeds / "notes" / "water.txt").write_text("A note on water sharing in the region.\n", encoding="utf-8")
     (seeds / "water-link.txt").symlink_to(seeds / "notes" / "water.txt")  # inside seeds/: allowed
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "vault.txt").write_text("The vault code is swordfish.\n", encoding="utf-8")
+    (seeds / "linked-folder").symlink_to(tmp_path / "elsewhere")  # folders behind links are not walked
     index_dir = tmp_path / "index"
     report = qa.build(seeds_dir=seeds, index_dir=index_dir)
 

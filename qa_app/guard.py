@@ -47,8 +47,9 @@ Send = Callable[[dict], Awaitable[None]]
 
 class LoginThrottle:
     """Per client address: ``free`` failed logins, then a wait that doubles with each further
-    failure (2 s, 4 s, 8 s... up to ``max_wait``): 200 guesses take hours, not 0.3 s. A success clears the address's count, and
-    an address with no recent failures is never kept waiting.
+    failure (2 s, 4 s, 8 s... up to ``max_wait``): 200 guesses take hours, not 0.3 s. A
+    success clears the address's count, and an address with no recent failures is never
+    kept waiting.
 
     An attempt counts as failed until its response says otherwise, so parallel guesses are
     throttled as well as sequential ones.

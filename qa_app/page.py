@@ -41,7 +41,8 @@ def too_long(question: str) -> str | None:
     """
     if len(question) <= MAX_QUESTION_CHARS:
         return None
-    return f"The question is {len(question):,} characters long; the chat reads at most {MAX_QUESTION_CHARS:,} - shorten it"
+    return (f"The question is {len(question):,} characters long; "
+            f"the chat reads at most {MAX_QUESTION_CHARS:,} - shorten it")
 
 EXAMPLES = [
     "When was the Belt and Road Initiative announced?",

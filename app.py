@@ -94,11 +94,14 @@ def main(argv: list[str] | None = None) -> None:
         print(warning, file=sys.stderr)
     backend = Backend(make_settings(seeds_dir=args.seeds_dir, index_dir=args.index_dir))
     backend.start()  # loads the model (~6 s of imports) while gradio is imported (~3 s) below
+    from qa_app.guard import launch_options
     from qa_app.page import make_app
 
-    make_app(backend).launch(
-        server_name=args.host, server_port=args.port, share=args.share, auth=auth,
+    demo = make_app(backend)
+    demo.launch(
+        server_name=args.host, server_port=args.port, share=args.share,
         css_paths=[HERE / "page.css"], js=(HERE / "page.js").read_text(encoding="utf-8"),
+        **launch_options(demo, auth=auth),  # one public API, no uploads, small requests, slow guessing
     )
 
 

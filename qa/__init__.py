@@ -14,11 +14,11 @@ from .config import __version__  # noqa: E402,F401 - qa.__version__
 
 from .api import Status, ask, build, retrieve, status  # noqa: E402
 from .errors import (  # noqa: E402
-    BuildLocked, IndexCorrupt, IndexMissing, IndexStale, ModelError, QAError, QuestionError, SeedsError,
+    BuildLocked, IndexCorrupt, IndexMissing, IndexPathError, IndexStale, ModelError, QAError, QuestionError, SeedsError,
 )
 from .types import Answer, BuildReport, Passage  # noqa: E402
 
 __all__ = [
-    "Answer", "BuildLocked", "BuildReport", "IndexCorrupt", "IndexMissing", "IndexStale", "ModelError",
+    "Answer", "BuildLocked", "BuildReport", "IndexCorrupt", "IndexMissing", "IndexPathError", "IndexStale", "ModelError",
     "Passage", "QAError", "QuestionError", "SeedsError", "Status", "ask", "build", "retrieve", "status",
 ]

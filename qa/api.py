@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import unicodedata
+from collections import abc
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
@@ -49,6 +50,8 @@ def clean_question(question: object) -> tuple[str, tuple[str, ...]]:
     text = " ".join(text.split())
     if not text:
         raise QuestionError("The question is empty - type a question about the speech")
+    if not any(ch.isalnum() for ch in text):  # "?", "...", an emoji, a lone surrogate (read as "?")
+        raise QuestionError("The question has no words - type a question about the speech")
     notes: tuple[str, ...] = ()
     if len(text) > MAX_QUESTION_CHARS:
         text = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUESTION_CHARS]
@@ -102,8 +105,21 @@ def _check_k(k: object) -> int:
 
 
 def _history(history: Sequence[str] | None) -> tuple[str, ...]:
+    """The earlier questions that can be read; QuestionError if ``history`` is not a list of them.
+
+    >>> _history(["Who spoke?", "  ", "?"])
+    ('Who spoke?',)
+    """
+    if history is None:
+        return ()
+    if isinstance(history, (str, bytes)) or not isinstance(history, abc.Sequence):
+        raise QuestionError(f"A history is a list of earlier questions (oldest first), not {type(history).__name__}"
+                            " - pass e.g. history=[\"Who spoke?\"]")
+    if not all(isinstance(item, str) for item in history):
+        raise QuestionError("A history is a list of earlier questions, each of them text - "
+                            "pass e.g. history=[\"Who spoke?\"]")
     cleaned = []
-    for item in history or ():
+    for item in history:
         try:
             cleaned.append(clean_question(item)[0])
         except QuestionError:
@@ -120,9 +136,10 @@ def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
     it, the documents the question names, else the one the evidence points to, come first.
     """
     text, notes = clean_question(question)
+    earlier, k = _history(history), _check_k(k)
     r, _note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
     text, _ = fit_to_model(r.encoder, text, notes)  # BM25 reads what the encoder reads
-    return search_with(r, text, k=_check_k(k), history=_history(history), documents=documents)
+    return search_with(r, text, k=k, history=earlier, documents=documents)
 
 
 def _crosslingual(r: "Retriever"):
@@ -164,10 +181,11 @@ def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5, docu
     the previous index answers and ``notes`` says so.
     """
     text, notes = clean_question(question)
+    earlier, k = _history(history), _check_k(k)
     r, note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
     text, notes = fit_to_model(r.encoder, text, notes)
     notes = notes + ((note,) if note else ())
-    return answer_with(r, text, k=_check_k(k), history=_history(history), notes=notes, documents=documents)
+    return answer_with(r, text, k=k, history=earlier, notes=notes, documents=documents)
 
 
 def fit_to_model(encoder: object, text: str, notes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:

@@ -7,6 +7,7 @@ QAError
 │   ├── IndexMissing  no index has been built
 │   ├── IndexCorrupt  a file in index/ is unreadable
 │   └── IndexStale    index/ no longer matches seeds/ or the model
+├── IndexPathError    index/ cannot be used: a file is in the way, or it cannot be written
 ├── BuildLocked       another build holds the lock
 └── ModelError        the embedding model cannot be loaded
 """
@@ -43,6 +44,10 @@ class IndexStale(IndexProblem):
     def __init__(self, message: str, changes: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.changes = changes
+
+
+class IndexPathError(QAError):
+    pass
 
 
 class BuildLocked(QAError):

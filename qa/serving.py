@@ -1,7 +1,9 @@
 """Answer from a fresh index, or rebuild it in the background while the old one answers.
 
-Strict use (``qa.ask(...)``): every call compares ``manifest.json`` with ``seeds/`` (a stat
-walk; a file is hashed again only when it changed) and raises IndexStale naming what changed.
+Strict use (``qa.ask(...)``): every call compares ``manifest.json`` with the sha256 of each
+file in ``seeds/`` and raises IndexStale naming what changed. A file is read and hashed again
+whenever its size, mtime, ctime or inode moved (a restored mtime still moves the ctime), so
+an unchanged folder costs a stat walk (see ``corpus.file_hashes``).
 
 Serving use (``qa.ask(..., auto_rebuild=True)``, what the chat app does): a ``Service`` per
 index folder. When the index is stale, missing or damaged, one background thread rebuilds

@@ -16,9 +16,33 @@ import gradio as gr  # noqa: E402
 import qa  # noqa: E402
 
 from .backend import Backend  # noqa: E402
+from .guard import PUBLIC_API  # noqa: E402
 from .render import error_html, header_html, panel_html, question_html, reply_html, status_html  # noqa: E402
 
 log = logging.getLogger("speech_qa.app")
+
+# The longest question the page and /ask accept. The model reads about 1,000 characters
+# (qa.config.MAX_QUESTION_CHARS; longer questions are cut and the reply says so); twice that
+# leaves room for a pasted quotation, while a 1 MB "question" is refused before anything keeps
+# it (the chat state, the history of the next turns). The server refuses request bodies over
+# guard.MAX_BODY_BYTES before gradio reads them.
+MAX_QUESTION_CHARS = 2_000
+# Earlier questions kept for follow-ups, and turns the chat keeps on the page (the page sends
+# them back with each question): bounded, so a long session's requests and state stay small.
+HISTORY_KEPT = 20
+CHAT_KEPT_TURNS = 25
+
+
+def too_long(question: str) -> str | None:
+    """The reply to a question longer than the app accepts, or None.
+
+    >>> too_long("a" * 2_001)
+    'The question is 2,001 characters long; the chat reads at most 2,000 - shorten it'
+    """
+    if len(question) <= MAX_QUESTION_CHARS:
+        return None
+    return (f"The question is {len(question):,} characters long; "
+            f"the chat reads at most {MAX_QUESTION_CHARS:,} - shorten it")
 
 EXAMPLES = [
     "When was the Belt and Road Initiative announced?",
@@ -34,6 +58,10 @@ def make_respond(backend: Backend):
     def respond(question: str, chat: list, asked: list[str]):
         if not (question or "").strip():
             return gr.skip(), gr.skip(), gr.skip(), ""
+        if refused := too_long(question):
+            chat = [*(chat or []), {"role": "user", "content": question_html(question[:300] + "…")},
+                    {"role": "assistant", "content": error_html(refused)}]
+            return chat, asked or [], gr.skip(), ""
         panel = gr.skip()
         try:
             answer = backend.ask(question, history=asked)
@@ -45,8 +73,8 @@ def make_respond(backend: Backend):
             log.exception("answering %r failed", question)
             bubble = error_html(f"Something went wrong ({type(err).__name__}); the app's log has details.")
         chat = [*(chat or []), {"role": "user", "content": question_html(question)},
-                {"role": "assistant", "content": bubble}]
-        return chat, [*(asked or []), question], panel, ""
+                {"role": "assistant", "content": bubble}][-2 * CHAT_KEPT_TURNS:]
+        return chat, [*(asked or []), question][-HISTORY_KEPT:], panel, ""
 
     return respond
 
@@ -54,6 +82,8 @@ def make_respond(backend: Backend):
 def make_api(backend: Backend):
     def ask(question: str) -> str:
         """The reply to one question, as markdown with [n] markers and the cited passages."""
+        if isinstance(question, str) and (refused := too_long(question)):
+            raise gr.Error(refused)
         try:
             return backend.ask(question).text
         except qa.QAError as err:  # the client raises it, with this message: not mistaken for a reply
@@ -82,7 +112,7 @@ def make_app(backend: Backend) -> gr.Blocks:
                                   placeholder="Ask a question about the speech, or pick an example below.")
                 question = gr.Textbox(elem_id="qa-question", show_label=False, lines=1, max_lines=4,
                                       placeholder="Ask about the speech…", submit_btn="Ask",
-                                      autofocus=True)
+                                      autofocus=True, max_length=MAX_QUESTION_CHARS)
                 with gr.Row(elem_id="qa-examples"):
                     example_buttons = [gr.Button(e, size="sm", variant="secondary", min_width=140) for e in EXAMPLES]
                 with gr.Row():
@@ -109,4 +139,7 @@ def make_app(backend: Backend) -> gr.Blocks:
         rebuild.click(start_rebuild, None, status, **private)
         gr.Timer(2.0).tick(lambda: page_status(backend), None, status, show_progress="hidden", **private)
         gr.api(make_api(backend), api_name="ask", **answering)
+    for fn in demo.fns.values():  # the page's own handlers, with the loaders gr.HTML(callable) adds
+        if fn.api_name not in PUBLIC_API:
+            fn.api_visibility = "private"
     return demo

@@ -309,3 +309,155 @@ def test_russian_reply_is_framed_in_russian():
     assert "В выступлении об этом не говорится." in silent and "The speech does not" not in silent
     said = reply_html(Answer(question="q", text="", passages=(p,), abstained=False, language="ru"), {})
     assert "В выступлении говорится" in said and "Kazakhstan is large." in said
+
+
+# -- what the running app lets through (issue 14) ------------------------------------------
+
+# Every handler the page's config lists, by name and API visibility. Any of them can be
+# reached through the queue by its number (that is how the page calls them); only "public"
+# ones by name. A new handler must be added here on purpose: this list is the announcement.
+ANNOUNCED = [
+    ("respond", "private"),                    # the chat turn (Enter / Ask)
+    ("lambda", "private"), ("lambda_1", "private"), ("lambda_2", "private"),
+    ("lambda_3", "private"),                   # the four example buttons
+    ("reset", "private"), ("reset_1", "private"),  # "Clear chat" and the chat's bin icon
+    ("start_rebuild", "private"),              # the "Rebuild index" button
+    ("lambda_4", "private"),                   # the status line's timer
+    ("ask", "public"),                         # the API for scripts
+    ("lambda_5", "private"), ("lambda_6", "private"), ("lambda_7", "private"),  # header, status, panel on load
+]
+
+
+@pytest.fixture
+def served_app(built):
+    """The app as ``app.py`` launches it (its launch options), on a free loopback port."""
+    import socket
+
+    from qa_app import page
+    from qa_app.guard import launch_options
+
+    seeds, index = built
+    backend = Backend(qa.api.make_settings(seeds_dir=seeds, index_dir=index))
+    backend.start().join(timeout=60)
+    demo = page.make_app(backend)
+
+    def launch(auth=None) -> str:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                    **launch_options(demo, auth=auth))
+        return f"http://127.0.0.1:{port}"
+
+    yield launch
+    demo.close()
+
+
+def test_only_ask_is_public_and_every_handler_is_announced(served_app):
+    import httpx
+    from gradio_client import Client
+
+    base = served_app()
+    api = Client(base + "/", verbose=False).view_api(return_format="dict", print_info=False)
+    assert list(api["named_endpoints"]) == ["/ask"] and api["unnamed_endpoints"] == {}
+    config = httpx.get(base + "/config").json()
+    assert [(d["api_name"], d["api_visibility"]) for d in config["dependencies"]] == ANNOUNCED
+    for name, visibility in ANNOUNCED:
+        called = httpx.post(f"{base}/gradio_api/call/{name}", json={"data": []})
+        if visibility == "private":  # gradio itself would run it: "private" only hides it from its client
+            assert called.status_code == 404 and "not an API of this app" in called.json()["detail"]
+            assert httpx.get(f"{base}/gradio_api/call/{name}/some-event").status_code == 404
+    assert httpx.post(f"{base}/gradio_api/run/start_rebuild", json={"data": []}).status_code == 404
+
+
+def test_uploads_oversized_requests_and_extra_values_are_refused(served_app, built):
+    import httpx
+    from gradio_client import Client
+
+    seeds, index = built
+    base = served_app()
+    upload = httpx.post(f"{base}/gradio_api/upload", files={"files": ("notes.txt", b"some text")})
+    assert upload.status_code == 413
+    big = httpx.post(f"{base}/gradio_api/call/ask", json={"data": ["summit " * 200_000]})
+    assert big.status_code == 413 and "ask a shorter question" in big.json()["detail"]
+    two = httpx.post(f"{base}/gradio_api/call/ask", json={"data": ["Where is the summit?", "extra"]})
+    assert two.status_code == 400 and two.json()["detail"] == "/ask takes 1 value, not 2"
+    client = Client(base + "/", verbose=False)
+    with pytest.raises(Exception, match="400"):
+        client.predict("Where is the summit?", "extra", api_name="/ask")
+    with pytest.raises(Exception, match="the chat reads at most 2,000 - shorten it"):
+        client.predict("Which summit? " * 200, api_name="/ask")
+    question = "Where will the second summit be held?"
+    assert client.predict(question, api_name="/ask") == qa.ask(question, seeds_dir=seeds, index_dir=index).text
+
+
+def test_a_too_long_chat_question_is_answered_with_an_error_and_not_kept(built):
+    from qa_app import page
+
+    seeds, index = built
+    backend = Backend(qa.api.make_settings(seeds_dir=seeds, index_dir=index))
+    respond = page.make_respond(backend)
+    chat, asked, _panel, box = respond("Which summit? " * 200, [], ["an earlier question"])
+    assert asked == ["an earlier question"] and box == ""
+    assert "the chat reads at most 2,000" in _visible(chat[1]["content"])
+    assert len(_visible(chat[0]["content"])) <= 301
+
+
+def test_repeated_failed_logins_are_refused_per_address_and_a_right_one_is_not_slowed(served_app):
+    import httpx
+
+    base = served_app(auth=[("ann", "correct horse")])
+
+    def login(password: str, address: str = "127.0.0.1") -> httpx.Response:
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=address)) as c:
+            return c.post(f"{base}/login", data={"username": "ann", "password": password})
+
+    assert login("correct horse").status_code == 200
+    assert [login(f"guess {n}").status_code for n in range(6)] == [400] * 6  # 5 free, the 6th starts a wait
+    refused = login("guess 7")
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "2"
+    assert refused.json()["detail"] == "Too many failed logins - try again in 2 s"
+    assert login("correct horse", "127.0.0.2").status_code == 200  # other addresses are not held up
+    assert [login("wrong", "127.0.0.3").status_code for _ in range(3)] == [400] * 3
+    assert login("correct horse", "127.0.0.3").status_code == 200  # a success clears the count
+    assert [login("wrong", "127.0.0.3").status_code for _ in range(5)] == [400] * 5
+
+
+def test_login_waits_double_after_the_free_tries_and_a_success_clears_them():
+    from qa_app.guard import LoginThrottle
+
+    now = [0.0]
+    throttle = LoginThrottle(free=2, max_wait=8, clock=lambda: now[0])
+    waits = []
+    for _ in range(7):
+        wait = throttle.begin("a")
+        waits.append(wait)
+        now[0] += wait  # a patient guesser waits exactly as long as told, then guesses again
+        if wait:
+            assert throttle.begin("a") == 0  # the wait is over: this guess goes through
+    assert waits == [0, 0, 0, 2, 4, 8, 8]
+    assert throttle.begin("a") == 8 and throttle.begin("a") == 8  # refused, whatever it sends
+    assert throttle.begin("b") == 0
+    throttle.succeeded("a")
+    assert throttle.begin("a") == 0
+
+
+@pytest.mark.model
+def test_soak_memory_levels_off_under_large_requests(tmp_path):
+    """``benchmarks/soak.py``, briefly: the real app, 3 rounds of 30 questions of 900,000
+    characters (half to /ask, half as chat turns). Before the request limits, memory rose
+    776 -> 876 -> 915 -> 924 MB (and each chat turn took longer, re-reading every earlier
+    question); the script exits 1 when the later rounds grow by more than 4 MB each."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    run = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "soak.py"), "--rounds", "3", "--requests", "30",
+         "--size", "900000", "--floor", "4", "--time-limit", "240"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert run.returncode == 0, run.stdout + run.stderr[-3000:]
+    rounds = [line for line in run.stdout.splitlines() if line.startswith("round ")]
+    assert len(rounds) == 3 and run.stdout.rstrip().endswith("plateau")

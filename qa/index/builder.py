@@ -9,6 +9,7 @@ a build that dies at any point leaves the previous index whole.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,9 +22,9 @@ from ..config import Settings, __version__
 from .corpus import Corpus, read_corpus
 from .embedding import Encoder
 from . import multilingual
-from ..errors import BuildLocked, IndexProblem, QAError
+from ..errors import BuildLocked, IndexPathError, IndexProblem, QAError
 from .multilingual import index_arrays, stored_model
-from .store import Manifest, StoredIndex, check_fresh, clean, content_hash, document_records, load, save
+from .store import Manifest, StoredIndex, check_folder, check_fresh, clean, content_hash, document_records, load, save
 from ..types import BuildReport, Chunk, FileReport
 from .views import view_texts
 
@@ -121,31 +122,66 @@ def build(settings: Settings, encoder: Encoder | None = None, *, load_encoder: C
     """
     if encoder is None and load_encoder is None:
         raise TypeError("build needs an encoder or load_encoder")
-    from filelock import FileLock, Timeout
-
     began = time.perf_counter()
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.index_dir / LOCK_NAME))
+    index_dir = settings.index_dir
+    check_folder(index_dir)
+    if index_dir.is_dir() and not os.access(index_dir, os.W_OK | os.X_OK):
+        return _read_only(settings, "it is read-only", began, full=full)
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        log.warning("another build of %s is running - waiting up to %g s for it", settings.index_dir, lock_timeout)
-        try:
-            lock.acquire(timeout=lock_timeout)
-        except Timeout:
-            raise BuildLocked(
-                f"Another build of {settings.index_dir} is still running after {lock_timeout:g} s - "
-                f"wait for it to finish, then run: python -m qa build"
-            ) from None
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = _lock(index_dir, lock_timeout)
+    except OSError as err:  # e.g. the lock file cannot be created in a read-only folder
+        return _read_only(settings, err.strerror or str(err), began, full=full)
     try:
-        clean(settings.index_dir)  # a killed build's temp files and orphaned generation
+        clean(index_dir)  # a killed build's temp files and orphaned generation
         corpus = read_corpus(settings.seeds_dir)
-        previous = _previous(settings.index_dir)
+        previous = _previous(index_dir)
         if not full and (report := up_to_date(settings, previous, corpus, began)) is not None:
             return report
         return _build_locked(settings, encoder or load_encoder(), corpus, previous, full=full, began=began)
+    except OSError as err:  # the previous index stays whole (see store.save); say where and why
+        raise IndexPathError(f"Cannot write the index in {index_dir} ({err.strerror or err}: {err.filename}) - "
+                             "make the folder writable, or build elsewhere with --index-dir DIR") from None
     finally:
         lock.release()
+
+
+def _lock(index_dir: Path, timeout: float):
+    """The build lock of ``index_dir``, held; BuildLocked after ``timeout`` seconds."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(index_dir / LOCK_NAME))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.warning("another build of %s is running - waiting up to %g s for it", index_dir, timeout)
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise BuildLocked(
+                f"Another build of {index_dir} is still running after {timeout:g} s - "
+                f"wait for it to finish, then run: python -m qa build"
+            ) from None
+    return lock
+
+
+def _read_only(settings: Settings, why: str, began: float, *, full: bool) -> BuildReport:
+    """The "up to date" report for an index folder that cannot be written, or IndexPathError.
+
+    Nothing needs writing when the index already matches the seeds, so a read-only copy of a
+    fresh index builds like a writable one; a stale one cannot be brought up to date.
+    """
+    if not full:
+        corpus = read_corpus(settings.seeds_dir)
+        report = up_to_date(settings, _previous(settings.index_dir), corpus, began)
+        if report is not None:
+            log.info("%s cannot be written (%s), but it is up to date", settings.index_dir, why)
+            return report
+    raise IndexPathError(
+        f"Cannot write the index in {settings.index_dir} ({why}) and it is "
+        f"{'to be rebuilt in full' if full else 'out of date'} - make the folder writable "
+        f"(chmod u+w {settings.index_dir}), or build elsewhere with --index-dir DIR"
+    )
 
 
 def _file_reports(chunks: list[Chunk], todo: list[int], old_pairs: Counter) -> tuple[FileReport, ...]:

@@ -1,12 +1,16 @@
 """Read ``seeds/``: every ``*.txt`` and ``*.md`` file below it is a document.
 
 A file that is empty, binary, not UTF-8 or too large is skipped with a warning that names
-it; it never stops the other files from being read.
+it; it never stops the other files from being read. So is a symbolic link that leads outside
+``seeds/``, loops, or leads nowhere: ``ln -s /etc/passwd seeds/p.txt`` must not publish the
+password file in the chat.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -33,20 +37,55 @@ class Corpus:
         return {d.source: d.sha256 for d in self.documents}
 
 
-def source_files(seeds_dir: Path) -> list[Path]:
-    """Document files below ``seeds_dir``, sorted, hidden files and folders left out."""
+def scan(seeds_dir: Path) -> tuple[list[Path], list[str]]:
+    """Document files below ``seeds_dir``, sorted, and why any link among them was left out.
+
+    Hidden files and folders are left out silently; so are folders reached through a link
+    (``rglob`` does not follow them).
+    """
     if not seeds_dir.is_dir():
         raise SeedsError(
             f"No seeds folder at {seeds_dir} - create it and put the speech (a .txt or .md file) in it"
         )
-    files = []
+    root = seeds_dir.resolve()
+    files, refused = [], []
     for path in sorted(seeds_dir.rglob("*")):
         rel = path.relative_to(seeds_dir)
-        if any(part.startswith(".") for part in rel.parts):
+        if any(part.startswith(".") for part in rel.parts) or path.suffix.lower() not in SUFFIXES:
             continue
-        if path.suffix.lower() in SUFFIXES and path.is_file():
+        if path.is_symlink():
+            why = link_problem(path, root)
+            if why:
+                refused.append(f"{rel.as_posix()} {why}")
+                continue
+        if path.is_file():
             files.append(path)
-    return files
+    return files, refused
+
+
+def link_problem(link: Path, root: Path) -> str | None:
+    """Why the symbolic link ``link`` cannot be a document of the folder ``root``, or None.
+
+    >>> link_problem(Path("/etc/hostname"), Path("/etc")) is None
+    True
+    """
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop this way
+        return "is a symbolic link that loops - remove it"
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "is a symbolic link that loops - remove it"
+        return "is a symbolic link to a file that does not exist - remove it or restore the file"
+    if not target.is_relative_to(root):
+        return (f"is a symbolic link to {target}, outside the seeds folder - "
+                "copy the file into the seeds folder if it should be indexed")
+    return None
+
+
+def source_files(seeds_dir: Path) -> list[Path]:
+    """Document files below ``seeds_dir`` (see ``scan``); links that are refused are left out."""
+    return scan(seeds_dir)[0]
 
 
 def decode(source: str, data: bytes) -> str:
@@ -88,8 +127,11 @@ def make_document(source: str, text: str, sha256: str = "") -> Document:
 
 def read_corpus(seeds_dir: Path) -> Corpus:
     """All usable documents below ``seeds_dir``; SeedsError if there is none."""
-    documents, skipped = [], []
-    for path in source_files(seeds_dir):
+    files, refused = scan(seeds_dir)
+    for why in refused:
+        log.warning("not indexed: %s", why)
+    documents, skipped = [], list(refused)
+    for path in files:
         source = path.relative_to(seeds_dir).as_posix()
         try:
             documents.append(read_document(path, source))
@@ -102,15 +144,23 @@ def read_corpus(seeds_dir: Path) -> Corpus:
     return Corpus(documents=tuple(documents), skipped=tuple(skipped))
 
 
-# A file changed twice within the clock's granularity can keep its size and mtime; like
-# git's "racily clean" entries, a file modified this recently is hashed again every time.
+# What the staleness check reads of a file before deciding whether to hash it again. The
+# inode-change time is in it because programs cannot set it: ``touch -r``, ``cp -p`` and
+# ``os.utime`` restore the modification time of an edited file, but each moves st_ctime.
+# A file changed twice within the clock's granularity can keep even that; like git's
+# "racily clean" entries, a file changed this recently is hashed again every time.
 RACY_NS = 2_000_000_000
-_hash_cache: dict[Path, tuple[tuple[int, int, int], str | None]] = {}
+_hash_cache: dict[Path, tuple[tuple[int, int, int, int], str | None]] = {}
 _hash_lock = threading.Lock()
 
 
-def signature(seeds_dir: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """Names, sizes, mtimes and inodes of the document files: changes when any file does.
+def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def signature(seeds_dir: Path) -> tuple[tuple[str, int, int, int, int], ...]:
+    """Names, sizes, modification and change times and inodes of the document files:
+    changes when any file does, even after its mtime was put back.
 
     A directory walk and a ``stat`` per file; what a watcher polls.
     """
@@ -120,20 +170,21 @@ def signature(seeds_dir: Path) -> tuple[tuple[str, int, int, int], ...]:
             st = path.stat()
         except OSError:
             continue
-        out.append((path.relative_to(seeds_dir).as_posix(), st.st_size, st.st_mtime_ns, st.st_ino))
+        out.append((path.relative_to(seeds_dir).as_posix(), *_stat_key(st)))
     return tuple(out)
 
 
 def _cached_sha256(path: Path, source: str) -> str | None:
-    """The file's sha256 if it is a usable document, else None; re-read only when it changed."""
+    """The file's sha256 if it is a usable document, else None; re-read only when its
+    size, mtime, ctime or inode moved, or it changed in the last ``RACY_NS``."""
     try:
         st = path.stat()
     except OSError:
         return None
-    key = (st.st_size, st.st_mtime_ns, st.st_ino)
+    key = _stat_key(st)
     with _hash_lock:
         hit = _hash_cache.get(path)
-    if hit and hit[0] == key and time.time_ns() - st.st_mtime_ns > RACY_NS:
+    if hit and hit[0] == key and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
         return hit[1]
     try:
         digest: str | None = read_document(path, source).sha256
@@ -147,8 +198,9 @@ def _cached_sha256(path: Path, source: str) -> str | None:
 def file_hashes(seeds_dir: Path) -> dict[str, str]:
     """sha256 of every usable document, for staleness checks (same rules as read_corpus).
 
-    Cached per file on its size, modification time and inode, so asking often costs a
-    directory walk, not a re-read of every file.
+    Cached per file on its size, mtime, ctime and inode, so asking often costs a directory
+    walk and a ``stat`` per file, not a re-read of every file; any write to a file moves
+    its ctime, so a cached hash is never that of older content.
     """
     hashes = {}
     for path in source_files(seeds_dir):

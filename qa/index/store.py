@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import IndexCorrupt, IndexMissing, IndexProblem, IndexStale
+from ..errors import IndexCorrupt, IndexMissing, IndexPathError, IndexProblem, IndexStale
 from ..types import Chunk, Document, Field
 
 log = logging.getLogger(__name__)
@@ -258,10 +258,22 @@ _MANIFEST_TYPES = {"model": str, "dimension": int, "chunking": dict, "sources": 
                    "documents": dict}
 
 
+def check_folder(index_dir: Path) -> None:
+    """IndexPathError if ``index_dir``, or a folder above it, is a file rather than a folder."""
+    for folder in (index_dir, *index_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                where = "" if folder == index_dir else f" (so {index_dir} cannot be a folder)"
+                raise IndexPathError(f"{folder} is a file, not a folder{where} - "
+                                     "point --index-dir at a folder, e.g. index/")
+            return
+
+
 def read_manifest(index_dir: Path) -> Manifest:
     """The manifest of ``index_dir``; IndexMissing without one, IndexCorrupt naming it if unreadable."""
     path = index_dir / MANIFEST
     if not path.is_file():
+        check_folder(index_dir)  # "run: python -m qa build" would only fail again
         raise IndexMissing(f"No index in {index_dir} - run: {REBUILD}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

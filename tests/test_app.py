@@ -17,7 +17,7 @@ from qa.index.chunking import paragraphs
 from qa.index.corpus import read_corpus
 from qa.types import Highlight
 from qa_app.backend import Backend
-from qa_app.cite import DocInfo, citation_text, doc_info, quoted_words
+from qa.answer.citation import DocInfo, citation_text, doc_info, quoted_words
 from qa_app.render import NOT_IN_SPEECH, panel_html, question_html, reply_html, status_html, text
 
 from conftest import SPEECH

@@ -19,11 +19,12 @@ def test_status_without_index_exits_4_and_says_what_to_run(tmp_path, seeds):
     assert result.stdout.strip() == f"No index in {tmp_path / 'none'} - run: python -m qa build"
 
 
-def test_ask_without_index_is_one_line_error_exit_1(tmp_path, seeds):
-    result = run_cli("ask", "Where?", "--seeds-dir", str(seeds), "--index-dir", str(tmp_path / "none"))
+def test_ask_without_index_or_seeds_is_one_line_error_exit_1(tmp_path):
+    # Without an index, ask builds one first; without documents to build from, it says so.
+    result = run_cli("ask", "Where?", "--seeds-dir", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "none"))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"error: No index in {tmp_path / 'none'} - run: python -m qa build"
+        f"error: No seeds folder at {tmp_path / 'nope'} - create it and put the speech (a .txt or .md file) in it"
     ]
 
 

@@ -58,7 +58,7 @@ def make_api(backend: Backend):
         try:
             return backend.ask(question).text
         except qa.QAError as err:  # the client raises it, with this message: not mistaken for a reply
-            raise gr.Error(str(err)) from None
+            raise gr.Error(str(err), print_exception=False) from None  # the user's mistake: no server traceback
 
     return ask
 

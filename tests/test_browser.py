@@ -171,7 +171,7 @@ REPLY_START_SHOWN = """r => { let box = r.parentElement;
 
 def test_answer_cites_one_passage_shown_from_its_start_and_marker_shows_it(page, tmp_path):
     page.ask("What should the upcoming summit focus on?")  # a long reply: the chat must scroll
-    reply = page.ask("Which city hosted the first summit?")
+    reply = page.ask("Where did the first summit take place?")
     assert "Xi’an" in reply.locator(".qa-answer").inner_text()
     # A fact question cites the one passage that answers it, and the chat shows the reply's
     # start (the answer), not its end.
@@ -340,7 +340,7 @@ RECORD_ON_LOAD = """() => {
 
 def test_status_on_load_is_true_and_names_skipped_files(browser, server):
     first = Page(browser, server)
-    first.ask("Which city hosted the first summit?")  # now the model is loaded
+    first.ask("Where did the first summit take place?")  # now the model is loaded
     first.close()
     tab = Page(browser, server, init_script=f"({RECORD_ON_LOAD})()")
     try:

@@ -73,11 +73,11 @@ def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120.
 
 
 class Url(str):
-    """The app's address, and the seeds folder it serves."""
+    """The app's address, the seeds folder it serves and its log."""
 
-    def __new__(cls, url: str, seeds: Path) -> "Url":
+    def __new__(cls, url: str, seeds: Path, log: Path) -> "Url":
         made = super().__new__(cls, url)
-        made.seeds = seeds
+        made.seeds, made.log = seeds, log
         return made
 
 
@@ -101,7 +101,7 @@ def server(tmp_path_factory, sync_api):
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_for(url, proc, log)
-        yield Url(url, seeds)
+        yield Url(url, seeds, log)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -380,3 +380,16 @@ def test_rebuild_note_goes_once_the_index_changes_and_old_text_never_flashes(bro
         assert seen and all("Seven blue herons" in t for t in seen)
     finally:
         tab.close()
+
+
+def test_the_log_holds_only_what_a_user_can_act_on(server):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="The question is empty"):
+        Client(server, verbose=False).predict("", api_name="/ask")
+    time.sleep(0.5)
+    log = server.log.read_text()
+    assert "The chat is on http://127.0.0.1:" in log
+    for noise in ("Traceback", "swigfaiss_avx512", "share=True", "run: python -m qa build"):
+        assert noise not in log, f"{noise!r} in the app's log:\n{log[-3000:]}"

@@ -1,10 +1,12 @@
 # make chat  - set up .venv (once) and start the web chat on http://127.0.0.1:7860
+#              (another port: make chat PORT=7861)
 # make test  - set up .venv (once), install Chromium if missing, and run every test
 # Both are safe to run again; they reinstall only when pyproject.toml changes.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PORT ?= 7860
 
 .PHONY: chat test setup build bench clean
 
@@ -21,7 +23,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 chat: $(STAMP)
-	$(PY) app.py
+	$(PY) app.py --port $(PORT)
 
 build: $(STAMP)
 	$(PY) -m qa build

@@ -5,14 +5,16 @@ the speech on the right with the cited passages highlighted. Built on the same p
 functions as the CLI. Scripts call ``/ask``:
 ``Client(url).predict("question", api_name="/ask")`` returns the reply as markdown.
 
-Binds 127.0.0.1 unless told otherwise; the page appears at once while the index is built
-(if needed) and the model loads in the background. This file is the launcher (arguments,
+Binds 127.0.0.1 unless told otherwise. The port is taken first (``qa_app/holding.py``): a
+busy port is one line and exit 1, and a "loading…" page answers at once while gradio, the
+index and the model load; the chat page then replaces it. This file is the launcher (arguments,
 login, warnings); the page itself is ``qa_app/page.py``, imported only after the model has
 started loading so that gradio's import and the model's overlap.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import ipaddress
 import logging
 import os
@@ -23,6 +25,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no teleme
 
 from qa.api import make_settings  # noqa: E402
 from qa_app.backend import Backend  # noqa: E402
+from qa_app.holding import Holding, PortBusy, free_port_after  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "qa_app"
 
@@ -85,11 +88,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
+def quiet_logs() -> None:
+    """Keep the console to what a user can act on."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "faiss.loader"):  # faiss reports a missing AVX512 build at INFO
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    for package in ("gradio", "numpy", "faiss", "sentence_transformers"):  # before any thread imports them
+        if importlib.util.find_spec(package) is None:
+            raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+    quiet_logs()
     auth = load_auth(args.auth_file) if args.auth_file else None
+    try:  # the port first: a busy one is said at once, and a browser gets a page from now on
+        holding = Holding(args.host, args.port)
+    except PortBusy as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     for warning in exposure_warnings(args.host, share=args.share, auth=bool(auth)):
         print(warning, file=sys.stderr)
     backend = Backend(make_settings(seeds_dir=args.seeds_dir, index_dir=args.index_dir))
@@ -98,12 +115,33 @@ def main(argv: list[str] | None = None) -> None:
     from qa_app.page import make_app
 
     demo = make_app(backend)
-    demo.launch(
-        server_name=args.host, server_port=args.port, share=args.share,
-        css_paths=[HERE / "page.css"], js=(HERE / "page.js").read_text(encoding="utf-8"),
-        **launch_options(demo, auth=auth),  # one public API, no uploads, small requests, slow guessing
-    )
+    holding.release()
+    try:
+        _, local_url, share_url = demo.launch(
+            server_name=args.host, server_port=args.port, share=args.share, quiet=True,
+            prevent_thread_lock=True, css_paths=[HERE / "page.css"],
+            js=(HERE / "page.js").read_text(encoding="utf-8"),
+            **launch_options(demo, auth=auth),  # one public API, no uploads, small requests, slow guessing
+        )
+    except OSError:  # another program took the port in the instant between hand-over and bind
+        print(f"error: port {args.port} is in use: run `make chat PORT={free_port_after(args.port, args.host)}`",
+              file=sys.stderr)
+        return 1
+    print(f"The chat is on {local_url}" + (f" and {share_url}" if share_url else "") + " - Ctrl+C stops it",
+          flush=True)
+    try:
+        demo.block_thread()
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        sys.exit(main())
+    except ModuleNotFoundError as missing:
+        if (missing.name or "qa").split(".")[0] in ("qa", "qa_app"):
+            raise
+        from qa.cli import missing_dependency
+
+        sys.exit(missing_dependency(missing.name, then="make chat (or .venv/bin/python app.py)"))

@@ -28,13 +28,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class Status:
-    """Whether ``index/`` matches ``seeds/`` and the model; ``changes`` says what differs."""
+    """Whether ``index/`` matches ``seeds/`` and the model; ``changes`` says what differs,
+    ``skipped`` which files under ``seeds/`` are not indexed and why (not UTF-8, binary, ...)."""
 
     fresh: bool
     exists: bool
     changes: tuple[str, ...]
     message: str
     corrupt: bool = False
+    skipped: tuple[str, ...] = ()
 
 
 def clean_question(question: object) -> tuple[str, tuple[str, ...]]:
@@ -73,11 +75,27 @@ def served(s: Settings, *, auto_rebuild: bool) -> tuple["Retriever", str | None]
     from . import serving
 
     if not auto_rebuild:
-        return serving.strict_retriever(s), None
+        try:
+            return serving.strict_retriever(s), None
+        except IndexMissing:  # a fresh clone: build on first use, as the chat does
+            return _first_build(s), FIRST_BUILD_NOTE
     got = serving.service(s).get()
     if got.note:
         log.warning("%s", got.note)
     return got.retriever, got.note
+
+
+FIRST_BUILD_NOTE = "There was no index yet: it was built from the documents for this question."
+
+
+def _first_build(s: Settings) -> "Retriever":
+    """Build the missing index of ``s`` and return its retriever (a stale one is never
+    rebuilt here: that stays IndexStale unless ``auto_rebuild``)."""
+    from . import serving
+
+    log.info("No index in %s yet: building it from %s (once, some seconds)", s.index_dir, s.seeds_dir)
+    build_index(s)
+    return serving.strict_retriever(s)
 
 
 def watch(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None) -> None:
@@ -137,7 +155,7 @@ def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
     """
     text, notes = clean_question(question)
     earlier, k = _history(history), _check_k(k)
-    r, _note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
+    r, _note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)  # the note is logged
     text, _ = fit_to_model(r.encoder, text, notes)  # BM25 reads what the encoder reads
     return search_with(r, text, k=k, history=earlier, documents=documents)
 
@@ -229,7 +247,8 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     candidates = [Candidate(passage=p, sentence_scores=sentence_scores[part.chunk_id(p)]) for p in passages]
     decision = judge(part, scored, stages=stages)
     notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
-    reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched)
+    reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched,
+                    asks_for=scored.query.asks_for)
     return _stamped(r, reply, scope)
 
 
@@ -374,9 +393,19 @@ def status(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str
         store.verify(s.index_dir)
         serving.check(s)
     except IndexMissing as err:
-        return Status(fresh=False, exists=False, changes=(), message=str(err))
+        return Status(fresh=False, exists=False, changes=(), message=str(err), skipped=_skipped(s))
     except IndexCorrupt as err:
-        return Status(fresh=False, exists=True, changes=(), message=str(err), corrupt=True)
+        return Status(fresh=False, exists=True, changes=(), message=str(err), corrupt=True, skipped=_skipped(s))
     except IndexStale as err:
-        return Status(fresh=False, exists=True, changes=err.changes, message=str(err))
-    return Status(fresh=True, exists=True, changes=(), message="The index is up to date.")
+        return Status(fresh=False, exists=True, changes=err.changes, message=str(err), skipped=_skipped(s))
+    return Status(fresh=True, exists=True, changes=(), message="The index is up to date.", skipped=_skipped(s))
+
+
+def _skipped(s: Settings) -> tuple[str, ...]:
+    from .errors import SeedsError
+    from .index.corpus import skipped_files
+
+    try:
+        return skipped_files(s.seeds_dir)
+    except SeedsError:  # no seeds folder: the status message says so already
+        return ()

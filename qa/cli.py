@@ -100,10 +100,24 @@ def cmd_ask(args) -> int:
     answer = api.ask(args.question, k=args.k, history=args.history, documents=args.doc, seeds_dir=args.seeds_dir,
                      index_dir=args.index_dir, model=args.model)
     if args.json:
-        print(json.dumps(dataclasses.asdict(answer), indent=2, ensure_ascii=False))
+        print(json.dumps(answer_json(answer, _settings(args).seeds_dir), indent=2, ensure_ascii=False))
     else:
         print(answer.text)
     return 0
+
+
+def answer_json(answer, seeds_dir: Path) -> dict:
+    """The answer as a dict; each cited passage carries ``cite``, the citation the page's
+    "Copy citation" gives (None for the closest passages of an answer that abstained)."""
+    from .answer.citation import citation_text, doc_info
+    from .index.corpus import read_corpus
+
+    data = dataclasses.asdict(answer)
+    infos = {d.source: doc_info(d.source, d.text) for d in read_corpus(seeds_dir).documents}
+    for i, (passage, row) in enumerate(zip(answer.passages, data["passages"])):
+        spans = tuple((h.start, h.end) for h in answer.highlights[i]) if i < len(answer.highlights) else ()
+        row["cite"] = None if answer.abstained else citation_text(passage, infos.get(passage.source), spans)
+    return data
 
 
 def cmd_status(args) -> int:
@@ -112,6 +126,8 @@ def cmd_status(args) -> int:
         print(json.dumps(dataclasses.asdict(s), indent=2, ensure_ascii=False))
     else:
         print(s.message)
+        for why in s.skipped:
+            print(f"not indexed: {why}")
     if s.fresh:
         return 0
     return EXIT_CORRUPT if s.corrupt else EXIT_STALE if s.exists else EXIT_MISSING
@@ -137,6 +153,15 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def missing_dependency(module: str, then: str = ".venv/bin/python -m qa ...") -> str:
+    """The one line for a Python that lacks the project's packages (e.g. not the venv's).
+
+    >>> missing_dependency("filelock").split(" - ")[1]
+    'run the set-up (make setup) and use .venv/bin/python -m qa ...'
+    """
+    return f"error: the package {module!r} is missing from {sys.executable} - run the set-up (make setup) and use {then}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = parser().parse_args(argv)
@@ -145,6 +170,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except QAError as err:
         print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except ModuleNotFoundError as err:
+        if (err.name or "qa").split(".")[0] == "qa":
+            raise  # our own module missing is a bug, not a set-up problem
+        print(missing_dependency(err.name), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -17,7 +17,7 @@ from qa.config import Settings
 from qa.index.corpus import file_hashes, read_corpus
 from qa.types import Document
 
-from .cite import DocInfo, doc_info
+from qa.answer.citation import DocInfo, doc_info
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class Backend:
         self._ready = threading.Event()
         self._lock = threading.Lock()
         self._busy = ""            # what the background thread is doing, "" when idle
-        self._last = ""            # the outcome of the last rebuild from the page
+        self._last = ("", "")      # the outcome of the last rebuild from the page, and the generation it saw
         self._failed = ""          # why the start-up preparation failed, if it did
         self._docs: tuple[tuple, tuple[Document, ...], dict[str, DocInfo]] | None = None
 
@@ -124,26 +124,38 @@ class Backend:
             log.exception("rebuild failed")
             outcome = f"Rebuild failed: {type(err).__name__}: {err}"
         with self._lock:
-            self._last, self._busy, self._failed = outcome, "", ""
+            self._last, self._busy, self._failed = (outcome, self._generation()), "", ""
+
+    def _generation(self) -> str:
+        """The id of the index on disk now ("" if none can be read)."""
+        from qa.index.store import read_manifest
+
+        try:
+            return read_manifest(self.settings.index_dir).generation
+        except qa.QAError:
+            return ""
 
     def status(self) -> PageStatus:
-        """The status line for the page: busy, or what ``qa.status`` says."""
+        """The status line for the page: busy, or what ``qa.status`` says, and skipped files."""
         with self._lock:
-            busy, last, failed = self._busy, self._last, self._failed
+            busy, (last, seen), failed = self._busy, self._last, self._failed
         if busy:
             return PageStatus(state="busy", message=busy)
         try:
             now = qa.status(**self._dirs)
         except qa.QAError as err:
             return PageStatus(state="error", message=str(err))
+        if seen != self._generation():
+            last = ""  # the index changed since (the watcher rebuilt it): that note is history
+        skipped = "".join(f" Not indexed: {why}." for why in now.skipped)
         if now.fresh:
             count = len(self.documents())
             return PageStatus(state="fresh", message=f"Index up to date ({count} document{'s' * (count != 1)}).",
-                              detail=last)
+                              detail=(last + skipped).strip())
         what = "; ".join(now.changes) or now.message
         state = "error" if failed else "stale"
         return PageStatus(state=state, message=f"Index out of date: {what}. Rebuild it, or just ask: "
-                          "the next question rebuilds it.", detail=failed or last)
+                          "the next question rebuilds it.", detail=((failed or last) + skipped).strip())
 
     def _corpus(self) -> tuple[tuple[Document, ...], dict[str, DocInfo]]:
         """The documents under seeds/ and their speakers, re-read only when a file changes."""

@@ -32,8 +32,15 @@
     targets.forEach((t) => t.classList.add("qa-focus"));
     if (targets.length) {
       scrollPanelTo(targets[0]);
-      targets[0].scrollIntoView({ block: "nearest" });
+      // On a phone the text sits below the chat and the page itself scrolls: centre the
+      // passage there rather than leave it at the screen's bottom edge.
+      targets[0].scrollIntoView({ block: belowChat() ? "center" : "nearest" });
     }
+  }
+
+  function belowChat() {
+    const chat = document.querySelector("#qa-chat"), panel = document.querySelector("#qa-panel");
+    return !!(chat && panel) && panel.getBoundingClientRect().top >= chat.getBoundingClientRect().bottom;
   }
 
   async function copyText(value) {
@@ -90,7 +97,33 @@
     }
     scrollPanelTo(first);
   }
+  // A new reply is shown from its start (with the question above it), not scrolled to its
+  // end: the answer is in its first lines. Gradio's own autoscroll is off (page.py).
+  let replies = 0;
+  function scroller(el) {
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const y = getComputedStyle(e).overflowY;
+      if ((y === "auto" || y === "scroll") && e.scrollHeight > e.clientHeight) return e;
+    }
+    return null;
+  }
+  function showReplyStart() {
+    const all = document.querySelectorAll("#qa-chat .qa-reply");
+    const grew = all.length > replies;
+    replies = all.length;
+    if (!grew) return;
+    const reply = all[all.length - 1];
+    const box = scroller(reply);
+    if (!box) return;
+    const question = Array.from(document.querySelectorAll("#qa-chat .qa-question")).pop();
+    const top = (el) => el.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+    const replyTop = top(reply) - 8;
+    const questionTop = question ? top(question) - 8 : replyTop;
+    box.scrollTop = replyTop - questionTop < box.clientHeight / 3 ? questionTop : replyTop;
+  }
+
   new MutationObserver(() => {
+    showReplyStart();
     const panel = document.querySelector(".qa-panel");
     if (!panel || panel.dataset.answer === lastAnswer) return;
     lastAnswer = panel.dataset.answer;

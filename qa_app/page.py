@@ -20,6 +20,7 @@ from .guard import PUBLIC_API  # noqa: E402
 from .render import error_html, header_html, panel_html, question_html, reply_html, status_html  # noqa: E402
 
 log = logging.getLogger("speech_qa.app")
+LOADING_PANEL = '<div class="qa-panel"><p class="qa-panel-note">Loading the text…</p></div>'
 
 # The longest question the page and /ask accept. The model reads about 1,000 characters
 # (qa.config.MAX_QUESTION_CHARS; longer questions are cut and the reply says so); twice that
@@ -87,7 +88,7 @@ def make_api(backend: Backend):
         try:
             return backend.ask(question).text
         except qa.QAError as err:  # the client raises it, with this message: not mistaken for a reply
-            raise gr.Error(str(err)) from None
+            raise gr.Error(str(err), print_exception=False) from None  # the user's mistake: no server traceback
 
     return ask
 
@@ -103,11 +104,12 @@ def make_app(backend: Backend) -> gr.Blocks:
     # Questions share one queue, a few at a time, so one slow answer does not hold up the rest.
     answering = {"concurrency_id": "answer", "concurrency_limit": 4}
     with gr.Blocks(title="speech-qa") as demo:
-        gr.HTML(lambda: header_html(list(backend.infos().values())), js_on_load=None)
+        header = gr.HTML(header_html(list(backend.infos().values())), js_on_load=None)
         asked = gr.State([])
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=300):
-                chat = gr.Chatbot(elem_id="qa-chat", show_label=False, height=420, latex_delimiters=[],
+                # page.js scrolls a new reply's start into view; gradio's autoscroll shows its end.
+                chat = gr.Chatbot(elem_id="qa-chat", show_label=False, height=420, latex_delimiters=[], autoscroll=False,
                                   buttons=[], feedback_options=None, group_consecutive_messages=False,
                                   placeholder="Ask a question about the speech, or pick an example below.")
                 question = gr.Textbox(elem_id="qa-question", show_label=False, lines=1, max_lines=4,
@@ -118,9 +120,11 @@ def make_app(backend: Backend) -> gr.Blocks:
                 with gr.Row():
                     clear = gr.Button("Clear chat", size="sm", min_width=100)
                     rebuild = gr.Button("Rebuild index", size="sm", min_width=100)
-                status = gr.HTML(lambda: page_status(backend), elem_id="qa-status", js_on_load=None)
+                # Empty until the page's load event fills them: a value computed when the app was
+                # built would show start-up's status and text to every later visitor first.
+                status = gr.HTML("", elem_id="qa-status", js_on_load=None)
             with gr.Column(scale=2, min_width=300):
-                panel = gr.HTML(lambda: panel_html(backend.documents()), elem_id="qa-panel", js_on_load=None)
+                panel = gr.HTML(LOADING_PANEL, elem_id="qa-panel", js_on_load=None)
 
         outputs = [chat, asked, panel, question]
         question.submit(respond, [question, chat, asked], outputs, **private, **answering)
@@ -137,6 +141,9 @@ def make_app(backend: Backend) -> gr.Blocks:
         clear.click(reset, None, outputs, **private)
         chat.clear(reset, None, outputs, **private)  # the chat's own bin icon forgets the questions too
         rebuild.click(start_rebuild, None, status, **private)
+        demo.load(lambda: (header_html(list(backend.infos().values())), page_status(backend),
+                           panel_html(backend.documents())), None, [header, status, panel],
+                  show_progress="hidden", **private)
         gr.Timer(2.0).tick(lambda: page_status(backend), None, status, show_progress="hidden", **private)
         gr.api(make_api(backend), api_name="ask", **answering)
     for fn in demo.fns.values():  # the page's own handlers, with the loaders gr.HTML(callable) adds

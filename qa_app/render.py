@@ -17,7 +17,7 @@ from qa.index.chunking import paragraphs
 from qa.answer.compose import framing
 from qa.types import Document
 
-from .cite import DocInfo, citation_text
+from qa.answer.citation import DocInfo, citation_text
 
 NOT_IN_SPEECH = framing("en")["not"]
 PANEL_HINT = "Ask a question: the passages that answer it are highlighted here."

@@ -17,7 +17,7 @@ from qa.index.chunking import paragraphs
 from qa.index.corpus import read_corpus
 from qa.types import Highlight
 from qa_app.backend import Backend
-from qa_app.cite import DocInfo, citation_text, doc_info, quoted_words
+from qa.answer.citation import DocInfo, citation_text, doc_info, quoted_words
 from qa_app.render import NOT_IN_SPEECH, panel_html, question_html, reply_html, status_html, text
 
 from conftest import SPEECH
@@ -322,9 +322,9 @@ ANNOUNCED = [
     ("lambda_3", "private"),                   # the four example buttons
     ("reset", "private"), ("reset_1", "private"),  # "Clear chat" and the chat's bin icon
     ("start_rebuild", "private"),              # the "Rebuild index" button
-    ("lambda_4", "private"),                   # the status line's timer
+    ("lambda_4", "private"),                   # header, status and panel filled on page load
+    ("lambda_5", "private"),                   # the status line's timer
     ("ask", "public"),                         # the API for scripts
-    ("lambda_5", "private"), ("lambda_6", "private"), ("lambda_7", "private"),  # header, status, panel on load
 ]
 
 

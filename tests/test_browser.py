@@ -72,6 +72,15 @@ def _wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120.
     pytest.fail(f"app.py did not serve {url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
+class Url(str):
+    """The app's address, the seeds folder it serves and its log."""
+
+    def __new__(cls, url: str, seeds: Path, log: Path) -> "Url":
+        made = super().__new__(cls, url)
+        made.seeds, made.log = seeds, log
+        return made
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, sync_api):
     root = tmp_path_factory.mktemp("browser")
@@ -81,6 +90,7 @@ def server(tmp_path_factory, sync_api):
     (seeds / "markup-notes.txt").write_text(
         f"These markup notes hold hostile text that must show as plain text: {HOSTILE_IMG} "
         f"and {HOSTILE_SCRIPT} and [a link](javascript:alert(1)).\n", encoding="utf-8")
+    (seeds / "legacy-notes.txt").write_bytes("Notes saved as Latin-1: caf\u00e9.\n".encode("latin-1"))
     url = f"http://127.0.0.1:{_free_port()}/"
     log = root / "app.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
@@ -91,7 +101,7 @@ def server(tmp_path_factory, sync_api):
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_for(url, proc, log)
-        yield url
+        yield Url(url, seeds, log)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -108,12 +118,15 @@ def browser(sync_api):
 class Page:
     """A browser tab on the app that records any dialog (none may open)."""
 
-    def __init__(self, browser, url: str, *, width: int = 1280, height: int = 800, query: str = "") -> None:
+    def __init__(self, browser, url: str, *, width: int = 1280, height: int = 800, query: str = "",
+                 init_script: str = "") -> None:
         self.context = browser.new_context(viewport={"width": width, "height": height})
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
         self.tab = self.context.new_page()
         self.dialogs: list[str] = []
         self.tab.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        if init_script:
+            self.tab.add_init_script(init_script)
         self.tab.goto(url + query)
         self.tab.wait_for_selector(".qa-panel .qa-para", timeout=WAIT_MS)
 
@@ -148,9 +161,23 @@ def page(browser, server):
     tab.close()
 
 
-def test_answer_cites_and_marker_shows_the_passage(page, tmp_path):
-    reply = page.ask("Where was the first summit between China and Central Asia held?")
+# The top of ``reply`` (and so the start of the answer) inside the chat's scrolling box.
+REPLY_START_SHOWN = """r => { let box = r.parentElement;
+    while (box && !(['auto', 'scroll'].includes(getComputedStyle(box).overflowY) && box.scrollHeight > box.clientHeight))
+        box = box.parentElement;
+    const a = r.getBoundingClientRect(), b = box.getBoundingClientRect();
+    return a.top >= b.top - 1 && a.top < b.bottom - 40; }"""
+
+
+def test_answer_cites_one_passage_shown_from_its_start_and_marker_shows_it(page, tmp_path):
+    page.ask("What should the upcoming summit focus on?")  # a long reply: the chat must scroll
+    reply = page.ask("Where did the first summit take place?")
     assert "Xi’an" in reply.locator(".qa-answer").inner_text()
+    # A fact question cites the one passage that answers it, and the chat shows the reply's
+    # start (the answer), not its end.
+    assert reply.locator(".qa-source").count() == 1
+    page.tab.wait_for_timeout(500)  # any late scrolling by the page would have happened by now
+    assert reply.evaluate(REPLY_START_SHOWN)
     assert "central-asia-modernization-speech.txt ¶11" in reply.locator(".qa-label").first.inner_text()
     assert "Xi’an" in reply.locator("mark.qa-support").first.inner_text()
     # The panel highlights the cited passage; the marker brings it into view and outlines it.
@@ -163,6 +190,7 @@ def test_answer_cites_and_marker_shows_the_passage(page, tmp_path):
     assert focused.evaluate("""e => { const body = e.closest('.qa-panel-body').getBoundingClientRect();
                                      const r = e.getBoundingClientRect();
                                      return r.top >= body.top && r.bottom <= body.bottom; }""")
+    # The README's picture (docs/screenshot.png is a copy): the answer's start, one citation.
     page.screenshot(tmp_path, "desktop-1280x800.png", full_page=False)
 
 
@@ -239,6 +267,12 @@ def test_phone_layout_fits_375_pixels(browser, server, tmp_path):
         chat_box = phone.tab.locator("#qa-chat").bounding_box()
         panel_box = phone.tab.locator("#qa-panel").bounding_box()
         assert panel_box["y"] >= chat_box["y"] + chat_box["height"]  # the text sits below the chat
+        # A marker brings its passage to the middle of the screen, not its bottom edge.
+        phone.tab.locator("#qa-chat .qa-reply").last.locator(".qa-answer a.qa-cite").first.click()
+        phone.tab.wait_for_timeout(600)  # smooth scrolling, if any, has ended
+        middle = phone.tab.locator("#qa-panel .qa-focus").first.evaluate(
+            "e => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2 / innerHeight; }")
+        assert 0.3 <= middle <= 0.7, f"the passage's middle is at {middle:.0%} of the screen's height"
         phone.screenshot(tmp_path, "phone-375x812.png")
     finally:
         phone.close()
@@ -277,3 +311,85 @@ def test_ask_endpoint_for_scripts(server):
     reply = Client(server, verbose=False).predict("When was the Belt and Road Initiative announced?",
                                                   api_name="/ask")
     assert "2013" in reply and "[1]" in reply and "¶2" in reply
+
+
+def _fonts(tab, selector: str) -> list[str]:
+    """The fonts Chromium used to draw the text of ``selector`` (one per family)."""
+    cdp = tab.context.new_cdp_session(tab)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return [f["familyName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
+
+
+def test_title_is_drawn_in_one_font(page):
+    for selector in (".qa-header h1", ".qa-header .qa-about"):
+        assert len(_fonts(page.tab, selector)) == 1, (selector, _fonts(page.tab, selector))
+
+
+RECORD_ON_LOAD = """() => {
+  window.__seen = {status: [], panel: []};
+  new MutationObserver(() => {
+    const status = document.querySelector('#qa-status'), panel = document.querySelector('#qa-panel');
+    if (status) window.__seen.status.push(status.innerText);
+    if (panel) window.__seen.panel.push(panel.textContent);  // hidden documents too
+  }).observe(document, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def test_status_on_load_is_true_and_names_skipped_files(browser, server):
+    first = Page(browser, server)
+    first.ask("Where did the first summit take place?")  # now the model is loaded
+    first.close()
+    tab = Page(browser, server, init_script=f"({RECORD_ON_LOAD})()")
+    try:
+        status = tab.tab.locator("#qa-status")
+        status.get_by_text("Index up to date").wait_for(timeout=WAIT_MS)
+        assert "Not indexed: legacy-notes.txt is not UTF-8 text" in status.inner_text()
+        tab.tab.wait_for_timeout(2500)  # a status timer tick
+        seen = tab.tab.evaluate("window.__seen.status")
+        assert not [s for s in seen if "Loading the model" in s or "Starting" in s or "processing" in s], seen
+    finally:
+        tab.close()
+
+
+def test_rebuild_note_goes_once_the_index_changes_and_old_text_never_flashes(browser, server, tmp_path):
+    status_page = Page(browser, server)
+    try:
+        status_page.tab.get_by_role("button", name="Rebuild index").click()
+        status_page.tab.locator("#qa-status").get_by_text("Rebuilt:").wait_for(timeout=WAIT_MS)
+    finally:
+        status_page.close()
+    seeds = Path(server.seeds)
+    notes = seeds / "markup-notes.txt"
+    notes.write_text(notes.read_text(encoding="utf-8") + "Seven blue herons crossed the page.\n", encoding="utf-8")
+    tab = Page(browser, server, init_script=f"({RECORD_ON_LOAD})()")
+    try:
+        status = tab.tab.locator("#qa-status")
+        # The watcher rebuilds the edited seeds; the page's note of the earlier rebuild goes.
+        tab.tab.wait_for_function("() => /Index up to date/.test(document.querySelector('#qa-status').innerText)"
+                                  " && !/Rebuilt:/.test(document.querySelector('#qa-status').innerText)",
+                                  timeout=WAIT_MS)
+        assert "Rebuilt:" not in status.inner_text()
+        # A fresh visit shows the documents as they are now, from the first paint.
+        tab.tab.reload()
+        tab.tab.locator('#qa-panel .qa-doc-select').wait_for()
+        tab.tab.wait_for_timeout(500)
+        seen = [t for t in tab.tab.evaluate("window.__seen.panel") if "markup notes hold hostile" in t]
+        assert seen and all("Seven blue herons" in t for t in seen)
+    finally:
+        tab.close()
+
+
+def test_the_log_holds_only_what_a_user_can_act_on(server):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="The question is empty"):
+        Client(server, verbose=False).predict("", api_name="/ask")
+    time.sleep(0.5)
+    log = server.log.read_text()
+    assert "The chat is on http://127.0.0.1:" in log
+    for noise in ("Traceback", "swigfaiss_avx512", "share=True", "run: python -m qa build"):
+        assert noise not in log, f"{noise!r} in the app's log:\n{log[-3000:]}"

@@ -19,11 +19,12 @@ def test_status_without_index_exits_4_and_says_what_to_run(tmp_path, seeds):
     assert result.stdout.strip() == f"No index in {tmp_path / 'none'} - run: python -m qa build"
 
 
-def test_ask_without_index_is_one_line_error_exit_1(tmp_path, seeds):
-    result = run_cli("ask", "Where?", "--seeds-dir", str(seeds), "--index-dir", str(tmp_path / "none"))
+def test_ask_without_index_or_seeds_is_one_line_error_exit_1(tmp_path):
+    # Without an index, ask builds one first; without documents to build from, it says so.
+    result = run_cli("ask", "Where?", "--seeds-dir", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "none"))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"error: No index in {tmp_path / 'none'} - run: python -m qa build"
+        f"error: No seeds folder at {tmp_path / 'nope'} - create it and put the speech (a .txt or .md file) in it"
     ]
 
 
@@ -83,3 +84,40 @@ def test_eval_on_a_bad_question_file_is_one_line_error(built, tmp_path, capsys):
         assert main(["eval", str(tmp_path / name), *dirs]) == 1, name
         err = capsys.readouterr().err.strip()
         assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1, err
+
+
+def test_ask_json_passages_carry_the_citation_the_page_copies(built, capsys):
+    seeds, index = built
+    assert main(["ask", "Which city hosted the first China - Central Asia Summit Xi’an?", "--json",
+                 "--seeds-dir", str(seeds), "--index-dir", str(index)]) == 0
+    first = json.loads(capsys.readouterr().out)["passages"][0]
+    assert first["cite"].startswith("Ruslan Izimov, speech at the International Forum “Chinese Modernization and "
+                                    "the China–Central Asia Community with a Shared Future”, "
+                                    "central-asia-modernization-speech.txt ¶11: “")
+    assert "Xi’an" in first["cite"]
+
+
+def test_status_names_skipped_files_in_text_and_json(built, capsys):
+    seeds, index = built
+    (seeds / "old.txt").write_bytes("caf\u00e9 notes\n".encode("latin-1"))
+    (seeds / "photo.md").write_bytes(b"\x89PNG\x00\x00")
+    dirs = ["--seeds-dir", str(seeds), "--index-dir", str(index)]
+    assert main(["status", *dirs]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "not indexed: old.txt is not UTF-8 text (byte 3); save it as UTF-8",
+        "not indexed: photo.md looks binary (it has NUL bytes)"]
+    assert main(["status", "--json", *dirs]) == 0
+    assert json.loads(capsys.readouterr().out)["skipped"] == [
+        "old.txt is not UTF-8 text (byte 3); save it as UTF-8", "photo.md looks binary (it has NUL bytes)"]
+
+
+def test_a_python_without_the_packages_gets_one_line_saying_to_run_the_set_up(tmp_path):
+    # As `python -m qa` outside the venv: a third-party import fails (here numpy, blocked).
+    code = ("import sys, runpy; sys.modules['numpy'] = None; "
+            f"sys.argv = ['qa', 'build', '--seeds-dir', {str(tmp_path)!r}, '--index-dir', {str(tmp_path / 'i')!r}]; "
+            "runpy.run_module('qa', run_name='__main__', alter_sys=True)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: the package 'numpy' is missing from {sys.executable} - run the set-up (make setup) "
+        "and use .venv/bin/python -m qa ..."]

@@ -7,7 +7,7 @@ import numpy as np
 
 import qa
 from qa.answer.abstain import contains, decide
-from qa.answer.compose import Candidate, choose
+from qa.answer.compose import Candidate, choose, explains
 from qa.search.fusion import Weights, fuse, zscore
 from qa.index.lexical import Vocabulary, acronyms, edit_distance, words
 from qa.questions.query import asks_for, is_alias, is_follow_up, read
@@ -344,3 +344,31 @@ def test_every_language_says_why_for_every_kind_of_question():
     kinds = {kind for kind, _ in query._ASKS} | {kind for kind, _ in cues._ASKS}
     for language, words in FRAMING.items():
         assert set(words["missing"]) == kinds, language
+
+
+def test_a_fact_question_cites_one_passage_and_a_weak_neighbour_is_left_out():
+    first = _passage("Held in May in the capital. Many came.", [(0, 27), (28, 38)], 5.0)
+    inherits = _passage("It then met again.", [(0, 18)], 5.0)   # same score, weak sentences
+    also = _passage("The capital hosted it again.", [(0, 28)], 4.9)
+    cands = [Candidate(passage=first, sentence_scores=(4.0, 1.0)),
+             Candidate(passage=inherits, sentence_scores=(1.5,)),
+             Candidate(passage=also, sentence_scores=(3.0,))]
+    assert [c.passage for c, _ in choose(cands, asks_for="place")] == [first]
+    # An explanation may cite several passages, but only those whose own sentences match.
+    assert [c.passage for c, _ in choose(cands)] == [first, also]
+
+
+def test_a_why_reply_quotes_the_sentence_that_gives_the_reasons():
+    text = "Growth has slowed. The reasons are clear: debt and war. Trade goes on."
+    slowed = _passage(text, [(0, 18), (19, 55), (56, 70)], 5.0)
+    cands = [Candidate(passage=slowed, sentence_scores=(6.0, 2.0, 0.5))]
+    assert choose(cands)[0][1] == (0,)                        # a what-question: the best sentence
+    assert choose(cands, why=True)[0][1] == (0, 1)            # why: and the reasons after it
+    assert explains("Why has growth slowed?") and explains("How is trade changing?")
+    assert not explains("How many came?") and not explains("Where did they meet?")
+
+
+def test_a_name_the_speech_never_uses_is_named_with_its_article(built):
+    seeds, index = built
+    answer = qa.ask("What does he say about the Baltic Fleet?", seeds_dir=seeds, index_dir=index)
+    assert answer.abstained and "The speech does not mention the Baltic Fleet." in answer.text

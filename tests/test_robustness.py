@@ -193,11 +193,13 @@ def test_cli_ask_exits_0_with_an_answer_or_1_with_one_line(index, capsys, questi
 def test_cli_subprocess_hostile_question_is_one_line_not_a_traceback(tmp_path, seeds):
     question = "\u202e🤝 ما هو \x07\x1b[2J" + "Astana? " * 2000
     result = subprocess.run(
-        [sys.executable, "-m", "qa", "ask", question, "--seeds-dir", str(seeds), "--index-dir", str(tmp_path / "none")],
+        [sys.executable, "-m", "qa", "ask", question, "--seeds-dir", str(tmp_path / "nope"),
+         "--index-dir", str(tmp_path / "none")],
         capture_output=True, text=True, cwd=REPO, timeout=60,
     )
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr.splitlines() == [f"error: No index in {tmp_path / 'none'} - run: python -m qa build"]
+    assert result.stderr.splitlines() == [f"error: No seeds folder at {tmp_path / 'nope'} - create it and put "
+                                          "the speech (a .txt or .md file) in it"]
 
     result = subprocess.run([sys.executable, "-m", "qa", "ask", " \t\x1b ", "--seeds-dir", str(seeds)],
                             capture_output=True, text=True, cwd=REPO, timeout=60)

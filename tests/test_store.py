@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -62,9 +63,23 @@ def test_model_mismatch_is_stale(built, monkeypatch):
     assert not status.fresh and status.changes == ("model: fake-encoder -> another-model",)
 
 
-def test_missing_index_says_how_to_build(seeds, tmp_path, fake_encoder):
-    with pytest.raises(qa.IndexMissing, match=r"No index in .* - run: python -m qa build"):
-        qa.ask("Where?", seeds_dir=seeds, index_dir=tmp_path / "nothing")
+def test_missing_index_is_built_on_first_use_and_said(seeds, tmp_path, fake_encoder, caplog):
+    caplog.set_level(logging.INFO, logger="qa.api")
+    index = tmp_path / "nothing"
+    answer = qa.ask("Where was the first summit held?", seeds_dir=seeds, index_dir=index)
+    assert "There was no index yet: it was built from the documents for this question." in answer.notes
+    assert any(f"No index in {index} yet: building it" in r.getMessage() for r in caplog.records)
+    assert qa.status(seeds_dir=seeds, index_dir=index).fresh
+    assert qa.retrieve("Where?", seeds_dir=seeds, index_dir=index)  # built once: no note any more
+    assert qa.ask("Where?", seeds_dir=seeds, index_dir=index).notes == ()
+
+
+def test_stale_index_still_raises_unless_auto_rebuild(built):
+    seeds, index = built
+    (seeds / "extra.txt").write_text("A new paragraph about rivers.\n", encoding="utf-8")
+    with pytest.raises(qa.IndexStale, match=r"added: extra.txt.* - run: python -m qa build"):
+        qa.ask("Where?", seeds_dir=seeds, index_dir=index)
+    assert not qa.ask("rivers?", seeds_dir=seeds, index_dir=index, auto_rebuild=True).abstained
 
 
 def test_truncated_faiss_file_is_named(built):

@@ -10,12 +10,25 @@ from ..types import Answer, Highlight, Passage
 
 # Scores are sums of weighted z-scores (see fusion.py), so shares of the best score compare
 # across questions. A passage after the first is cited when its score is at least
-# PASSAGE_SHARE of the best one; in a cited passage, sentences scoring at least SENTENCE_SHARE
-# of its best sentence are quoted.
+# PASSAGE_SHARE of the best one and its best sentence at least CITE_SHARE of the first
+# passage's best sentence (a passage that only inherits its score from the one before it, or
+# that shares a word or two with the question, answers nothing itself); in a cited passage,
+# sentences scoring at least SENTENCE_SHARE of its best sentence are quoted. A question for
+# one fact (a date, a place, a person, a figure: ``asks_for``) is answered by one passage.
+# CITE_SHARE: benchmarks/citations.py over dev and tests/data/questions-en-extra.jsonl, see
+# docs/chat.md: the largest share (of 0.5-0.9) that keeps the evidence recall of both files.
 PASSAGE_SHARE = 0.8
+CITE_SHARE = 0.5
 SENTENCE_SHARE = 0.6
 MAX_CITED = 3
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•–—]|\d{1,3}[.)])\s")
+# A why/how question is answered by the sentence that gives the reasons: the neighbour of the
+# best sentence that carries one of these words, or the next one when it goes on about it.
+_EXPLAINS = re.compile(r"^\W*(why|how(?! (many|much|long|far|old|often)\b))\b|\b(reasons?|causes?|explain)\b", re.I)
+REASON_WORDS = ("because", "reason", "reasons", "due to", "owing to", "driven by", "driving", "as a result",
+                "result of", "therefore", "thus", "hence", "caused by", "leads to", "led to", "since")
+_REASON = re.compile(r"\b(" + "|".join(REASON_WORDS) + r")\b", re.I)
+_GOES_ON = re.compile(r"\W*(it|this|these|that|those|such|they)\b", re.I)
 
 # The reply's own words, in the question's language (the quotes stay as the speech has them).
 FRAMING = {
@@ -147,20 +160,54 @@ def _quote(passage: Passage, picks: tuple[int, ...]) -> str:
     return out.strip()
 
 
-def choose(candidates: list[Candidate]) -> list[tuple[Candidate, tuple[int, ...]]]:
+def explains(question: str) -> bool:
+    """Does the question ask why or how (for reasons, not a figure)?
+
+    >>> explains("Why did it slow?"), explains("How is it changing?"), explains("How many came?")
+    (True, True, False)
+    """
+    return bool(_EXPLAINS.search(question))
+
+
+def with_reasons(passage: Passage, picks: tuple[int, ...], best: int) -> tuple[int, ...]:
+    """``picks`` plus the sentence next to ``best`` that gives its reasons: the one after it
+    when it names a reason or goes on about it ("It ...", "These ..."), else the one before
+    it when that names a reason."""
+    after, before = best + 1, best - 1
+    if after < len(passage.sentences):
+        text = _sentence(passage, after)
+        if _REASON.search(text) or _GOES_ON.match(text):
+            return tuple(sorted({*picks, after}))
+    if before >= 0 and _REASON.search(_sentence(passage, before)):
+        return tuple(sorted({*picks, before}))
+    return picks
+
+
+def _picks(cand: Candidate) -> tuple[tuple[int, ...], int]:
+    """The sentences of ``cand`` to quote, and its best sentence."""
+    scores = cand.sentence_scores
+    top = max(scores) if scores else 0.0
+    floor = top * SENTENCE_SHARE if top > 0 else top
+    picks = tuple(i for i, s in enumerate(scores) if s >= floor) or (0,)
+    return with_list(cand.passage, picks), (scores.index(top) if scores else 0)
+
+
+def choose(candidates: list[Candidate], *, asks_for: str = "",
+           why: bool = False) -> list[tuple[Candidate, tuple[int, ...]]]:
     """The passages to cite and, in each, the indices of the sentences that answer."""
     if not candidates:
         return []
     best = candidates[0].passage.score
+    lead = max(candidates[0].sentence_scores, default=0.0)
     chosen = []
-    for cand in candidates[:MAX_CITED]:
-        if chosen and (best <= 0 or cand.passage.score < PASSAGE_SHARE * best):
-            break
-        scores = cand.sentence_scores
-        top = max(scores) if scores else 0.0
-        floor = top * SENTENCE_SHARE if top > 0 else top
-        picks = tuple(i for i, s in enumerate(scores) if s >= floor) or (0,)
-        chosen.append((cand, with_list(cand.passage, picks)))
+    for cand in candidates[:1 if asks_for else MAX_CITED]:
+        if chosen and (best <= 0 or cand.passage.score < PASSAGE_SHARE * best
+                       or max(cand.sentence_scores, default=0.0) < CITE_SHARE * lead):
+            continue
+        picks, top = _picks(cand)
+        if why and not chosen:
+            picks = with_reasons(cand.passage, picks, top)
+        chosen.append((cand, picks))
     return chosen
 
 
@@ -222,8 +269,10 @@ def render(question: str, cited: list[tuple[Passage, tuple[int, ...]]], *, notes
 
 
 def compose(question: str, candidates: list[Candidate], *, abstained: bool, notes: tuple[str, ...] = (),
-            searched: str = "") -> Answer:
-    """The reply to an English ``question`` from ranked ``candidates``."""
+            searched: str = "", asks_for: str = "") -> Answer:
+    """The reply to an English ``question`` from ranked ``candidates``; ``asks_for`` is the
+    kind of fact it asks for ("" for an explanation or a list)."""
     if abstained:
         return silence(question, tuple(c.passage for c in candidates[:MAX_CITED]), notes=notes, searched=searched)
-    return render(question, [(c.passage, picks) for c, picks in choose(candidates)], notes=notes)
+    chosen = choose(candidates, asks_for=asks_for, why=explains(question))
+    return render(question, [(c.passage, picks) for c, picks in chosen], notes=notes)

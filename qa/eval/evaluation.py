@@ -65,7 +65,7 @@ def read_items(path: Path) -> list[Item]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
-        raise QAError(f"Cannot read {path} ({err}) - give a UTF-8 .jsonl file like ../shared/eval/dev.jsonl") from None
+        raise QAError(f"Cannot read {path} ({err}) - give a UTF-8 .jsonl file like tests/data/questions-en-extra.jsonl") from None
     items = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -73,9 +73,9 @@ def read_items(path: Path) -> list[Item]:
         try:
             items.append(_item(json.loads(line)))
         except (ValueError, KeyError, TypeError, AttributeError) as err:
-            raise QAError(f"{path}:{number} is not a question record ({err}) - see ../shared/eval/dev.jsonl") from None
+            raise QAError(f"{path}:{number} is not a question record ({err}) - see tests/data/questions-en-extra.jsonl") from None
     if not items:
-        raise QAError(f"{path} holds no questions - see ../shared/eval/dev.jsonl for the format")
+        raise QAError(f"{path} holds no questions - see tests/data/questions-en-extra.jsonl for the format")
     return items
 
 

@@ -41,7 +41,8 @@ def _previous(index_dir: Path) -> StoredIndex | None:
     try:
         return load(index_dir)
     except IndexProblem as err:
-        log.info("building from scratch: %s", err)
+        # Without the message's advice ("- run: python -m qa build"): this is that build.
+        log.info("building from scratch: %s", str(err).split(" - run:")[0])
         return None
 
 
@@ -99,7 +100,7 @@ def up_to_date(settings: Settings, stored: StoredIndex | None, corpus: Corpus, b
         check_fresh(stored.manifest, model=settings.model, chunking=settings.chunk_settings(),
                     sources=corpus.hashes(), index_dir=settings.index_dir)
     except QAError as err:
-        log.info("a build is needed: %s", err)
+        log.info("a build is needed: %s", str(err).split(" - run:")[0])
         return None
     if stored_model(stored.extras) != multilingual.get_use_encoder().name:  # a name: loads nothing
         return None

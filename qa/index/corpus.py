@@ -195,6 +195,23 @@ def _cached_sha256(path: Path, source: str) -> str | None:
     return digest
 
 
+def skipped_files(seeds_dir: Path) -> tuple[str, ...]:
+    """Why each file that is not indexed was skipped (same rules as read_corpus).
+
+    Only files that failed are read again, so asking often costs what ``file_hashes`` does.
+    """
+    why = []
+    for path in source_files(seeds_dir):
+        source = path.relative_to(seeds_dir).as_posix()
+        if _cached_sha256(path, source) is not None:
+            continue
+        try:
+            read_document(path, source)
+        except (SeedsError, OSError) as err:
+            why.append(str(err))
+    return tuple(why)
+
+
 def file_hashes(seeds_dir: Path) -> dict[str, str]:
     """sha256 of every usable document, for staleness checks (same rules as read_corpus).
 

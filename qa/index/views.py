@@ -86,7 +86,7 @@ def points_back(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[bool]:
             for i, c in enumerate(chunks)]
 
 
-# The document's own byline (as qa_app/cite.py reads it; "Auther" is the speech's spelling).
+# The document's own byline (as qa/answer/citation.py reads it; "Auther" is the speech's spelling).
 _BYLINE = re.compile(r"^[ \t]*(?:auth?or|auther|speaker)[ \t]*:[ \t]*\S", re.I | re.M)
 
 

@@ -149,18 +149,26 @@ _NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*
 
 
 def name_phrases(question: str, names: tuple[str, ...]) -> tuple[str, ...]:
-    """Each of ``names`` shown as the run of capitalised words it stands in, as written.
+    """Each of ``names`` shown as the run of capitalised words it stands in, as written, with
+    the article the question gives it.
 
     >>> name_phrases("What does the United States think of it?", ("united",))
-    ('United States',)
+    ('the United States',)
+    >>> name_phrases("Does it mention Russia?", ("russia",))
+    ('Russia',)
     """
-    runs = [re.sub(r"['’]s$", "", m.group()) for m in _NAME_RUN.finditer(question)]
+    runs = [_article(question, m.start()) + re.sub(r"['’]s$", "", m.group()) for m in _NAME_RUN.finditer(question)]
     shown = []
     for name in names:
         run = next((r for r in runs if name in r.lower().split()), name)
         if run not in shown:
             shown.append(run)
     return tuple(shown)
+
+
+def _article(question: str, at: int) -> str:
+    """"the " when the name starting at ``at`` follows the word "the"."""
+    return "the " if re.search(r"\bthe\s+$", question[:at], re.I) else ""
 
 
 # A name the corpus never uses is read as another word for a corpus name when the embedding

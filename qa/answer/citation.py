@@ -1,5 +1,8 @@
 """Who said it, where, and the exact words: citations a writer can paste. Pure functions.
 
+The page's "Copy citation" and ``python -m qa ask --json`` (each passage's ``cite``) use
+the same ``citation_text``.
+
 The speaker and the occasion come from a document's own ``Author:`` (or the misspelt
 ``Auther:``, ``Speaker:``) and ``Source:`` (or ``Event:``) lines; a document without them is
 cited by file and paragraph only.
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa import Passage
+from ..types import Passage
 
 _SPEAKER = re.compile(r"^[ \t]*(?:auth?or|auther|speaker)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.I | re.M)
 _OCCASION = re.compile(r"^[ \t]*(?:source|event|occasion)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.I | re.M)
@@ -58,7 +61,7 @@ def quoted_words(passage: Passage, spans: tuple[tuple[int, int], ...] = ()) -> s
 def citation_text(passage: Passage, info: DocInfo | None, spans: tuple[tuple[int, int], ...] = ()) -> str:
     """A citation to paste: speaker, occasion, file and paragraph, and the quoted words.
 
-    >>> from qa import Passage
+    >>> from ..types import Passage
     >>> p = Passage(source="a.txt", text="It was “new”.", start=0, end=13, paragraph=2,
     ...             last_paragraph=2, sentences=((0, 13),), score=1.0)
     >>> citation_text(p, DocInfo(source="a.txt", speaker="Ann Lee", occasion="speech at X"))

@@ -96,11 +96,12 @@ class Backend:
         except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first question
             log.warning("could not warm the multilingual encoder", exc_info=True)
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> qa.Answer:
-        """``qa.ask`` on this index, after the start-up preparation (which it waits for)."""
+    def ask(self, question: str, history: Sequence[str] = (), documents: Sequence[str] = ()) -> qa.Answer:
+        """``qa.ask`` on this index, after the start-up preparation (which it waits for);
+        ``documents`` limits it to those (the page's document picker)."""
         if not self._ready.wait(READY_TIMEOUT):
             raise qa.QAError("The chat is still building the index or loading the model - ask again in a minute")
-        return qa.ask(question, history=list(history), auto_rebuild=True, **self._dirs)
+        return qa.ask(question, history=list(history), documents=list(documents), auto_rebuild=True, **self._dirs)
 
     def rebuild(self) -> threading.Thread | None:
         """Start a rebuild in the background and return its thread; None if one is running."""

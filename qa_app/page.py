@@ -53,10 +53,20 @@ EXAMPLES = [
 ]
 
 
-def make_respond(backend: Backend):
-    """The chat handler: (question, chat, asked) -> (chat, asked, panel, cleared textbox)."""
+ALL_DOCUMENTS = ""  # the picker's value for "search every document"
 
-    def respond(question: str, chat: list, asked: list[str]):
+
+def scope_choices(backend: Backend) -> list[tuple[str, str]]:
+    """The document picker's entries: every document (as "Speaker — file"), then each alone."""
+    infos = backend.infos()
+    return [(f"All {len(infos)} documents", ALL_DOCUMENTS)] + [
+        (f"{i.speaker} — {source}" if i.speaker else source, source) for source, i in infos.items()]
+
+
+def make_respond(backend: Backend):
+    """The chat handler: (question, chat, asked, scope) -> (chat, asked, panel, cleared textbox)."""
+
+    def respond(question: str, chat: list, asked: list[str], scope: str = ALL_DOCUMENTS):
         if not (question or "").strip():
             return gr.skip(), gr.skip(), gr.skip(), ""
         if refused := too_long(question):
@@ -65,9 +75,9 @@ def make_respond(backend: Backend):
             return chat, asked or [], gr.skip(), ""
         panel = gr.skip()
         try:
-            answer = backend.ask(question, history=asked)
+            answer = backend.ask(question, history=asked, documents=[scope] if scope else [])
             bubble = reply_html(answer, backend.infos())
-            panel = panel_html(backend.documents(), answer)
+            panel = panel_html(backend.documents(), answer, scope=scope or "")
         except qa.QAError as err:
             bubble = error_html(str(err))
         except Exception as err:  # noqa: BLE001 - a reply that says what broke beats a silent chat
@@ -115,6 +125,9 @@ def make_app(backend: Backend) -> gr.Blocks:
                 question = gr.Textbox(elem_id="qa-question", show_label=False, lines=1, max_lines=4,
                                       placeholder="Ask about the speech…", submit_btn="Ask",
                                       autofocus=True, max_length=MAX_QUESTION_CHARS)
+                # With several documents: ask all of them, or one (hidden with a single document).
+                scope = gr.Dropdown(choices=[("All documents", ALL_DOCUMENTS)], value=ALL_DOCUMENTS,
+                                    elem_id="qa-scope", label="Ask", visible=False, interactive=True)
                 with gr.Row(elem_id="qa-examples"):
                     example_buttons = [gr.Button(e, size="sm", variant="secondary", min_width=140) for e in EXAMPLES]
                 with gr.Row():
@@ -127,10 +140,10 @@ def make_app(backend: Backend) -> gr.Blocks:
                 panel = gr.HTML(LOADING_PANEL, elem_id="qa-panel", js_on_load=None)
 
         outputs = [chat, asked, panel, question]
-        question.submit(respond, [question, chat, asked], outputs, **private, **answering)
+        question.submit(respond, [question, chat, asked, scope], outputs, **private, **answering)
         for button, text in zip(example_buttons, EXAMPLES):
-            button.click(lambda chat_, asked_, text=text: respond(text, chat_, asked_), [chat, asked], outputs,
-                         **private, **answering)
+            button.click(lambda chat_, asked_, scope_, text=text: respond(text, chat_, asked_, scope_),
+                         [chat, asked, scope], outputs, **private, **answering)
         def reset():
             return [], [], panel_html(backend.documents()), ""
 
@@ -141,9 +154,19 @@ def make_app(backend: Backend) -> gr.Blocks:
         clear.click(reset, None, outputs, **private)
         chat.clear(reset, None, outputs, **private)  # the chat's own bin icon forgets the questions too
         rebuild.click(start_rebuild, None, status, **private)
-        demo.load(lambda: (header_html(list(backend.infos().values())), page_status(backend),
-                           panel_html(backend.documents())), None, [header, status, panel],
-                  show_progress="hidden", **private)
+
+        def picked(source: str):
+            """The chat now asks ``source`` alone (or every document): header and text follow."""
+            return header_html(list(backend.infos().values()), source or ""), panel_html(backend.documents(), scope=source or "")
+
+        scope.change(picked, scope, [header, panel], show_progress="hidden", **private)
+
+        def loaded():
+            choices = scope_choices(backend)
+            return (header_html(list(backend.infos().values())), page_status(backend), panel_html(backend.documents()),
+                    gr.Dropdown(choices=choices, value=ALL_DOCUMENTS, visible=len(choices) > 2))
+
+        demo.load(loaded, None, [header, status, panel, scope], show_progress="hidden", **private)
         gr.Timer(2.0).tick(lambda: page_status(backend), None, status, show_progress="hidden", **private)
         gr.api(make_api(backend), api_name="ask", **answering)
     for fn in demo.fns.values():  # the page's own handlers, with the loaders gr.HTML(callable) adds

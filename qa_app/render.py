@@ -174,11 +174,17 @@ def _document(index: int, document: Document, answer: Answer | None, shown: bool
         body = (f'<p class="qa-para">{html.escape(document.source)} is too long to show here; '
                 'it is shown when a reply cites it.</p>')
     else:
-        body = "".join(
+        start = document.body_span[0]
+        meta = {True: "", False: ""}  # metadata lines above the speech, and below it
+        for f in document.header:
+            meta[f.line_start < start] += (
+                f'<p class="qa-meta" data-start="{f.line_start}" data-end="{f.line_end}">'
+                f'{_paragraph(document.text, f.line_start, f.line_end, marks, near)}</p>')
+        body = meta[True] + "".join(
             f'<p class="qa-para" id="qa-d{index}-p{n}" data-start="{s}" data-end="{e}">'
             f'<span class="qa-pnum">¶{n}</span> {_paragraph(document.text, s, e, marks, near)}</p>'
-            for n, (s, e) in enumerate(paragraphs(document.text), start=1)
-        )
+            for n, (s, e) in enumerate(paragraphs(document.text, document.body_span), start=1)
+        ) + meta[False]
     hidden = "" if shown else " hidden"
     return (f'<section class="qa-doc" data-doc="{index}" data-source="{html.escape(document.source)}"{hidden}>'
             f'{body}</section>')
@@ -192,13 +198,15 @@ def _answer_key(answer: Answer | None) -> str:
     return hashlib.sha1(f"{answer.question}|{cited}".encode()).hexdigest()[:12]
 
 
-def panel_html(documents: Sequence[Document], answer: Answer | None = None, *, problem: str = "") -> str:
+def panel_html(documents: Sequence[Document], answer: Answer | None = None, *, problem: str = "",
+               scope: str = "") -> str:
     """The text beside the chat: every document (one shown, chosen from a list), paragraphs
-    numbered, and the passages of ``answer`` marked: cited ones highlighted, closest ones
-    (when the speech is silent) outlined."""
+    numbered, metadata lines apart, and the passages of ``answer`` marked: cited ones
+    highlighted, closest ones (when the speech is silent) outlined. The document shown is the
+    one the reply cites, else the one the chat is limited to (``scope``), else the first."""
     if not documents:
         return f'<div class="qa-panel"><p class="qa-panel-note">{html.escape(problem or "No documents.")}</p></div>'
-    cited = answer.passages[0].source if answer and answer.passages else None
+    cited = answer.passages[0].source if answer and answer.passages else scope
     shown = next((i for i, d in enumerate(documents) if d.source == cited), 0)
     options = "".join(
         f'<option value="{i}"{" selected" if i == shown else ""}>{html.escape(d.source)}</option>'
@@ -228,12 +236,17 @@ def status_html(*, state: str, message: str, detail: str = "") -> str:
             f'<span class="qa-status-icon">{icon}</span> {html.escape(message)}{extra}</div>')
 
 
-def header_html(infos: Sequence[DocInfo]) -> str:
-    """The page title, naming the speaker and occasion when the documents say them."""
-    who = next((i for i in infos if i.speaker), None)
+def header_html(infos: Sequence[DocInfo], scope: str = "") -> str:
+    """The page title, naming the speaker and occasion of the document the chat asks (the one
+    picked, or the only one); with several and none picked, how many documents it searches."""
+    picked = [i for i in infos if i.source == scope] or (list(infos) if len(infos) == 1 else [])
+    who = picked[0] if picked else None
     about = ""
-    if who:
-        about = f"{who.speaker}" + (f", {who.occasion}" if who.occasion else "")
+    if who is not None:
+        about = ", ".join(part for part in (who.speaker, who.occasion) if part) or who.source
+    elif infos:
+        about = f"{len(infos)} documents: " + "; ".join(i.speaker or i.source for i in infos)
+    if about:
         about = f'<p class="qa-about">{html.escape(about)}</p>'
     return (
         '<div class="qa-header"><h1>Ask the speech</h1>'

@@ -178,7 +178,8 @@ def test_panel_numbers_every_paragraph_and_marks_the_cited_passage(speech_text, 
     answer = qa.Answer(question="q", text="", passages=(passage,), abstained=False,
                        highlights=((Highlight(start=passage.start, end=sentence_end),),))
     out = panel_html(docs, answer)
-    spans = paragraphs(speech_text)
+    spans = paragraphs(speech_text, docs[0].body_span)  # the Auther:/Source: lines are not paragraphs
+    assert len(spans) == len(paragraphs(speech_text)) - 2 and out.count('<p class="qa-meta"') == 2
     numbers = re.findall(r'<span class="qa-pnum">¶(\d+)</span>', out)
     assert numbers == [str(n) for n in range(1, len(spans) + 1)]
     hits = re.findall(rf'<mark class="([^"]+)" data-n="1" data-start="{passage.start}"[^>]*>(.*?)</mark>', out)
@@ -226,7 +227,8 @@ def test_chat_turns_pass_earlier_questions_and_escape_the_bubble(built, monkeypa
     backend.start().join(timeout=60)
     seen = []
     original = backend.ask
-    monkeypatch.setattr(backend, "ask", lambda q, history=(): seen.append(list(history)) or original(q, history))
+    monkeypatch.setattr(backend, "ask", lambda q, history=(), documents=(): seen.append(list(history))
+                        or original(q, history, documents))
     respond = page.make_respond(backend)
     chat, asked, panel, box = respond("When was the Belt and Road Initiative announced?", [], [])
     chat, asked, panel, box = respond(HOSTILE, chat, asked)
@@ -322,8 +324,9 @@ ANNOUNCED = [
     ("lambda_3", "private"),                   # the four example buttons
     ("reset", "private"), ("reset_1", "private"),  # "Clear chat" and the chat's bin icon
     ("start_rebuild", "private"),              # the "Rebuild index" button
-    ("lambda_4", "private"),                   # header, status and panel filled on page load
-    ("lambda_5", "private"),                   # the status line's timer
+    ("picked", "private"),                     # the document picker: header and text follow it
+    ("loaded", "private"),                     # header, status, panel and picker filled on page load
+    ("lambda_4", "private"),                   # the status line's timer
     ("ask", "public"),                         # the API for scripts
 ]
 

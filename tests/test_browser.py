@@ -393,3 +393,27 @@ def test_the_log_holds_only_what_a_user_can_act_on(server):
     assert "The chat is on http://127.0.0.1:" in log
     for noise in ("Traceback", "swigfaiss_avx512", "share=True", "run: python -m qa build"):
         assert noise not in log, f"{noise!r} in the app's log:\n{log[-3000:]}"
+
+
+def test_the_document_picker_scopes_the_chat(page):
+    picker = page.tab.locator("#qa-scope")
+    picker.wait_for(state="visible")
+    # Every document, or one: the list offers both, and picking one limits the chat to it.
+    picker.locator("input").click()
+    options = page.tab.locator("ul[role='listbox'] li")
+    options.first.wait_for(state="visible")
+    labels = options.all_inner_texts()
+    assert labels[0].startswith("All 2 documents") and any("markup-notes.txt" in t for t in labels)
+    options.filter(has_text="markup-notes.txt").first.click()
+    page.tab.wait_for_function(
+        "() => !document.querySelector('#qa-panel .qa-doc[data-source=\"markup-notes.txt\"]').hidden")
+    reply = page.ask("When was the Belt and Road Initiative announced?")
+    # Limited to the notes, the speech's answer is not quoted: the notes do not answer it.
+    assert "markup-notes.txt does not answer this question" in reply.inner_text()
+    assert "central-asia-modernization-speech.txt" not in reply.locator(".qa-answer").all_inner_texts().__str__()
+    picker.locator("input").click()
+    options.filter(has_text="central-asia-modernization-speech.txt").first.click()
+    page.tab.wait_for_timeout(300)
+    reply = page.ask("When was the Belt and Road Initiative announced?")
+    assert "2013" in reply.locator(".qa-answer").inner_text()
+    assert "Ruslan Izimov" in page.tab.locator(".qa-about").inner_text()

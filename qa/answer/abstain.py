@@ -184,7 +184,8 @@ def facts(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> dict
     return dict(unknown_names=unknown,
                 asks_for=scored.query.asks_for, best_text=chunk.text,
                 best_sentence=sentence, question_words=words,
-                focus=focus_words(scored.query.text, retriever.names), around=before.text if before else "",
+                focus=focus_words(scored.query.text, [*retriever.names, *retriever.metadata_names]),
+                around=before.text if before else "",
                 top_dense=float(scored.dense.max()), coverage=scored.coverage,
                 check_type=stages.answer_type)
 

@@ -3,19 +3,17 @@
 The page's "Copy citation" and ``python -m qa ask --json`` (each passage's ``cite``) use
 the same ``citation_text``.
 
-The speaker and the occasion come from a document's own ``Author:`` (or the misspelt
-``Auther:``, ``Speaker:``) and ``Source:`` (or ``Event:``) lines; a document without them is
-cited by file and paragraph only.
+The speaker and the occasion come from the document's metadata lines, read as the index
+reads them (``qa.index.header``: ``Author:``/``Auther:``/``Speaker:``, ``Occasion:``/``Event:``,
+``Title:``, ``Source:``...); a document without them is cited by file and paragraph only.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from ..index.header import read_header
 from ..types import Passage
-
-_SPEAKER = re.compile(r"^[ \t]*(?:auth?or|auther|speaker)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.I | re.M)
-_OCCASION = re.compile(r"^[ \t]*(?:source|event|occasion)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.I | re.M)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,10 +31,13 @@ def doc_info(source: str, text: str) -> DocInfo:
     >>> doc_info("a.txt", "Words.\\nAuther: Ann Lee, Expert\\nSource: Speech at the Forum")
     DocInfo(source='a.txt', speaker='Ann Lee', occasion='speech at the Forum')
     """
-    speaker = _SPEAKER.search(text)
-    occasion = _OCCASION.search(text)
-    name = speaker.group(1).split(",")[0].strip() if speaker else None
-    where = occasion.group(1).rstrip(".") if occasion else None
+    fields = read_header(text)[0]
+    speaker = next((f.value for f in fields if f.key == "author"), None)
+    # The occasion as words: a Source: line that is only a web address says no occasion.
+    occasion = next((f.value for key in ("occasion", "title", "source") for f in fields
+                     if f.key == key and not re.match(r"https?://", f.value)), None)
+    name = re.split(r"\s*[,(]", speaker, maxsplit=1)[0].strip() if speaker else None
+    where = occasion.rstrip(".") if occasion else None
     if where and len(where) > 1 and where[0].isupper() and where[1].islower():
         where = where[0].lower() + where[1:]  # "Speech at ..." reads as "speech at ..." after a comma
     return DocInfo(source=source, speaker=name or None, occasion=where or None)

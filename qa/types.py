@@ -111,6 +111,9 @@ class Answer:
     # The documents searched (the scope) and, when the reply cites one, the one it quotes.
     scope: tuple[str, ...] = ()
     document: str = ""
+    # When it abstains, the plain statement of what was searched and found silent
+    # ("Kevin Rudd’s speech does not answer this question.").
+    silence: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

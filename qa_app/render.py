@@ -130,7 +130,7 @@ def _silent(answer: Answer) -> str:
     )
     words = framing(answer.language)
     closest = f'<div class="qa-closest"><p class="qa-closest-head">{text(words["closest"])}</p>{nearest}</div>'
-    return f'<p class="qa-silence">{text(words["not"])}</p>' + (closest if nearest else "")
+    return f'<p class="qa-silence">{text(answer.silence or words["not"])}</p>' + (closest if nearest else "")
 
 
 def reply_html(answer: Answer, infos: Mapping[str, DocInfo]) -> str:

@@ -232,11 +232,12 @@ def silence(question: str, nearest: tuple[Passage, ...], *, notes: tuple[str, ..
     labelled as not answering. ``searched`` names what was searched when the corpus holds
     several documents: a document's label, or "4" for all of four."""
     words = framing(language)
-    lines = [_head(notes) + not_answered(words, searched)]
+    said = not_answered(words, searched)
+    lines = [_head(notes) + _escape_md(said)]
     if nearest:
         lines += ["", words["closest"], ""] + [f"- {_escape_md(p.citation)}: {_escape_md(p.text)}" for p in nearest]
     return Answer(question=question, text="\n".join(lines), passages=nearest, abstained=True,
-                  notes=notes, language=language)
+                  notes=notes, language=language, silence=said)
 
 
 def not_answered(words: dict, searched: str) -> str:
@@ -249,7 +250,7 @@ def not_answered(words: dict, searched: str) -> str:
         return words["not"]
     if searched.isdigit():
         return words["none_of"].format(n=searched)
-    return words["not_in"].format(doc=_escape_md(searched))
+    return words["not_in"].format(doc=searched)
 
 
 def render(question: str, cited: list[tuple[Passage, tuple[int, ...]]], *, notes: tuple[str, ...] = (),

@@ -37,8 +37,10 @@ _cache_lock = threading.Lock()
 def check(s: Settings) -> store.Manifest:
     """The manifest, if the index matches ``s``'s seeds and settings; else IndexStale/Missing/Corrupt."""
     manifest = store.read_manifest(s.index_dir)
-    store.check_fresh(manifest, model=s.model, chunking=s.chunk_settings(),
-                      sources=file_hashes(s.seeds_dir), index_dir=s.index_dir)
+    from .index.multilingual import get_use_encoder
+
+    store.check_fresh(manifest, model=s.model, chunking=s.chunk_settings(), sources=file_hashes(s.seeds_dir),
+                      index_dir=s.index_dir, second_model=get_use_encoder().name)  # a name: loads nothing
     return manifest
 
 

@@ -136,3 +136,20 @@ def test_a_russian_question_keeps_to_the_callers_document(corpus):
     for source in ["rudd-cop13-bali-2007.txt", IZIMOV]:
         passages = qa.retrieve("Что говорится об экономике?", k=5, documents=[source], seeds_dir=seeds, index_dir=index)
         assert passages and {p.source for p in passages} == {source}
+
+
+def test_the_manifest_records_both_encoders_and_status_checks_the_second(built, monkeypatch):
+    import qa.index.multilingual
+    from conftest import FakeEncoder
+    from qa.index import store
+
+    seeds, index = built
+    manifest = store.read_manifest(index)
+    assert (manifest.model, manifest.second_model) == ("fake-encoder", "fake-use")
+    assert qa.status(seeds_dir=seeds, index_dir=index).fresh
+    other = FakeEncoder(name="another-use", dimension=qa.index.multilingual.DIMENSION)
+    monkeypatch.setattr(qa.index.multilingual, "get_use_encoder", lambda: other)
+    now = qa.status(seeds_dir=seeds, index_dir=index)
+    assert not now.fresh and now.changes == ("second encoder: fake-use -> another-use",)
+    qa.build(seeds_dir=seeds, index_dir=index)
+    assert store.read_manifest(index).second_model == "another-use"

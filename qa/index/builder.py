@@ -9,6 +9,7 @@ a build that dies at any point leaves the previous index whole.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 import os
 import time
 from collections import Counter
@@ -98,11 +99,12 @@ def up_to_date(settings: Settings, stored: StoredIndex | None, corpus: Corpus, b
         return None
     try:
         check_fresh(stored.manifest, model=settings.model, chunking=settings.chunk_settings(),
-                    sources=corpus.hashes(), index_dir=settings.index_dir)
+                    sources=corpus.hashes(), index_dir=settings.index_dir,
+                    second_model=multilingual.get_use_encoder().name)  # a name: loads nothing
     except QAError as err:
         log.info("a build is needed: %s", str(err).split(" - run:")[0])
         return None
-    if stored_model(stored.extras) != multilingual.get_use_encoder().name:  # a name: loads nothing
+    if stored_model(stored.extras) != stored.manifest.second_model:
         return None
     chunks = list(stored.chunks)
     return BuildReport(
@@ -231,6 +233,7 @@ def _build_locked(settings: Settings, encoder: Encoder, corpus: Corpus, previous
                         sources=corpus.hashes(), package_version=__version__,
                         documents=document_records(corpus.documents))
     extras.update(index_arrays(chunks, previous, full=full))
+    manifest = replace(manifest, second_model=stored_model(extras) or "")
     save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors, extras=extras)
 
     files = _file_reports(chunks, todo, old_pairs)

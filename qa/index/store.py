@@ -61,6 +61,8 @@ class Manifest:
     format_version: int = FORMAT_VERSION
     # Per source: its metadata lines and the span of its speech (``qa.types.Field``, as lists).
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The second (multilingual) encoder whose vectors the index holds, as ``model`` names MiniLM.
+    second_model: str = ""
 
     def header(self, source: str) -> tuple[Field, ...]:
         """The metadata fields of ``source`` as the build read them."""
@@ -68,13 +70,17 @@ class Manifest:
         return tuple(Field(key=r[0], label=r[1], value=r[2], start=int(r[3]), end=int(r[4]),
                            line_start=int(r[5]), line_end=int(r[6]), line=str(r[7])) for r in rows)
 
-    def differences(self, *, model: str, chunking: dict[str, int], sources: dict[str, str]) -> list[str]:
-        """What changed since the build, e.g. ``['changed: speech.txt', 'model: a -> b']``."""
+    def differences(self, *, model: str, chunking: dict[str, int], sources: dict[str, str],
+                    second_model: str | None = None) -> list[str]:
+        """What changed since the build, e.g. ``['changed: speech.txt', 'model: a -> b']``;
+        ``second_model`` None skips the second encoder's check."""
         found = []
         if self.format_version != FORMAT_VERSION:
             found.append(f"index format: {self.format_version} -> {FORMAT_VERSION}")
         if self.model != model:
             found.append(f"model: {self.model} -> {model}")
+        if second_model is not None and self.second_model != second_model:
+            found.append(f"second encoder: {self.second_model or 'none'} -> {second_model}")
         if self.chunking != chunking:
             found.append(f"chunk settings: {self.chunking} -> {chunking}")
         for source in sorted(set(self.sources) | set(sources)):
@@ -255,7 +261,7 @@ def clean(index_dir: Path, *, keep: set[str] | None = None) -> list[str]:
 
 _MANIFEST_TYPES = {"model": str, "dimension": int, "chunking": dict, "sources": dict, "package_version": str,
                    "built_at": str, "generation": str, "files": dict, "checksums": dict, "format_version": int,
-                   "documents": dict}
+                   "documents": dict, "second_model": str}
 
 
 def check_folder(index_dir: Path) -> None:
@@ -381,9 +387,9 @@ def verify(index_dir: Path) -> Manifest:
 
 
 def check_fresh(manifest: Manifest, *, model: str, chunking: dict[str, int], sources: dict[str, str],
-                index_dir: Path) -> None:
+                index_dir: Path, second_model: str | None = None) -> None:
     """IndexStale naming what changed, unless the index matches the seeds and settings."""
-    changes = manifest.differences(model=model, chunking=chunking, sources=sources)
+    changes = manifest.differences(model=model, chunking=chunking, sources=sources, second_model=second_model)
     if changes:
         raise IndexStale(
             f"The index in {index_dir} is out of date ({'; '.join(changes)}) - run: {REBUILD}",

@@ -175,7 +175,7 @@ def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
 
     scope, compare = resolve_scope(r, question, history, documents)
     language = detect(question)
-    scope = scope or _evidence_scope(r, question, history, language=language, compare=compare)
+    scope = narrowed(r, scope, question, history, language=language, compare=compare)
     part = r.for_documents(scope) if scope else r
     if language != ENGLISH:
         from .search.crosslingual import search
@@ -227,8 +227,8 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
 
     language = detect(question)
     scope, compare = resolve_scope(r, question, history, documents)
+    scope = narrowed(r, scope, question, history, language=language, compare=compare)
     searched = searched_label(r, scope, compare)
-    scope = scope or _evidence_scope(r, question, history, language=language, compare=compare)
     part = r.for_documents(scope) if scope else r
     meta = _metadata_answer(part, question, language=language, notes=notes)
     if meta is not None:
@@ -250,6 +250,17 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched,
                     asks_for=scored.query.asks_for)
     return _stamped(r, reply, scope)
+
+
+def narrowed(r: "Retriever", scope: tuple[str, ...], question: str, history: Sequence[str], *,
+             language: str, compare: bool) -> tuple[str, ...]:
+    """The scope to answer from: ``scope`` narrowed by the evidence to one document unless the
+    question compares documents ("What does Biden say…" with two Biden speeches: the one that
+    matches)."""
+    if len(scope) == 1:
+        return scope
+    within = r.for_documents(scope) if scope else r
+    return _evidence_scope(within, question, history, language=language, compare=compare) or scope
 
 
 def _evidence_scope(r: "Retriever", question: str, history: Sequence[str], *, language: str,
@@ -289,7 +300,7 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
         before = history[-1]
         scope = named(before, r.documents) or _evidence_scope(
             r, before, history[:-1], language=detect(before), compare=compares(before))
-    return scope, compares(question) or len(scope) > 1
+    return scope, compares(question)
 
 
 def pick_documents(r: "Retriever", documents: Sequence[str]) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ class DocumentInfo:
     speaker: str            # "Kevin Rudd", "Sullivan", or "" when the text does not say
     speaker_words: frozenset[str]
     topic_words: frozenset[str]
+    vocabulary: frozenset[str] = frozenset()  # the words of its speech, lower-cased
 
     def field(self, *keys: str) -> Field | None:
         """The first metadata line under any of ``keys``, in the order given."""
@@ -104,13 +105,19 @@ def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],
         topic |= {w for f in header if f.key in ("title", "occasion", "place") for w in _words(f.value)}
         speaker_words = (_words(speaker) | label_names(own)) - _TITLES
         out.append(DocumentInfo(source=source, header=header, speaker=speaker,
-                                speaker_words=frozenset(speaker_words), topic_words=frozenset(topic - _STOP)))
+                                speaker_words=frozenset(speaker_words), topic_words=frozenset(topic - _STOP),
+                                vocabulary=frozenset(w for c in own for w in _words(c.text))))
     return tuple(out)
 
 
 def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]:
-    """The documents the question names, by speaker or by a topic word only they have (the
-    latter only beside a word for a speech); () when it names none, or every one.
+    """The documents the question names; () when it names none, or every one.
+
+    A speaker's name names their documents when the question is about what they said, or
+    when no other document's speech uses that name. A topic word (file name, title, occasion,
+    place) names a document when no other document has it, in its topic words or its speech,
+    and the question speaks of a speech or names the speaker; among one speaker's documents
+    the topic words pick ("Biden's IPEF remarks").
 
     >>> from qa.types import Field
     >>> docs = catalog(["rudd.txt", "abbott.txt"], {"rudd.txt": (Field(key="author", label="Speaker",
@@ -121,13 +128,23 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
     if len(documents) < 2:
         return ()
     words = _words(re.sub(r"['’]s\b", "", question))
-    hits = [d.source for d in documents if words & d.speaker_words] if _ABOUT_SPEAKING.search(question) else []
-    if not hits and _TEXT_WORD.search(question):
-        counts: dict[str, int] = {}
-        for d in documents:
-            for w in d.topic_words:
-                counts[w] = counts.get(w, 0) + 1
-        hits = [d.source for d in documents if any(counts[w] == 1 for w in words & d.topic_words)]
+    speaking, speech = bool(_ABOUT_SPEAKING.search(question)), bool(_TEXT_WORD.search(question))
+
+    def others(d: DocumentInfo) -> list[DocumentInfo]:
+        return [o for o in documents if o is not d]
+
+    mentioned = {d.source: words & d.speaker_words for d in documents}
+    speaker = {d.source: hit for d in documents if (hit := mentioned[d.source]) and (
+        speaking or not any(hit & o.vocabulary for o in others(d)))}
+    topic = {d.source: {w for w in words & d.topic_words
+                        if not any(w in o.topic_words or w in o.vocabulary for o in others(d))}
+             for d in documents if speech or mentioned[d.source]}
+    hits = [d.source for d in documents if d.source in speaker or topic.get(d.source)]
+    # One speaker's several documents: the topic words, if they pick some, pick among them.
+    for name in {frozenset(h) for h in speaker.values()}:
+        same = [s for s in hits if speaker.get(s) == name]
+        if any(topic.get(s) for s in same):
+            hits = [s for s in hits if s not in same or topic.get(s)]
     return tuple(hits) if len(hits) < len(documents) else ()
 
 

@@ -14,7 +14,7 @@ from collections import abc
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from .config import MAX_QUESTION_CHARS, Settings
+from .config import MAX_QUESTION_CHARS, AbstentionModel, Settings
 from .config import settings as make_settings
 from .errors import IndexCorrupt, IndexMissing, IndexStale, QuestionError
 from .types import Answer, BuildReport, Passage
@@ -218,8 +218,9 @@ def fit_to_model(encoder: object, text: str, notes: tuple[str, ...]) -> tuple[st
 
 def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],
                 notes: tuple[str, ...] = (), stages: "Stages | None" = None,
-                documents: Sequence[str] = ()) -> Answer:
-    """Read the question, find its documents, retrieve, decide whether they answer, reply."""
+                documents: Sequence[str] = (), abstention: "AbstentionModel | None" = None) -> Answer:
+    """Read the question, find its documents, retrieve, decide whether they answer (by
+    ``abstention``, else the shipped model), reply."""
     from .answer.abstain import judge
     from .answer.compose import Candidate, compose
     from .questions.language import ENGLISH, detect
@@ -245,7 +246,7 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     passages = part.rank(scored, k=k)
     sentence_scores = part.sentence_scores(scored)
     candidates = [Candidate(passage=p, sentence_scores=sentence_scores[part.chunk_id(p)]) for p in passages]
-    decision = judge(part, scored, stages=stages)
+    decision = judge(part, scored, stages=stages, model=abstention)
     notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
     reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched,
                     asks_for=scored.query.asks_for)

@@ -6,7 +6,7 @@ Defaults come from the repository layout and can be overridden by environment va
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 __version__ = "0.1.0"  # keep in step with pyproject.toml
@@ -55,3 +55,58 @@ def settings(
         index_dir=Path(index_dir) if index_dir is not None else base.index_dir,
         model=model or base.model,
     )
+
+
+# The abstention model fitted by scripts/fit_abstention.py, stored beside the code that reads it.
+ABSTENTION_FILE = Path(__file__).resolve().parent / "answer" / "abstention.json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AbstentionModel:
+    """A logistic regression over the evidence features (``qa.answer.features``): the speech
+    is taken to be silent when the probability of that is at least ``threshold``.
+
+    Features are standardised with ``mean`` and ``scale`` before the ``coef`` apply, so each
+    term ``coef * (x - mean) / scale`` is that feature's push towards abstaining: the reply's
+    reason comes from the largest. ``fitted_by``, ``data``, ``date`` and ``cv`` say where
+    the numbers come from; tests build their own model instead of patching this one.
+
+    >>> m = AbstentionModel(features=("a",), mean=(0.0,), scale=(1.0,), coef=(2.0,), intercept=0.0, threshold=0.5)
+    >>> round(m.probability({"a": 1.0}), 3), m.contributions({"a": 1.0})
+    (0.881, {'a': 2.0})
+    """
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    fitted_by: str = ""
+    data: tuple[str, ...] = ()
+    date: str = ""
+    cv: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        sizes = {len(self.features), len(self.mean), len(self.scale), len(self.coef)}
+        if len(sizes) != 1:
+            raise ValueError(f"abstention model: features, mean, scale and coef differ in length ({sorted(sizes)})")
+
+    def contributions(self, values: dict[str, float]) -> dict[str, float]:
+        """Each feature's term of the log-odds of abstaining; a missing feature is a KeyError."""
+        return {name: c * (values[name] - m) / (s or 1.0)
+                for name, m, s, c in zip(self.features, self.mean, self.scale, self.coef)}
+
+    def probability(self, values: dict[str, float]) -> float:
+        """The fitted probability that the speech does not answer."""
+        import math
+
+        z = self.intercept + sum(self.contributions(values).values())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    @classmethod
+    def load(cls, path: Path = ABSTENTION_FILE) -> "AbstentionModel":
+        import json
+
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})

@@ -17,7 +17,7 @@ from collections import Counter
 import numpy as np
 
 from qa import crosslingual as xl
-from qa.answer.abstain import contains
+from qa.answer.kinds import contains
 from qa.config import settings
 from qa.questions.cues import about_author, asks_for
 from qa.eval.evaluation import read_items

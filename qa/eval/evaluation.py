@@ -42,6 +42,7 @@ class Outcome:
     abstained: bool
     top: tuple[str, ...] = field(default_factory=tuple)
     right_document: bool | None = None  # the first passage is from one of the item's documents
+    reason: str = ""  # the feature the abstention came from (``Decision.cause``), if it abstained
 
 
 def _texts(value: object, field: str) -> tuple[str, ...]:
@@ -100,7 +101,7 @@ def _base(source: str) -> str:
     return source.rsplit("/", 1)[-1]
 
 
-def judge(item: Item, ranked: list[Passage], abstained: bool, texts: dict[str, str]) -> Outcome:
+def judge(item: Item, ranked: list[Passage], abstained: bool, texts: dict[str, str], *, reason: str = "") -> Outcome:
     if item.doc:  # evidence counts only in the documents the question is about
         texts = {s: t for s, t in texts.items() if _base(s) in item.doc or s in item.doc} or texts
     spans = [evidence_spans(e, texts) for e in item.evidence]
@@ -113,12 +114,18 @@ def judge(item: Item, ranked: list[Passage], abstained: bool, texts: dict[str, s
                                   for group in spans)
     right = (_base(ranked[0].source) in item.doc or ranked[0].source in item.doc) if item.doc and ranked else None
     return Outcome(item=item, rank=rank, all_evidence_in_top5=all_in, abstained=abstained,
-                   top=tuple(p.citation for p in ranked[:3]), right_document=right)
+                   top=tuple(p.citation for p in ranked[:3]), right_document=right,
+                   reason=reason if abstained else "")
 
 
-def evaluate(items: list[Item], run: Callable[[Item], tuple[list[Passage], bool]],
+def evaluate(items: list[Item], run: Callable[[Item], tuple],
              texts: dict[str, str]) -> list[Outcome]:
-    return [judge(item, *run(item), texts) for item in items]
+    """``run(item)`` gives (ranked passages, abstained) or (ranked, abstained, reason)."""
+    outcomes = []
+    for item in items:
+        ranked, abstained, *why = run(item)
+        outcomes.append(judge(item, ranked, abstained, texts, reason=why[0] if why else ""))
+    return outcomes
 
 
 def summarize(outcomes: list[Outcome]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..answer.abstain import contains
+from ..answer.kinds import contains
 from ..answer.compose import framing, render, silence
 from ..index.chunking import sentence_texts
 from ..questions.cues import asks_for, names, quoted

@@ -35,6 +35,9 @@ from .scope import DocumentInfo, catalog
 
 log = logging.getLogger(__name__)
 
+# Keys of ``signals`` that ``fuse`` ignores: the second embedder's cosines for a question it
+# is not fused for, the expansion terms of each unknown word, the raw sentence cosines.
+UNFUSED_SECOND, EXPANDED, SENTENCE_DENSE = "use_unfused", "expanded", "sentence_dense"
 NAME_CACHE = 4096  # vectors of unknown names and words kept, so each is encoded once per process
 # Query expansion: each question word the corpus never uses adds up to EXPANSION_PER_WORD
 # corpus words whose MiniLM cosine with it is at least EXPANSION_MIN_COSINE, each weighted
@@ -82,6 +85,13 @@ class Scored:
     sentence_fused: np.ndarray
     query_vector: np.ndarray
     unknown_names: tuple[str, ...] = ()
+    # The second embedder's cosine with each passage, computed for every question (the
+    # abstention features read it) though fused only for paraphrases; None when unavailable.
+    second: np.ndarray | None = None
+    # For each question word the corpus never uses, the corpus stems it was expanded to.
+    expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # MiniLM cosine of the question with each sentence (``sentence_owner`` order), if stored.
+    sentence_dense: np.ndarray | None = None
 
 
 class Retriever:
@@ -186,10 +196,11 @@ class Retriever:
             known = {w: self._name_vectors[w] for w in wanted if w in self._name_vectors}
         fresh = [w for w in wanted if w not in known]
         paraphrase = self.vocabulary.coverage(terms) < self.weights.use_below_coverage
-        # The second embedder (pure numpy) runs on another thread while MiniLM encodes: the
-        # question's coverage, known before either, says whether it is needed.
-        second = (_BACKGROUND.submit(self._second_signal, query.text)
-                  if stages.second_embedder and (always_second or self.weights.use_passage and paraphrase) else None)
+        # The second embedder (pure numpy) runs on another thread while MiniLM encodes. It is
+        # fused only for paraphrases (the question's coverage says which), but its cosine is
+        # kept for every question as evidence for the abstention decision (``UNFUSED_SECOND``).
+        second = _BACKGROUND.submit(self._second_signal, query.text) if stages.second_embedder else None
+        fused_second = always_second or bool(self.weights.use_passage) and paraphrase
         # The question alone, then its new words as one short batch: padded into one batch
         # with the question, each word would cost as much as the question.
         vector = self.encoder.encode([query.text])[0]
@@ -199,7 +210,8 @@ class Retriever:
             if len(self._name_vectors) + len(fresh) > NAME_CACHE:
                 self._name_vectors.clear()
             self._name_vectors.update((w, known[w]) for w in fresh)
-        expansions = self._expansions([known[w] for w in dict.fromkeys(unknown)])
+        per_word = {w: self._expansions([known[w]]) for w in dict.fromkeys(unknown)}
+        expansions = [e for found in per_word.values() for e in found]
         signals: dict[str, np.ndarray] = {"passage": np.asarray(self.stored.vectors @ vector, dtype=np.float64)}
         sentence_signals: dict[str, np.ndarray] = {}
         if self.views["sentence_vectors"] is not None:
@@ -212,7 +224,10 @@ class Retriever:
             signals["bm25_passage"] = _bm25(self._bm25, terms.terms, expansions)
             sentence_signals["bm25_sentence"] = _bm25(self._bm25_sentences, terms.terms, expansions)
         if second is not None and (use := second.result()) is not None:
-            signals["use_passage"] = use
+            signals["use_passage" if fused_second else UNFUSED_SECOND] = use
+        if "sentence" in sentence_signals:
+            signals[SENTENCE_DENSE] = sentence_signals["sentence"]
+        signals[EXPANDED] = per_word  # type: ignore[assignment]  # read by ``score``, never fused
         if stages.sentences:
             top = self.weights.sentence_pooling if pooling is None else pooling
             top = top if stages.sentence_pooling else 1
@@ -253,7 +268,10 @@ class Retriever:
         return Scored(query=query, terms=terms, coverage=coverage, dense=signals["passage"],
                       lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
                       sentence_fused=sentence_fused, query_vector=vector,
-                      unknown_names=self._aliasless(names))
+                      unknown_names=self._aliasless(names),
+                      second=signals.get("use_passage", signals.get(UNFUSED_SECOND)),
+                      expansions=tuple((w, tuple(t for t, _ in found)) for w, found in signals[EXPANDED].items()),
+                      sentence_dense=signals.get(SENTENCE_DENSE))
 
     def _aliasless(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The names that are not another way of saying a name the corpus uses."""

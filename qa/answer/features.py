@@ -1,0 +1,127 @@
+"""What retrieval found for one question, as a few general numbers the abstention model reads.
+
+Every feature is a property of the evidence, not of the question's wording: how well the
+best passages match in meaning (two encoders) and in words, by how much they beat the
+rest, whether the best sentences hold a thing of the kind asked for (a date, a figure, a
+person...), and how many of the question's names the document never uses. The old
+abstention rules survive here as features (``kind_missing``, ``focus_missing``,
+``unknown_names``); the fitted model in ``qa/answer/abstention.json`` weighs them against
+the rest, so none of them refuses on its own.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..index.lexical import stem, words as word_list
+from ..questions.query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME, name_phrases
+from .kinds import contains, focus_words, unmatched_focus
+
+if TYPE_CHECKING:
+    from ..search.retrieval import Retriever, Scored, Stages
+
+KINDS = (DATE, TIME, QUANTITY, COUNT, PERSON, ORGANIZATION, PLACE, AGENT)
+# Passages read for word coverage: the best few by fused score.
+COVERED_BY = 3
+FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top", "vocabulary_coverage",
+            "passage_coverage", "fused_top", "fused_margin", "kind_missing", "focus_missing",
+            "unknown_names", "unknown_words", "question_words", *(f"asks_{k}" for k in KINDS))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    """The features of one question's evidence (``values``, by the names in ``FEATURES``)
+    and what a reply needs to say why the speech is silent."""
+
+    values: dict[str, float]
+    asks_for: str
+    unknown_names: tuple[str, ...]  # as the question writes them
+
+
+def top_and_margin(scores: np.ndarray) -> tuple[float, float]:
+    """The best score and how far ahead of the second it is.
+
+    >>> top_and_margin(np.array([0.2, 0.7, 0.5]))
+    (0.7, 0.2)
+    """
+    if not len(scores):
+        return 0.0, 0.0
+    top = np.sort(np.asarray(scores, dtype=np.float64))[::-1]
+    return round(float(top[0]), 6), round(float(top[0] - top[1]) if len(top) > 1 else 0.0, 6)
+
+
+def covered_share(terms: tuple[str, ...], expansions: dict[str, tuple[str, ...]], text: str) -> float:
+    """Share of the question's content stems that ``text`` uses; a word the corpus lacks
+    counts when ``text`` uses a word it was expanded to (a synonym under the encoder).
+
+    >>> covered_share(("growth", "fast"), {"fast": ("rapid",)}, "Growth was rapid.")
+    1.0
+    >>> covered_share(("growth", "mar"), {}, "Growth was rapid.")
+    0.5
+    """
+    if not terms:
+        return 1.0
+    stems = {stem(w) for w in word_list(text)}
+    by_stem = {stem(w): found for w, found in expansions.items()}
+    hits = sum(1 for t in terms if t in stems or any(e in stems for e in by_stem.get(t, ())))
+    return hits / len(terms)
+
+
+def best_sentence(retriever: "Retriever", scored: "Scored", passage: int) -> str:
+    """The passage's sentence with the highest fused score."""
+    rows = np.flatnonzero(retriever.sentence_owner == passage)
+    return retriever.sentences[int(rows[np.argmax(scored.sentence_fused[rows])])] if len(rows) else ""
+
+
+def kind_missing(retriever: "Retriever", scored: "Scored", best: int) -> bool:
+    """Does the question ask for a kind of thing (a date, a person...) the best evidence
+    lacks? Who-questions are read on the best sentence, the rest on the best passage."""
+    kind = scored.query.asks_for
+    if not kind:
+        return False
+    own = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
+    where = best_sentence(retriever, scored, best) if kind in (PERSON, AGENT) else retriever.chunks[best].text
+    return not contains(kind, where or retriever.chunks[best].text, exclude=own)
+
+
+def focus_missing(retriever: "Retriever", scored: "Scored", best: int) -> float:
+    """Share of what the question asks about (names the speech uses, ordinals, years) that
+    the best passage and the one before it never say."""
+    focus = focus_words(scored.query.text, retriever.names)
+    if not focus:
+        return 0.0
+    chunk = retriever.chunks[best]
+    before = retriever.chunks[best - 1].text if best and retriever.chunks[best - 1].source == chunk.source else ""
+    return len(unmatched_focus(focus, f"{before} {chunk.text}")) / len(focus)
+
+
+def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Evidence:
+    """The features of what ``retriever`` found for one question."""
+    best = int(scored.fused.argmax())
+    order = np.argsort(-scored.fused, kind="stable")[:COVERED_BY]
+    dense_top, dense_margin = top_and_margin(scored.dense)
+    fused_top, fused_margin = top_and_margin(scored.fused)
+    second = scored.second if scored.second is not None else scored.dense
+    text = " ".join(retriever.chunks[i].text for i in order)
+    kind = scored.query.asks_for
+    values = {
+        "dense_top": dense_top, "dense_margin": dense_margin, "second_top": top_and_margin(second)[0],
+        "sentence_top": top_and_margin(scored.sentence_dense if scored.sentence_dense is not None else scored.dense)[0],
+        "bm25_top": math.log1p(max(0.0, float(scored.lexical.max()))) if len(scored.lexical) else 0.0,
+        "vocabulary_coverage": scored.coverage,
+        "passage_coverage": covered_share(scored.terms.terms, dict(scored.expansions), text),
+        "fused_top": fused_top, "fused_margin": fused_margin,
+        "kind_missing": float(stages.answer_type and kind_missing(retriever, scored, best)),
+        "focus_missing": focus_missing(retriever, scored, best) if stages.answer_type else 0.0,
+        "unknown_names": float(len(scored.unknown_names)),
+        # Words the document never uses and that have no near synonym in it either.
+        "unknown_words": float(sum(1 for _, found in scored.expansions if not found)),
+        "question_words": math.log(1 + len(scored.query.text.split())),
+        **{f"asks_{k}": float(kind == k) for k in KINDS},
+    }
+    return Evidence(values=values, asks_for=kind,
+                    unknown_names=name_phrases(scored.query.text, scored.unknown_names))

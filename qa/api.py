@@ -200,10 +200,14 @@ def ask(question: str, *, history: Sequence[str] | None = None, k: int = 5, docu
     """
     text, notes = clean_question(question)
     earlier, k = _history(history), _check_k(k)
-    r, note = served(_settings(seeds_dir, index_dir, model), auto_rebuild=auto_rebuild)
+    s = _settings(seeds_dir, index_dir, model)
+    r, note = served(s, auto_rebuild=auto_rebuild)
     text, notes = fit_to_model(r.encoder, text, notes)
     notes = notes + ((note,) if note else ())
-    return answer_with(r, text, k=k, history=earlier, notes=notes, documents=documents)
+    from .answer.abstain import load_model
+
+    return answer_with(r, text, k=k, history=earlier, notes=notes, documents=documents,
+                       abstention=load_model(s.abstention))
 
 
 def fit_to_model(encoder: object, text: str, notes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:

@@ -1,7 +1,7 @@
 """One frozen ``Settings`` record: where the texts and the index live, which model, chunk sizes.
 
 Defaults come from the repository layout and can be overridden by environment variables
-(``QA_SEEDS_DIR``, ``QA_INDEX_DIR``, ``QA_MODEL``) or by keyword arguments.
+(``QA_SEEDS_DIR``, ``QA_INDEX_DIR``, ``QA_MODEL``, ``QA_ABSTENTION``) or by keyword arguments.
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # The model reads at most 256 word pieces (~1,000 characters of English); longer questions
 # are cut to this many characters and the reply says so.
 MAX_QUESTION_CHARS = 1000
+# The abstention model fitted by scripts/fit_abstention.py, stored beside the code that reads it.
+ABSTENTION_FILE = REPO_ROOT / "qa" / "answer" / "abstention.json"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +34,8 @@ class Settings:
     # list block is never cut, but a list is split between items past max_chars.
     target_chars: int = 450
     max_chars: int = 800
+    # The fitted abstention model (a JSON file read by ``AbstentionModel.load``).
+    abstention: Path = ABSTENTION_FILE
 
     def chunk_settings(self) -> dict[str, int]:
         return {"target_chars": self.target_chars, "max_chars": self.max_chars}
@@ -48,6 +52,7 @@ def settings(
         seeds_dir=Path(os.environ.get("QA_SEEDS_DIR") or REPO_ROOT / "seeds"),
         index_dir=Path(os.environ.get("QA_INDEX_DIR") or REPO_ROOT / "index"),
         model=os.environ.get("QA_MODEL") or DEFAULT_MODEL,
+        abstention=Path(os.environ.get("QA_ABSTENTION") or ABSTENTION_FILE),
     )
     return replace(
         base,
@@ -56,9 +61,6 @@ def settings(
         model=model or base.model,
     )
 
-
-# The abstention model fitted by scripts/fit_abstention.py, stored beside the code that reads it.
-ABSTENTION_FILE = Path(__file__).resolve().parent / "answer" / "abstention.json"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -171,8 +171,8 @@ def main() -> None:
         mask = groups == doc
         per_doc[doc] = figures(p[mask] >= t, y[mask])
         ranks = [r["rank"] for r, m in zip(rows, mask) if m and not r["silent"]]
-        per_doc[doc]["hit@1"] = round(np.mean([r == 1 for r in ranks]), 3)
-        per_doc[doc]["hit@3"] = round(np.mean([r is not None and r <= 3 for r in ranks]), 3)
+        per_doc[doc]["hit@1"] = round(float(np.mean([r == 1 for r in ranks])), 3)
+        per_doc[doc]["hit@3"] = round(float(np.mean([r is not None and r <= 3 for r in ranks])), 3)
         print(f"  {doc}: {per_doc[doc]}")
     mean, scale, model = fit(X, y)
     for name, c in sorted(zip(FEATURES, model.coef_[0]), key=lambda x: -abs(x[1])):

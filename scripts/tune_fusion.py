@@ -12,9 +12,8 @@ therefore an honest estimate for unseen questions, and "4-fold" the same with a 
 out (20 random splits). Then the weights chosen on all questions: those are the defaults in
 ``qa/fusion.py``.
 
-Abstention: the weak-evidence thresholds (``MIN_DENSE``, ``MIN_COVERAGE`` in ``qa/abstain.py``)
-are swept and printed (recall on unanswerable, wrong abstentions on answerable), with
-leave-one-out and repeated k-fold choices (recall minus wrong, ties to the lowest thresholds).
+Abstention is fitted apart, by ``scripts/fit_abstention.py``; whether the lexical weight
+hurts paraphrases, across documents, is checked by ``scripts/check_fusion.py``.
 With several files, the fusion figures are also printed per file, and each file is scored
 with the weights chosen on the others.
 """
@@ -145,47 +144,6 @@ def main() -> None:
     for n, f in enumerate(args.files[:len(args.files) if len(args.files) > 1 else 0]):
         train = objective[:, origin != n].mean(1)
         print(f"held out {f.name}, weights chosen on the other files:", figures(int(np.argmax(train)), origin == n))
-    _abstention(r, questions, folds=args.folds)
-
-
-def _abstention(r, items, *, folds: int = 4, repeats: int = 20) -> None:
-    """Sweep the weak-evidence net; choose it by leave-one-out and repeated k-fold (objective:
-    recall on unanswerable minus wrong abstentions on answerable; ties to the lowest values)."""
-    from qa.answer.abstain import decide, facts as abstain_facts
-    from qa.search.retrieval import ALL_STAGES
-
-    facts = []
-    for item in items:
-        scored = r.score(item.question, item.history)
-        facts.append((not item.evidence, abstain_facts(r, scored, stages=ALL_STAGES)))
-    grid = [(d, c) for d in (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4) for c in (0.1, 0.25, 0.5, 0.75)]
-    table = np.array([[decide(**f, min_dense=d, min_coverage=c).abstain for _, f in facts] for d, c in grid])
-    silent = np.array([s for s, _ in facts])
-
-    def gain(row, mask):
-        return row[silent & mask].mean() - row[~silent & mask].mean()
-
-    def pick(mask):
-        return int(np.argmax([gain(row, mask) for row in table]))
-
-    def report(label, chosen):
-        print(f"abstention {label}: recall {chosen[silent].mean():.3f}, precision "
-              f"{silent[chosen].mean() if chosen.any() else float('nan'):.3f}, wrong {chosen[~silent].mean():.3f}")
-
-    n = len(facts)
-    report("LOO", np.array([table[pick(np.arange(n) != q), q] for q in range(n)]))
-    rng, runs = np.random.default_rng(0), []
-    for _ in range(repeats):
-        order, held = rng.permutation(n), np.zeros(n, dtype=bool)
-        for f in range(folds):
-            test = order[f::folds]
-            held[test] = table[pick(~np.isin(np.arange(n), test)), test]
-        runs.append((held[silent].mean(), held[~silent].mean()))
-    print(f"abstention {folds}-fold x{repeats}: recall {np.mean([a for a, _ in runs]):.3f}, "
-          f"wrong {np.mean([b for _, b in runs]):.3f}")
-    print("chosen on all questions: min_dense %.2f min_coverage %.2f" % grid[pick(np.ones(n, dtype=bool))])
-    for (d, c), row in zip(grid, table):
-        print(f"  min_dense {d:.2f} min_coverage {c:.2f}: recall {row[silent].mean():.3f} wrong {row[~silent].mean():.3f}")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ def _isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("QA_SEEDS_DIR", str(tmp_path / "no-seeds-set"))
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "no-index-set"))
     monkeypatch.delenv("QA_MODEL", raising=False)
+    monkeypatch.delenv("QA_ABSTENTION", raising=False)
 
 
 @pytest.fixture
@@ -58,11 +59,32 @@ def seeds(tmp_path) -> Path:
     return folder
 
 
-def install_encoder(monkeypatch, encoder) -> None:
+# The abstention model of the fast tests. The shipped one is fitted on the real encoders'
+# cosines, which the fake ones do not resemble; this one refuses on what the fake encoders
+# leave intact: a name the speech never uses, a missing date/figure/person, a missing focus.
+FAKE_ABSTENTION = {"features": ["unknown_names", "kind_missing", "focus_missing"], "mean": [0.0, 0.0, 0.0],
+                   "scale": [1.0, 1.0, 1.0], "coef": [3.0, 3.0, 3.0], "intercept": -1.0, "threshold": 0.5,
+                   "fitted_by": "tests/conftest.py (by hand, for the fake encoders)"}
+
+
+@pytest.fixture(scope="session")
+def fake_abstention(tmp_path_factory) -> Path:
+    """``FAKE_ABSTENTION`` as a file, for ``QA_ABSTENTION``."""
+    import json
+
+    path = tmp_path_factory.mktemp("abstention") / "fake-abstention.json"
+    path.write_text(json.dumps(FAKE_ABSTENTION), encoding="utf-8")
+    return path
+
+
+def install_encoder(monkeypatch, encoder, abstention: Path) -> None:
     """Make ``encoder`` every encoder the library asks for, and a fake multilingual encoder
-    the cross-lingual channel's, so fast tests never load a real model."""
+    the cross-lingual channel's, so fast tests never load a real model; abstention is
+    decided by ``FAKE_ABSTENTION`` (the file ``abstention``)."""
     import qa.index.embedding
     import qa.index.multilingual
+
+    monkeypatch.setenv("QA_ABSTENTION", str(abstention))
 
     monkeypatch.setattr(qa.index.embedding, "get_encoder", lambda model=encoder.name: encoder)
     use_fake = FakeEncoder(name="fake-use", dimension=qa.index.multilingual.DIMENSION)
@@ -71,10 +93,10 @@ def install_encoder(monkeypatch, encoder) -> None:
 
 
 @pytest.fixture
-def fake_encoder(monkeypatch) -> FakeEncoder:
+def fake_encoder(monkeypatch, fake_abstention) -> FakeEncoder:
     """Every encoder the library asks for is this fake one."""
     encoder = FakeEncoder()
-    install_encoder(monkeypatch, encoder)
+    install_encoder(monkeypatch, encoder, fake_abstention)
     return encoder
 
 

@@ -73,9 +73,9 @@ def _no_watcher(monkeypatch):
 
 
 @pytest.fixture
-def encoder(monkeypatch) -> RecordingEncoder:
+def encoder(monkeypatch, fake_abstention) -> RecordingEncoder:
     enc = RecordingEncoder()
-    install_encoder(monkeypatch, enc)
+    install_encoder(monkeypatch, enc, fake_abstention)
     return enc
 
 
@@ -498,9 +498,9 @@ def test_second_build_waits_for_the_first_and_never_interleaves(dirs, monkeypatc
 # --- serving while rebuilding -------------------------------------------------------------------
 
 @pytest.fixture
-def gated(monkeypatch) -> GatedEncoder:
+def gated(monkeypatch, fake_abstention) -> GatedEncoder:
     enc = GatedEncoder()
-    install_encoder(monkeypatch, enc)
+    install_encoder(monkeypatch, enc, fake_abstention)
     return enc
 
 
@@ -586,9 +586,11 @@ def test_failed_rebuild_keeps_answering_and_says_why(dirs):
     assert answer.notes[0].endswith("This answer comes from the index built earlier.")
 
 
-def test_auto_rebuild_after_a_model_change_never_answers_with_the_old_vectors(seeds, tmp_path, monkeypatch):
+def test_auto_rebuild_after_a_model_change_never_answers_with_the_old_vectors(seeds, tmp_path, monkeypatch,
+                                                                              fake_abstention):
     import qa.index.embedding
 
+    monkeypatch.setenv("QA_ABSTENTION", str(fake_abstention))
     encoders = {name: ModelFake(name) for name in ("fake-a", "fake-b")}
     monkeypatch.setattr(qa.index.embedding, "get_encoder", lambda model: encoders[model])
     index = tmp_path / "index"

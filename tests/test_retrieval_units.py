@@ -1,13 +1,19 @@
 """The retrieval pieces against answers worked out by hand (fast: FakeEncoder, no model)."""
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 import qa
-from qa.answer.abstain import contains, decide
+from qa.answer.abstain import decide
 from qa.answer.compose import Candidate, choose, explains
+from qa.answer.features import FEATURES, Evidence
+from qa.answer.kinds import contains, unmatched_focus
+from qa.config import AbstentionModel
 from qa.search.fusion import Weights, fuse, zscore
 from qa.index.lexical import Vocabulary, acronyms, edit_distance, words
 from qa.questions.query import asks_for, is_alias, is_follow_up, read
@@ -80,32 +86,59 @@ def test_an_actor_is_a_name_doing_something_not_a_place_or_the_question():
                         exclude=frozenset({"belt", "road", "initiative"}))
 
 
-def test_decide_names_each_reason():
-    kw = dict(best_text="in Kazakhstan in 2013", top_dense=0.7, coverage=1.0)
-    assert decide(unknown_names=("russia",), asks_for="", **kw).reason == "The speech does not mention Russia."
-    assert decide(unknown_names=(), asks_for="person", **kw).abstain
-    assert not decide(unknown_names=(), asks_for="person", check_type=False, **kw).abstain
-    assert not decide(unknown_names=(), asks_for="", **kw).abstain
-    assert decide(unknown_names=(), asks_for="", best_text="", top_dense=0.1, coverage=0.2).abstain
+def _model(**coef: float) -> AbstentionModel:
+    """A hand-made abstention model: each feature's weight as given, features unscaled."""
+    names = tuple(coef)
+    return AbstentionModel(features=names, mean=(0.0,) * len(names), scale=(1.0,) * len(names),
+                           coef=tuple(coef.values()), intercept=-1.0, threshold=0.5)
+
+
+def _evidence(asks_for: str = "", unknown: tuple[str, ...] = (), **values: float) -> Evidence:
+    return Evidence(values=values, asks_for=asks_for, unknown_names=unknown)
+
+
+def test_the_reason_comes_from_the_feature_that_pushed_hardest():
+    model = _model(unknown_names=2.0, kind_missing=1.5, dense_top=-4.0)
+    named = decide(_evidence(unknown=("Russia",), unknown_names=1.0, kind_missing=1.0, dense_top=0.0), model)
+    assert named.abstain and named.reason == "The speech does not mention Russia." and named.cause == "unknown_names"
+    kind = decide(_evidence("person", unknown_names=0.0, kind_missing=1.0, dense_top=-0.2), model)
+    assert kind.abstain and kind.reason == "The passages that match name no person for this."
+    weak = decide(_evidence("person", unknown_names=0.0, kind_missing=0.0, dense_top=-1.0), model)
+    assert weak.abstain and weak.reason == "Nothing in the speech matches the question."
+    # A missing kind alone does not refuse when the match is strong: no rule vetoes.
+    assert not decide(_evidence("person", unknown_names=0.0, kind_missing=1.0, dense_top=0.5), model).abstain
+
+
+def test_the_threshold_is_the_models_and_a_model_missing_a_feature_fails_loudly():
+    found = _evidence(unknown_names=0.0, kind_missing=1.0, dense_top=0.0)  # p = sigmoid(0.5) = 0.62
+    assert decide(found, _model(unknown_names=2.0, kind_missing=1.5, dense_top=-4.0)).abstain
+    strict = dataclasses.replace(_model(unknown_names=2.0, kind_missing=1.5, dense_top=-4.0), threshold=0.7)
+    assert not decide(found, strict).abstain
+    with pytest.raises(KeyError):
+        decide(_evidence(dense_top=0.1), _model(unknown_words=1.0))
+    with pytest.raises(ValueError):
+        AbstentionModel(features=("a", "b"), mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0, threshold=0.5)
+
+
+def test_the_shipped_model_reads_every_feature_and_says_where_it_comes_from():
+    model = AbstentionModel.load()
+    assert model.features == FEATURES
+    assert 0.0 < model.threshold < 1.0 and model.date and "fit_abstention.py" in model.fitted_by
+    root = Path(qa.__file__).resolve().parent.parent
+    assert model.data and all((root / f).is_file() for f in model.data if not f.startswith(".."))
+    assert model.cv["pooled"]["wrong_refusals"] <= 0.05
 
 
 def test_a_fact_about_a_named_thing_must_come_from_where_the_thing_is_named():
     summit = "The first China - Central Asia Summit, held in May 2023 in Xi’an, marked a milestone."
-    kw = dict(unknown_names=(), best_text=summit, top_dense=0.6, coverage=1.0)
     # "When was the forum held?" finds the summit's date: the forum is named elsewhere.
-    said = decide(asks_for="time", focus=("forum",), **kw)
-    assert said.abstain and said.reason == "The passages that match do not say when."
-    assert not decide(asks_for="time", focus=("summit",), **kw).abstain
-    assert not decide(asks_for="place", focus=("summit",), question_words=frozenset({"summit"}), **kw).abstain
-    # The passage before the best one counts: "the region" there stands for "Central Asia".
-    assert not decide(asks_for="time", focus=("asia",), around="In Central Asia, things moved.", **kw).abstain
-    # Open questions are not checked: their answer may well paraphrase the thing.
-    assert not decide(asks_for="", focus=("forum",), **kw).abstain
-    assert not decide(asks_for="time", focus=("forum",), check_type=False, **kw).abstain
+    assert unmatched_focus(("forum",), summit) == ("forum",)
+    assert unmatched_focus(("summit", "first"), summit) == ()
+    assert unmatched_focus(("third", "summit"), summit) == ("third",)
 
 
 def test_what_a_question_asks_about_is_the_names_the_speech_uses_not_the_speech_itself():
-    from qa.answer.abstain import focus_words
+    from qa.answer.kinds import focus_words
     names = ["astana", "forum", "speech", "summit"]
     assert focus_words("When was the Forum held, according to the speech?", names) == ("forum",)
     assert focus_words("Where will the summit's next meeting be held?", names) == ("summit",)

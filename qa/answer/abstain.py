@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import AbstentionModel
+from ..config import ABSTENTION_FILE, AbstentionModel
 from .compose import FRAMING
 from .features import Evidence, evidence
 
@@ -35,10 +36,10 @@ class Decision:
     cause: str = ""
 
 
-@lru_cache(maxsize=1)
-def shipped_model() -> AbstentionModel:
-    """The fitted model in ``qa/answer/abstention.json`` (read once)."""
-    return AbstentionModel.load()
+@lru_cache(maxsize=4)
+def load_model(path: Path = ABSTENTION_FILE) -> AbstentionModel:
+    """The fitted model in ``path`` (``qa/answer/abstention.json`` by default), read once."""
+    return AbstentionModel.load(path)
 
 
 def reason(cause: str, found: Evidence, language: str = "en") -> str:
@@ -79,4 +80,4 @@ def judge(retriever: "Retriever", scored: "Scored", *, stages: "Stages",
     """``decide`` on what ``retriever`` found for one question (the shipped model by default)."""
     if not len(scored.fused):
         return Decision(abstain=True, reason="There are no passages to search.", cause="no_passages")
-    return decide(evidence(retriever, scored, stages=stages), model or shipped_model())
+    return decide(evidence(retriever, scored, stages=stages), model or load_model())

@@ -19,7 +19,8 @@ WORDS = {
     "en": {
         "months": ("January February March April May June July August September October November "
                    "December").split(),
-        "numbers": ("one(?! of) two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        # "one" but not "one of the most...": a pattern, the rest are words.
+        "numbers": ["one(?! of)"] + ("two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
                     "ninety hundred hundreds thousand thousands million millions billion billions trillion "
                     "trillions dozen dozens half third quarter percent").split() + ["per cent"],

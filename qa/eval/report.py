@@ -2,10 +2,12 @@
 ``--ablate`` runs it again with each stage switched off, one at a time."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from ..answer.abstain import judge
+from ..answer.abstain import judge, load_model
+from ..config import AbstentionModel
 from ..api import answer_with, retriever, search_with
 from ..config import Settings
 from ..index.corpus import read_corpus
@@ -66,19 +68,21 @@ def _format(groups: dict[str, dict[str, Any]]) -> str:
 
 
 def _outcomes(r: Retriever, items: list[Item], texts: dict[str, str], stages: Stages,
-              scoped: bool = False) -> list[Outcome]:
+              model: AbstentionModel, scoped: bool = False) -> list[Outcome]:
     """Each item run through the pipeline as a user's call would run it; ``scoped`` passes the
-    item's documents as the caller's scope."""
+    item's documents as the caller's scope. The reason of an abstention is kept to be counted."""
     sources = {d.source.rsplit("/", 1)[-1]: d.source for d in r.documents}
 
     def run(item: Item):
         documents = [sources[d] for d in item.doc if d in sources] if scoped else []
         if stages == ALL_STAGES or detect(item.question) != ENGLISH:  # no stages to ablate across languages
             ranked = search_with(r, item.question, k=RANK_DEPTH, history=item.history, documents=documents)
-            return ranked, answer_with(r, item.question, k=5, history=item.history, documents=documents).abstained
+            said = answer_with(r, item.question, k=5, history=item.history, documents=documents, abstention=model)
+            return ranked, said.abstained, reason_label(said.notes[-1]) if said.abstained and said.notes else ""
         part = r.for_documents(documents) if documents else r
         scored = part.score(item.question, item.history, stages=stages)
-        return part.rank(scored, k=RANK_DEPTH), judge(part, scored, stages=stages).abstain
+        decision = judge(part, scored, stages=stages, model=model)
+        return part.rank(scored, k=RANK_DEPTH), decision.abstain, reason_label(decision.reason)
 
     return evaluate(items, run, texts)
 
@@ -89,20 +93,43 @@ def _english(r: Retriever, outcomes: list[Outcome]) -> dict[str, Any]:
     return summary
 
 
+def reason_label(note: str) -> str:
+    """A refusal's reason without the names it quotes, so that like reasons count together.
+
+    >>> reason_label("The speech does not mention Mars.")
+    'The speech does not mention …'
+    """
+    return re.sub(r"(does not mention|не упоминается:|аталмайды:) .*", r"\1 …", note)
+
+
+def reasons(outcomes: list[Outcome]) -> str:
+    """The abstentions counted by their reason, wrong ones apart:
+    ``The passages that match give no date for this. 7 (1 wrong); ...``."""
+    counts: dict[str, list[int]] = {}
+    for o in outcomes:
+        if o.abstained:
+            right_wrong = counts.setdefault(o.reason or "?", [0, 0])
+            right_wrong[bool(o.item.evidence)] += 1
+    return "; ".join(f"{cause} {r + w}" + (f" ({w} wrong)" if w else "")
+                     for cause, (r, w) in sorted(counts.items(), key=lambda kv: -sum(kv[1]))) or "none"
+
+
 def run_eval(items: list[Item], settings: Settings, *, stages: Stages = ALL_STAGES,
              scoped: bool = False) -> EvalResult:
     """Figures per question type and language; with several documents, per document and pooled;
     held-out items (split "heldout") in their own columns, never pooled with the rest."""
     r = retriever(settings)
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
-    outcomes = _outcomes(r, items, texts, stages, scoped=scoped)
+    outcomes = _outcomes(r, items, texts, stages, load_model(settings.abstention), scoped=scoped)
     groups: dict[str, dict[str, Any]] = {}
+    said = []
     for split in ("dev", "heldout"):
         part = [o for o in outcomes if o.item.split == split]
         if not part:
             continue
         tag = "" if split == "dev" else "heldout:"
         english = [o for o in part if o.item.lang == "en"]
+        said.append(f"{split} abstentions by reason: {reasons(part)}")
         groups[f"{tag}english"] = _english(r, part)
         if len({d for o in part for d in o.item.doc}) > 1:
             groups[f"{tag}all"] = summarize(part)
@@ -115,15 +142,16 @@ def run_eval(items: list[Item], settings: Settings, *, stages: Stages = ALL_STAG
     per_question = [{"id": o.item.id, "type": o.item.type, "lang": o.item.lang, "rank": o.rank,
                      "split": o.item.split, "doc": list(o.item.doc), "right_document": o.right_document,
                      "all_evidence@5": o.all_evidence_in_top5, "abstained": o.abstained,
-                     "answerable": bool(o.item.evidence), "top3": list(o.top)} for o in outcomes]
-    return EvalResult(table=_format(groups), summary=groups, per_question=per_question)
+                     "reason": o.reason, "answerable": bool(o.item.evidence), "top3": list(o.top)} for o in outcomes]
+    return EvalResult(table="\n".join([_format(groups), *said]), summary=groups, per_question=per_question)
 
 
 def run_ablation(items: list[Item], settings: Settings) -> EvalResult:
     """One row per configuration, English questions: what each stage adds."""
     r = retriever(settings)
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
-    rows = {name: _english(r, _outcomes(r, items, texts, stages)) for name, stages in ABLATIONS}
+    model = load_model(settings.abstention)
+    rows = {name: _english(r, _outcomes(r, items, texts, stages, model)) for name, stages in ABLATIONS}
     width = max(len(n) for n in rows) + 2
     lines = ["| " + "configuration".ljust(width) + " | " + " | ".join(k for k in ABLATION_KEYS) + " |",
              "| " + "-" * width + " | " + " | ".join("---" for _ in ABLATION_KEYS) + " |"]

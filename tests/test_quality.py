@@ -23,10 +23,13 @@ pytestmark = pytest.mark.model
 FLOOR = {"hit@1": 0.78, "hit@3": 0.90, "mrr@10": 0.86, "all_evidence@5": 0.99, "abstain_recall": 0.99}
 CEILING = {"wrong_abstain_rate": 0.0}
 # The extra set (36 answerable, 16 unanswerable, 12 multi-part/list/why-how). Reached: hit@1
-# 29/36, hit@3 33/36, MRR@10 0.869, all-evidence@5 12/12, abstention 15/16, 0 wrong.
+# 29/36, hit@3 33/36, MRR@10 0.869, all-evidence@5 12/12, abstention 15/16, 0 wrong (hand rules);
+# with the fitted model (2026-12-02): hit@1 0.806, hit@3 0.917, abstention 15/16, 1 wrong.
 EXTRA = Path(__file__).parent / "data" / "questions-en-extra.jsonl"
 EXTRA_FLOOR = {"hit@1": 0.80, "hit@3": 0.91, "mrr@10": 0.86, "all_evidence@5": 0.99, "abstain_recall": 0.93}
-EXTRA_CEILING = {"wrong_abstain_rate": 0.0}
+# The abstention model is fitted across documents for at most 5% wrong refusals
+# (scripts/fit_abstention.py); with it one answerable follow-up of this set (1/36) is refused.
+EXTRA_CEILING = {"wrong_abstain_rate": 0.05}
 
 
 @pytest.fixture(scope="module")

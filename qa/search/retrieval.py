@@ -122,10 +122,6 @@ class Retriever:
         # names: a question that names the speaker names no unknown thing.
         self.metadata_words = frozenset(w for d in self.documents for w in d.speaker_words | d.topic_words) | {
             w.lower() for d in self.documents for f in d.header for w in re.findall(r"\w+", f.value)}
-        # Names that only the metadata lines use ("the Forum" of a Source: line): a fact asked
-        # about them is not in the speech's passages.
-        self.metadata_names = sorted({m.lower() for d in self.documents for f in d.header
-                                      for m in re.findall(r"(?<=\s)[A-Z][\w’'-]*", f.value)} - set(self.names))
         position = {d.source: i for i, d in enumerate(self.documents)}
         self.document_of = np.array([position[c.source] for c in self.chunks], dtype=np.int64)
         self.vocabulary = Vocabulary([c.text for c in self.chunks])

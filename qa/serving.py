@@ -50,7 +50,7 @@ def load_retriever(s: Settings, manifest: store.Manifest) -> "Retriever":
     Loading happens outside the cache lock, so queries served from a loaded generation
     never wait for another generation to load.
     """
-    from .index.embedding import get_encoder
+    from .index.onnx_encoder import query_encoder
     from .search.retrieval import Retriever
 
     folder = str(s.index_dir.resolve())
@@ -59,8 +59,10 @@ def load_retriever(s: Settings, manifest: store.Manifest) -> "Retriever":
     if hit is not None:
         return hit
     stored = store.load(s.index_dir)  # re-reads the manifest: a newer generation may have landed
-    # Queries are embedded by the model that made the index, never another.
-    loaded = Retriever(stored, get_encoder(stored.manifest.model))
+    # Queries are embedded by the model that made the index, never another: its ONNX export
+    # when the index holds one (no torch), else the model itself.
+    encoder = query_encoder(s.index_dir, stored.manifest.model, stored.manifest.query_encoder)
+    loaded = Retriever(stored, encoder)
     key = (folder, stored.manifest.generation)
     with _cache_lock:
         loaded = _retrievers.setdefault(key, loaded)

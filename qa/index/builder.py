@@ -21,8 +21,8 @@ import numpy as np
 from .chunking import chunk_text
 from ..config import Settings, __version__
 from .corpus import Corpus, read_corpus
-from .embedding import Encoder
-from . import multilingual
+from .embedding import Encoder, SentenceTransformerEncoder
+from . import multilingual, onnx_export
 from ..errors import BuildLocked, IndexPathError, IndexProblem, QAError
 from .multilingual import index_arrays, stored_model
 from .store import Manifest, StoredIndex, check_folder, check_fresh, clean, content_hash, document_records, load, save
@@ -87,6 +87,25 @@ def _embed(encoder: Encoder, texts: list[str]) -> np.ndarray:
     return np.stack([rows[t] for t in texts]).astype(np.float32, copy=False)
 
 
+def _model_changed(encoder: Encoder, previous: StoredIndex | None) -> bool:
+    """True when the model folder's content differs from the one the previous index was built with."""
+    old = previous.manifest.query_encoder.get("model_sha256") if previous else None
+    if not old or not isinstance(encoder, SentenceTransformerEncoder):
+        return False
+    changed = old != onnx_export.model_hash(encoder.folder)
+    if changed:
+        log.info("the model folder changed since the last build: embedding every passage again")
+    return changed
+
+
+def _query_encoder(index_dir: Path, encoder: Encoder, previous: StoredIndex | None) -> dict:
+    """The manifest's record of the ONNX export questions are encoded with ({} for an encoder
+    that is not a sentence-transformers folder, e.g. the tests' fake one)."""
+    if not isinstance(encoder, SentenceTransformerEncoder):
+        return {}
+    return onnx_export.ensure(index_dir, encoder, previous.manifest.query_encoder if previous else None)
+
+
 def up_to_date(settings: Settings, stored: StoredIndex | None, corpus: Corpus, began: float) -> BuildReport | None:
     """The report of a build that would change nothing, or None when a build is needed.
 
@@ -105,6 +124,9 @@ def up_to_date(settings: Settings, stored: StoredIndex | None, corpus: Corpus, b
         log.info("a build is needed: %s", str(err).split(" - run:")[0])
         return None
     if stored_model(stored.extras) != stored.manifest.second_model:
+        return None
+    if why := onnx_export.needs_export(settings.index_dir, settings.model, stored.manifest.query_encoder):
+        log.info("a build is needed: %s", why)
         return None
     chunks = list(stored.chunks)
     return BuildReport(
@@ -208,7 +230,7 @@ def _build_locked(settings: Settings, encoder: Encoder, corpus: Corpus, previous
     hashes = [content_hash(encoder.name, c.text) for c in chunks]
     dimension = encoder.dimension
     reuse, old_pairs = _previous_vectors(previous, encoder.name, dimension)
-    if full:
+    if full or _model_changed(encoder, previous):
         reuse = {}
 
     # Sentences, passages in context and names are embedded too (see views.py), so a query
@@ -231,7 +253,8 @@ def _build_locked(settings: Settings, encoder: Encoder, corpus: Corpus, previous
 
     manifest = Manifest(model=encoder.name, dimension=dimension, chunking=settings.chunk_settings(),
                         sources=corpus.hashes(), package_version=__version__,
-                        documents=document_records(corpus.documents))
+                        documents=document_records(corpus.documents),
+                        query_encoder=_query_encoder(settings.index_dir, encoder, previous))
     extras.update(index_arrays(chunks, previous, full=full))
     manifest = replace(manifest, second_model=stored_model(extras) or "")
     save(settings.index_dir, manifest=manifest, chunks=chunks, hashes=hashes, vectors=vectors, extras=extras)

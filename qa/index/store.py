@@ -7,6 +7,8 @@ Layout of ``index/`` (one generation at a time; ``<g>`` is the generation id)::
     vectors-<g>.npy        float32 rows, one per passage (reused by later builds)
     index-<g>.faiss        the FAISS inner-product index over those rows
     <name>-<g>.npy         optional extra arrays (e.g. sentence vectors)
+    query-encoder-<h>.onnx the model exported for answering without torch; ``<h>`` is the
+                           model folder's content hash, so it outlives generations
 
 ``manifest.json`` is written last, by rename, so it names a complete set of files or the
 previous one: a build that dies at any moment leaves the last good index loadable. Each
@@ -42,7 +44,9 @@ REBUILD = "python -m qa build"
 # Only names the store itself writes are ever deleted, so an index folder shared with other
 # files (or pointed at the wrong place) loses nothing else.
 _GENERATION_FILE = re.compile(r"^[a-z_]+-\d{8}T\d{6}-[0-9a-f]{6}\.(jsonl|npy|faiss)$")
-_TEMP_FILE = re.compile(r"^\.([a-z_]+-\d{8}T\d{6}-[0-9a-f]{6}\.(jsonl|npy|faiss)|manifest\.json)\..+\.tmp$")
+_EXPORT_FILE = re.compile(r"^query-encoder-[0-9a-f]{16}\.onnx$")
+_TEMP_FILE = re.compile(r"^\.([a-z_]+-\d{8}T\d{6}-[0-9a-f]{6}\.(jsonl|npy|faiss)|manifest\.json"
+                        r"|query-encoder-[0-9a-f]{16}\.onnx)\..+\.tmp$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,12 +67,19 @@ class Manifest:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The second (multilingual) encoder whose vectors the index holds, as ``model`` names MiniLM.
     second_model: str = ""
+    # The ONNX export questions are encoded with: file, model_sha256, opset, max_seq_length,
+    # bytes ({} when there is none; ``onnx_export.py`` writes it, ``onnx_encoder.py`` reads it).
+    query_encoder: dict[str, Any] = field(default_factory=dict)
 
     def header(self, source: str) -> tuple[Field, ...]:
         """The metadata fields of ``source`` as the build read them."""
         rows = self.documents.get(source, {}).get("header", [])
         return tuple(Field(key=r[0], label=r[1], value=r[2], start=int(r[3]), end=int(r[4]),
                            line_start=int(r[5]), line_end=int(r[6]), line=str(r[7])) for r in rows)
+
+    def kept_files(self) -> set[str]:
+        """Every file of the index folder this manifest needs."""
+        return set(self.files.values()) | ({self.query_encoder["file"]} if self.query_encoder.get("file") else set())
 
     def differences(self, *, model: str, chunking: dict[str, int], sources: dict[str, str],
                     second_model: str | None = None) -> list[str]:
@@ -230,7 +241,7 @@ def save(
     text = json.dumps(final.__dict__, indent=2, ensure_ascii=False) + "\n"
     _write_atomic(index_dir / MANIFEST, lambda f: f.write(text.encode("utf-8")))  # the commit point
     _sync_dir(index_dir)
-    clean(index_dir, keep=set(files.values()))
+    clean(index_dir, keep=final.kept_files())
     return final
 
 
@@ -242,7 +253,7 @@ def clean(index_dir: Path, *, keep: set[str] | None = None) -> list[str]:
     """
     if keep is None:
         try:
-            keep = set(read_manifest(index_dir).files.values())
+            keep = read_manifest(index_dir).kept_files()
         except IndexMissing:
             keep = set()
         except IndexCorrupt:
@@ -250,7 +261,8 @@ def clean(index_dir: Path, *, keep: set[str] | None = None) -> list[str]:
     removed = []
     for path in sorted(index_dir.iterdir()) if index_dir.is_dir() else []:
         junk = _TEMP_FILE.match(path.name) or (
-            keep is not None and _GENERATION_FILE.match(path.name) and path.name not in keep)
+            keep is not None and (_GENERATION_FILE.match(path.name) or _EXPORT_FILE.match(path.name))
+            and path.name not in keep)
         if junk and path.is_file():
             path.unlink(missing_ok=True)
             removed.append(path.name)
@@ -261,7 +273,7 @@ def clean(index_dir: Path, *, keep: set[str] | None = None) -> list[str]:
 
 _MANIFEST_TYPES = {"model": str, "dimension": int, "chunking": dict, "sources": dict, "package_version": str,
                    "built_at": str, "generation": str, "files": dict, "checksums": dict, "format_version": int,
-                   "documents": dict, "second_model": str}
+                   "documents": dict, "second_model": str, "query_encoder": dict}
 
 
 def check_folder(index_dir: Path) -> None:

@@ -1,0 +1,133 @@
+"""Query time: a question -> its MiniLM vector with ONNX Runtime, the tokenizer and numpy only.
+
+The build exports the model (``onnx_export.py``) into the index folder and records the file
+in ``manifest.json``. Answering loads that file and the model folder's ``tokenizer.json``;
+torch and sentence-transformers are never imported, so a fresh process answers in well
+under a second instead of spending ~6 s importing them. Without onnxruntime, or without
+the exported file, ``query_encoder`` hands back the torch encoder and logs one line on why
+answering is slower.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from importlib.util import find_spec
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# Intra-op threads per question. Measured on the 2-core machine (docs/speed.md): 2 threads
+# encode a lone question faster, but within ``qa.retrieve`` the second embedder runs on the
+# other core at the same moment, and 1 thread gives the lower median there.
+THREADS = 1
+_SLOWER = "questions are encoded with torch, which is slower (about 6 s to import it in a fresh process)"
+
+
+def missing_runtime(*, need_exporter: bool = False) -> str | None:
+    """Why the ONNX encoder cannot run here (a missing package, with the fix), or None."""
+    needed = ["onnxruntime", "tokenizers"] + (["onnx"] if need_exporter else [])
+    for package in needed:
+        if find_spec(package) is None:
+            return f"{package} is not installed - run: pip install {package}"
+    return None
+
+
+class OnnxEncoder:
+    """The exported model and its tokenizer; safe to share between threads.
+
+    The packaged ``tokenizer.json`` pads every text to 128 word pieces and cuts at 128; here
+    padding is off (a question is padded only to the longest text of its batch) and texts are
+    cut at the model's own limit, as sentence-transformers does.
+    """
+
+    def __init__(self, path: Path, tokenizer_path: Path, *, max_seq_length: int, name: str = "onnx",
+                 threads: int = THREADS) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.name = name
+        self.path = Path(path)
+        self.max_seq_length = max_seq_length
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=max_seq_length)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # errors only: the session's notes are not the user's business
+        self.session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        self.dimension = int(self.session.get_outputs()[0].shape[-1])
+
+    def batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids and attention mask, padded with zeros to the longest text of ``texts``."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = e.attention_mask
+        return ids, mask
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One unit-length float32 row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        ids, mask = self.batch(texts)
+        vectors = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def readable(self, text: str) -> str:
+        """The start of ``text`` the model reads: ``max_seq_length`` word pieces, two of them
+        ``[CLS]`` and ``[SEP]`` (the same cut as ``SentenceTransformerEncoder.readable``)."""
+        limit = self.max_seq_length - 2
+        if len(text) <= limit:
+            return text
+        pieces = self.tokenizer.encode(text, add_special_tokens=False)
+        if len(pieces.ids) < limit:
+            return text
+        return text[: max(end for _, end in pieces.offsets[:limit])]
+
+
+_loaded: dict[tuple, OnnxEncoder] = {}
+_loaded_lock = threading.Lock()
+_warned: set[str] = set()
+
+
+def unusable(index_dir: Path, record: dict) -> str | None:
+    """Why the export ``record`` (``Manifest.query_encoder``) cannot encode questions, or None."""
+    why = missing_runtime()
+    if why:
+        return why
+    if not record.get("file"):
+        return record.get("unavailable") or "the index holds no ONNX export of the model - run: python -m qa build"
+    path = index_dir / record["file"]
+    if not path.is_file() or path.stat().st_size != record.get("bytes"):
+        return f"{path} is missing or damaged - run: python -m qa build"
+    return None
+
+
+def query_encoder(index_dir: Path, model: str, record: dict):
+    """The encoder for questions to the index in ``index_dir``: its ONNX export when it can
+    run, else the torch encoder of ``model`` (with one logged line on why that is slower)."""
+    from . import embedding
+
+    why = unusable(index_dir, record)
+    if why is None:
+        path = index_dir / record["file"]
+        key = (str(path.resolve()), record.get("model_sha256"), path.stat().st_mtime_ns)
+        try:
+            with _loaded_lock:
+                if key not in _loaded:
+                    tokenizer = embedding.model_path(model) / "tokenizer.json"
+                    _loaded[key] = OnnxEncoder(path, tokenizer, max_seq_length=int(record["max_seq_length"]),
+                                               name=model)
+                return _loaded[key]
+        except Exception as err:  # noqa: BLE001 - any failure here means: answer with torch instead
+            why = f"{path} could not be loaded ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})"
+    if why not in _warned:
+        _warned.add(why)
+        log.warning("%s: %s", _SLOWER, why)
+    return embedding.get_encoder(model)

@@ -1,0 +1,182 @@
+"""Build time: the sentence-transformers model -> one ONNX file that answers questions without torch.
+
+The file holds the transformer, mean pooling and L2 normalisation, so its output is the
+same unit vector ``SentenceTransformer.encode(..., normalize_embeddings=True)`` gives (the
+build checks it, and a model test checks every passage and dev question). It lives in the
+index folder as ``query-encoder-<model hash>.onnx``: a build reuses it while the model
+folder's content is unchanged and exports again when it changes. Writes go to a temp name
+and are renamed into place, so a killed export never leaves half a file.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+OPSET = 17
+# Texts the build encodes both ways before trusting a fresh export.
+_PROBES = ["What is the speech about?", "Which cities have hosted the summits, and in which years?", "reform"]
+MIN_COSINE = 0.9999
+_hash_cache: dict[tuple, str] = {}
+
+
+def model_hash(folder: Path) -> str:
+    """sha256 over the model folder's files (names and bytes), e.g. ``'cce865...'``.
+
+    Cached per process by each file's size and mtime, so asking twice costs a stat walk.
+    """
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    key = (str(folder), *((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+    if key not in _hash_cache:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\x00")
+            with path.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+        _hash_cache[key] = digest.hexdigest()
+    return _hash_cache[key]
+
+
+def file_name(model_sha256: str) -> str:
+    """The export's name in the index folder, from the model folder's hash.
+
+    >>> file_name("ab" * 32)
+    'query-encoder-abababababababab.onnx'
+    """
+    return f"query-encoder-{model_sha256[:16]}.onnx"
+
+
+def record(*, file: str, model_sha256: str, max_seq_length: int, path: Path) -> dict[str, Any]:
+    """What the manifest keeps about an export (``Manifest.query_encoder``)."""
+    return {"file": file, "model_sha256": model_sha256, "opset": OPSET, "max_seq_length": max_seq_length,
+            "bytes": path.stat().st_size}
+
+
+def _pooled_module(model):
+    """The transformer with mean pooling and normalisation on top, as one torch module."""
+    import torch
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, transformer) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids, attention_mask):
+            tokens = self.transformer(input_ids=input_ids, attention_mask=attention_mask,
+                                      token_type_ids=torch.zeros_like(input_ids))[0]
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+
+    return Pooled(model[0].auto_model).eval()
+
+
+def exportable(model) -> str | None:
+    """Why ``model`` (a SentenceTransformer) cannot be exported this way, or None if it can."""
+    names = [type(m).__name__ for m in model]
+    if names[:2] != ["Transformer", "Pooling"] or any(n != "Normalize" for n in names[2:]):
+        return f"its modules are {names}, not Transformer, Pooling (and Normalize)"
+    pooling = model[1].get_config_dict()
+    mean = pooling.get("pooling_mode") == "mean" or pooling.get("pooling_mode_mean_tokens") is True
+    return None if mean else f"its pooling is {pooling.get('pooling_mode', pooling)}, not mean"
+
+
+def export(model, target: Path) -> None:
+    """Write ``model`` (a SentenceTransformer) to ``target`` as ONNX, via a temp file and rename."""
+    import torch
+
+    features = model.tokenizer(["a question", "a longer text that pads the batch"], padding=True,
+                               return_tensors="pt")
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+            "sentence_embedding": {0: "batch"}}
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")  # the tracer's notes on Python branches it fixes
+            torch.onnx.export(_pooled_module(model), (features["input_ids"], features["attention_mask"]), str(temp),
+                              input_names=["input_ids", "attention_mask"], output_names=["sentence_embedding"],
+                              dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+        with temp.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def needs_export(index_dir: Path, model: str, record: dict[str, Any]) -> str | None:
+    """Why a build should export ``model`` again for ``index_dir`` (record: the manifest's
+    ``query_encoder``), or None when the export is current or no build could make one."""
+    from ..errors import ModelError
+    from .embedding import model_path
+    from .onnx_encoder import missing_runtime
+
+    if missing_runtime(need_exporter=True):
+        return None
+    try:
+        folder = model_path(model)
+    except ModelError:
+        return None  # not a local model folder: nothing to export (the test suite's fake encoder)
+    if not record.get("model_sha256"):
+        return "the index holds no ONNX export of the model"
+    if record["model_sha256"] != model_hash(folder):
+        return "the model folder changed since the index was built"
+    if record.get("unavailable"):
+        return None
+    path = index_dir / record.get("file", "")
+    if not path.is_file() or path.stat().st_size != record.get("bytes"):
+        return f"{path} is missing or damaged"
+    return None
+
+
+def agrees(encoder, torch_vectors: np.ndarray, texts: list[str]) -> float:
+    """The lowest cosine between ``encoder``'s vectors and ``torch_vectors`` for ``texts``."""
+    got = encoder.encode(texts)
+    return float(np.min(np.sum(got * torch_vectors, axis=1)))
+
+
+def ensure(index_dir: Path, torch_encoder, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The manifest record of an ONNX export of ``torch_encoder``'s model in ``index_dir``;
+    {} when the model cannot be exported (the reason is logged and queries use torch).
+
+    ``previous`` (the record of the index being replaced) is reused when its file is still
+    there and the model folder is unchanged.
+    """
+    from .onnx_encoder import OnnxEncoder, missing_runtime
+
+    why = missing_runtime(need_exporter=True)
+    if why:
+        log.warning("not exporting the model to ONNX (%s): questions will be encoded with torch, which is slower", why)
+        return {}
+    folder = torch_encoder.folder
+    digest = model_hash(folder)
+    name = file_name(digest)
+    path = index_dir / name
+    if previous and previous.get("file") == name and previous.get("model_sha256") == digest \
+            and path.is_file() and path.stat().st_size == previous.get("bytes"):
+        return dict(previous)
+    model = torch_encoder.model()
+    why = exportable(model)
+    if why:
+        log.warning("cannot export %s to ONNX (%s): questions will be encoded with torch, which is slower",
+                    torch_encoder.name, why)
+        return {"model_sha256": digest, "unavailable": f"the model cannot be exported to ONNX: {why}"}
+    log.info("exporting %s to %s", torch_encoder.name, path)
+    export(model, path)
+    made = record(file=name, model_sha256=digest, max_seq_length=int(model.max_seq_length), path=path)
+    lowest = agrees(OnnxEncoder(path, folder / "tokenizer.json", max_seq_length=made["max_seq_length"]),
+                    torch_encoder.encode(_PROBES), _PROBES)
+    if lowest < MIN_COSINE:
+        path.unlink(missing_ok=True)
+        log.warning("the ONNX export of %s differs from torch (cosine %.6f): questions will be encoded with "
+                    "torch, which is slower", torch_encoder.name, lowest)
+        return {}
+    return made

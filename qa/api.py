@@ -403,17 +403,22 @@ def status(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str
     """Is the index there, intact, and does it match the seeds and the model?"""
     from . import serving
     from .index import store
+    from .index.onnx_export import slower_because
 
     s = _settings(seeds_dir, index_dir, model)
     try:
         store.verify(s.index_dir)
-        serving.check(s)
+        manifest = serving.check(s)
     except IndexMissing as err:
         return Status(fresh=False, exists=False, changes=(), message=str(err), skipped=_skipped(s))
     except IndexCorrupt as err:
         return Status(fresh=False, exists=True, changes=(), message=str(err), corrupt=True, skipped=_skipped(s))
     except IndexStale as err:
         return Status(fresh=False, exists=True, changes=err.changes, message=str(err), skipped=_skipped(s))
+    slower = slower_because(s.index_dir, s.model, manifest.query_encoder)
+    if slower:
+        return Status(fresh=True, exists=True, changes=(), skipped=_skipped(s), message=(
+            f"The index is up to date, but questions are encoded with torch, which is slower: {slower}"))
     return Status(fresh=True, exists=True, changes=(), message="The index is up to date.", skipped=_skipped(s))
 
 

@@ -21,6 +21,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+REBUILD = "python -m qa build"
+
 OPSET = 17
 # Texts the build encodes both ways before trusting a fresh export.
 _PROBES = ["What is the speech about?", "Which cities have hosted the summits, and in which years?", "reform"]
@@ -126,15 +128,29 @@ def needs_export(index_dir: Path, model: str, record: dict[str, Any]) -> str | N
     except ModelError:
         return None  # not a local model folder: nothing to export (the test suite's fake encoder)
     if not record.get("model_sha256"):
-        return "the index holds no ONNX export of the model"
+        return f"the index holds no ONNX export of the model - run: {REBUILD}"
     if record["model_sha256"] != model_hash(folder):
-        return "the model folder changed since the index was built"
+        return f"the model folder changed since the index was built - run: {REBUILD}"
     if record.get("unavailable"):
         return None
     path = index_dir / record.get("file", "")
     if not path.is_file() or path.stat().st_size != record.get("bytes"):
-        return f"{path} is missing or damaged"
+        return f"{path} is missing or damaged - run: {REBUILD}"
     return None
+
+
+def slower_because(index_dir: Path, model: str, record: dict[str, Any]) -> str | None:
+    """For ``status``: why questions to this index are encoded with torch, or None when the
+    ONNX export serves them (or ``model`` is not a folder anything could be exported from)."""
+    from ..errors import ModelError
+    from .embedding import model_path
+    from .onnx_encoder import unusable
+
+    try:
+        model_path(model)
+    except ModelError:
+        return None
+    return unusable(index_dir, record) or needs_export(index_dir, model, record)
 
 
 def agrees(encoder, torch_vectors: np.ndarray, texts: list[str]) -> float:

@@ -1,0 +1,187 @@
+"""The ONNX query encoder without the real model: the tokenizer's padding and truncation, the
+fallback to torch, and how the index folder keeps the export.
+
+A tiny hand-made ONNX graph stands in for MiniLM: it returns how many word pieces of each
+text the model would read (the sum of the attention mask), which is what padding and
+truncation decide.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from qa.index import onnx_encoder, onnx_export, store
+from qa.index.embedding import model_path
+
+from conftest import FakeEncoder, install_encoder
+
+TOKENIZER = model_path("all-MiniLM-L6-v2") / "tokenizer.json"
+LIMIT = 256
+
+
+def token_counter(path) -> None:
+    """An ONNX file whose one output per text is [number of word pieces read]."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["attention_mask"], ["mask"], to=TensorProto.FLOAT),
+         helper.make_node("ReduceSum", ["mask", "axis"], ["sentence_embedding"], keepdims=1),
+         helper.make_node("Identity", ["input_ids"], ["ids_out"])],
+        "counter",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"])],
+        [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", 1]),
+         helper.make_tensor_value_info("ids_out", TensorProto.INT64, ["batch", "tokens"])],
+        [helper.make_tensor("axis", TensorProto.INT64, [1], [1])],
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+@pytest.fixture
+def counter(tmp_path) -> onnx_encoder.OnnxEncoder:
+    path = tmp_path / "counter.onnx"
+    token_counter(path)
+    return onnx_encoder.OnnxEncoder(path, TOKENIZER, max_seq_length=LIMIT)
+
+
+def read_count(encoder, texts: list[str]) -> list[int]:
+    return [int(v) for v in encoder.encode(texts)[:, 0]]
+
+
+def test_the_packaged_tokenizer_pads_to_128_but_the_encoder_does_not(counter):
+    packaged = json.loads(TOKENIZER.read_text(encoding="utf-8"))
+    assert packaged["padding"]["strategy"] == {"Fixed": 128}  # the trap this encoder avoids
+    # "[CLS] the cat sat [SEP]": five word pieces, not 128.
+    assert read_count(counter, ["the cat sat"]) == [5]
+    assert counter.tokenizer.padding is None
+
+
+def test_a_batch_is_padded_only_to_its_longest_text_and_padding_is_not_read(counter):
+    ids, mask = counter.batch(["the cat sat", "the cat sat on the mat today"])
+    assert ids.shape == mask.shape == (2, 9)
+    assert mask.sum(axis=1).tolist() == [5, 9]
+    assert ids[0, 5:].tolist() == [0, 0, 0, 0]
+    assert read_count(counter, ["the cat sat", "the cat sat on the mat today"]) == [5, 9]
+
+
+def test_long_texts_are_cut_at_the_model_limit_not_at_128(counter):
+    long = " ".join(f"word{i}" for i in range(400))  # well over 256 word pieces
+    assert read_count(counter, [long]) == [LIMIT]
+    ids, _ = counter.batch([long])
+    assert ids[0, 0] == 101 and ids[0, -1] == 102  # [CLS] ... [SEP] survive the cut
+
+
+def test_readable_is_the_part_of_a_long_text_within_the_limit(counter):
+    short = "A short question?"
+    assert counter.readable(short) == short
+    long = " ".join(f"w{i}" for i in range(600))
+    cut = counter.readable(long)
+    assert long.startswith(cut) and len(cut) < len(long)
+    assert len(counter.tokenizer.encode(cut, add_special_tokens=False).ids) == LIMIT - 2
+
+
+def test_no_texts_gives_no_rows(counter):
+    assert counter.encode([]).shape == (0, 1)
+
+
+def fallback(tmp_path, monkeypatch, record: dict, caplog):
+    fake = FakeEncoder(name="all-MiniLM-L6-v2")
+    monkeypatch.setattr("qa.index.embedding.get_encoder", lambda model: fake)
+    monkeypatch.setattr(onnx_encoder, "_warned", set())
+    with caplog.at_level(logging.WARNING, logger="qa.index.onnx_encoder"):
+        got = onnx_encoder.query_encoder(tmp_path, "all-MiniLM-L6-v2", record)
+    lines = [r.getMessage() for r in caplog.records]
+    return got, fake, lines
+
+
+def test_an_index_without_an_export_answers_with_torch_and_says_why_once(tmp_path, monkeypatch, caplog):
+    got, fake, lines = fallback(tmp_path, monkeypatch, {}, caplog)
+    assert got is fake
+    assert lines == ["questions are encoded with torch, which is slower (about 6 s to import it in a fresh "
+                     "process): the index holds no ONNX export of the model - run: python -m qa build"]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="qa.index.onnx_encoder"):
+        onnx_encoder.query_encoder(tmp_path, "all-MiniLM-L6-v2", {})
+    assert caplog.records == []
+
+
+def test_a_missing_export_file_falls_back(tmp_path, monkeypatch, caplog):
+    record = {"file": "query-encoder-0123456789abcdef.onnx", "bytes": 10, "max_seq_length": LIMIT}
+    got, fake, lines = fallback(tmp_path, monkeypatch, record, caplog)
+    assert got is fake
+    assert "query-encoder-0123456789abcdef.onnx is missing or damaged - run: python -m qa build" in lines[0]
+
+
+def test_a_damaged_export_file_falls_back(tmp_path, monkeypatch, caplog):
+    path = tmp_path / "query-encoder-0123456789abcdef.onnx"
+    path.write_bytes(b"not an onnx model at all")
+    record = {"file": path.name, "bytes": path.stat().st_size, "max_seq_length": LIMIT}
+    got, fake, lines = fallback(tmp_path, monkeypatch, record, caplog)
+    assert got is fake
+    assert "could not be loaded" in lines[0] and "slower" in lines[0]
+
+
+def test_without_onnxruntime_it_falls_back(tmp_path, monkeypatch, caplog):
+    path = tmp_path / "query-encoder-0123456789abcdef.onnx"
+    token_counter(path)
+    real = onnx_encoder.find_spec
+    monkeypatch.setattr(onnx_encoder, "find_spec", lambda name: None if name == "onnxruntime" else real(name))
+    record = {"file": path.name, "bytes": path.stat().st_size, "max_seq_length": LIMIT}
+    got, fake, lines = fallback(tmp_path, monkeypatch, record, caplog)
+    assert got is fake
+    assert lines[0].endswith("onnxruntime is not installed - run: pip install onnxruntime")
+
+
+def test_a_usable_export_is_loaded_once_and_shared(tmp_path, monkeypatch, caplog):
+    path = tmp_path / "query-encoder-0123456789abcdef.onnx"
+    token_counter(path)
+    record = {"file": path.name, "bytes": path.stat().st_size, "max_seq_length": LIMIT, "model_sha256": "x"}
+    got, fake, lines = fallback(tmp_path, monkeypatch, record, caplog)
+    assert isinstance(got, onnx_encoder.OnnxEncoder) and lines == []
+    assert onnx_encoder.query_encoder(tmp_path, "all-MiniLM-L6-v2", record) is got
+    assert got.name == "all-MiniLM-L6-v2"
+
+
+def test_clean_keeps_the_export_the_manifest_names_and_removes_others(tmp_path):
+    kept, stale = "query-encoder-0123456789abcdef.onnx", "query-encoder-fedcba9876543210.onnx"
+    temp = f".{kept}.1a2b3c4d.tmp"
+    for name in (kept, stale, temp, "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    manifest = store.Manifest(model="m", dimension=2, chunking={}, sources={}, query_encoder={"file": kept})
+    assert sorted(store.clean(tmp_path, keep=manifest.kept_files())) == sorted([stale, temp])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([kept, "notes.txt"])
+
+
+def test_the_build_exports_again_when_the_model_folder_changes(tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "weights.bin").write_bytes(b"\x00" * 10)
+    model = str(folder)
+    assert "no ONNX export" in onnx_export.needs_export(tmp_path, model, {})
+    digest = onnx_export.model_hash(folder)
+    export = tmp_path / onnx_export.file_name(digest)
+    export.write_bytes(b"onnx")
+    record = {"file": export.name, "model_sha256": digest, "bytes": 4}
+    assert onnx_export.needs_export(tmp_path, model, record) is None
+    (folder / "weights.bin").write_bytes(b"\x01" * 11)
+    assert onnx_export.model_hash(folder) != digest
+    assert "model folder changed" in onnx_export.needs_export(tmp_path, model, record)
+    assert onnx_export.needs_export(tmp_path, "fake-encoder", {}) is None  # nothing to export from
+
+
+def test_status_says_why_questions_are_slower(tmp_path, seeds, monkeypatch):
+    """An index built before the export existed (no record) is fresh, and status says the rest."""
+    import qa
+
+    encoder = FakeEncoder(name=str(model_path("all-MiniLM-L6-v2")))
+    install_encoder(monkeypatch, encoder)
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    status = qa.status(seeds_dir=seeds, index_dir=index)
+    assert status.fresh
+    assert status.message == ("The index is up to date, but questions are encoded with torch, which is slower: "
+                              "the index holds no ONNX export of the model - run: python -m qa build")

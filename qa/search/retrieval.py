@@ -45,8 +45,9 @@ NAME_CACHE = 4096  # vectors of unknown names and words kept, so each is encoded
 # gain on both sets, higher thresholds expand too little to matter.
 EXPANSION_MIN_COSINE = 0.55
 EXPANSION_PER_WORD = 2
-# Runs the second embedder beside MiniLM (see ``Retriever.signals``); one worker per core.
-_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-second-embedder")
+# Runs the second embedder and the encoding of a question's unknown words beside the
+# question's own encoding (see ``Retriever.signals``); one worker per core.
+_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-beside-minilm")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,11 +198,13 @@ class Retriever:
         # kept for every question as evidence for the abstention decision (``UNFUSED_SECOND``).
         second = _BACKGROUND.submit(self._second_signal, query.text) if stages.second_embedder else None
         fused_second = always_second or bool(self.weights.use_passage) and paraphrase
-        # The question alone, then its new words as one short batch: padded into one batch
-        # with the question, each word would cost as much as the question.
+        # Its new words go to another thread as one short batch while the question is encoded
+        # here: padded into one batch with the question, each word would cost as much as the
+        # question, and one after the other they cost about as much again (docs/speed.md).
+        words = _BACKGROUND.submit(self.encoder.encode, fresh) if fresh else None
         vector = self.encoder.encode([query.text])[0]
-        if fresh:
-            known.update(zip(fresh, self.encoder.encode(fresh)))
+        if words is not None:
+            known.update(zip(fresh, words.result()))
         with self._names_lock:
             if len(self._name_vectors) + len(fresh) > NAME_CACHE:
                 self._name_vectors.clear()

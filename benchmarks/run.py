@@ -137,16 +137,15 @@ def import_time(runs: int) -> Row:
 
 
 def first_build(index_dir: Path) -> Row:
-    import qa
-
-    began = time.perf_counter()
-    report = qa.build(seeds_dir=SEEDS, index_dir=index_dir)
-    wall = time.perf_counter() - began
+    code = ("import json, sys, time; t = time.perf_counter(); import qa; "
+            "r = qa.build(seeds_dir=sys.argv[1], index_dir=sys.argv[2]); "
+            "print(json.dumps([time.perf_counter() - t, r.passages, r.embedded]))")
+    wall, passages, embedded = json.loads(python(code, str(SEEDS), str(index_dir)))
     manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
     exported = manifest.get("query_encoder", {}).get("file", "none")
     return Row(figure="first build in a fresh process (`qa.build`: model load, embedding, ONNX export)",
-               value=f"{wall:.2f} s ({report.passages} passages, {report.embedded} embedded; export: {exported})",
-               target="report", data={"seconds": wall, "passages": report.passages, "export": exported})
+               value=f"{wall:.2f} s ({passages} passages, {embedded} embedded; export: {exported})",
+               target="report", data={"seconds": wall, "passages": passages, "export": exported})
 
 
 def timed_run(argv: list[str]) -> float:
@@ -191,32 +190,73 @@ def import_gradio(runs: int) -> Row:
                value=f"{s['p50']:.2f} s", target="report", data=s)
 
 
-# --- in-process latency against the encoder floor -------------------------------------------
+# --- per-query latency against the encoder floor ---------------------------------------------
+
+WARM_UP = "A warm-up question about something else entirely?"
+
+
+def worker(kind: str, index_dir: Path | None) -> int:
+    """``--worker floor|qa``: answer ``[call, question]`` lines on stdin with the seconds each took.
+
+    The floor runs in a process of its own: torch's threads, once used, slow whatever runs
+    next in their process (an ONNX encode took about twice as long interleaved with torch
+    encodes in one process), and a process that answers questions never loads torch.
+    """
+    if kind == "floor":
+        from qa.config import DEFAULT_MODEL
+        from qa.index.embedding import model_path
+        from sentence_transformers import SentenceTransformer
+
+        # A plain instance, as any framework would hold, not qa's own: the floor owes nothing to qa.
+        model = SentenceTransformer(str(model_path(DEFAULT_MODEL)), device="cpu")
+        calls: dict[str, Callable[[str], object]] = {
+            "floor": lambda q: model.encode([q], normalize_embeddings=True, show_progress_bar=False)}
+    else:
+        import qa
+
+        dirs = {"retrieve": copy_index(index_dir, "index-retrieve"), "ask": copy_index(index_dir, "index-ask")}
+        calls = {"retrieve": lambda q: qa.retrieve(q, seeds_dir=SEEDS, index_dir=dirs["retrieve"]),
+                 "ask": lambda q: qa.ask(q, seeds_dir=SEEDS, index_dir=dirs["ask"])}
+    for call in calls.values():  # load the model, the indexes, BM25 and the second embedder first
+        call(WARM_UP)
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        name, question = json.loads(line)
+        began = time.perf_counter()
+        calls[name](question)
+        print(json.dumps({"seconds": time.perf_counter() - began}), flush=True)
+    print(json.dumps({"torch": "torch" in sys.modules}), flush=True)
+    return 0
+
 
 def latency_vs_floor(index_dir: Path, qs: list[str]) -> list[Row]:
-    """``qa.retrieve`` and ``qa.ask``, each on its own copy of the index, against the floor."""
-    import qa
-    from qa.config import DEFAULT_MODEL
-    from qa.index.embedding import model_path
-    from sentence_transformers import SentenceTransformer
+    """``qa.retrieve`` and ``qa.ask`` (each on its own copy of the index) against the floor, one
+    call at a time across two worker processes, rotating which goes first for each question."""
+    procs = {kind: subprocess.Popen([sys.executable, __file__, "--worker", kind, "--index-dir", str(index_dir)],
+                                    env=ENV, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for kind in ("floor", "qa")}
+    owner = {"floor": procs["floor"], "retrieve": procs["qa"], "ask": procs["qa"]}
 
-    # A plain instance, as any framework would hold, not qa's own: the floor owes nothing to qa.
-    model = SentenceTransformer(str(model_path(DEFAULT_MODEL)), device="cpu")
-    dirs = {"retrieve": copy_index(index_dir, "index-retrieve"), "ask": copy_index(index_dir, "index-ask")}
-    calls: dict[str, Callable[[str], object]] = {
-        "floor": lambda q: model.encode([q], normalize_embeddings=True, show_progress_bar=False),
-        "retrieve": lambda q: qa.retrieve(q, seeds_dir=SEEDS, index_dir=dirs["retrieve"]),
-        "ask": lambda q: qa.ask(q, seeds_dir=SEEDS, index_dir=dirs["ask"]),
-    }
-    for call in calls.values():  # load the model, the indexes, BM25 and the second embedder first
-        call("A warm-up question about something else entirely?")
-    times: dict[str, list[float]] = {name: [] for name in calls}
-    names = list(calls)
+    def reply(proc: subprocess.Popen) -> dict:
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"benchmark worker {proc.args} stopped (exit {proc.wait()})")
+        return json.loads(line)
+
+    for proc in procs.values():
+        reply(proc)
+    times: dict[str, list[float]] = {name: [] for name in owner}
+    names = list(owner)
     for i, q in enumerate(qs):
-        for name in names[i % 3:] + names[:i % 3]:  # rotate so no call always goes first
-            began = time.perf_counter()
-            calls[name](q)
-            times[name].append(time.perf_counter() - began)
+        for name in names[i % 3:] + names[:i % 3]:
+            owner[name].stdin.write(json.dumps([name, q]) + "\n")
+            owner[name].stdin.flush()
+            times[name].append(reply(owner[name])["seconds"])
+    for proc in procs.values():
+        proc.stdin.close()
+    torch_in_qa = reply(procs["qa"])["torch"]
+    for proc in procs.values():
+        proc.wait(timeout=60)
     floor = stats(times["floor"])
     rows = [Row(figure="encoder floor: `SentenceTransformer.encode`, one first-seen question, p50 / p95",
                 value=f"{ms(floor['p50'])} / {ms(floor['p95'])}", data=floor)]
@@ -226,6 +266,8 @@ def latency_vs_floor(index_dir: Path, qs: list[str]) -> list[Row]:
         rows.append(Row(figure=f"`qa.{name}` on first-seen questions, p50 / p95; p50 / floor p50", target=f"<= {target}x",
                         value=f"{ms(s['p50'])} / {ms(s['p95'])}; **{ratio:.2f}x**", met=ratio <= target,
                         data={**s, "ratio": ratio}))
+    rows.append(Row(figure="the process that answered them loaded torch", value=str(torch_in_qa), target="False",
+                    met=torch_in_qa is False))
     return rows
 
 
@@ -566,7 +608,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--each", type=int, default=5, help="questions per concurrent client")
     p.add_argument("--alternatives", action="store_true", help="also time HNSW and IVF at 100k (adds ~30 s)")
+    p.add_argument("--worker", choices=["floor", "qa"], help=argparse.SUPPRESS)
+    p.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.worker:
+        return worker(args.worker, args.index_dir)
     qs = QUESTIONS
     say = (lambda *a: print(*a, file=sys.stderr, flush=True))
     rows: list[Row] = []

@@ -30,12 +30,23 @@ MIN_COSINE = 0.9999
 _hash_cache: dict[tuple, str] = {}
 
 
+def _model_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def model_stat(folder: Path) -> str:
+    """A digest of the model files' names, sizes and mtimes: while it is unchanged, so is
+    the content, and ``status`` need not read 90 MB again to know it."""
+    listing = [(p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in _model_files(folder)]
+    return hashlib.sha256(repr(listing).encode("utf-8")).hexdigest()
+
+
 def model_hash(folder: Path) -> str:
     """sha256 over the model folder's files (names and bytes), e.g. ``'cce865...'``.
 
     Cached per process by each file's size and mtime, so asking twice costs a stat walk.
     """
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = _model_files(folder)
     key = (str(folder), *((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
     if key not in _hash_cache:
         digest = hashlib.sha256()
@@ -57,10 +68,11 @@ def file_name(model_sha256: str) -> str:
     return f"query-encoder-{model_sha256[:16]}.onnx"
 
 
-def record(*, file: str, model_sha256: str, max_seq_length: int, path: Path) -> dict[str, Any]:
-    """What the manifest keeps about an export (``Manifest.query_encoder``)."""
-    return {"file": file, "model_sha256": model_sha256, "opset": OPSET, "max_seq_length": max_seq_length,
-            "bytes": path.stat().st_size}
+def record(*, path: Path, folder: Path, model_sha256: str, max_seq_length: int) -> dict[str, Any]:
+    """What the manifest keeps about the export at ``path`` of the model in ``folder``
+    (``Manifest.query_encoder``)."""
+    return {"file": path.name, "model_sha256": model_sha256, "model_stat": model_stat(folder), "opset": OPSET,
+            "max_seq_length": max_seq_length, "bytes": path.stat().st_size}
 
 
 def _pooled_module(model):
@@ -129,7 +141,7 @@ def needs_export(index_dir: Path, model: str, record: dict[str, Any]) -> str | N
         return None  # not a local model folder: nothing to export (the test suite's fake encoder)
     if not record.get("model_sha256"):
         return f"the index holds no ONNX export of the model - run: {REBUILD}"
-    if record["model_sha256"] != model_hash(folder):
+    if record.get("model_stat") != model_stat(folder) and record["model_sha256"] != model_hash(folder):
         return f"the model folder changed since the index was built - run: {REBUILD}"
     if record.get("unavailable"):
         return None
@@ -160,8 +172,10 @@ def agrees(encoder, torch_vectors: np.ndarray, texts: list[str]) -> float:
 
 
 def ensure(index_dir: Path, torch_encoder, previous: dict[str, Any] | None) -> dict[str, Any]:
-    """The manifest record of an ONNX export of ``torch_encoder``'s model in ``index_dir``;
-    {} when the model cannot be exported (the reason is logged and queries use torch).
+    """The manifest record of an ONNX export of ``torch_encoder``'s model in ``index_dir``.
+
+    When there can be none, the record says why (``unavailable``; {} without the packages)
+    and questions are encoded with torch; the reason is logged.
 
     ``previous`` (the record of the index being replaced) is reused when its file is still
     there and the model folder is unchanged.
@@ -178,21 +192,22 @@ def ensure(index_dir: Path, torch_encoder, previous: dict[str, Any] | None) -> d
     path = index_dir / name
     if previous and previous.get("file") == name and previous.get("model_sha256") == digest \
             and path.is_file() and path.stat().st_size == previous.get("bytes"):
-        return dict(previous)
+        return {**previous, "model_stat": model_stat(folder)}
     model = torch_encoder.model()
     why = exportable(model)
     if why:
         log.warning("cannot export %s to ONNX (%s): questions will be encoded with torch, which is slower",
                     torch_encoder.name, why)
-        return {"model_sha256": digest, "unavailable": f"the model cannot be exported to ONNX: {why}"}
+        return {"model_sha256": digest, "model_stat": model_stat(folder),
+                "unavailable": f"the model cannot be exported to ONNX: {why}"}
     log.info("exporting %s to %s", torch_encoder.name, path)
     export(model, path)
-    made = record(file=name, model_sha256=digest, max_seq_length=int(model.max_seq_length), path=path)
+    made = record(path=path, folder=folder, model_sha256=digest, max_seq_length=int(model.max_seq_length))
     lowest = agrees(OnnxEncoder(path, folder / "tokenizer.json", max_seq_length=made["max_seq_length"]),
                     torch_encoder.encode(_PROBES), _PROBES)
     if lowest < MIN_COSINE:
         path.unlink(missing_ok=True)
-        log.warning("the ONNX export of %s differs from torch (cosine %.6f): questions will be encoded with "
-                    "torch, which is slower", torch_encoder.name, lowest)
-        return {}
+        why = f"its ONNX export gave other vectors than torch (cosine {lowest:.6f})"
+        log.warning("%s: questions will be encoded with torch, which is slower", why)
+        return {"model_sha256": digest, "model_stat": made["model_stat"], "unavailable": why}
     return made

@@ -10,6 +10,7 @@ answering is slower.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from importlib.util import find_spec
 from pathlib import Path
@@ -44,6 +45,10 @@ class OnnxEncoder:
 
     def __init__(self, path: Path, tokenizer_path: Path, *, max_seq_length: int, name: str = "onnx",
                  threads: int = THREADS) -> None:
+        # ONNX Runtime 1.29+ otherwise writes a device id and an event database under
+        # ~/.cache/Microsoft on import, and tries to upload usage events: this tool is offline
+        # and writes only to its index folder.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime
         from tokenizers import Tokenizer
 

@@ -506,6 +506,13 @@ def concurrent(url: str, qs: list[str], clients: int, each: int) -> Row:
                data={**s, "errors": errors[:5], "error_count": len(errors), "wall": wall})
 
 
+def app_torch(proc: subprocess.Popen) -> Row:
+    """Whether the app process has torch's library mapped (it would, had anything imported torch)."""
+    loaded = "libtorch_cpu" in Path(f"/proc/{proc.pid}/maps").read_text()
+    return Row(figure="the app process loaded torch (libtorch mapped, after all the above)", value=str(loaded),
+               target="False", met=not loaded)
+
+
 def peak_rss(proc: subprocess.Popen) -> Row:
     status = Path(f"/proc/{proc.pid}/status").read_text()
     kib = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
@@ -642,6 +649,7 @@ def main(argv: list[str] | None = None) -> int:
             say("concurrent clients ...")
             rows.append(concurrent(url, qs, args.clients, args.each))
             rows.append(peak_rss(proc))
+            rows.append(app_torch(proc))
         finally:
             proc.terminate()
             try:

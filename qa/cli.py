@@ -38,7 +38,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build or update index/ from seeds/",
                        description="Build index/ from seeds/. Only new or edited passages are embedded; an "
-                                   "index that already matches seeds/ is left as it is, without loading the model.")
+                                   "index that already matches seeds/ is left as it is, without loading the model. "
+                                   "The model is also exported to ONNX into index/, so that answering needs no "
+                                   "torch (docs/speed.md).")
     p.add_argument("--full", action="store_true", help="embed every passage again")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",

@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     for warning in exposure_warnings(args.host, share=args.share, auth=bool(auth)):
         print(warning, file=sys.stderr)
     backend = Backend(make_settings(seeds_dir=args.seeds_dir, index_dir=args.index_dir))
-    backend.start()  # loads the model (~6 s of imports) while gradio is imported (~3 s) below
+    backend.start()  # loads the index and the ONNX query encoder (no torch) while gradio is imported below
     from qa_app.guard import launch_options
     from qa_app.page import make_app
 

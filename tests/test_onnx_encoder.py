@@ -173,12 +173,12 @@ def test_the_build_exports_again_when_the_model_folder_changes(tmp_path):
     assert onnx_export.needs_export(tmp_path, "fake-encoder", {}) is None  # nothing to export from
 
 
-def test_status_says_why_questions_are_slower(tmp_path, seeds, monkeypatch):
+def test_status_says_why_questions_are_slower(tmp_path, seeds, monkeypatch, fake_abstention):
     """An index built before the export existed (no record) is fresh, and status says the rest."""
     import qa
 
     encoder = FakeEncoder(name=str(model_path("all-MiniLM-L6-v2")))
-    install_encoder(monkeypatch, encoder)
+    install_encoder(monkeypatch, encoder, fake_abstention)
     index = tmp_path / "index"
     qa.build(seeds_dir=seeds, index_dir=index)
     status = qa.status(seeds_dir=seeds, index_dir=index)

@@ -232,6 +232,12 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
 
     language = detect(question)
     scope, compare = resolve_scope(r, question, history, documents)
+    wording = _wording_answer(r, question, scope=scope, compare=compare, history=history, language=language,
+                              notes=notes)
+    if wording is not None:  # its first line names what was searched: no "From ..." line
+        from dataclasses import replace
+
+        return replace(_stamped(r, *wording), text=wording[0].text)
     scope = narrowed(r, scope, question, history, language=language, compare=compare)
     searched = searched_label(r, scope, compare)
     part = r.for_documents(scope) if scope else r
@@ -266,6 +272,48 @@ def narrowed(r: "Retriever", scope: tuple[str, ...], question: str, history: Seq
         return scope
     within = r.for_documents(scope) if scope else r
     return _evidence_scope(within, question, history, language=language, compare=compare) or scope
+
+
+def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], compare: bool,
+                    history: Sequence[str], language: str, notes: tuple[str, ...]) -> tuple[Answer, tuple[str, ...]] | None:
+    """For a question about the wording (a quote, a phrase, a mention, a count): the exact
+    answer over the documents in scope, and that scope; None for any other question. A quote or
+    a phrase is looked for in every document unless the question or the caller names some; a
+    mention or a count, like other questions, in the document the evidence points to."""
+    from .answer.wording import Found, reply
+    from .questions.wording import COUNT, MENTION, read_wording
+    from .search import exact
+
+    query = read_wording(question)
+    if query is None:
+        return None
+    if not scope and query.kind in (COUNT, MENTION):
+        scope = _evidence_scope(r, question, history, language=language, compare=compare)
+    sources = set(scope or (d.source for d in r.documents))
+    texts = exact.from_chunks(c for c in r.chunks if c.source in sources)
+    if not exact.searchable(texts, query.term):
+        return None
+    hits = tuple(exact.find(texts, query.term))
+    near = None if hits or query.kind in (COUNT, MENTION) else exact.closest(texts, query.term)
+    counted, longer = exact.forms(texts, query.term, hits) if query.kind == COUNT else ([], [])
+    found = Found(kind=query.kind, term=query.term, hits=hits, near=near, counted=tuple(counted),
+                  not_counted=tuple(longer))
+    labels = {d.source: d.label for d in r.documents if d.source in sources}
+    answer = reply(question, found, {t.source: t.text for t in texts}, where=_where(r, labels, language),
+                   language=language, labels=labels, notes=notes)
+    return answer, tuple(sorted(sources, key=[d.source for d in r.documents].index))
+
+
+def _where(r: "Retriever", labels: dict[str, str], language: str) -> str:
+    """How a wording reply names what it searched: the speech, a document, or N documents."""
+    from .answer.wording import WORDS
+
+    words = WORDS.get(language, WORDS["en"])
+    if len(r.documents) < 2:
+        return words["the_speech"]
+    if len(labels) == 1:
+        return next(iter(labels.values()))
+    return words["docs"].format(n=len(labels))
 
 
 def _evidence_scope(r: "Retriever", question: str, history: Sequence[str], *, language: str,

@@ -92,6 +92,28 @@ class Highlight:
 
 
 @dataclass(frozen=True, kw_only=True)
+class WordingResult:
+    """The exact answer to a question about the wording, for scripts (``Answer.wording``).
+
+    ``kind``: quote, phrase, mention or count. ``outcome``: ``verbatim``, ``close`` or
+    ``absent`` for a quote; ``yes`` or ``no`` for a phrase or a mention; ``count`` for a count
+    (then ``count`` is the number). ``occurrences`` are (source, start, end) of every occurrence
+    in the speech; for ``close``, ``closest`` is the (source, start, end) of the nearest sentence
+    and ``negation`` says what negation or opposite the quote drops or adds ("" if none).
+    ``counted`` are the forms counted as the speech writes them ("China", "China’s").
+    """
+
+    kind: str
+    outcome: str
+    term: str
+    count: int | None = None
+    occurrences: tuple[tuple[str, int, int], ...] = ()
+    closest: tuple[str, int, int] | None = None
+    negation: str = ""
+    counted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Answer:
     """What ``qa.ask`` returns.
 
@@ -114,6 +136,8 @@ class Answer:
     # When it abstains, the plain statement of what was searched and found silent
     # ("Kevin Rudd’s speech does not answer this question.").
     silence: str = ""
+    # For a question about the wording (a quote, a phrase, a mention, a count): the exact result.
+    wording: WordingResult | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,0 +1,315 @@
+"""Exact text operations for questions about the wording: find, count, closest sentence.
+
+Only the speech proper is searched (a document's body span: its metadata lines are not
+speech). Before comparing, both sides are normalised for what a reader would not count as a
+difference: quote styles (’ ' “ ” « »), dashes (– — -- and the spaces around them),
+whitespace and case. ``normalise`` keeps a map back to the original text, so every
+occurrence is given by offsets with ``text[start:end]`` the words as the speech has them.
+Pure functions over the texts; the chunks of an index give them (``from_chunks``).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..index.chunking import paragraphs, sentences
+from ..index.lexical import STOPWORDS
+from ..types import Chunk, Document
+
+Span = tuple[int, int]
+
+_FOLD = {"’": "'", "‘": "'", "‛": "'", "ʼ": "'", "′": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"',
+         "»": '"', "…": "..."}
+_DASHES = frozenset("-–—‐‑‒−―")
+_WORD = re.compile(r"\w+(?:'\w+)*")
+# Words that turn a statement round; a quote that drops or adds one says something else.
+NEGATIONS = frozenset("not no never nor neither none nothing without cannot не нет никогда ни без".split())
+# Pairs of opposites (either order) flagged when a quote has one where the speech has the other.
+OPPOSITES = frozenset(frozenset(p.split("/")) for p in (
+    "increase/decrease more/less rise/fall support/oppose always/never will/won't accept/reject strong/weak success/failure agree/disagree all/none include/exclude "
+    "growth/decline larger/smaller higher/lower better/worse").split())
+# A close sentence must hold at least this share of the quote's words, in order (function words
+# count a quarter), and two words.
+CLOSE_SHARE = 0.5
+
+
+@dataclass(frozen=True, kw_only=True)
+class Text:
+    """One document's text as the index knows it: offsets are the original file's; outside its
+    passages only whitespace. ``paragraphs`` are (start, end, number) as the chunker numbers them."""
+
+    source: str
+    text: str
+    body: Span
+    paragraphs: tuple[tuple[int, int, int], ...]
+    sentences: tuple[Span, ...]
+
+    def paragraph_at(self, offset: int) -> int:
+        starts = [p[0] for p in self.paragraphs]
+        i = bisect_right(starts, offset) - 1
+        return self.paragraphs[max(i, 0)][2] if self.paragraphs else 0
+
+    def sentence_at(self, offset: int) -> Span:
+        i = bisect_right([s for s, _ in self.sentences], offset) - 1
+        return self.sentences[i] if i >= 0 and offset < self.sentences[i][1] else (offset, offset)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hit:
+    """One occurrence: ``text[start:end]`` in ``source``, in paragraph ``paragraph``."""
+
+    source: str
+    start: int
+    end: int
+    paragraph: int
+    sentence: Span
+
+
+@dataclass(frozen=True, kw_only=True)
+class Near:
+    """The sentence closest to a quote not found verbatim. ``differing`` are the offsets of its
+    words that the quote does not have; ``missing`` the quote's words it does not have;
+    ``negation`` a negation or opposite the quote drops, adds or swaps ("" if none)."""
+
+    source: str
+    sentence: Span
+    paragraph: int
+    share: float
+    differing: tuple[Span, ...]
+    missing: tuple[str, ...]
+    negation: str
+
+
+def from_document(document: Document) -> Text:
+    """A document's body: its paragraphs and sentences as the chunker cuts them."""
+    body = document.body_span
+    spans = paragraphs(document.text, body)
+    sents = tuple(s for a, b in spans for s in sentences(document.text, a, b))
+    return Text(source=document.source, text=document.text, body=body,
+                paragraphs=tuple((a, b, n) for n, (a, b) in enumerate(spans, start=1)), sentences=sents)
+
+
+def from_chunks(chunks: Iterable[Chunk]) -> list[Text]:
+    """Each document's text rebuilt from its passages (offsets kept, gaps as whitespace)."""
+    by_source: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        if c.paragraph >= 1:
+            by_source.setdefault(c.source, []).append(c)
+    return [_rebuild(source, sorted(cs, key=lambda c: c.start)) for source, cs in by_source.items()]
+
+
+def _rebuild(source: str, chunks: list[Chunk]) -> Text:
+    end = max(c.end for c in chunks)
+    chars = [" "] * end
+    numbered: list[tuple[int, int, int]] = []
+    for c in chunks:
+        chars[c.start:c.end] = c.text
+        numbered.extend(_chunk_paragraphs(c))
+    for a, b in zip(chunks, chunks[1:]):  # a paragraph break between passages stays a line break
+        if b.paragraph != a.last_paragraph and b.start > a.end:
+            chars[a.end] = "\n"
+    sents = tuple(s for c in chunks for s in c.sentences)
+    return Text(source=source, text="".join(chars), body=(chunks[0].start, end), paragraphs=tuple(numbered),
+                sentences=sents)
+
+
+def _chunk_paragraphs(c: Chunk) -> list[tuple[int, int, int]]:
+    """The numbered paragraphs inside one passage (a list kept with its lead-in spans several)."""
+    if c.last_paragraph == c.paragraph:
+        return [(c.start, c.end, c.paragraph)]
+    spans = [(a + c.start, b + c.start) for a, b in paragraphs(c.text)]
+    if len(spans) != c.last_paragraph - c.paragraph + 1:
+        return [(c.start, c.end, c.paragraph)]
+    return [(a, b, c.paragraph + i) for i, (a, b) in enumerate(spans)]
+
+
+def _scripts(text: str) -> set[str]:
+    return {unicodedata.name(ch, "?").split()[0] for ch in text if ch.isalpha()}
+
+
+def searchable(texts: Sequence[Text], term: str) -> bool:
+    """Whether the texts are written in the term's alphabet: a Russian word is not looked up
+    in an English speech (it would always be "not found").
+
+    >>> t = from_document(Document(source="a", text="China", sha256=""))
+    >>> searchable([t], "China"), searchable([t], "Китай")
+    (True, False)
+    """
+    wanted = _scripts(term)
+    have = set().union(*(_scripts(t.text[t.body[0]:t.body[1]]) for t in texts)) if texts else set()
+    return bool(wanted) and wanted <= have
+
+
+def normalise(text: str, start: int = 0, end: int | None = None) -> tuple[str, list[int]]:
+    """``text[start:end]`` folded for comparison, and for each folded character its offset.
+
+    >>> normalise("It’s  A -- b")[0], normalise("a—b")[0]
+    ("it's a-b", 'a-b')
+    """
+    end = len(text) if end is None else end
+    out: list[str] = []
+    where: list[int] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in _DASHES:
+            while out and out[-1] == " ":
+                out.pop(), where.pop()
+            out.append("-"), where.append(i)
+            i += 1
+            while i < end and (text[i] in _DASHES or text[i].isspace()):
+                i += 1
+            continue
+        if ch.isspace():
+            if out and out[-1] not in " -":
+                out.append(" "), where.append(i)
+        else:
+            folded = _FOLD.get(ch, ch)
+            folded = folded.lower() if len(folded.lower()) == len(folded) else folded
+            out.extend(folded), where.extend([i] * len(folded))
+        i += 1
+    return "".join(out), where
+
+
+def _term(term: str) -> str:
+    return normalise(term)[0].strip(" .,;:!?\"'")
+
+
+def _bounded(norm: str, a: int, b: int, term: str) -> bool:
+    """Whether norm[a:b] is whole words: not inside a longer word; a possessive ’s may follow."""
+    if term[0].isalnum() and a > 0 and norm[a - 1].isalnum():
+        return False
+    if not term[-1].isalnum() or b >= len(norm):
+        return True
+    if norm[b].isalnum():
+        return False
+    if norm[b] == "'" and b + 1 < len(norm) and norm[b + 1].isalnum():
+        return norm[b + 1] == "s" and (b + 2 >= len(norm) or not norm[b + 2].isalnum())
+    return True
+
+
+def find(texts: Sequence[Text], term: str) -> list[Hit]:
+    """Every whole-word occurrence of ``term`` in the texts' bodies, in order. Case is ignored
+    unless the term is an acronym ("US" is not "us").
+
+    >>> t = from_document(Document(source="a", text="China’s role. Chinese, china.", sha256=""))
+    >>> [(h.start, h.end) for h in find([t], "China")]
+    [(0, 5), (23, 28)]
+    """
+    wanted = _term(term)
+    exact_case = term.strip().isupper() and len(term.strip()) > 1
+    hits = []
+    for t in texts if wanted else ():
+        norm, where = normalise(t.text, *t.body)
+        source = _acronym_text(t.text, norm, where) if exact_case else norm
+        key = term.strip() if exact_case else wanted
+        a = source.find(key)
+        while a >= 0:
+            b = a + len(key)
+            if _bounded(norm, a, b, wanted):
+                start, stop = where[a], where[b - 1] + 1
+                hits.append(Hit(source=t.source, start=start, end=stop, paragraph=t.paragraph_at(start),
+                                sentence=t.sentence_at(start)))
+            a = source.find(key, a + 1)
+    return hits
+
+
+def _acronym_text(text: str, norm: str, where: list[int]) -> str:
+    """The folded text with each character's original case, for a case-sensitive search."""
+    return "".join(text[w] if len(text[w]) == 1 and text[w].lower() == c else c for c, w in zip(norm, where))
+
+
+def forms(texts: Sequence[Text], term: str, hits: Sequence[Hit]) -> tuple[list[str], list[str]]:
+    """(the forms counted, as the speech writes them; longer words starting with the term,
+    which were not counted). Shows a reader what the count means."""
+    counted: dict[str, None] = {}
+    by_source = {t.source: t for t in texts}
+    for h in hits:
+        text = by_source[h.source].text
+        tail = text[h.end:h.end + 2]
+        counted[text[h.start:h.end] + (tail if tail in ("’s", "'s") else "")] = None
+    wanted = re.escape(term.strip())
+    longer: dict[str, None] = {}
+    for t in texts:
+        for m in re.finditer(rf"(?<!\w){wanted}\w+", t.text[t.body[0]:t.body[1]], re.I):
+            longer[m.group()] = None
+    return list(counted), list(longer)[:5]
+
+
+def _words(t: Text, span: Span) -> tuple[list[str], list[Span]]:
+    norm, where = normalise(t.text, *span)
+    found = [(m.group(), (where[m.start()], where[m.end() - 1] + 1)) for m in _WORD.finditer(norm)]
+    return [w for w, _ in found], [s for _, s in found]
+
+
+def _negations(words: Iterable[str]) -> list[str]:
+    return [w for w in words if w in NEGATIONS or w.endswith("n't")]
+
+
+def closest(texts: Sequence[Text], quote: str) -> Near | None:
+    """The sentence that holds most of ``quote``'s words in order, if it holds at least
+    ``CLOSE_SHARE`` of them; with the words that differ and any negation the quote loses.
+    Within a long sentence only the stretch about as long as the quote is compared."""
+    wanted = _WORD.findall(normalise(quote)[0])
+    if len(wanted) < 2:
+        return None
+    best = None
+    for t in texts:
+        for span in t.sentences:
+            words, spans = _words(t, span)
+            if len(set(wanted) & set(words)) < max(2, CLOSE_SHARE * len(set(wanted))):
+                continue
+            key, m, offset = _best_window(wanted, words)
+            if key[0] >= CLOSE_SHARE and (best is None or key > best[0]):
+                best = (key, t, span, words[offset:], spans[offset:], m)
+    return None if best is None else _near(wanted, *best)
+
+
+def _weight(words: list[str]) -> float:
+    """Words counted for closeness: a function word ("the", "of") counts a quarter."""
+    return sum(0.25 if w in STOPWORDS else 1.0 for w in words) or 1.0
+
+
+def _best_window(wanted: list[str], words: list[str]) -> tuple[tuple[float, float], difflib.SequenceMatcher, int]:
+    """((share of the quote's words matched in order, closeness), the matcher, the window's
+    first word) for the stretch of ``words`` that matches ``wanted`` best."""
+    size = len(wanted) + max(2, len(wanted) // 2)
+    best = None
+    for i in range(max(1, len(words) - size + 1)):
+        m = difflib.SequenceMatcher(None, wanted, words[i:i + size], autojunk=False)
+        matched = [wanted[b.a + k] for b in m.get_matching_blocks() for k in range(b.size)]
+        key = (_weight(matched) / _weight(wanted), m.ratio())
+        if best is None or key > best[0]:
+            best = (key, m, i)
+    return best
+
+
+def _near(wanted: list[str], key: tuple[float, float], t: Text, span: Span, words: list[str],
+          spans: list[Span], m: difflib.SequenceMatcher) -> Near:
+    blocks = [b for b in m.get_matching_blocks() if b.size]
+    lo, hi = blocks[0].b, blocks[-1].b + blocks[-1].size
+    differing, missing, swapped = [], [], []
+    for op, a1, a2, b1, b2 in m.get_opcodes():
+        if op == "equal":
+            continue
+        missing.extend(wanted[a1:a2])
+        inside = range(max(b1, lo), min(b2, hi))
+        differing.extend(spans[i] for i in inside)
+        if op == "replace":
+            swapped.extend((x, y) for x in wanted[a1:a2] for y in words[b1:b2] if frozenset((x, y)) in OPPOSITES)
+    said = _negations(words[lo:hi])
+    quoted = _negations(wanted)
+    if len(said) > len(quoted):
+        negation = f"the speech says “{said[0]}” where the quote does not"
+    elif len(quoted) > len(said):
+        negation = f"the quote adds “{quoted[0]}”, which the speech does not have there"
+    elif swapped:
+        negation = f"the quote has “{swapped[0][0]}” where the speech has “{swapped[0][1]}”"
+    else:
+        negation = ""
+    return Near(source=t.source, sentence=span, paragraph=t.paragraph_at(span[0]), share=key[0],
+                differing=tuple(differing), missing=tuple(dict.fromkeys(missing)), negation=negation)

@@ -37,6 +37,7 @@ WORDS = {
         "cut": "The first {n} are cited.",
         "per_doc": "By document: {parts}.",
         "times": ("once", "{n} times"),
+        "and": "and",
         "para": "¶{p}",
         "the_speech": "the speech",
         "docs": "the {n} documents searched",
@@ -60,6 +61,7 @@ WORDS = {
         "cut": "Приведены первые {n}.",
         "per_doc": "По документам: {parts}.",
         "times": ("один раз", "{n} раз(а)"),
+        "and": "и",
         "para": "абз. {p}",
         "the_speech": "выступление",
         "docs": "просмотрено документов: {n}",
@@ -134,8 +136,9 @@ def _outcome(found: Found, words: dict, passages: list[Passage], where: str) -> 
     n = len(found.hits)
     fill = dict(where=_escape_md(where), term=_escape_md(found.term), times=_times(words, n), refs=_refs(words, passages), n=n)
     if found.kind == "quote":
-        outcome = "verbatim" if n else ("close" if found.near else "absent")
-        return outcome, ([words["verbatim"].format(**fill)] if n else [])
+        if n:
+            return "verbatim", [words["verbatim"].format(**fill)]
+        return ("close", []) if found.near else ("absent", [words["absent"].format(**fill)])
     if found.kind == "count":
         lines = [words["count"].format(**fill), _how(found, words)]
         return "count", lines + ([_refs(words, passages)] if passages else [])
@@ -150,9 +153,15 @@ def _per_document(found: Found, words: dict, labels: dict[str, str]) -> str:
     return words["per_doc"].format(parts="; ".join(f"{_escape_md(labels.get(s, s))}: {n}" for s, n in counts.items()))
 
 
+def _listed(items: Sequence[str], words: dict) -> str:
+    """“a”, “b” and “c”."""
+    quoted = [f"“{_escape_md(i)}”" for i in items]
+    return f" {words['and']} ".join([", ".join(quoted[:-1]), quoted[-1]]) if len(quoted) > 1 else "".join(quoted)
+
+
 def _how(found: Found, words: dict) -> str:
-    counted = ", ".join(f"“{_escape_md(f)}”" for f in found.counted) or f"“{_escape_md(found.term)}”"
-    rest = ", ".join(f"“{_escape_md(f)}”" for f in found.not_counted)
+    counted = _listed(found.counted, words) or f"“{_escape_md(found.term)}”"
+    rest = _listed(found.not_counted, words)
     return words["how"].format(counted=counted, not_counted=words["not_counted"].format(forms=rest) if rest else "")
 
 

@@ -224,20 +224,24 @@ def _acronym_text(text: str, norm: str, where: list[int]) -> str:
 
 
 def forms(texts: Sequence[Text], term: str, hits: Sequence[Hit]) -> tuple[list[str], list[str]]:
-    """(the forms counted, as the speech writes them; longer words starting with the term,
-    which were not counted). Shows a reader what the count means."""
+    """(the forms counted, as the speech writes them; other words of the same stem, which were
+    not counted: "Chinese" for "China"). Shows a reader what the count means."""
     counted: dict[str, None] = {}
     by_source = {t.source: t for t in texts}
     for h in hits:
         text = by_source[h.source].text
         tail = text[h.end:h.end + 2]
         counted[text[h.start:h.end] + (tail if tail in ("’s", "'s") else "")] = None
-    wanted = re.escape(term.strip())
-    longer: dict[str, None] = {}
+    word = term.strip()
+    if not word.isalpha() or len(word) < 4:
+        return list(counted), []
+    stem = re.escape(word[:max(4, len(word) - 2)])
+    related: dict[str, None] = {}
     for t in texts:
-        for m in re.finditer(rf"(?<!\w){wanted}\w+", t.text[t.body[0]:t.body[1]], re.I):
-            longer[m.group()] = None
-    return list(counted), list(longer)[:5]
+        for m in re.finditer(rf"(?<!\w){stem}\w*", t.text[t.body[0]:t.body[1]], re.I):
+            if m.group().lower() != word.lower():
+                related[m.group()] = None
+    return list(counted), list(related)[:5]
 
 
 def _words(t: Text, span: Span) -> tuple[list[str], list[Span]]:

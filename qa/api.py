@@ -287,12 +287,15 @@ def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], co
     query = read_wording(question)
     if query is None:
         return None
-    if not scope and query.kind in (COUNT, MENTION):
-        scope = _evidence_scope(r, question, history, language=language, compare=compare)
-    sources = set(scope or (d.source for d in r.documents))
-    texts = exact.from_chunks(c for c in r.chunks if c.source in sources)
-    if not exact.searchable(texts, query.term):
+    everywhere = exact.from_chunks(r.chunks)
+    if not exact.searchable(everywhere, query.term):
         return None
+    elsewhere: dict[str, int] = {}
+    if not scope and query.kind in (COUNT, MENTION) and len(r.documents) > 1:
+        scope, elsewhere = _wording_scope(r, question, history, exact.find(everywhere, query.term),
+                                          language=language, compare=compare)
+    sources = set(scope or (d.source for d in r.documents))
+    texts = [t for t in everywhere if t.source in sources]
     hits = tuple(exact.find(texts, query.term))
     near = None if hits or query.kind in (COUNT, MENTION) else exact.closest(texts, query.term)
     counted, longer = exact.forms(texts, query.term, hits) if query.kind == COUNT else ([], [])
@@ -300,8 +303,28 @@ def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], co
                   not_counted=tuple(longer))
     labels = {d.source: d.label for d in r.documents if d.source in sources}
     answer = reply(question, found, {t.source: t.text for t in texts}, where=_where(r, labels, language),
-                   language=language, labels=labels, notes=notes)
+                   language=language, labels=labels, notes=notes,
+                   elsewhere={_label(r, source): n for source, n in elsewhere.items()})
     return answer, tuple(sorted(sources, key=[d.source for d in r.documents].index))
+
+
+def _wording_scope(r: "Retriever", question: str, history: Sequence[str], hits: Sequence, *, language: str,
+                   compare: bool) -> tuple[tuple[str, ...], dict[str, int]]:
+    """For a mention or a count that names no document, in a corpus of several: the document
+    the evidence points to among those that use the words (all of them if none does), and how
+    often each of the others uses them, so the reply can say so."""
+    counts: dict[str, int] = {}
+    for h in hits:
+        counts[h.source] = counts.get(h.source, 0) + 1
+    if len(counts) <= 1:
+        return tuple(counts), {}
+    part = r.for_documents(tuple(counts))
+    scope = _evidence_scope(part, question, history, language=language, compare=compare)
+    return scope, {source: n for source, n in counts.items() if source not in scope}
+
+
+def _label(r: "Retriever", source: str) -> str:
+    return next((d.label for d in r.documents if d.source == source), source)
 
 
 def _where(r: "Retriever", labels: dict[str, str], language: str) -> str:

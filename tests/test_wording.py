@@ -181,3 +181,12 @@ def test_reading_wording_questions(question, kind, term):
                                       "What does “multi-vector” mean here?"])
 def test_reading_other_questions(question):
     assert read_wording(question) is None
+
+
+def test_a_count_naming_no_document_counts_where_the_words_are(seeds, tmp_path, fake_encoder):
+    (seeds / "other.txt").write_text("Astrakhan is far. Astrakhan again.\n", encoding="utf-8")
+    qa.build(seeds_dir=seeds, index_dir=tmp_path / "index")
+    answer = qa.ask("How many times is Astrakhan mentioned?", seeds_dir=seeds, index_dir=tmp_path / "index")
+    assert answer.wording.count == 2 and answer.scope == ("other.txt",)
+    none = qa.ask("Does the speech mention Vladivostok?", seeds_dir=seeds, index_dir=tmp_path / "index")
+    assert none.wording.outcome == "no" and len(none.scope) == 2 and "the 2 documents searched" in none.text

@@ -36,6 +36,7 @@ WORDS = {
         "not_counted": "; not {forms}",
         "cut": "The first {n} are cited.",
         "per_doc": "By document: {parts}.",
+        "elsewhere": "Other documents that use these words (not counted here): {parts}.",
         "times": ("once", "{n} times"),
         "and": "and",
         "para": "¶{p}",
@@ -60,6 +61,7 @@ WORDS = {
         "not_counted": "; не считались: {forms}",
         "cut": "Приведены первые {n}.",
         "per_doc": "По документам: {parts}.",
+        "elsewhere": "Другие документы с этими словами (здесь не посчитаны): {parts}.",
         "times": ("один раз", "{n} раз(а)"),
         "and": "и",
         "para": "абз. {p}",
@@ -105,12 +107,16 @@ def _passage(source: str, text: str, start: int, end: int, paragraph: int) -> Pa
 
 
 def _refs(words: dict, passages: Sequence[Passage], first: int = 1) -> str:
-    return ", ".join(f"{words['para'].format(p=p.paragraph)} [{i}]" for i, p in enumerate(passages, start=first))
+    """"¶2 [1], ¶5 [2]", or with the file names when the passages come from several documents."""
+    several = len({p.source for p in passages}) > 1
+    return ", ".join(f"{_escape_md(p.citation) if several else words['para'].format(p=p.paragraph)} [{i}]"
+                     for i, p in enumerate(passages, start=first))
 
 
 def reply(question: str, found: Found, texts: dict[str, str], *, where: str, language: str,
-          labels: dict[str, str], notes: tuple[str, ...] = ()) -> Answer:
-    """The Answer: the outcome on top, every occurrence cited, ``wording`` filled in."""
+          labels: dict[str, str], notes: tuple[str, ...] = (), elsewhere: dict[str, int] | None = None) -> Answer:
+    """The Answer: the outcome on top, every occurrence cited, ``wording`` filled in.
+    ``elsewhere`` is how often documents outside the scope use the words (label -> count)."""
     words = WORDS.get(language, WORDS["en"])
     passages, highlights = _cited(found, texts)
     outcome, lines = _outcome(found, words, passages, where)
@@ -121,6 +127,8 @@ def reply(question: str, found: Found, texts: dict[str, str], *, where: str, lan
         lines += _near_lines(found, words, passages, where)
     if len(labels) > 1 and found.kind in ("count", "mention") and found.hits:
         lines.insert(1, _per_document(found, words, labels))
+    if elsewhere:
+        lines.insert(1, words["elsewhere"].format(parts="; ".join(f"{_escape_md(k)}: {v}" for k, v in elsewhere.items())))
     if len(found.hits) > MAX_CITED and found.kind != "quote":
         lines.append(words["cut"].format(n=len(passages)))
     blocks = [_quote_block(i, p, tuple((h.start, h.end) for h in marks))

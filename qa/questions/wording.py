@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from .language import detect
 
 QUOTE, PHRASE, MENTION, COUNT = "quote", "phrase", "mention", "count"
+# An unquoted mention or count names a thing ("the European Union"); a longer description
+# ("tensions between Washington and Beijing") asks about a topic and goes to the usual search.
+MAX_NAME_WORDS = 4
 
 # Opening -> closing quote marks. A straight single quote only opens after a space or at the
 # start and closes before a space or punctuation, so "China's" is not a quote.
@@ -48,10 +51,14 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
                              r"referred to)\b", re.I)),
         (MENTION, re.compile(r"\bwhere (?:does|do|did) .*?\b(?:mention|name|refer to)\b\s*(?P<term>.*)", re.I)),
         (QUOTE, re.compile(rf"{_START}(?:did|does|do) {_EN_WHO} (?:really |actually |ever |truly )?"
-                           r"(?:say|said|state|write|claim|use the words)\b(?:,)?(?: that)?\s*(?P<term>.*)", re.I)),
+                           r"(?:say|said|state|write|claim|use the words|call (?:it|them|this|that)|describe (?:it|them|this|that) as)\b(?:,)?"
+                           r"(?: that)?\s*(?P<term>.*)", re.I)),
         (QUOTE, re.compile(r"\bis it true that .*?\b(?:said|says|stated|claimed)\b(?: that)?\s*(?P<term>.*)", re.I)),
         (QUOTE, re.compile(r"\b(?:is|was) (?:this|that|it|the following|the sentence|the line) (?:a )?(?:real |exact |"
                            r"correct |accurate |verbatim )?(?:quote|quotation|said)\b\s*(?P<term>.*)", re.I)),
+        # A quoted string and a verb of saying, in a question that does not ask what or why.
+        (QUOTE, re.compile(r"^(?!\s*(?:what|why|how|which|who|whose|whom|where|when|in what)\b).*?\b(?:say|says|said|saying|call|calls|called|quote[sd]?|quoting|words|wording|"
+                           r"stated?|claim(?:s|ed)?|wrote|put it)\b(?P<term>)", re.I)),
     ],
     "ru": [
         (COUNT, re.compile(r"\b(сколько раз|как часто)\b.*?\b(?:упомина\w*|упомянут\w*|говори\w*|сказа\w*|"
@@ -71,16 +78,19 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
                            r" ли\b.*?(?:,? что\s*(?P<term>.*))?$", re.I)),
         (QUOTE, re.compile(r"\b(?:правда ли|верно ли|действительно ли)\b.*?\b(?:сказал\w*|говорил\w*|заявил\w*|"
                            r"говорится)\b,?(?: что)?\s*(?P<term>.*)", re.I)),
+        (QUOTE, re.compile(r"^(?!\s*(?:что|почему|зачем|как|какой|какая|какие|кто|где|когда)\b).*?"
+                           r"\b(?:сказал\w*|говорил\w*|заявил\w*|назвал\w*|цитат\w*|слова(?:ми)?|"
+                           r"написал\w*|утверждал\w*)(?P<term>)", re.I)),
         (QUOTE, re.compile(r"\b(?:это|эта|является ли это) (?:точн\w+ |дословн\w+ |настоящ\w+ )?цитат\w*", re.I)),
     ],
 }
 # Words after the looked-up term that are not part of it ("China in the speech", "Китай в речи").
 _TAIL = {
-    "en": re.compile(rf"(?:,?\s+(?:in|throughout|within|anywhere in|across) (?:the |this |his |her |their |"
+    "en": re.compile(rf"(?:(?:^|,?\s+)(?:in|throughout|within|anywhere in|across) (?:the |this |his |her |their |"
                      rf"[A-Z][\w’'.-]+[’']s )?(?:speech|address|remarks|text|talk|statement|document|speeches|"
                      rf"documents)\b.*|,?\s+(?:at all|anywhere|in total|altogether|overall|ever|explicitly|by name|"
                      rf"directly)\b.*|\s+(?:is|are|was) (?:mentioned|used|named)\b.*)$", re.I),
-    "ru": re.compile(r"(?:,?\s+(?:в|во) (?:этой |этом |его |её |ее )?(?:речи|выступлении|тексте|докладе)\b.*|"
+    "ru": re.compile(r"(?:(?:^|,?\s+)(?:в|во) (?:этой |этом |его |её |ее )?(?:речи|выступлении|тексте|докладе)\b.*|"
                      r",?\s+(?:вообще|всего|хоть раз|прямо)\b.*)$", re.I),
 }
 _LEAD = {"en": re.compile(r"^(?:the (?:word|phrase|term|name|expression) |the |a |an |of |about |that )+", re.I),
@@ -99,7 +109,8 @@ class WordingQuery:
 
 
 def quoted(question: str) -> str:
-    """The longest quoted string in ``question``, or "".
+    """The first quoted string in ``question``, or "" (a later one is usually a contrast:
+    "the word 'corrupt', not 'corruption'").
 
     >>> quoted("Did he say “we will not” or 'we won't'?")
     'we will not'
@@ -108,7 +119,7 @@ def quoted(question: str) -> str:
     """
     found = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(question)]
     found = [f.strip() for f in found if f.strip()]
-    return max(found, key=len) if found else ""
+    return found[0] if found else ""
 
 
 def _clean_term(term: str, language: str) -> str:
@@ -141,6 +152,10 @@ def read_wording(question: str) -> WordingQuery | None:
         if not m:
             continue
         term = words or _clean_term(m.groupdict().get("term") or "", language)
+        if not words and kind in (MENTION, COUNT, PHRASE):
+            term = term.split(",")[0].strip()
+            if len(term.split()) > MAX_NAME_WORDS:  # a topic described, not words to look up
+                return None
         if term and len(term) <= 300:
             return WordingQuery(kind=kind, term=term, language=language, quoted=bool(words))
     if words and len(words.split()) >= 3 and len(words) >= 0.6 * len(question):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
@@ -92,12 +93,55 @@ def _notes(answer: Answer) -> str:
 
 
 def _answered(answer: Answer, infos: Mapping[str, DocInfo]) -> str:
-    sentences, sources = [], []
+    sentences = []
     for i, passage in enumerate(answer.passages):
         n, spans = i + 1, _spans(answer, i)
         said = " ".join(text(_cut(passage, s, e)) for s, e in spans) if spans else text(passage.text)
         sentences.append(f'{said} {_link(passage, f"[{n}]")}')
-        copy = citation_text(passage, infos.get(passage.source), spans)
+    says = framing(answer.language)["says"]
+    lead = f'<p class="qa-says">{text(says)}</p>' if says else ""
+    return f'{lead}<p class="qa-answer">{" ".join(sentences)}</p>{_sources(answer, infos)}'
+
+
+# One token of a reply's Markdown: an escaped character, bold, a [n] marker, or plain text.
+_MD_TOKEN = re.compile(r"\\(.)|(\*\*)|\[(\d+)\]|([^\\*\[]+|.)", re.S)
+
+
+def _from_markdown(line: str, answer: Answer) -> str:
+    """One line of a reply written by ``qa`` (escaped Markdown): bold kept, ``[n]`` made a
+    link to its passage, every other character shown as itself.
+
+    >>> _from_markdown("**No.** “a\\*b” &lt;x&gt;", Answer(question="", text="", passages=(), abstained=False))
+    '<strong>No.</strong> “a&#42;b” &#60;x&#62;'
+    """
+    out, bold = [], False
+    for m in _MD_TOKEN.finditer(line):
+        escaped, star, marker, plain = m.groups()
+        if star:
+            out.append("</strong>" if bold else "<strong>")
+            bold = not bold
+        elif marker and 1 <= int(marker) <= len(answer.passages):
+            out.append(_link(answer.passages[int(marker) - 1], f"[{marker}]"))
+        else:
+            out.append(text(html.unescape(escaped or plain or m.group())))
+    return "".join(out) + ("</strong>" if bold else "")
+
+
+def _wording(answer: Answer, infos: Mapping[str, DocInfo]) -> str:
+    """A reply about the wording: its outcome lines as ``qa`` wrote them, then the passages
+    (one per sentence, every occurrence marked)."""
+    head = answer.text.split("\n\n---\n\n", 1)[0]
+    lines = [p for p in head.split("\n\n") if p.strip() and not (p.startswith("_") and p.endswith("_"))]
+    body = "".join(f'<p class="qa-answer qa-wording">{_from_markdown(p, answer)}</p>' for p in lines)
+    return body + (_sources(answer, infos) if answer.passages else "")
+
+
+def _sources(answer: Answer, infos: Mapping[str, DocInfo]) -> str:
+    sources = []
+    for i, passage in enumerate(answer.passages):
+        n, spans = i + 1, _spans(answer, i)
+        closest = answer.wording is not None and answer.wording.outcome in ("close", "no", "absent")
+        copy = citation_text(passage, infos.get(passage.source), () if closest else spans)
         sources.append(
             '<div class="qa-source">'
             f'<div class="qa-source-head">{_link(passage, f"[{n}] {text(passage.citation)}", "qa-cite qa-label")}'
@@ -105,10 +149,7 @@ def _answered(answer: Answer, infos: Mapping[str, DocInfo]) -> str:
             f'<span class="qa-copy-text">{text(copy)}</span></div>'
             f'<blockquote class="qa-passage">{_marked(passage, spans)}</blockquote></div>'
         )
-    says = framing(answer.language)["says"]
-    lead = f'<p class="qa-says">{text(says)}</p>' if says else ""
-    return (f'{lead}<p class="qa-answer">{" ".join(sentences)}</p>'
-            f'<div class="qa-sources">{"".join(sources)}</div>')
+    return f'<div class="qa-sources">{"".join(sources)}</div>'
 
 
 def shorten(value: str, limit: int = NEAR_CHARS) -> str:
@@ -138,7 +179,10 @@ def reply_html(answer: Answer, infos: Mapping[str, DocInfo]) -> str:
     passages (label, copy button, supporting words marked); or, when the speech is silent,
     that plain statement and the closest passages, styled apart from citations."""
     kind = "qa-abstained" if answer.abstained else "qa-answered"
-    body = _silent(answer) if answer.abstained else _answered(answer, infos)
+    if answer.wording is not None:
+        body = _wording(answer, infos)
+    else:
+        body = _silent(answer) if answer.abstained else _answered(answer, infos)
     return f'<div class="qa-reply {kind}">{_notes(answer)}{body}</div>'
 
 

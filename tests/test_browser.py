@@ -417,3 +417,18 @@ def test_the_document_picker_scopes_the_chat(page):
     reply = page.ask("When was the Belt and Road Initiative announced?")
     assert "2013" in reply.locator(".qa-answer").inner_text()
     assert "Ruslan Izimov" in page.tab.locator(".qa-about").inner_text()
+
+
+def test_wording_questions_mark_every_occurrence_in_the_text(page, tmp_path):
+    import re
+
+    body = SPEECH.read_text(encoding="utf-8").split("\nAuther:")[0]
+    expected = len(re.findall(r"(?<!\w)Uzbekistan(?:[’']s)?(?!\w)", body, re.I))
+    reply = page.ask("How many times does the speaker mention Uzbekistan?")
+    assert reply.locator(".qa-wording strong").first.inner_text() == f"{expected}."
+    marks = page.tab.locator("#qa-panel mark.qa-strong")
+    assert marks.all_inner_texts() == ["Uzbekistan"] * expected
+    check = page.ask('Did the speaker say "It is a universal solution"?')
+    assert "Not verbatim — close wording exists." in check.locator(".qa-wording").first.inner_text()
+    assert "not" in page.tab.locator("#qa-panel mark.qa-strong").all_inner_texts()
+    page.screenshot(tmp_path, "wording-close-quote.png", full_page=False)

@@ -37,6 +37,10 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
         (COUNT, re.compile(r"\b(how many times|how often|number of times)\b (?:is|are|was|were|does|do|did) "
                            r"(?:the (?:word|phrase|term|name) )?(?P<term>.+?) (?:mentioned|used|said|named|appear|"
                            r"occur|come up)\b", re.I)),
+        (COUNT, re.compile(r"\bcount (?:the )?(?:mentions|occurrences|uses|instances) of (?P<term>.+)", re.I)),
+        (PHRASE, re.compile(r"\bwhere (?:does|do|did) .*?\b(?:say|says|said|use|uses|used|write)\b(?P<term>)", re.I)),
+        (PHRASE, re.compile(rf"{_START}(?:does|do|did|is|are|was) [\"“‘'«„].+?\b(?:appear|occur|come up|feature|used|"
+                            r"found|in the|anywhere|there)\b(?P<term>)", re.I)),
         (PHRASE, re.compile(rf"{_START}(?:is|was|are) the (?:exact )?(?:phrase|word|expression|term|wording|sentence) "
                             r"(?P<term>.+?) (?:used|said|in|found|there|present|anywhere|mentioned)\b", re.I)),
         (PHRASE, re.compile(r"\b(?:use|uses|used|contain|contains|include|includes|say|said)\b (?:the )?(?:exact )?"

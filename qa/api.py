@@ -233,7 +233,7 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     language = detect(question)
     scope, compare = resolve_scope(r, question, history, documents)
     wording = _wording_answer(r, question, scope=scope, compare=compare, history=history, language=language,
-                              notes=notes)
+                              notes=notes, documents=documents)
     if wording is not None:  # its first line names what was searched: no "From ..." line
         from dataclasses import replace
 
@@ -275,7 +275,8 @@ def narrowed(r: "Retriever", scope: tuple[str, ...], question: str, history: Seq
 
 
 def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], compare: bool,
-                    history: Sequence[str], language: str, notes: tuple[str, ...]) -> tuple[Answer, tuple[str, ...]] | None:
+                    history: Sequence[str], language: str, notes: tuple[str, ...],
+                    documents: Sequence[str] = ()) -> tuple[Answer, tuple[str, ...]] | None:
     """For a question about the wording (a quote, a phrase, a mention, a count): the exact
     answer over the documents in scope, and that scope; None for any other question. A quote or
     a phrase is looked for in every document unless the question or the caller names some; a
@@ -287,6 +288,8 @@ def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], co
     query = read_wording(question)
     if query is None:
         return None
+    if query.quoted and not documents:  # the quoted words are looked up, they do not name a document
+        scope, compare = resolve_scope(r, question.replace(query.term, " "), history, ())
     everywhere = exact.from_chunks(r.chunks)
     if not exact.searchable(everywhere, query.term):
         return None

@@ -5,8 +5,10 @@ The corpus is the shipped speech (``seeds/``) and the eight speeches of ``tests/
 copied into a temporary folder and indexed with the real model (or ``--index-dir`` of an index
 built from such a folder). Each question is asked twice: over the whole corpus (as a user asks
 it) and with its document given (``documents=[doc]``). Printed: outcome accuracy, count accuracy
-(exact number), and how often the occurrences come from the right document, per kind.
-Only the ``dev`` rows unless ``--split heldout`` (run once, at the end) or ``--split all``.
+(the exact number, from the right document), and how often the occurrences come from the
+right document, per kind.
+Only the ``dev`` rows unless ``--split heldout`` (run once, at the end) or ``--split all``
+(e.g. for ``--file tests/data/own/wording-own.jsonl``, the helper's own set, written before any run).
 
 Usage: HF_HUB_OFFLINE=1 python scripts/eval_wording.py [--split dev|heldout|all] [--show]
 """
@@ -40,14 +42,15 @@ def judge(row: dict, answer) -> dict:
     sources = {s for s, _, _ in got.occurrences} if got else set()
     if got and got.closest:
         sources.add(got.closest[0])
-    return {"outcome_ok": outcome == row["outcome"], "got": outcome,
-            "count_ok": row["kind"] != "count" or (got is not None and got.count == row["count"]),
-            "count": got.count if got else None,
-            "doc_ok": not sources or sources == {row["doc"]}}
+    doc_ok = not sources or sources == {row["doc"]}
+    return {"outcome_ok": outcome == row["outcome"], "got": outcome, "doc_ok": doc_ok,
+            "count_ok": row["kind"] != "count" or (got is not None and got.count == row["count"] and doc_ok),
+            "count": got.count if got else None}
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--file", type=Path, default=QUESTIONS, help="a question file in the same format")
     p.add_argument("--split", choices=["dev", "heldout", "all"], default="dev")
     p.add_argument("--index-dir", type=Path, help="an index already built from the same corpus")
     p.add_argument("--show", action="store_true", help="print every miss")
@@ -56,7 +59,7 @@ def main() -> int:
     import qa
     from qa.api import _settings, answer_with, retriever
 
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [r for r in rows if args.split == "all" or r["split"] == args.split]
     with tempfile.TemporaryDirectory() as tmp:
         seeds = corpus(Path(tmp))

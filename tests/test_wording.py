@@ -190,3 +190,12 @@ def test_a_count_naming_no_document_counts_where_the_words_are(seeds, tmp_path, 
     assert answer.wording.count == 2 and answer.scope == ("other.txt",)
     none = qa.ask("Does the speech mention Vladivostok?", seeds_dir=seeds, index_dir=tmp_path / "index")
     assert none.wording.outcome == "no" and len(none.scope) == 2 and "the 2 documents searched" in none.text
+
+
+def test_quoted_words_do_not_choose_the_document(seeds, tmp_path, fake_encoder):
+    (seeds / "other.txt").write_text("Title: Remarks on the Digital Silk Road\n\nWe met in Rome.\n", encoding="utf-8")
+    qa.build(seeds_dir=seeds, index_dir=tmp_path / "index")
+    answer = qa.ask("Is the phrase 'Digital Silk Road' used in the remarks?", seeds_dir=seeds,
+                    index_dir=tmp_path / "index")
+    assert answer.wording.outcome == "yes"
+    assert {s for s, _, _ in answer.wording.occurrences} == {NAME}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..index.chunking import paragraphs, sentences
-from ..index.lexical import STOPWORDS
+from ..index.lexical import STOPWORDS, stem
 from ..types import Chunk, Document
 
 Span = tuple[int, int]
@@ -257,36 +257,45 @@ def _negations(words: Iterable[str]) -> list[str]:
 def closest(texts: Sequence[Text], quote: str) -> Near | None:
     """The sentence that holds most of ``quote``'s words in order, if it holds at least
     ``CLOSE_SHARE`` of them; with the words that differ and any negation the quote loses.
-    Within a long sentence only the stretch about as long as the quote is compared."""
+    Words are compared by stem ("matter" is close to "matters"); within a long sentence
+    only the stretch about as long as the quote is compared."""
     wanted = _WORD.findall(normalise(quote)[0])
     if len(wanted) < 2:
         return None
+    stems, weights = [_stem(w) for w in wanted], [_weight(w) for w in wanted]
     best = None
     for t in texts:
         for span in t.sentences:
             words, spans = _words(t, span)
-            if len(set(wanted) & set(words)) < max(2, CLOSE_SHARE * len(set(wanted))):
+            have = [_stem(w) for w in words]
+            if len(set(stems) & set(have)) < max(2, CLOSE_SHARE * len(set(stems))):
                 continue
-            key, m, offset = _best_window(wanted, words)
+            key, m, offset = _best_window(stems, have, weights)
             if key[0] >= CLOSE_SHARE and (best is None or key > best[0]):
                 best = (key, t, span, words[offset:], spans[offset:], m)
     return None if best is None else _near(wanted, *best)
 
 
-def _weight(words: list[str]) -> float:
-    """Words counted for closeness: a function word ("the", "of") counts a quarter."""
-    return sum(0.25 if w in STOPWORDS else 1.0 for w in words) or 1.0
+def _stem(word: str) -> str:
+    """A word's stem for closeness: possessive and inflection dropped ("China's" -> "china")."""
+    return stem(word.removesuffix("'s"))
 
 
-def _best_window(wanted: list[str], words: list[str]) -> tuple[tuple[float, float], difflib.SequenceMatcher, int]:
-    """((share of the quote's words matched in order, closeness), the matcher, the window's
-    first word) for the stretch of ``words`` that matches ``wanted`` best."""
-    size = len(wanted) + max(2, len(wanted) // 2)
+def _weight(word: str) -> float:
+    """How much a word counts for closeness: a function word ("the", "of") a quarter."""
+    return 0.25 if word in STOPWORDS else 1.0
+
+
+def _best_window(stems: list[str], have: list[str], weights: list[float]
+                 ) -> tuple[tuple[float, float], difflib.SequenceMatcher, int]:
+    """((weighted share of the quote's words matched in order, closeness), the matcher, the
+    window's first word) for the stretch of ``have`` that matches ``stems`` best."""
+    size = len(stems) + max(2, len(stems) // 2)
     best = None
-    for i in range(max(1, len(words) - size + 1)):
-        m = difflib.SequenceMatcher(None, wanted, words[i:i + size], autojunk=False)
-        matched = [wanted[b.a + k] for b in m.get_matching_blocks() for k in range(b.size)]
-        key = (_weight(matched) / _weight(wanted), m.ratio())
+    for i in range(max(1, len(have) - size + 1)):
+        m = difflib.SequenceMatcher(None, stems, have[i:i + size], autojunk=False)
+        matched = sum(weights[b.a + k] for b in m.get_matching_blocks() for k in range(b.size))
+        key = (matched / sum(weights), m.ratio())
         if best is None or key > best[0]:
             best = (key, m, i)
     return best
@@ -298,7 +307,9 @@ def _near(wanted: list[str], key: tuple[float, float], t: Text, span: Span, word
     lo, hi = blocks[0].b, blocks[-1].b + blocks[-1].size
     differing, missing, swapped = [], [], []
     for op, a1, a2, b1, b2 in m.get_opcodes():
-        if op == "equal":
+        if op == "equal":  # the same stem; a different form ("matter", "matters") still differs
+            missing.extend(x for x, y in zip(wanted[a1:a2], words[b1:b2]) if x != y)
+            differing.extend(spans[b1 + i] for i, (x, y) in enumerate(zip(wanted[a1:a2], words[b1:b2])) if x != y)
             continue
         missing.extend(wanted[a1:a2])
         inside = range(max(b1, lo), min(b2, hi))

@@ -282,7 +282,7 @@ def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], co
     a phrase is looked for in every document unless the question or the caller names some; a
     mention or a count, like other questions, in the document the evidence points to."""
     from .answer.wording import Found, reply
-    from .questions.wording import COUNT, MENTION, read_wording
+    from .questions.wording import COUNT, MENTION, QUOTE, read_wording
     from .search import exact
 
     query = read_wording(question)
@@ -300,10 +300,14 @@ def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], co
     sources = set(scope or (d.source for d in r.documents))
     texts = [t for t in everywhere if t.source in sources]
     hits = tuple(exact.find(texts, query.term))
+    elided = False
+    if not hits and query.kind == QUOTE:  # "no model … as-is": the parts, in one sentence
+        hits = tuple(exact.find_elided(texts, query.term))
+        elided = bool(hits)
     near = None if hits or query.kind in (COUNT, MENTION) else exact.closest(texts, query.term)
     counted, longer = exact.forms(texts, query.term, hits) if query.kind == COUNT else ([], [])
     found = Found(kind=query.kind, term=query.term, hits=hits, near=near, counted=tuple(counted),
-                  not_counted=tuple(longer))
+                  not_counted=tuple(longer), elided=elided)
     labels = {d.source: d.label for d in r.documents if d.source in sources}
     answer = reply(question, found, {t.source: t.text for t in texts}, where=_where(r, labels, language),
                    language=language, labels=labels, notes=notes,

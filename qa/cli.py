@@ -48,14 +48,17 @@ def parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("ask", help="answer a question with cited passages",
-                       description="Answer a question from the speech, citing the passages.")
+                       description="Answer a question from the speech, citing the passages. A question "
+                                   "about the wording (did he say \"...\", is the phrase ... used, does it "
+                                   "mention ..., how many times ...) is answered exactly: see docs/wording.md.")
     p.add_argument("question", help="in quotes; put -- before a question that starts with \"-\"")
     p.add_argument("--k", type=int, default=5, help="passages to consider (default: 5)")
     p.add_argument("--history", action="append", default=[], metavar="Q",
                    help="an earlier question, for a follow-up (repeat for more, oldest first)")
     p.add_argument("--doc", action="append", default=[], metavar="NAME",
                    help="answer from this document only (file name under seeds/); repeat for several")
-    p.add_argument("--json", action="store_true", help="print the answer and passages as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print the answer and passages as JSON (a wording question's result under \"wording\")")
     _common(p)
 
     p = sub.add_parser("eval", help="measure retrieval and abstention on a question file",

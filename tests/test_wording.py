@@ -199,3 +199,12 @@ def test_quoted_words_do_not_choose_the_document(seeds, tmp_path, fake_encoder):
                     index_dir=tmp_path / "index")
     assert answer.wording.outcome == "yes"
     assert {s for s, _, _ in answer.wording.occurrences} == {NAME}
+
+
+def test_a_quote_with_words_left_out_is_found_part_by_part(built):
+    answer = _ask(built, "Did the speaker say “Amidst these shifts … steadily expanding its influence”?")
+    text = _text(built[0])
+    assert answer.wording.outcome == "verbatim" and answer.text.startswith("**Found verbatim**")
+    assert [text[s:e] for _, s, e in answer.wording.occurrences] == ["Amidst these shifts",
+                                                                     "steadily expanding its influence"]
+    assert len(answer.passages) == 1  # one sentence holds both parts

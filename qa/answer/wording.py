@@ -20,6 +20,7 @@ MAX_CITED = 60
 WORDS = {
     "en": {
         "verbatim": "**Found verbatim** in {where}: “{term}” occurs {times}: {refs}.",
+        "elided": "**Found verbatim** in {where}, with words left out where the quote has “…”: {refs}.",
         "close": "**Not verbatim — close wording exists.** The speech does not say it in those words: "
                  "“{term}” is not in {where}. The closest sentence, with the words that differ in bold: {refs}.",
         "negation": "**Careful:** {what} — the speech may say the opposite of the quote.",
@@ -45,6 +46,7 @@ WORDS = {
     },
     "ru": {
         "verbatim": "**Найдено дословно** ({where}): «{term}» — {times}: {refs}.",
+        "elided": "**Найдено дословно** ({where}), с пропусками там, где в цитате «…»: {refs}.",
         "close": "**Не дословно — есть близкая формулировка.** В выступлении этого не сказано этими словами: "
                  "«{term}» нет ({where}). Ближайшее предложение, отличающиеся слова выделены: {refs}.",
         "negation": "**Внимание:** {what} — выступление может говорить обратное цитате.",
@@ -82,6 +84,7 @@ class Found:
     near: Near | None = None
     counted: tuple[str, ...] = ()
     not_counted: tuple[str, ...] = ()
+    elided: bool = False  # a quote with words left out ("…"), found part by part in one sentence
 
 
 def _times(words: dict, n: int) -> str:
@@ -144,6 +147,8 @@ def _outcome(found: Found, words: dict, passages: list[Passage], where: str) -> 
     n = len(found.hits)
     fill = dict(where=_escape_md(where), term=_escape_md(found.term), times=_times(words, n), refs=_refs(words, passages), n=n)
     if found.kind == "quote":
+        if n and found.elided:
+            return "verbatim", [words["elided"].format(**fill)]
         if n:
             return "verbatim", [words["verbatim"].format(**fill)]
         return ("close", []) if found.near else ("absent", [words["absent"].format(**fill)])

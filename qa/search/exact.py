@@ -218,6 +218,41 @@ def find(texts: Sequence[Text], term: str) -> list[Hit]:
     return hits
 
 
+def find_elided(texts: Sequence[Text], quote: str) -> list[Hit]:
+    """For a quote with words left out ("no model … as-is"): its parts, in order, in the first
+    sentence that holds them all; [] if none does or the quote leaves nothing out.
+
+    >>> t = from_document(Document(source="a", text="No model can be imported as-is.", sha256=""))
+    >>> [(h.start, h.end) for h in find_elided([t], "no model ... as-is")]
+    [(0, 8), (25, 30)]
+    """
+    parts = [p.strip(" .,;:\"'") for p in normalise(quote)[0].split("...")]
+    parts = [p for p in parts if p]
+    if len(parts) < 2:
+        return []
+    for t in texts:
+        for span in t.sentences:
+            norm, where = normalise(t.text, *span)
+            found, pos = [], 0
+            for part in parts:
+                a = _next_bounded(norm, part, pos)
+                if a < 0:
+                    break
+                found.append((where[a], where[a + len(part) - 1] + 1))
+                pos = a + len(part)
+            if len(found) == len(parts):
+                return [Hit(source=t.source, start=a, end=b, paragraph=t.paragraph_at(a), sentence=span)
+                        for a, b in found]
+    return []
+
+
+def _next_bounded(norm: str, part: str, pos: int) -> int:
+    a = norm.find(part, pos)
+    while a >= 0 and not _bounded(norm, a, a + len(part), part):
+        a = norm.find(part, a + 1)
+    return a
+
+
 def _acronym_text(text: str, norm: str, where: list[int]) -> str:
     """The folded text with each character's original case, for a case-sensitive search."""
     return "".join(text[w] if len(text[w]) == 1 and text[w].lower() == c else c for c, w in zip(norm, where))

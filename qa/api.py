@@ -290,7 +290,7 @@ def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], co
         return None
     if query.quoted and not documents:  # the quoted words are looked up, they do not name a document
         scope, compare = resolve_scope(r, question.replace(query.term, " "), history, ())
-    everywhere = exact.from_chunks(r.chunks)
+    everywhere = exact.texts_of(r, r.chunks)
     if not exact.searchable(everywhere, query.term):
         return None
     elsewhere: dict[str, int] = {}

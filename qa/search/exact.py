@@ -10,10 +10,12 @@ Pure functions over the texts; the chunks of an index give them (``from_chunks``
 from __future__ import annotations
 
 import difflib
+from array import array
 import re
 import unicodedata
+import weakref
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ..index.chunking import paragraphs, sentences
@@ -47,6 +49,21 @@ class Text:
     body: Span
     paragraphs: tuple[tuple[int, int, int], ...]
     sentences: tuple[Span, ...]
+    # Folded forms, computed on first use and kept (a Text is shared by every question).
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def folded(self, span: Span | None = None) -> tuple[str, Sequence[int]]:
+        """``normalise`` of the body (or of ``span``), computed once."""
+        span = span or self.body
+        if span not in self._memo:
+            norm, where = normalise(self.text, *span)
+            self._memo[span] = (norm, array("i", where))  # 4 bytes a character, not a list's 36
+        return self._memo[span]
+
+    def scripts(self) -> set[str]:
+        if "scripts" not in self._memo:
+            self._memo["scripts"] = _scripts(self.text[self.body[0]:self.body[1]])
+        return self._memo["scripts"]
 
     def paragraph_at(self, offset: int) -> int:
         starts = [p[0] for p in self.paragraphs]
@@ -91,6 +108,18 @@ def from_document(document: Document) -> Text:
     sents = tuple(s for a, b in spans for s in sentences(document.text, a, b))
     return Text(source=document.source, text=document.text, body=body,
                 paragraphs=tuple((a, b, n) for n, (a, b) in enumerate(spans, start=1)), sentences=sents)
+
+
+_SHARED: "weakref.WeakKeyDictionary[object, list[Text]]" = weakref.WeakKeyDictionary()
+
+
+def texts_of(owner: object, chunks: Iterable[Chunk]) -> list[Text]:
+    """``from_chunks(chunks)``, made once per ``owner`` (a loaded index) and then shared, so
+    each question folds only what it has not folded before."""
+    found = _SHARED.get(owner)
+    if found is None:
+        found = _SHARED.setdefault(owner, from_chunks(chunks))
+    return found
 
 
 def from_chunks(chunks: Iterable[Chunk]) -> list[Text]:
@@ -140,7 +169,7 @@ def searchable(texts: Sequence[Text], term: str) -> bool:
     (True, False)
     """
     wanted = _scripts(term)
-    have = set().union(*(_scripts(t.text[t.body[0]:t.body[1]]) for t in texts)) if texts else set()
+    have = set().union(*(t.scripts() for t in texts)) if texts else set()
     return bool(wanted) and wanted <= have
 
 
@@ -204,7 +233,7 @@ def find(texts: Sequence[Text], term: str) -> list[Hit]:
     exact_case = term.strip().isupper() and len(term.strip()) > 1
     hits = []
     for t in texts if wanted else ():
-        norm, where = normalise(t.text, *t.body)
+        norm, where = t.folded()
         source = _acronym_text(t.text, norm, where) if exact_case else norm
         key = term.strip() if exact_case else wanted
         a = source.find(key)
@@ -232,7 +261,7 @@ def find_elided(texts: Sequence[Text], quote: str) -> list[Hit]:
         return []
     for t in texts:
         for span in t.sentences:
-            norm, where = normalise(t.text, *span)
+            norm, where = t.folded(span)
             found, pos = [], 0
             for part in parts:
                 a = _next_bounded(norm, part, pos)
@@ -279,10 +308,14 @@ def forms(texts: Sequence[Text], term: str, hits: Sequence[Hit]) -> tuple[list[s
     return list(counted), list(related)[:5]
 
 
-def _words(t: Text, span: Span) -> tuple[list[str], list[Span]]:
-    norm, where = normalise(t.text, *span)
-    found = [(m.group(), (where[m.start()], where[m.end() - 1] + 1)) for m in _WORD.finditer(norm)]
-    return [w for w, _ in found], [s for _, s in found]
+def _words(t: Text, span: Span) -> tuple[list[str], list[Span], list[str]]:
+    """The folded words of ``span``, their offsets and their stems (kept with the text)."""
+    key = ("words", span)
+    if key not in t._memo:
+        norm, where = normalise(t.text, *span)
+        found = [(m.group(), (where[m.start()], where[m.end() - 1] + 1)) for m in _WORD.finditer(norm)]
+        t._memo[key] = ([w for w, _ in found], [s for _, s in found], [_stem(w) for w, _ in found])
+    return t._memo[key]
 
 
 def _negations(words: Iterable[str]) -> list[str]:
@@ -301,8 +334,7 @@ def closest(texts: Sequence[Text], quote: str) -> Near | None:
     best = None
     for t in texts:
         for span in t.sentences:
-            words, spans = _words(t, span)
-            have = [_stem(w) for w in words]
+            words, spans, have = _words(t, span)
             if len(set(stems) & set(have)) < max(2, CLOSE_SHARE * len(set(stems))):
                 continue
             key, m, offset = _best_window(stems, have, weights)

@@ -238,8 +238,8 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
         from dataclasses import replace
 
         return replace(_stamped(r, *wording), text=wording[0].text)
+    searched = searched_label(r, scope)  # what the user asked: one document, or how many
     scope = narrowed(r, scope, question, history, language=language, compare=compare)
-    searched = searched_label(r, scope, compare)
     part = r.for_documents(scope) if scope else r
     meta = _metadata_answer(part, question, language=language, notes=notes)
     if meta is not None:
@@ -400,14 +400,14 @@ def pick_documents(r: "Retriever", documents: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def searched_label(r: "Retriever", scope: Sequence[str], compare: bool) -> str:
-    """What a refusal names: "" for a one-document corpus, the document's label for one, the
-    number searched for several."""
+def searched_label(r: "Retriever", scope: Sequence[str]) -> str:
+    """What a refusal names: "" for a one-document corpus, the document's label when one was
+    asked (by the caller, the question or the conversation), else how many were searched."""
     if len(r.documents) < 2:
         return ""
     if len(scope) == 1:
         return next(d.label for d in r.documents if d.source == scope[0])
-    return str(len(scope) or len(r.documents)) if (compare or len(scope) > 1) else ""
+    return str(len(scope) or len(r.documents))
 
 
 def _metadata_answer(r: "Retriever", question: str, *, language: str, notes: tuple[str, ...]) -> Answer | None:

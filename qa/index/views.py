@@ -86,25 +86,6 @@ def points_back(chunks: list[Chunk] | tuple[Chunk, ...]) -> list[bool]:
             for i, c in enumerate(chunks)]
 
 
-# The document's own byline (as qa/answer/citation.py reads it; "Auther" is the speech's spelling).
-_BYLINE = re.compile(r"^[ \t]*(?:auth?or|auther|speaker)[ \t]*:[ \t]*\S", re.I | re.M)
-
-
-def byline(chunks: list[Chunk] | tuple[Chunk, ...]) -> tuple[int, int] | None:
-    """(chunk, sentence within it) of the first Author/Speaker line, if a document has one.
-
-    >>> from qa.index.chunking import chunk_text
-    >>> byline(chunk_text("a.txt", "Trade grew.\\n\\nAuthor: A. Person, Expert."))
-    (1, 0)
-    """
-    for i, chunk in enumerate(chunks):
-        m = _BYLINE.search(chunk.text)
-        if m:
-            at = chunk.start + m.start()
-            return i, next((j for j, (s, e) in enumerate(chunk.sentences) if s <= at + 1 < e or at < s), 0)
-    return None
-
-
 def view_texts(chunks: list[Chunk] | tuple[Chunk, ...]) -> dict[str, list[str]]:
     """The texts of every view, in row order."""
     sentences = [t for c in chunks for t in sentence_texts(c)]

@@ -30,7 +30,7 @@ from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem
 from ..questions.query import Query, is_alias, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
-from ..index.views import byline, corpus_names, points_back, restrict, view_texts
+from ..index.views import corpus_names, points_back, restrict, view_texts
 from .scope import DocumentInfo, catalog
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,6 @@ class Stages:
     sentence_pooling: bool = True
     expansion: bool = True
     discourse: bool = True
-    byline: bool = True
 
 
 ALL_STAGES = Stages()
@@ -111,8 +110,6 @@ class Retriever:
         self.sentence_owner = np.array([i for i, c in enumerate(self.chunks) for _ in c.sentences], dtype=np.int64)
         self.words = texts["word_vectors"]
         self.points_back = np.array(points_back(self.chunks), dtype=bool)
-        found = byline(self.chunks)  # (passage, sentence row) of the Author: line, if any
-        self.byline = None if found is None else (found[0], int(np.flatnonzero(self.sentence_owner == found[0])[found[1]]))
         self.views = {name: self._view(name, len(texts[name])) for name in texts}
         self.names = corpus_names(self.chunks)
         manifest = stored.manifest
@@ -258,12 +255,6 @@ class Retriever:
             fused = continue_discourse(fused, self.points_back)
         sentence_fused = (fuse(sentence_signals, weights, coverage=coverage) if sentence_signals
                           else np.zeros(len(self.sentences)))
-        if stages.byline and query.about_author and self.byline is not None:
-            # "Who gave this speech?" is answered by the document's byline, which shares no
-            # words with the question and which no encoder puts near it.
-            (passage, row), fused, sentence_fused = self.byline, fused.copy(), sentence_fused.copy()
-            fused[passage] = fused.max() + 1.0
-            sentence_fused[row] = sentence_fused.max() + 1.0
         return Scored(query=query, terms=terms, coverage=coverage, dense=signals["passage"],
                       lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
                       sentence_fused=sentence_fused, query_vector=vector,

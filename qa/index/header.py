@@ -78,13 +78,17 @@ def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
     ()
     >>> [f.key for f in read_header("URL: https://x.org/a\\nTitle: Remarks\\n\\nThank you.")[0]]
     ['source', 'title']
+    >>> [f.key for f in read_header("Title: A\\nDate: B\\nPlace: C\\nWe met.\\nSource: E\\n")[0]]
+    ['title', 'date', 'place', 'source']
+    >>> read_header("Title: A\\nDate: B\\n")
+    ((), (0, 16))
     """
     lines = _lines(text)
     top = _block(text, lines)
     rest = [s for s in lines if s[0] > top[-1].line_end] if top else lines
-    bottom = _block(text, rest[::-1])[::-1] if len(rest) > len(top) else []
-    if bottom and len(bottom) == len([s for s in rest if text[s[0]:s[1]].strip()]):
-        bottom = []  # the whole file is key/value lines: keep it as text rather than lose it
+    bottom = _block(text, rest[::-1])[::-1]
+    if not any(text[s:e].strip() for s, e in rest if not bottom or s < bottom[0].line_start):
+        top, bottom = [], []  # nothing but key/value lines: keep them as text rather than lose them
     start = top[-1].line_end if top else 0
     end = bottom[0].line_start if bottom else len(text)
     while start < end and text[start].isspace():

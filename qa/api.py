@@ -448,7 +448,7 @@ def _stamped(r: "Retriever", reply: Answer, scope: Sequence[str]) -> Answer:
     documents, a first line naming that document."""
     from dataclasses import replace
 
-    from .answer.compose import framing
+    from .answer.compose import _escape_md, framing
 
     searched = tuple(scope) or tuple(d.source for d in r.documents)
     sources = {p.source for p in reply.passages} if not reply.abstained else set()
@@ -457,14 +457,8 @@ def _stamped(r: "Retriever", reply: Answer, scope: Sequence[str]) -> Answer:
     if cited and len(r.documents) > 1:
         label = next(d.label for d in r.documents if d.source == cited)
         intro = framing(reply.language).get("from", framing("en")["from"]).format(doc=f"{label} ({cited})" if label != cited else cited)
-        text = f"_{_escape(intro)}_\n\n{text}"
+        text = f"_{_escape_md(intro)}_\n\n{text}"
     return replace(reply, text=text, scope=searched, document=cited)
-
-
-def _escape(text: str) -> str:
-    from .answer.compose import _escape_md
-
-    return _escape_md(text)
 
 
 def build(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str | None = None,

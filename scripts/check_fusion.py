@@ -14,7 +14,6 @@ The shipped weights change only if the grouped figures say so.
 from __future__ import annotations
 
 import itertools
-import shutil
 import sys
 import tempfile
 from dataclasses import replace
@@ -24,11 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_abstention import dev_sets  # noqa: E402
+from fit_abstention import alone, dev_sets  # noqa: E402
 from tune_fusion import _labels, _table  # noqa: E402
 
-from qa.api import build_index, retriever  # noqa: E402
-from qa.config import settings  # noqa: E402
 from qa.index.corpus import read_corpus  # noqa: E402
 from qa.search.fusion import Weights  # noqa: E402
 
@@ -40,12 +37,7 @@ NAMES = ("hit@1", "hit@3", "mrr@10")
 
 def speech_table(speech: Path, items, scratch: Path):
     """settings x questions x figures for one speech alone, and each question's type."""
-    seeds = scratch / speech.stem / "seeds"
-    seeds.mkdir(parents=True)
-    shutil.copyfile(speech, seeds / speech.name)
-    s = settings(seeds_dir=seeds, index_dir=scratch / speech.stem / "index")
-    build_index(s)
-    r = retriever(s)
+    r, seeds = alone(speech, scratch)
     texts = {d.source: d.text for d in read_corpus(seeds).documents}
     data, types = [], []
     for item in items:

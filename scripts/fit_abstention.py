@@ -70,16 +70,21 @@ def dev_sets(data: Path = DATA) -> tuple[dict[Path, list[Item]], list[Path]]:
     return sets, files
 
 
-def run_speech(speech: Path, items: list[Item], scratch: Path) -> list[dict]:
-    """Build ``speech`` alone, run its questions: one row of features and outcomes each."""
+def alone(speech: Path, scratch: Path):
+    """``speech`` alone in a seeds folder under ``scratch``, built: (its retriever, the seeds folder)."""
+    from qa.api import build_index
+
     seeds = scratch / speech.stem / "seeds"
     seeds.mkdir(parents=True)
     shutil.copyfile(speech, seeds / speech.name)
     s = settings(seeds_dir=seeds, index_dir=scratch / speech.stem / "index")
-    from qa.api import build_index
-
     build_index(s)
-    r = retriever(s)
+    return retriever(s), seeds
+
+
+def run_speech(speech: Path, items: list[Item], scratch: Path) -> list[dict]:
+    """Build ``speech`` alone, run its questions: one row of features and outcomes each."""
+    r, seeds = alone(speech, scratch)
     document = read_corpus(seeds).documents[0]
     start, end = document.body_span
     body = document.text[start:end]

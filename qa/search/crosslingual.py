@@ -230,7 +230,8 @@ def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence
 def best_source(index: CrossLingualIndex, question: str, history: Sequence[str] = ()) -> str:
     """The document whose passages, together, match the question best."""
     sources = sorted({c.source for c in index.chunks})
-    document_of = np.array([sources.index(c.source) for c in index.chunks])
+    position = {source: i for i, source in enumerate(sources)}
+    document_of = np.array([position[c.source] for c in index.chunks])
     fused = index.match(query_text(question, history)).fused.astype(np.float64)
     return sources[best_document(fused, document_of, len(sources))]
 

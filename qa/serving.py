@@ -138,7 +138,10 @@ class Service:
             self._start_build()
             old = self._fallback()
             if old is not None:
-                return Served(retriever=old, note=self._stale_note(err))
+                try:  # a quick rebuild may have finished meanwhile: then there is nothing to note
+                    return Served(retriever=self._fresh())
+                except QAError:
+                    return Served(retriever=old, note=self._stale_note(err))
         self.wait()
         with self._lock:
             failure = self._failure

@@ -86,6 +86,21 @@ def test_eval_on_a_bad_question_file_is_one_line_error(built, tmp_path, capsys):
         assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1, err
 
 
+def test_eval_names_documents_by_file_name_or_stem_and_refuses_unknown_ones(built, tmp_path, capsys):
+    seeds, index = built
+    dirs = ["--seeds-dir", str(seeds), "--index-dir", str(index)]
+    (tmp_path / "q.jsonl").write_text(json.dumps({"id": "x", "question": "Which city hosted the summit?",
+                                                  "evidence": ["Xi’an"], "type": "factoid"}) + "\n", encoding="utf-8")
+    shares = []
+    for name in ("central-asia-modernization-speech.txt", "central-asia-modernization-speech"):
+        assert main(["eval", str(tmp_path / "q.jsonl"), "--doc", name, "--json", *dirs]) == 0
+        shares.append(json.loads(capsys.readouterr().out)[0]["right_document"])
+    assert shares == [True, True]
+    assert main(["eval", str(tmp_path / "q.jsonl"), "--doc", "nosuch", *dirs]) == 1
+    err = capsys.readouterr().err
+    assert "No document 'nosuch'" in err and "central-asia-modernization-speech.txt" in err
+
+
 def test_ask_json_passages_carry_the_citation_the_page_copies(built, capsys):
     seeds, index = built
     assert main(["ask", "Which city hosted the first China - Central Asia Summit Xi’an?", "--json",

@@ -8,7 +8,7 @@ by offsets into the document. Each line of the file is
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from statistics import mean
 from typing import Any, Callable
@@ -78,6 +78,26 @@ def read_items(path: Path) -> list[Item]:
     if not items:
         raise QAError(f"{path} holds no questions - see tests/data/questions-en-extra.jsonl for the format")
     return items
+
+
+def with_known_documents(items: list[Item], sources: list[str]) -> list[Item]:
+    """``items`` with each ``doc`` name spelled as the corpus's file name; a name may be a path,
+    a file name or a file name without its extension. QAError for a name the corpus lacks (it
+    would otherwise count every first citation as the wrong document).
+
+    >>> [i.doc for i in with_known_documents([Item(id="1", question="q", evidence=(), type="", doc=("a",))], ["s/a.txt"])]
+    [('a.txt',)]
+    """
+    names = {}
+    for source in sources:
+        base = _base(source)
+        for name in (source, base, base.rsplit(".", 1)[0]):
+            names.setdefault(name, base)
+    unknown = sorted({d for item in items for d in item.doc if d not in names})
+    if unknown:
+        raise QAError(f"No document {', '.join(map(repr, unknown))} in the corpus - name one of: "
+                      f"{', '.join(sorted({_base(s) for s in sources}))}")
+    return [replace(item, doc=tuple(names[d] for d in item.doc)) if item.doc else item for item in items]
 
 
 def evidence_spans(evidence: str, texts: dict[str, str]) -> list[tuple[str, int, int]]:

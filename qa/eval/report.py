@@ -12,7 +12,7 @@ from ..api import answer_with, retriever, search_with
 from ..config import Settings
 from ..index.corpus import read_corpus
 from ..questions.language import ENGLISH, detect
-from .evaluation import RANK_DEPTH, Item, Outcome, evaluate, summarize
+from .evaluation import RANK_DEPTH, Item, Outcome, evaluate, summarize, with_known_documents
 from ..search.retrieval import ALL_STAGES, Retriever, Stages
 
 ROWS = [("hit@1", "hit@1, answerable"), ("hit@3", "hit@3, answerable"), ("mrr@10", "MRR@10, answerable"),
@@ -119,6 +119,7 @@ def run_eval(items: list[Item], settings: Settings, *, stages: Stages = ALL_STAG
     held-out items (split "heldout") in their own columns, never pooled with the rest."""
     r = retriever(settings)
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
+    items = with_known_documents(items, list(texts))
     outcomes = _outcomes(r, items, texts, stages, load_model(settings.abstention), scoped=scoped)
     groups: dict[str, dict[str, Any]] = {}
     said = []
@@ -149,6 +150,7 @@ def run_ablation(items: list[Item], settings: Settings) -> EvalResult:
     """One row per configuration, English questions: what each stage adds."""
     r = retriever(settings)
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
+    items = with_known_documents(items, list(texts))
     model = load_model(settings.abstention)
     rows = {name: _english(r, _outcomes(r, items, texts, stages, model)) for name, stages in ABLATIONS}
     width = max(len(n) for n in rows) + 2

@@ -4,7 +4,7 @@
 Stand-alone: reads only the question files, the speech texts and SOURCES.md; it does not import or run
 the project's code. Checks required fields, that every evidence string is an exact substring of its
 document, the per-file rules (counts of Russian / meta / names_doc / unanswerable questions), the
-held-out split recorded in SPLIT.md, and, for tests/data/questions/wording.jsonl, that quote / phrase /
+held-out split recorded in SPLIT.md (round 1 and round 2), and, for tests/data/questions/wording.jsonl, that quote / phrase /
 mention outcomes and counts follow the rule in tests/data/questions/README.md.
 Prints per-file totals and exits non-zero on any problem.
 
@@ -266,6 +266,44 @@ def check_unseen(path, rows):
         problem(f"{path.name}: {unans} unanswerable English questions, need 10 (25%)")
 
 
+def check_round2(path, rows):
+    """Round 2 (SPLIT.md, "Round 2"): 30 English (12 unanswerable) + 3 Russian (1 unanswerable) per
+    speech, 36 + 3 (14 unanswerable) for the main speech; English first."""
+    doc = path.stem + ".txt"
+    main = doc == MAIN
+    want_en, want_unans = (36, 14) if main else (30, 12)
+    en = unans = ru = ru_unans = 0
+    for i, row in enumerate(rows, 1):
+        where = f"round2/{path.name}#{i}"
+        if not need(row, {**QA_FIELDS, "doc": str}, where):
+            continue
+        where = f"round2/{path.name} {row['id']}"
+        if row["doc"] != doc:
+            problem(f"{where}: doc {row['doc']!r} does not match file name")
+        check_qa_row(row, where, doc)
+        if row["lang"] == "en":
+            en += 1
+            unans += row["type"] == "unanswerable"
+            if i > want_en:
+                problem(f"{where}: English question after position {want_en}")
+        else:
+            ru += 1
+            ru_unans += row["type"] == "unanswerable"
+            if not cyrillic(row["question"]):
+                problem(f"{where}: lang ru but question has no Cyrillic")
+        if doc in HELDOUT_SPEECHES:
+            want = "heldout"
+        elif main:
+            want = "heldout" if (25 <= i <= 36 or i == len(rows)) else "dev"
+        else:
+            want = "dev"
+        if row["split"] != want:
+            problem(f"{where}: split {row['split']} but position {i} should be {want}")
+    if (en, unans, ru, ru_unans) != (want_en, want_unans, 3, 1):
+        problem(f"round2/{path.name}: {en} English ({unans} unanswerable) + {ru} Russian ({ru_unans} unanswerable); "
+                f"need {want_en} ({want_unans}) + 3 (1)")
+
+
 def check_compare(path, rows):
     for i, row in enumerate(rows, 1):
         where = f"{path.name}#{i}"
@@ -430,6 +468,19 @@ def main():
         lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
                      f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
                      + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
+    for path in sorted((QDIR / "round2").glob("*.jsonl")):
+        rows = load(path)
+        for r in rows:
+            ids[r.get("id")] += 1
+        check_round2(path, rows)
+        if Path(path.stem + ".txt").name not in {*SPEECHES, MAIN}:
+            problem(f"round2/{path.name}: no such speech")
+        sp = collections.Counter(r.get("split") for r in rows)
+        grand["total"] += len(rows)
+        grand["dev"] += sp["dev"]
+        grand["heldout"] += sp["heldout"]
+        lines.append(f"round2/{path.name:37s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
+                     + ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(r.get("type") for r in rows).items())))
     for k, v in ids.items():
         if v > 1:
             problem(f"duplicate id {k!r} ({v} times)")

@@ -1,7 +1,7 @@
 """Fit the abstention model: logistic regression over the evidence features, validated on
 documents it was not fitted on.
 
-    python scripts/fit_abstention.py [--write] [--cache features.json]
+    python scripts/fit_abstention.py [--write] [--features SET] [--cache features.json]
 
 Each speech is built ALONE as a corpus (its own index in a temporary folder), as a user with
 that one speech would have it; every English dev question about it is run and its evidence
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from qa.answer.features import FEATURES, evidence  # noqa: E402
+from qa.answer.features import CANDIDATES, FEATURES, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.config import ABSTENTION_FILE, settings  # noqa: E402
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402
@@ -60,6 +60,7 @@ def dev_sets(data: Path = DATA) -> tuple[dict[Path, list[Item]], list[Path]]:
     the question files read."""
     files = [f for f in MAIN_FILES if f.is_file() and f.parent != DATA / "questions"]
     files += [f for f in sorted((data / "questions").glob("*.jsonl")) if f.name not in SKIP]
+    files += sorted((data / "questions" / "round2").glob("*.jsonl"))
     sets: dict[Path, list[Item]] = {}
     for path in files:
         for item in read_items(path):
@@ -112,8 +113,15 @@ def collect(cache: Path | None, data: Path) -> list[dict]:
     return rows
 
 
-def matrix(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    X = np.array([[r["features"][f] for f in FEATURES] for r in rows], dtype=np.float64)
+# Feature sets compared by the grouped cross-validation; ``--features`` names the one written.
+SETS = {"base": FEATURES, "support": (*FEATURES, *CANDIDATES),
+        "support-only": (*FEATURES, "support_min", "support_mean"),
+        "answer": (*FEATURES, "answer_support_min", "answer_support_mean"),
+        "answer+support": (*FEATURES, "support_min", "support_mean", "answer_support_min", "answer_support_mean")}
+
+
+def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    X = np.array([[r["features"][f] for f in features] for r in rows], dtype=np.float64)
     y = np.array([r["silent"] for r in rows], dtype=bool)
     groups = np.array([r["doc"] for r in rows])
     return X, y, groups
@@ -158,19 +166,11 @@ def figures(abstain: np.ndarray, y: np.ndarray) -> dict:
             "wrong_refusals": round(float(abstain[~y].mean()), 3) if (~y).any() else None}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help=f"write the model to {ABSTENTION_FILE.relative_to(ROOT)}")
-    ap.add_argument("--cache", type=Path, help="features file: read it if there, else write it")
-    ap.add_argument("--data", type=Path, default=DATA, help="folder with speeches/ and questions/ (default: tests/data)")
-    args = ap.parse_args()
-    rows = collect(args.cache, args.data)
-    X, y, groups = matrix(rows)
+def cross_validate(rows: list[dict], features: tuple[str, ...]) -> tuple[float, dict, dict]:
+    """(threshold, pooled figures, per-document figures), all out of fold."""
+    X, y, groups = matrix(rows, features)
     p = out_of_fold(X, y, groups)
     t = threshold_for(p, y)
-    pooled = figures(p >= t, y)
-    print(f"grouped CV ({len(set(groups))} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
-          f"out of fold): {pooled}")
     per_doc = {}
     for doc in sorted(set(groups)):
         mask = groups == doc
@@ -178,15 +178,37 @@ def main() -> None:
         ranks = [r["rank"] for r, m in zip(rows, mask) if m and not r["silent"]]
         per_doc[doc]["hit@1"] = round(float(np.mean([r == 1 for r in ranks])), 3)
         per_doc[doc]["hit@3"] = round(float(np.mean([r is not None and r <= 3 for r in ranks])), 3)
-        print(f"  {doc}: {per_doc[doc]}")
+    return t, figures(p >= t, y), per_doc
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--write", action="store_true", help=f"write the model to {ABSTENTION_FILE.relative_to(ROOT)}")
+    ap.add_argument("--features", choices=sorted(SETS), default="base", help="the feature set written (default: base)")
+    ap.add_argument("--cache", type=Path, help="features file: read it if there, else write it")
+    ap.add_argument("--data", type=Path, default=DATA, help="folder with speeches/ and questions/ (default: tests/data)")
+    args = ap.parse_args()
+    rows = collect(args.cache, args.data)
+    docs = len({r["doc"] for r in rows})
+    for name, features in SETS.items():
+        t, pooled, per_doc = cross_validate(rows, features)
+        print(f"{name:13s} grouped CV ({docs} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
+              f"out of fold): {pooled}")
+    features = SETS[args.features]
+    t, pooled, per_doc = cross_validate(rows, features)
+    print(f"written set: {args.features}")
+    for doc, figs in per_doc.items():
+        print(f"  {doc}: {figs}")
+    X, y, _ = matrix(rows, features)
     mean, scale, model = fit(X, y)
-    for name, c in sorted(zip(FEATURES, model.coef_[0]), key=lambda x: -abs(x[1])):
+    for name, c in sorted(zip(features, model.coef_[0]), key=lambda x: -abs(x[1])):
         print(f"  {name:22s} {c:+.3f}")
     if args.write:
         data = [os.path.relpath(f.resolve(), ROOT) for f in dev_sets(args.data)[1]]
-        out = {"features": list(FEATURES), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
+        out = {"features": list(features), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
                "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
-               "threshold": round(t, 6), "fitted_by": "scripts/fit_abstention.py (split == dev rows only)",
+               "threshold": round(t, 6),
+               "fitted_by": f"scripts/fit_abstention.py --features {args.features} (split == dev rows only)",
                "data": data, "date": dt.date.today().isoformat(),
                "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities",
                       "pooled": pooled, "per_document": per_doc}}

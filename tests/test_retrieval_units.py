@@ -11,7 +11,7 @@ import pytest
 import qa
 from qa.answer.abstain import decide
 from qa.answer.compose import Candidate, choose, explains
-from qa.answer.features import FEATURES, Evidence
+from qa.answer.features import COMPUTED, Evidence
 from qa.answer.kinds import contains, unmatched_focus
 from qa.config import AbstentionModel
 from qa.search.fusion import Weights, fuse, zscore
@@ -120,9 +120,9 @@ def test_the_threshold_is_the_models_and_a_model_missing_a_feature_fails_loudly(
         AbstentionModel(features=("a", "b"), mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0, threshold=0.5)
 
 
-def test_the_shipped_model_reads_every_feature_and_says_where_it_comes_from():
+def test_the_shipped_model_reads_computed_features_and_says_where_it_comes_from():
     model = AbstentionModel.load()
-    assert model.features == FEATURES
+    assert set(model.features) <= set(COMPUTED) and len(set(model.features)) == len(model.features)
     assert 0.0 < model.threshold < 1.0 and model.date and "fit_abstention.py" in model.fitted_by
     root = Path(qa.__file__).resolve().parent.parent
     assert model.data and all((root / f).is_file() for f in model.data if not f.startswith(".."))

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 # Features whose push towards abstaining means "the best passages lack what was asked".
 _KIND_FEATURES = frozenset({"kind_missing", "focus_missing"})
+# ... and those whose push means "the best passages do not speak of one of the question's words".
+_SUPPORT_FEATURES = frozenset({"passage_coverage", "sentence_coverage", "support_min", "best_support_min",
+                               "answer_support_min", "vocabulary_coverage", "unknown_words"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,15 +48,19 @@ def load_model(path: Path = ABSTENTION_FILE) -> AbstentionModel:
 def reason(cause: str, found: Evidence, language: str = "en") -> str:
     """The sentence that tells the user why, for the feature that decided.
 
-    >>> e = Evidence(values={}, asks_for="date", unknown_names=("Mars",))
+    >>> e = Evidence(values={}, asks_for="date", unknown_names=("Mars",), weakest="budget")
     >>> reason("unknown_names", e), reason("kind_missing", e), reason("dense_top", e)
     ('The speech does not mention Mars.', 'The passages that match give no date for this.', 'Nothing in the speech matches the question.')
+    >>> reason("support_min", e)
+    'The passages that match say nothing of “budget”.'
     """
     words = FRAMING.get(language, FRAMING["en"])
     if cause == "unknown_names" and found.unknown_names:
         return words["unknown"].format(names=", ".join(found.unknown_names))
     if (cause in _KIND_FEATURES or cause.startswith("asks_")) and found.asks_for in words["missing"]:
         return words["missing"][found.asks_for]
+    if cause in _SUPPORT_FEATURES and found.weakest and "unsupported" in words:
+        return words["unsupported"].format(word=found.weakest)
     return words["nothing"]
 
 

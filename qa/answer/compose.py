@@ -43,6 +43,7 @@ FRAMING = {
         # Reasons to abstain, for questions routed through the cross-lingual channel.
         "unknown": "The speech does not mention {names}.",
         "nothing": "Nothing in the speech matches the question.",
+        "unsupported": "The passages that match say nothing of “{word}”.",
         "missing": {"date": "The passages that match give no date for this.",
                     "time": "The passages that match do not say when.",
                     "quantity": "The passages that match give no figure for this.",
@@ -62,6 +63,7 @@ FRAMING = {
         "limited": "",
         "unknown": "В выступлении не упоминается: {names}.",
         "nothing": "Ничто в выступлении не соответствует вопросу.",
+        "unsupported": "В подходящих фрагментах ничего не сказано о «{word}».",
         "missing": {"date": "В подходящих фрагментах нет даты.",
                     "time": "В подходящих фрагментах не сказано когда.",
                     "quantity": "В подходящих фрагментах нет такой цифры.",
@@ -81,6 +83,7 @@ FRAMING = {
                    "приблизительно, проверьте фрагменты.",
         "unknown": "Баяндамада аталмайды: {names}.",
         "nothing": "Баяндамада сұраққа сәйкес келетін үзінді табылмады.",
+        "unsupported": "Сәйкес үзінділерде «{word}» туралы ештеңе айтылмаған.",
         "missing": {"date": "Сәйкес үзінділерде күні көрсетілмеген.",
                     "time": "Сәйкес үзінділерде қашан екені айтылмаған.",
                     "quantity": "Сәйкес үзінділерде мұндай сан жоқ.",

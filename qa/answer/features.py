@@ -30,6 +30,13 @@ COVERED_BY = 3
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top", "vocabulary_coverage",
             "passage_coverage", "fused_top", "fused_margin", "kind_missing", "focus_missing",
             "unknown_names", "unknown_words", "question_words", *(f"asks_{k}" for k in KINDS))
+# Computed as well, for the fitting script to weigh against the rest (``--features``); the
+# model in ``abstention.json`` names the features it reads.
+CANDIDATES = ("sentence_coverage", "support_min", "support_mean", "best_support_min", "best_support_mean",
+              "answer_support_min", "answer_support_mean")
+COMPUTED = (*FEATURES, *CANDIDATES)
+# Sentences read for ``answer_support``: the best few of the best passages, by fused score.
+SENTENCES_READ = 5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +47,7 @@ class Evidence:
     values: dict[str, float]
     asks_for: str
     unknown_names: tuple[str, ...]  # as the question writes them
+    weakest: str = ""  # the question's word the best passages support least, if not used there
 
 
 def top_and_margin(scores: np.ndarray) -> tuple[float, float]:
@@ -69,6 +77,50 @@ def covered_share(terms: tuple[str, ...], expansions: dict[str, tuple[str, ...]]
     by_stem = {stem(w): found for w, found in expansions.items()}
     hits = sum(1 for t in terms if t in stems or any(e in stems for e in by_stem.get(t, ())))
     return hits / len(terms)
+
+
+def term_support(retriever: "Retriever", scored: "Scored", text: str) -> tuple[float, float, str]:
+    """How well ``text`` supports each content word of the question: 1.0 when it uses the word
+    (its stem), else the MiniLM cosine of the word with the nearest word of ``text`` (a synonym
+    scores high, an unrelated word low, a word with no vector 0). (the weakest, the mean, the
+    weakest term); (1.0, 1.0, "") for a question without content words."""
+    terms = scored.terms.terms
+    if not terms:
+        return 1.0, 1.0, ""
+    stems = {stem(w) for w in word_list(text)}
+    rows = retriever.word_rows(text)
+    table = retriever.views["word_vectors"]
+    support = []
+    for term in terms:
+        if term in stems:
+            support.append(1.0)
+            continue
+        vector = retriever.word_vector(term, scored.terms.unknown)
+        if vector is None or table is None or not len(rows):
+            support.append(0.0)
+        else:
+            support.append(float(np.clip((table[rows] @ vector).max(), 0.0, 1.0)))
+    weakest = int(np.argmin(support))
+    return round(support[weakest], 6), round(sum(support) / len(support), 6), terms[weakest]
+
+
+def answer_support(retriever: "Retriever", scored: "Scored", passages: "np.ndarray") -> tuple[float, float]:
+    """Is there a sentence that says what was asked, about what was asked? Among the best
+    ``SENTENCES_READ`` sentences of ``passages``, those holding a thing of the kind the
+    question asks for (any sentence when it asks for none): the best ``term_support`` of one
+    of them, (the weakest word, the mean); (0.0, 0.0) when none holds such a thing."""
+    kind = scored.query.asks_for
+    own = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
+    rows = np.flatnonzero(np.isin(retriever.sentence_owner, passages))
+    rows = rows[np.argsort(-scored.sentence_fused[rows], kind="stable")][:SENTENCES_READ]
+    weakest = mean = 0.0
+    for row in rows:
+        text = retriever.sentences[int(row)]
+        if kind and not contains(kind, text, exclude=own):
+            continue
+        low, avg, _ = term_support(retriever, scored, text)
+        weakest, mean = max(weakest, low), max(mean, avg)
+    return weakest, mean
 
 
 def best_sentence(retriever: "Retriever", scored: "Scored", passage: int) -> str:
@@ -108,12 +160,20 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
     second = scored.second if scored.second is not None else scored.dense
     text = " ".join(retriever.chunks[i].text for i in order)
     kind = scored.query.asks_for
+    support = term_support(retriever, scored, text)
+    best_support = term_support(retriever, scored, retriever.chunks[best].text)
+    answered = answer_support(retriever, scored, order)
     values = {
         "dense_top": dense_top, "dense_margin": dense_margin, "second_top": top_and_margin(second)[0],
         "sentence_top": top_and_margin(scored.sentence_dense if scored.sentence_dense is not None else scored.dense)[0],
         "bm25_top": math.log1p(max(0.0, float(scored.lexical.max()))) if len(scored.lexical) else 0.0,
         "vocabulary_coverage": scored.coverage,
         "passage_coverage": covered_share(scored.terms.terms, dict(scored.expansions), text),
+        "sentence_coverage": covered_share(scored.terms.terms, dict(scored.expansions),
+                                           best_sentence(retriever, scored, best)),
+        "support_min": support[0], "support_mean": support[1],
+        "best_support_min": best_support[0], "best_support_mean": best_support[1],
+        "answer_support_min": answered[0], "answer_support_mean": answered[1],
         "fused_top": fused_top, "fused_margin": fused_margin,
         "kind_missing": float(stages.answer_type and kind_missing(retriever, scored, best)),
         "focus_missing": focus_missing(retriever, scored, best) if stages.answer_type else 0.0,
@@ -123,5 +183,6 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
         "question_words": math.log(1 + len(scored.query.text.split())),
         **{f"asks_{k}": float(kind == k) for k in KINDS},
     }
-    return Evidence(values=values, asks_for=kind,
+    weakest = next((w for w in word_list(scored.query.text) if stem(w) == support[2]), support[2])
+    return Evidence(values=values, asks_for=kind, weakest=weakest if support[0] < 1.0 else "",
                     unknown_names=name_phrases(scored.query.text, scored.unknown_names))

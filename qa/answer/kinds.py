@@ -23,7 +23,9 @@ WORDS = {
         "numbers": ["one(?! of)"] + ("two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
                     "ninety hundred hundreds thousand thousands million millions billion billions trillion "
-                    "trillions dozen dozens half third quarter percent").split() + ["per cent"],
+                    "trillions dozen dozens half third quarter percent twice thrice").split() + ["per cent"],
+        # Days said relative to the speech ("announced today").
+        "days": "today yesterday tomorrow tonight".split(),
         "roles": ("president minister chairman chairwoman leader expert author professor ambassador secretary "
                   "director official spokesman spokesperson king queen premier chancellor founder researcher "
                   "analyst governor mayor senator administrator envoy commissioner").split(),
@@ -51,7 +53,7 @@ _LIST = r"(^|\n)\s*[-*•]\s.*\n\s*[-*•]\s"
 _HAS = {
     DATE: re.compile(_DAY),
     # A year or decade, or a time said relative to now ("this year", "last decade").
-    TIME: re.compile(rf"{_DAY}|\b(1[89]|20)\d\d(s|’s|'s)?\b|\b(this|next|last|coming|past|previous) "
+    TIME: re.compile(rf"{_DAY}|\b{_any(_EN['days'])}\b|\b(1[89]|20)\d\d(s|’s|'s)?\b|\b(this|next|last|coming|past|previous) "
                      r"(year|month|week|decade|century)\b|\b(years?|months?|weeks?|decades?) ago\b", re.I),
     QUANTITY: re.compile(_FIGURE, re.I),
     # A count can also be read off an enumeration.
@@ -60,7 +62,10 @@ _HAS = {
     PERSON: re.compile(rf"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]|\b{_PROPER},? (?:an? |the )?{_ROLE}\b|"
                        rf"\b{_ROLE} {_PROPER}|\b{_PROPER},? {_any(_EN['said'])}\b"),
     # A named organisation: a capitalised name that says what kind of body it is.
-    ORGANIZATION: re.compile(rf"\b(?:[A-Z][\w’'&-]*\s+(?:(?:of|for|and|the)\s+)*)*{_any(_EN['organizations'])}\b"),
+    # An acronym of three letters or more is taken for a body's name ("the IOC", "OECD"), but
+    # not a word of a line in capitals ("THE VICE PRESIDENT:", a transcript's speaker label).
+    ORGANIZATION: re.compile(rf"\b(?:[A-Z][\w’'&-]*\s+(?:(?:of|for|and|the)\s+)*)*{_any(_EN['organizations'])}\b|"
+                             r"(?<![A-Z] )(?<![A-Z][.:] )\b[A-Z]{3,6}s?\b(?![.:]? [A-Z]{2})"),
 }
 # Words before a name that make it a place or a time, not an actor.
 _PLACE_WORDS = frozenset(_EN["place_words"])
@@ -124,6 +129,10 @@ def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> 
     (True, False)
     >>> contains("organization", "parks with Chinese involvement"), contains("organization", "the Center for Political Studies")
     (False, True)
+    >>> contains("organization", "a meeting with the IOC"), contains("organization", "the US and the UK"), contains("time", "as I announced today")
+    (True, False, True)
+    >>> contains("organization", "THE VICE PRESIDENT: Thank you.")
+    False
     """
     if kind == AGENT:
         return contains(PERSON, text) or bool(named_actors(text, exclude))

@@ -21,6 +21,10 @@ _ORGANIZATIONS = (r"compan(y|ies)|firms?|banks?|corporations?|enterprises?|unive
 _ROLES = (r"president|prime minister|minister|chair|chairman|chairwoman|chairperson|head|ambassador|"
           r"secretary|director|founder|king|queen|mayor|governor|chancellor|premier")
 
+# A word between "which"/"what" and the noun asked about ("which Chinese companies"): not a
+# verb of the question itself ("what will overseas firms do?" asks what they do, not which).
+_MODIFIER = (r"(?!(is|are|was|were|will|would|do|does|did|can|could|should|must|may|might|has|have|had|"
+             r"shall)\b)[\w’'-]+")
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same)\b", re.I)
 _CONTINUES = re.compile(r"\W*(what about|how about|and|also|what else|anything else)\b", re.I)
 _ASKS = [
@@ -37,7 +41,7 @@ _ASKS = [
                         rf"\bname of (the |a |an |its |their )?([\w’'-]+ ){{0,2}}({_ROLES}|leader|official)s?\b|"
                         rf"\bwho (is|was|are|were|will be) (the |a |an )?(current |former |new )?({_ROLES})\b|"
                         r"\bwho (chaired|chairs|presided|presides|(will|would|is to|is going to) (chair|preside))\b", re.I)),
-    (ORGANIZATION, re.compile(rf"\b(which|what) ([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b|"
+    (ORGANIZATION, re.compile(rf"\b(which|what) ({_MODIFIER} ){{0,2}}({_ORGANIZATIONS})\b|"
                               rf"\bname of (the |a |an )?([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b", re.I)),
     # "Where was it held?", not "where does the speech mention water?"
     (PLACE, re.compile(r"\bwhere (is|was|are|were|will|would|did|does|do|has|have|had)\b.*\b(held|hold|holds|located|"

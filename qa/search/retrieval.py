@@ -26,7 +26,7 @@ import numpy as np
 
 from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
-from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem
+from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem, words as lexical_words
 from ..questions.query import Query, is_alias, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
@@ -132,6 +132,7 @@ class Retriever:
         self._names_lock = threading.Lock()
         self._use_vectors = self._second_vectors()
         self._parts: dict[frozenset[str], Retriever] = {}
+        self._word_rows: dict[str, int] | None = None  # stem -> row of the word vectors, made on first use
 
     def _second_vectors(self) -> np.ndarray | None:
         """The stored USE passage vectors, if the index has usable ones."""
@@ -262,6 +263,30 @@ class Retriever:
                       second=signals.get("use_passage", signals.get(UNFUSED_SECOND)),
                       expansions=tuple((w, tuple(t for t, _ in found)) for w, found in signals[EXPANDED].items()),
                       sentence_dense=signals.get(SENTENCE_DENSE))
+
+    def word_vector(self, term: str, unknown: Sequence[str] = ()) -> np.ndarray | None:
+        """The MiniLM vector of a question term (a stem): the stored vector of a corpus word with
+        that stem, else the one encoded for the question word it came from (``unknown``, the
+        words the corpus lacks, whose vectors ``signals`` cached); None when neither is there."""
+        table = self.views["word_vectors"]
+        if table is None:
+            return None
+        if self._word_rows is None:
+            self._word_rows = {}
+            for row, word in enumerate(self.words):
+                self._word_rows.setdefault(stem(word), row)
+        row = self._word_rows.get(term)
+        if row is not None:
+            return table[row]
+        with self._names_lock:
+            return next((self._name_vectors[w] for w in unknown if stem(w) == term and w in self._name_vectors), None)
+
+    def word_rows(self, text: str) -> np.ndarray:
+        """Rows of ``views["word_vectors"]`` for the words of ``text`` the table holds."""
+        if self._word_rows is None:
+            self.word_vector("")
+        rows = {self._word_rows[stem(w)] for w in lexical_words(text) if stem(w) in self._word_rows}
+        return np.array(sorted(rows), dtype=np.int64)
 
     def _aliasless(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The names that are not another way of saying a name the corpus uses."""

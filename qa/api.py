@@ -352,9 +352,7 @@ def _evidence_scope(r: "Retriever", question: str, history: Sequence[str], *, la
     one document that agree outrank a stray passage elsewhere (``retrieval.best_document``).
     A question that compares documents keeps them all."""
     from .questions.language import ENGLISH
-    from .questions.meta import asks_about_document
-
-    if compare or len(r.documents) < 2 or asks_about_document(question, language):
+    if compare or len(r.documents) < 2 or r.about_document(question, language):
         return ()  # "Who gave this speech?" with nothing to say which: every document answers
     if language != ENGLISH:
         from .search.crosslingual import best_source
@@ -369,7 +367,6 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
     from the caller, else from the documents the question names, else, for a follow-up, from
     those the previous question named; () leaves it to the evidence."""
     from .questions.language import detect
-    from .questions.meta import asks_about_document
     from .questions.query import is_follow_up
     from .search.scope import compares, named
 
@@ -378,7 +375,7 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
     scope = named(question, r.documents)
     language = detect(question)
     if not scope and history and len(r.documents) > 1 and (
-            is_follow_up(question) or asks_about_document(question, language)):
+            is_follow_up(question) or r.about_document(question, language)):
         # "When was it held?", "Who gave this speech?": about what the conversation was about.
         before = history[-1]
         scope = named(before, r.documents) or _evidence_scope(
@@ -431,10 +428,9 @@ def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[P
     for each document of the retriever (one, once scoped); [] for any other question."""
     from .answer.meta import AUTHOR, label_passage
     from .answer.meta import metadata_passages as from_header
-    from .questions.meta import asks_about_document
     from .search.retrieval import to_passage
 
-    kind = asks_about_document(question, language)
+    kind = r.about_document(question, language)
     out: list[Passage] = []
     for document in r.documents[:MAX_LISTED_DOCUMENTS] if kind else ():
         passages = from_header(kind, document)

@@ -69,3 +69,27 @@ def test_one_question_fast_path_gives_the_library_vector():
                   ["chance", "gathering", "heads-of-state"]):
         expected = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         np.testing.assert_allclose(encoder.encode(texts), expected, atol=1e-5)
+
+
+def test_a_question_about_the_document_in_other_words_is_answered_from_its_metadata(tmp_path):
+    import shutil
+
+    from conftest import REPO
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copyfile(REPO / "tests" / "data" / "speeches" / "cameron-anticorruption-summit-2016.txt",
+                    seeds / "cameron.txt")
+    where = {"seeds_dir": seeds, "index_dir": tmp_path / "index", "model": "all-MiniLM-L6-v2"}
+    qa.build(**where)
+    # No pattern of qa/questions/meta.py reads this wording: it is recognised by its meaning.
+    from qa.questions.meta import asks_about_document
+
+    question = "On which web page can this transcript be read?"
+    assert asks_about_document(question) == ""
+    answer = qa.ask(question, **where)
+    assert not answer.abstained and answer.passages[0].citation == "cameron.txt, header"
+    assert answer.passages[0].text.startswith("Source: https://www.gov.uk/")
+    # A question on what the speech says is not taken for one about the document.
+    answer = qa.ask("What does the speaker say about sport?", **where)
+    assert all(p.citation != "cameron.txt, header" for p in answer.passages)

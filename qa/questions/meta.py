@@ -13,10 +13,12 @@ import re
 from .query import about_author
 
 AUTHOR, OCCASION, DATE, PLACE, SOURCE = "author", "occasion", "date", "place", "source"
+TITLE, LICENSE = "title", "license"
 # Which metadata keys answer each kind of question, best first: an occasion is often given only
 # as the title or the source ("Source: Speech at the International Forum ...").
 FIELDS = {AUTHOR: ("author",), OCCASION: ("occasion", "title", "source"), DATE: ("date",),
-          PLACE: ("place", "occasion"), SOURCE: ("source",)}
+          PLACE: ("place", "occasion"), SOURCE: ("source",), TITLE: ("title", "occasion"),
+          LICENSE: ("license",)}
 
 _EN_TEXT = r"(speech|address|remarks|talk|text|statement|lecture|transcript|this|it)"
 _EN_GIVEN = r"(given|delivered|made|held|presented|written|spoken|published)"
@@ -25,9 +27,10 @@ _KK_TEXT = r"(сөз|баяндама|мәтін)"
 
 TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     "en": [
-        (SOURCE, re.compile(rf"\bsource\b|\burl\b|\bwhere (is|was|does|did) (this|the) {_EN_TEXT}\b.*\b(from|come from|"
+        (SOURCE, re.compile(rf"\b(source|url)\b.*\b{_EN_TEXT}\b|\b{_EN_TEXT}\b.*\b(source|url)\b|\bwhere (is|was|does|did) (this|the) {_EN_TEXT}\b.*\b(from|come from|"
                             rf"published|taken|found)\b|\bwhere can i (find|read)\b")),
-        (DATE, re.compile(rf"\bwhen (was|were|did)\b.*\b{_EN_TEXT}\b.*\b{_EN_GIVEN}\b|\bwhen did (he|she|the speaker|"
+        (DATE, re.compile(rf"\bwhen (was|were|did)\b.*\b{_EN_TEXT}\b.*\b{_EN_GIVEN}\b|"
+                          rf"\bwhen did\b.*\b(give|deliver|make|present)\b.*\b{_EN_TEXT}\b|\bwhen did (he|she|the speaker|"
                           rf"the author) (speak|give|deliver|talk)\b|\b(what|which) (date|day|year)\b.*\b{_EN_TEXT}\b.*"
                           rf"\b{_EN_GIVEN}\b|\bdate of (the|this) {_EN_TEXT}\b|\bwhen (was|is) (the|this) {_EN_TEXT} "
                           r"from\b")),
@@ -54,6 +57,44 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
         (OCCASION, re.compile(r"\bқандай (іс-шара|форум|конференция|саммит)")),
     ],
 }
+
+
+# Questions in other words than the patterns above are recognised by meaning (``by_meaning``):
+# the MiniLM cosine of the question with the nearest of these, at least MIN_COSINE, and a word
+# that says which field (``CUES``, first match wins). English only: the encoder is English.
+PROTOTYPES = ("When was this speech given?", "What is the date of this speech?", "Where was this text published?",
+              "What is the source of this transcript?", "What is the title of this speech?", "Who gave this speech?",
+              "Who is the speaker?", "At what event was this speech given?", "Where was this speech delivered?")
+CUES = [
+    (LICENSE, re.compile(r"\b(licen[cs]e[ds]?|copyright)\b")),
+    (SOURCE, re.compile(r"\b(source|website|site|url|link|web ?page|published|publish|online)\b")),
+    (TITLE, re.compile(r"\b(title[ds]?|called|headline)\b")),
+    (DATE, re.compile(r"\b(date|day|year|when)\b")),
+    (OCCASION, re.compile(r"\b(event|occasion|forum|conference|summit|gathering|meeting|venue)\b")),
+    (PLACE, re.compile(r"\b(where|city|country|place|location)\b")),
+    # Not "speaker": "what does the speaker say about ...?" is about the speech's content.
+    (AUTHOR, re.compile(r"\b(who|author|speaking|gave|delivered by)\b")),
+]
+# Fitted by scripts/fit_meta.py on the English dev questions of tests/data/questions (rounds 1
+# and 2), ../shared/eval/dev.jsonl and tests/data/questions-en-extra.jsonl, 2026-12-02: the
+# lowest cosine at which no question of another type is taken for one about the document,
+# chosen on the other documents for each document (cross-validation grouped by document).
+MIN_COSINE = 0.62
+
+
+def by_meaning(question: str, cosine: float) -> str:
+    """The field a question asks for when it is close in meaning to a question about the
+    document itself (``cosine``: its best with ``PROTOTYPES``) and a word says which; "".
+
+    >>> by_meaning("which website is this transcript from", 0.89), by_meaning("which website is this transcript from", 0.5)
+    ('source', '')
+    >>> by_meaning("Is this all of it?", 0.9)
+    ''
+    """
+    if cosine < MIN_COSINE:
+        return ""
+    lowered = question.lower()
+    return next((kind for kind, pattern in CUES if pattern.search(lowered)), "")
 
 
 def asks_about_document(question: str, language: str = "en") -> str:

@@ -64,7 +64,7 @@ _ABOUT_AUTHOR = re.compile(
     rf"^\W*who (wrote|gave|delivered|authored|presented) (it|this)\W*$|\bname of (the|this) {_AUTHOR}\b|"
     rf"\bwho (is|was|'s) (the|this) {_AUTHOR}\b|\b(the|this) {_AUTHOR} (is|was) who\b|"
     rf"\b{_AUTHOR}(['’]s)? (affiliation|employer|job|position|title|organi[sz]ation|institution|institute|"
-    rf"background|name)\b|"
+    rf"background|name)\b(?!\s+(on|about|regarding|towards?)\b)|"
     rf"\bwhere (does|did) (the|this|he|she) ?{_AUTHOR}? work\b|"
     rf"\b(where|(what|which) (country|city|institution|organi[sz]ation))\b.*\b(the|this) {_AUTHOR} "
     rf"(comes?|is|was|came) from\b|\bwhere (is|was) (the|this) {_AUTHOR} from\b|"

@@ -20,6 +20,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -264,6 +265,18 @@ class Retriever:
                       expansions=tuple((w, tuple(t for t, _ in found)) for w, found in signals[EXPANDED].items()),
                       sentence_dense=signals.get(SENTENCE_DENSE))
 
+    def about_document(self, question: str, language: str) -> str:
+        """Which fact about the document itself the question asks for (its author, date,
+        source...), or "": by the language's patterns, else, in English, by meaning
+        (``qa.questions.meta.by_meaning``)."""
+        from ..questions.language import ENGLISH
+        from ..questions.meta import asks_about_document, by_meaning
+
+        kind = asks_about_document(question, language)
+        if kind or language != ENGLISH:
+            return kind
+        return by_meaning(question, float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max()))
+
     def word_vector(self, term: str, unknown: Sequence[str] = ()) -> np.ndarray | None:
         """The MiniLM vector of a question term (a stem): the stored vector of a corpus word with
         that stem, else the one encoded for the question word it came from (``unknown``, the
@@ -334,6 +347,20 @@ class Retriever:
     def rank(self, scored: Scored, *, k: int) -> list[Passage]:
         order = np.argsort(-scored.fused, kind="stable")[: max(0, k)]
         return [to_passage(self.chunks[i], float(scored.fused[i])) for i in order]
+
+
+@lru_cache(maxsize=4)
+def _prototypes(encoder: Encoder) -> np.ndarray:
+    """The vectors of ``qa.questions.meta.PROTOTYPES``, once per encoder."""
+    from ..questions.meta import PROTOTYPES
+
+    return np.asarray(encoder.encode(list(PROTOTYPES)))
+
+
+@lru_cache(maxsize=256)
+def _vector(encoder: Encoder, text: str) -> np.ndarray:
+    """One question's vector; a question is read for its scope and its answer, encoded once."""
+    return np.asarray(encoder.encode([text])[0])
 
 
 # How a document's evidence adds up (``best_document``): its best passage, plus this share of

@@ -32,6 +32,9 @@ _ASKS = [
 ]
 # Words for the author or speaker of the text itself (not for what it says: "по словам автора").
 _META = re.compile(r"\b(автор|докладчик|спикер|выступающ|оратор|написал|баяндамашы|сөйлеуші|жазған)")
+# "по мнению выступающего" (according to the speaker) is about what the speech says.
+_ACCORDING = re.compile(r"\b(по (мнению|словам)|согласно|с точки зрения)\s+(\w+\s+)?(автор|докладчик|спикер|выступающ|"
+                        r"оратор)\w*")
 # Questions about where the author works or what they do: answered by the byline as well.
 _AFFILIATION = re.compile(r"\b(где|кем|откуда)\b|\bв как(ой|ом) (организаци|институт|центр|учрежден)|"
                           r"\bкак(ую|ая|ой) должност|\bқайда\b|\bқай (ұйым|мекеме|институт|орталық)")
@@ -78,8 +81,10 @@ def about_author(question: str) -> bool:
     (True, True)
     >>> about_author("В какой организации работает автор?"), about_author("Что автор думает о центре?")
     (True, False)
+    >>> about_author("Кто, по мнению выступающего, отвечает за это?")
+    False
     """
-    text = question.lower()
+    text = _ACCORDING.sub(" ", question.lower())
     return bool(_META.search(text)) and (asks_for(question) in (AGENT, PERSON) or bool(_AFFILIATION.search(text)))
 
 

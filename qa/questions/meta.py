@@ -22,7 +22,10 @@ FIELDS = {AUTHOR: ("author",), OCCASION: ("occasion", "title", "source"), DATE: 
 
 _EN_TEXT = r"(speech|address|remarks|talk|text|statement|lecture|transcript|this|it)"
 _EN_GIVEN = r"(given|delivered|made|held|presented|written|spoken|published)"
-_RU_TEXT = r"(выступлени|реч[ьи]|доклад|текст|обращени|этот|это)"
+_RU_TEXT = r"(выступлени|реч[ьи]|доклад|текст|обращени|стенограмм|этот|это)"
+# A noun for the text itself (not "это") and a verb of delivering it: "Кто произнёс эту речь?"
+_RU_NOUN = r"(выступлени\w*|реч(ь|и|ью)|доклад\w*|текст\w*|обращени\w*|стенограмм\w*)"
+_RU_DELIVER = r"(произн[её]с\w*|прочитал\w*|прочитан\w*|выступ\w*|прозвучал\w*)"
 _KK_TEXT = r"(сөз|баяндама|мәтін)"
 
 TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
@@ -44,13 +47,14 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
                            rf".*\b{_EN_TEXT}\b.*\b{_EN_GIVEN}\b")),
     ],
     "ru": [
+        (AUTHOR, re.compile(rf"\bкто\b.*\b{_RU_DELIVER}.*\b{_RU_NOUN}|\bкто\b.*\b{_RU_NOUN}.*\b{_RU_DELIVER}")),
         (SOURCE, re.compile(r"\bисточник|\bоткуда (взят|этот текст|это)|\bгде опубликован")),
         (DATE, re.compile(rf"\bкогда\b.*\b({_RU_TEXT}|выступал|выступила|произн[её]с|произнесен)|"
                           rf"\bдат[аеуы] {_RU_TEXT}|\bв каком году\b.*\b(выступал|выступила|произн[её]с)")),
         (OCCASION, re.compile(r"\b(на|в рамках|для) как(ом|ой|ого)\b.*\b(мероприяти|форум|конференци|саммит|событи|"
                               r"встреч)|\bпо какому (поводу|случаю)\b|\bгде (прозвучал|было произнесено)")),
-        (PLACE, re.compile(rf"\bгде\b.*\b(выступал|выступила|произн[её]с|{_RU_TEXT})\b.*\b(произнес|прочитан|"
-                           r"выступ)|\bв каком (городе|месте|стране)\b.*\b(выступал|выступила|выступлени)")),
+        (PLACE, re.compile(rf"\bгде\b.*\b{_RU_DELIVER}.*\b{_RU_NOUN}|\bгде\b.*\b{_RU_NOUN}.*\b{_RU_DELIVER}|"
+                           r"\bв каком (городе|месте|стране)\b.*\b(выступал|выступила|выступлени)")),
     ],
     "kk": [
         (DATE, re.compile(rf"\bқашан\b.*\b({_KK_TEXT}|сөйледі|айтылды)")),
@@ -106,6 +110,10 @@ def asks_about_document(question: str, language: str = "en") -> str:
     ('occasion', '')
     >>> asks_about_document("Кто автор этого текста?", "ru"), asks_about_document("Когда было произнесено это выступление?", "ru")
     ('author', 'date')
+    >>> asks_about_document("Кто выступил с этим докладом?", "ru"), asks_about_document("Где было прочитано это выступление?", "ru")
+    ('author', 'place')
+    >>> asks_about_document("Кто, по словам автора, выступает за торговлю?", "ru")
+    ''
     """
     if _about_author(question, language):
         return AUTHOR

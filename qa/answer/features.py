@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from ..search.retrieval import Retriever, Scored, Stages
 
 KINDS = (DATE, TIME, QUANTITY, COUNT, PERSON, ORGANIZATION, PLACE, AGENT)
-# Passages read for word coverage: the best few by fused score.
-COVERED_BY = 3
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top", "vocabulary_coverage",
             "passage_coverage", "fused_top", "fused_margin", "kind_missing", "focus_missing",
             "unknown_names", "unknown_words", "question_words", *(f"asks_{k}" for k in KINDS))
@@ -154,7 +152,8 @@ def focus_missing(retriever: "Retriever", scored: "Scored", best: int) -> float:
 def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Evidence:
     """The features of what ``retriever`` found for one question."""
     best = int(scored.fused.argmax())
-    order = np.argsort(-scored.fused, kind="stable")[:COVERED_BY]
+    # Word coverage is read over the best few passages (``Settings.tuning.features``).
+    order = np.argsort(-scored.fused, kind="stable")[:retriever.tuning.features.covered_by]
     dense_top, dense_margin = top_and_margin(scored.dense)
     fused_top, fused_margin = top_and_margin(scored.fused)
     second = scored.second if scored.second is not None else scored.dense

@@ -42,7 +42,8 @@ class Provenance:
         >>> str(Provenance(how="hand", date="2026-11-28"))
         'chosen by hand, not fitted (2026-11-28)'
         """
-        head = "chosen by hand, not fitted" if self.how == "hand" else f"{self.how} by {self.script} on {self.data}"
+        by = f" by {self.script}" if self.script else " (no script kept)"
+        head = "chosen by hand, not fitted" if self.how == "hand" else f"{self.how}{by} on {self.data}"
         return head + (f" ({self.date})" if self.date else "") + (f"; checked: {self.checked}" if self.checked else "")
 
 
@@ -60,12 +61,13 @@ FUSION_GRID = Provenance(
     checked=f"scripts/tune_fusion.py on {DEV} + {EXTRA} (2026-11-28) and scripts/check_fusion.py, grouped by "
             "document over six speeches (2026-12-02): no setting did better, kept")
 SECOND_GATE = Provenance(
-    how="measured", script="a timing run, no script kept", date="2026-11-28",
+    how="measured", date="2026-11-28",
     data=f"qa.ask p50 over {DEV}: the largest gate within 1.3 MiniLM encodes (a cost knob, not fitted)",
     checked=f"scripts/tune_fusion.py leave-one-out on {DEV}: no worse than always on")
 EXPANSION_SWEEP = Provenance(
-    how="swept", script="python -m qa eval, no script kept", date="2026-11-28",
-    data=f"{DEV} + {EXTRA} with the shipped weights: cosine 0.5-0.7, one or two words (docs/evaluation.md)")
+    how="swept", date="2026-11-28",
+    data=f"{DEV} + {EXTRA} with python -m qa eval and the shipped weights: cosine 0.5-0.7, one or two "
+         "words (docs/evaluation.md)")
 CROSSLINGUAL_FIT = Provenance(
     how="fitted", script="scripts/tune_crosslingual.py", date="2026-11-28",
     data="the 64 Russian and Kazakh questions of tests/data/questions-ru-kk.jsonl and dev.jsonl, "
@@ -208,6 +210,19 @@ class Tuning:
             for f in fields(record):
                 out[f"{stage.name}.{f.name}"] = (getattr(record, f.name), f.metadata["provenance"])
         return out
+
+    def describe(self, prefix: str = "") -> list[str]:
+        """For the fields whose name starts with ``prefix``, one line per provenance: their
+        values, then where they come from (what the fitting scripts print first).
+
+        >>> Tuning().describe("quotes.")
+        ['quotes.close_share = 0.5: chosen by hand, not fitted (2026-12-02)']
+        """
+        groups: dict[Provenance, list[str]] = {}
+        for name, (value, source) in self.provenance().items():
+            if name.startswith(prefix):
+                groups.setdefault(source, []).append(f"{name} = {value}")
+        return [f"{', '.join(names)}: {source}" for source, names in groups.items()]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -34,6 +34,12 @@ def test_every_tuned_constant_names_how_it_was_chosen_and_when():
     assert fitted >= {"crosslingual.min_similarity", "crosslingual.alias_min_cosine", "fusion.sentence_context"}
 
 
+def test_the_table_of_constants_in_the_docs_is_the_code_s():
+    page = (REPO_ROOT / "docs" / "tuning.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `([a-z_]+\.[a-z_0-9]+)` \| ([^|]+) \|", page, re.MULTILINE))
+    assert listed == {name: str(value) for name, (value, _) in Tuning().provenance().items()}
+
+
 def test_settings_carry_the_tuning_they_are_given():
     mine = Tuning(reply=Reply(max_cited=1))
     assert settings(tuning=mine).tuning.reply.max_cited == 1

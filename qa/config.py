@@ -178,10 +178,12 @@ class Quotes:
 @dataclass(frozen=True, kw_only=True)
 class Features:
     """Evidence features (``qa.answer.features``): word coverage is read over the best
-    ``covered_by`` passages. The abstention model was fitted on features computed with this
-    value: changing it means running scripts/fit_abstention.py again."""
+    ``covered_by`` passages, and whether a sentence says what was asked over their best
+    ``sentences_read`` sentences (by fused score). The abstention model was fitted on features
+    computed with these values: changing one means running scripts/fit_abstention.py again."""
 
     covered_by: int = tuned(3, hand("2026-12-02"))
+    sentences_read: int = tuned(5, hand("2026-12-02"))
 
 
 @dataclass(frozen=True, kw_only=True)

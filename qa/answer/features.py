@@ -33,8 +33,6 @@ FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top
 CANDIDATES = ("sentence_coverage", "support_min", "support_mean", "best_support_min", "best_support_mean",
               "answer_support_min", "answer_support_mean")
 COMPUTED = (*FEATURES, *CANDIDATES)
-# Sentences read for ``answer_support``: the best few of the best passages, by fused score.
-SENTENCES_READ = 5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,13 +102,13 @@ def term_support(retriever: "Retriever", scored: "Scored", text: str) -> tuple[f
 
 def answer_support(retriever: "Retriever", scored: "Scored", passages: "np.ndarray") -> tuple[float, float]:
     """Is there a sentence that says what was asked, about what was asked? Among the best
-    ``SENTENCES_READ`` sentences of ``passages``, those holding a thing of the kind the
+    ``features.sentences_read`` sentences of ``passages`` (``Settings.tuning``), those holding a thing of the kind the
     question asks for (any sentence when it asks for none): the best ``term_support`` of one
     of them, (the weakest word, the mean); (0.0, 0.0) when none holds such a thing."""
     kind = scored.query.asks_for
     own = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
     rows = np.flatnonzero(np.isin(retriever.sentence_owner, passages))
-    rows = rows[np.argsort(-scored.sentence_fused[rows], kind="stable")][:SENTENCES_READ]
+    rows = rows[np.argsort(-scored.sentence_fused[rows], kind="stable")][:retriever.tuning.features.sentences_read]
     weakest = mean = 0.0
     for row in rows:
         text = retriever.sentences[int(row)]

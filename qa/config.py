@@ -72,6 +72,11 @@ CROSSLINGUAL_FIT = Provenance(
     how="fitted", script="scripts/tune_crosslingual.py", date="2026-11-28",
     data="the 64 Russian and Kazakh questions of tests/data/questions-ru-kk.jsonl and dev.jsonl, "
          "leave-one-out (picked in 62 of 64 folds, docs/multilingual.md)")
+META_FIT = Provenance(
+    how="fitted", script="scripts/fit_meta.py", date="2026-12-02",
+    data=f"the English dev questions of tests/data/questions (rounds 1 and 2), {DEV} and {EXTRA}: the lowest "
+         "cosine at which no question of another type is taken for one about the document, chosen on the "
+         "other documents for each document (cross-validation grouped by document)")
 CITE_SWEEP = Provenance(
     how="swept", script="benchmarks/citations.py", date="2026-12-02",
     data=f"{DEV} + {EXTRA}: the largest of 0-0.9 that keeps the evidence recall of both (docs/chat.md)")
@@ -128,6 +133,15 @@ class DocumentChoice:
     outrank one stray passage elsewhere."""
 
     second_passage_share: float = tuned(0.5, hand("2026-12-02"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AboutDocument:
+    """A question the patterns do not read as one about the document itself (its author, date,
+    source...) is taken for one when its MiniLM cosine with the nearest of
+    ``qa.questions.meta.PROTOTYPES`` is at least ``min_cosine`` (``qa.questions.meta.by_meaning``)."""
+
+    min_cosine: float = tuned(0.62, META_FIT)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,6 +213,7 @@ class Tuning:
     expansion: Expansion = field(default_factory=Expansion)
     aliases: Aliases = field(default_factory=Aliases)
     documents: DocumentChoice = field(default_factory=DocumentChoice)
+    about_document: AboutDocument = field(default_factory=AboutDocument)
     reply: Reply = field(default_factory=Reply)
     crosslingual: CrossLingual = field(default_factory=CrossLingual)
     quotes: Quotes = field(default_factory=Quotes)

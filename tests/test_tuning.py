@@ -11,8 +11,8 @@ import pytest
 from qa.answer.abstain import load_model
 from qa.answer.compose import Candidate, choose
 from qa.api import answer_with, retriever
-from qa.config import (REPO_ROOT, Aliases, DocumentChoice, Expansion, Features, Quotes, Reply, Tuning,
-                       settings)
+from qa.config import (REPO_ROOT, AboutDocument, Aliases, DocumentChoice, Expansion, Features, Quotes, Reply,
+                       Tuning, settings)
 from qa.questions.query import is_alias
 from qa.search.retrieval import best_document
 
@@ -142,3 +142,16 @@ def test_word_coverage_is_read_over_as_many_passages_as_the_tuning_says(built):
         return evidence(r, r.score(question), stages=ALL_STAGES).values["passage_coverage"]
 
     assert coverage(1) < coverage(3) <= coverage(50)
+
+
+def test_a_question_about_the_document_is_recognised_by_meaning_as_the_tuning_says(built):
+    question = "Which website hosts it?"  # no pattern reads it; "website" says which field
+    from qa.questions.meta import asks_about_document
+
+    assert asks_about_document(question) == ""
+
+    def kind(about: AboutDocument) -> str:
+        return retriever(_settings(built, Tuning(about_document=about))).about_document(question, "en")
+
+    assert kind(AboutDocument(min_cosine=-1.0)) == "source"  # any cosine will do
+    assert kind(AboutDocument(min_cosine=2.0)) == ""          # none will

@@ -272,7 +272,8 @@ class Retriever:
         kind = asks_about_document(question, language)
         if kind or language != ENGLISH:
             return kind
-        return by_meaning(question, float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max()))
+        cosine = float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max())
+        return by_meaning(question, cosine, self.tuning.about_document)
 
     def word_vector(self, term: str, unknown: Sequence[str] = ()) -> np.ndarray | None:
         """The MiniLM vector of a question term (a stem): the stored vector of a corpus word with

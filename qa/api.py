@@ -165,7 +165,7 @@ def _crosslingual(r: "Retriever"):
     from .search.crosslingual import view
     from .index.multilingual import get_use_encoder
 
-    return view(r.stored, get_use_encoder())
+    return view(r.stored, get_use_encoder(), tuning=r.tuning)
 
 
 def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],
@@ -259,7 +259,7 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     decision = judge(part, scored, stages=stages, model=abstention)
     notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
     reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched,
-                    asks_for=scored.query.asks_for)
+                    asks_for=scored.query.asks_for, reply=part.tuning.reply)
     return _stamped(r, reply, scope)
 
 
@@ -304,7 +304,7 @@ def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], co
     if not hits and query.kind == QUOTE:  # "no model … as-is": the parts, in one sentence
         hits = tuple(exact.find_elided(texts, query.term))
         elided = bool(hits)
-    near = None if hits or query.kind in (COUNT, MENTION) else exact.closest(texts, query.term)
+    near = None if hits or query.kind in (COUNT, MENTION) else exact.closest(texts, query.term, quotes=r.tuning.quotes)
     counted, longer = exact.forms(texts, query.term, hits) if query.kind == COUNT else ([], [])
     found = Found(kind=query.kind, term=query.term, hits=hits, near=near, counted=tuple(counted),
                   not_counted=tuple(longer), elided=elided)

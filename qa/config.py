@@ -1,12 +1,16 @@
-"""One frozen ``Settings`` record: where the texts and the index live, which model, chunk sizes.
+"""One frozen ``Settings`` record: where the texts and the index live, which model, chunk sizes,
+and ``Tuning``, every tuned constant of the pipeline with where it comes from.
 
 Defaults come from the repository layout and can be overridden by environment variables
 (``QA_SEEDS_DIR``, ``QA_INDEX_DIR``, ``QA_MODEL``, ``QA_ABSTENTION``) or by keyword arguments.
+A test or a fitting script that wants other constants builds its own ``Tuning`` (with
+``dataclasses.replace``) and passes it in ``Settings.tuning``; nothing reads them from module
+globals.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 __version__ = "0.1.0"  # keep in step with pyproject.toml
@@ -17,6 +21,229 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MAX_QUESTION_CHARS = 1000
 # The abstention model fitted by scripts/fit_abstention.py, stored beside the code that reads it.
 ABSTENTION_FILE = REPO_ROOT / "qa" / "answer" / "abstention.json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Provenance:
+    """Where a tuned value comes from: ``how`` ("fitted" with cross-validation, "swept" over a
+    few values, "measured" for a cost, "hand" when nobody fitted it), the ``script`` that
+    did it, the ``data`` it was done on, the ``date``, and any later ``checked`` run that
+    left it unchanged."""
+
+    how: str
+    script: str = ""
+    data: str = ""
+    date: str = ""
+    checked: str = ""
+
+    def __str__(self) -> str:
+        """One line for a fitting script to print.
+
+        >>> str(Provenance(how="hand", date="2026-11-28"))
+        'chosen by hand, not fitted (2026-11-28)'
+        """
+        by = f" by {self.script}" if self.script else " (no script kept)"
+        head = "chosen by hand, not fitted" if self.how == "hand" else f"{self.how}{by} on {self.data}"
+        return head + (f" ({self.date})" if self.date else "") + (f"; checked: {self.checked}" if self.checked else "")
+
+
+def tuned(default: float | int, source: Provenance):
+    """A dataclass field holding a tuned value, with its provenance in the field's metadata."""
+    return field(default=default, metadata={"provenance": source})
+
+
+DEV = "dev.jsonl"
+EXTRA = "tests/data/questions-en-extra.jsonl"
+FUSION_GRID = Provenance(
+    how="fitted", script="scripts/tune_fusion.py", date="2026-11-28",
+    data=f"the 32 answerable English questions of {DEV}: the best of 11,664 settings on all of them, "
+         "leave-one-out as the estimate",
+    checked=f"scripts/tune_fusion.py on {DEV} + {EXTRA} (2026-11-28) and scripts/check_fusion.py, grouped by "
+            "document over six speeches (2026-12-02): no setting did better, kept")
+SECOND_GATE = Provenance(
+    how="measured", date="2026-11-28",
+    data=f"qa.ask p50 over {DEV}: the largest gate within 1.3 MiniLM encodes (a cost knob, not fitted)",
+    checked=f"scripts/tune_fusion.py leave-one-out on {DEV}: no worse than always on")
+EXPANSION_SWEEP = Provenance(
+    how="swept", date="2026-11-28",
+    data=f"{DEV} + {EXTRA} with python -m qa eval and the shipped weights: cosine 0.5-0.7, one or two "
+         "words (docs/evaluation.md)")
+CROSSLINGUAL_FIT = Provenance(
+    how="fitted", script="scripts/tune_crosslingual.py", date="2026-11-28",
+    data="the 64 Russian and Kazakh questions of tests/data/questions-ru-kk.jsonl and dev.jsonl, "
+         "leave-one-out (picked in 62 of 64 folds, docs/multilingual.md)")
+META_FIT = Provenance(
+    how="fitted", script="scripts/fit_meta.py", date="2026-12-02",
+    data=f"the English dev questions of tests/data/questions (rounds 1 and 2), {DEV} and {EXTRA}: the lowest "
+         "cosine at which no question of another type is taken for one about the document, chosen on the "
+         "other documents for each document (cross-validation grouped by document)")
+CITE_SWEEP = Provenance(
+    how="swept", script="benchmarks/citations.py", date="2026-12-02",
+    data=f"{DEV} + {EXTRA}: the largest of 0-0.9 that keeps the evidence recall of both (docs/chat.md)")
+
+
+def hand(date: str) -> Provenance:
+    return Provenance(how="hand", date=date)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Weights:
+    """Fusion (``qa.search.fusion``): the weight of each z-scored signal; ``coverage_power``
+    shapes the lexical scaling; ``sentence_pooling``: a passage's dense sentence-level signal
+    is the mean of its best ``sentence_pooling`` sentences (1: the best sentence alone);
+    ``use_below_coverage``: the second embedder runs only for questions with lexical coverage
+    below it."""
+
+    passage: float = tuned(0.0, FUSION_GRID)
+    sentence: float = tuned(0.0, FUSION_GRID)
+    context: float = tuned(0.0, FUSION_GRID)
+    sentence_context: float = tuned(1.0, FUSION_GRID)
+    use_passage: float = tuned(1.0, FUSION_GRID)
+    bm25_passage: float = tuned(0.0, FUSION_GRID)
+    bm25_sentence: float = tuned(1.0, FUSION_GRID)
+    coverage_power: float = tuned(2.0, FUSION_GRID)
+    sentence_pooling: int = tuned(2, FUSION_GRID)
+    use_below_coverage: float = tuned(0.8, SECOND_GATE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Expansion:
+    """Query expansion (``qa.search.retrieval``): each question word the corpus never uses
+    adds up to ``per_word`` corpus words whose MiniLM cosine with it is at least
+    ``min_cosine``, each weighted by that cosine."""
+
+    min_cosine: float = tuned(0.55, EXPANSION_SWEEP)
+    per_word: int = tuned(2, EXPANSION_SWEEP)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Aliases:
+    """An English question's name the corpus never uses is read as another word for a corpus
+    name (``qa.questions.query.is_alias``) when MiniLM puts it at least ``min_cosine`` from
+    that name and ``min_margin`` closer to it than to any other."""
+
+    min_cosine: float = tuned(0.6, hand("2026-11-28"))
+    min_margin: float = tuned(0.1, hand("2026-11-28"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentChoice:
+    """How a document's evidence adds up (``qa.search.retrieval.best_document``): its best
+    passage plus ``second_passage_share`` of its second best, so two agreeing passages
+    outrank one stray passage elsewhere."""
+
+    second_passage_share: float = tuned(0.5, Provenance(
+        how="hand", date="2026-12-02",
+        checked="against other rules on the nine speeches in one corpus, the 171 answerable English dev "
+                "questions of rounds 1 and 2 (right document 0.825; the best passage alone 0.819, a "
+                "conditional logit under grouped CV 0.766-0.819; docs/experiments.md, 2026-12-02): kept"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AboutDocument:
+    """A question the patterns do not read as one about the document itself (its author, date,
+    source...) is taken for one when its MiniLM cosine with the nearest of
+    ``qa.questions.meta.PROTOTYPES`` is at least ``min_cosine`` (``qa.questions.meta.by_meaning``)."""
+
+    min_cosine: float = tuned(0.62, META_FIT)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reply:
+    """Which passages and sentences an English reply quotes (``qa.answer.compose``). Scores
+    are sums of weighted z-scores, so shares of the best compare across questions. A passage
+    after the first is cited when its score is at least ``passage_share`` of the best and its
+    best sentence at least ``cite_share`` of the first passage's best sentence; in a cited
+    passage, sentences scoring at least ``sentence_share`` of its best are quoted; at most
+    ``max_cited`` passages (also the closest passages shown with a refusal)."""
+
+    passage_share: float = tuned(0.8, hand("2026-11-28"))
+    cite_share: float = tuned(0.5, CITE_SWEEP)
+    sentence_share: float = tuned(0.6, hand("2026-11-28"))
+    max_cited: int = tuned(3, hand("2026-11-28"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrossLingual:
+    """The channel for questions not in English (``qa.search.crosslingual``).
+
+    ``sentence_weight``: weight of the best-sentence cosine against the whole-passage cosine;
+    ``cognate_weight``: bonus per shared transliterated word stem, times its idf;
+    ``min_similarity``: below this semantic score of the best passage the speech is taken not
+    to answer; ``passage_margin``: passages after the first are cited when within this much
+    of the best, at most ``max_cited``; ``sentence_margin``: in a cited passage, sentences
+    within this much of its best are quoted; ``alias_min_cosine``: a Russian name is taken for
+    a corpus name (Китай ~ China) when the encoder puts it this close (Россия ~ China is 0.62,
+    Сиань ~ Xi'an 0.67)."""
+
+    sentence_weight: float = tuned(0.5, hand("2026-11-28"))
+    cognate_weight: float = tuned(0.04, hand("2026-11-28"))
+    min_similarity: float = tuned(0.17, CROSSLINGUAL_FIT)
+    passage_margin: float = tuned(0.04, hand("2026-11-28"))
+    max_cited: int = tuned(3, hand("2026-11-28"))
+    sentence_margin: float = tuned(0.05, hand("2026-11-28"))
+    alias_min_cosine: float = tuned(0.65, CROSSLINGUAL_FIT)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quotes:
+    """A misquote's closest sentence (``qa.search.exact.closest``) must hold at least
+    ``close_share`` of the quote's words, in order (function words count a quarter)."""
+
+    close_share: float = tuned(0.5, hand("2026-12-02"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Features:
+    """Evidence features (``qa.answer.features``): word coverage is read over the best
+    ``covered_by`` passages, and whether a sentence says what was asked over their best
+    ``sentences_read`` sentences (by fused score). The abstention model was fitted on features
+    computed with these values: changing one means running scripts/fit_abstention.py again."""
+
+    covered_by: int = tuned(3, hand("2026-12-02"))
+    sentences_read: int = tuned(5, hand("2026-12-02"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tuning:
+    """Every tuned constant of the pipeline, one record per stage; each field's provenance
+    (``Provenance``) is in its metadata: ``Tuning().provenance()``.
+
+    >>> Tuning().crosslingual.min_similarity, Tuning().provenance()["crosslingual.min_similarity"][1].script
+    (0.17, 'scripts/tune_crosslingual.py')
+    """
+
+    fusion: Weights = field(default_factory=Weights)
+    expansion: Expansion = field(default_factory=Expansion)
+    aliases: Aliases = field(default_factory=Aliases)
+    documents: DocumentChoice = field(default_factory=DocumentChoice)
+    about_document: AboutDocument = field(default_factory=AboutDocument)
+    reply: Reply = field(default_factory=Reply)
+    crosslingual: CrossLingual = field(default_factory=CrossLingual)
+    quotes: Quotes = field(default_factory=Quotes)
+    features: Features = field(default_factory=Features)
+
+    def provenance(self) -> dict[str, tuple[float | int, Provenance]]:
+        """``"stage.field"`` -> (its value here, where the shipped value comes from)."""
+        out = {}
+        for stage in fields(self):
+            record = getattr(self, stage.name)
+            for f in fields(record):
+                out[f"{stage.name}.{f.name}"] = (getattr(record, f.name), f.metadata["provenance"])
+        return out
+
+    def describe(self, prefix: str = "") -> list[str]:
+        """For the fields whose name starts with ``prefix``, one line per provenance: their
+        values, then where they come from (what the fitting scripts print first).
+
+        >>> Tuning().describe("quotes.")
+        ['quotes.close_share = 0.5: chosen by hand, not fitted (2026-12-02)']
+        """
+        groups: dict[Provenance, list[str]] = {}
+        for name, (value, source) in self.provenance().items():
+            if name.startswith(prefix):
+                groups.setdefault(source, []).append(f"{name} = {value}")
+        return [f"{', '.join(names)}: {source}" for source, names in groups.items()]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,6 +263,8 @@ class Settings:
     max_chars: int = 800
     # The fitted abstention model (a JSON file read by ``AbstentionModel.load``).
     abstention: Path = ABSTENTION_FILE
+    # Every tuned constant of the pipeline, with where each comes from.
+    tuning: Tuning = field(default_factory=Tuning)
 
     def chunk_settings(self) -> dict[str, int]:
         return {"target_chars": self.target_chars, "max_chars": self.max_chars}
@@ -46,6 +275,7 @@ def settings(
     seeds_dir: str | os.PathLike[str] | None = None,
     index_dir: str | os.PathLike[str] | None = None,
     model: str | None = None,
+    tuning: Tuning | None = None,
 ) -> Settings:
     """Settings from keyword arguments, else the environment, else the repository defaults."""
     base = Settings(
@@ -59,8 +289,8 @@ def settings(
         seeds_dir=Path(seeds_dir) if seeds_dir is not None else base.seeds_dir,
         index_dir=Path(index_dir) if index_dir is not None else base.index_dir,
         model=model or base.model,
+        tuning=tuning or base.tuning,
     )
-
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from .index import store
-from .config import Settings
+from .config import Settings, Tuning
 from .index.corpus import file_hashes, signature
 from .errors import BuildLocked, IndexProblem, IndexStale, QAError, SeedsError
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_retrievers: dict[tuple[str, str], "Retriever"] = {}
+_retrievers: dict[tuple[str, str, Tuning], "Retriever"] = {}
 _cache_lock = threading.Lock()
 
 
@@ -55,15 +55,15 @@ def load_retriever(s: Settings, manifest: store.Manifest) -> "Retriever":
 
     folder = str(s.index_dir.resolve())
     with _cache_lock:
-        hit = _retrievers.get((folder, manifest.generation))
+        hit = _retrievers.get((folder, manifest.generation, s.tuning))
     if hit is not None:
         return hit
     stored = store.load(s.index_dir)  # re-reads the manifest: a newer generation may have landed
     # Queries are embedded by the model that made the index, never another: its ONNX export
     # when the index holds one (no torch), else the model itself.
     encoder = query_encoder(s.index_dir, stored.manifest.model, stored.manifest.query_encoder)
-    loaded = Retriever(stored, encoder)
-    key = (folder, stored.manifest.generation)
+    loaded = Retriever(stored, encoder, tuning=s.tuning)
+    key = (folder, stored.manifest.generation, s.tuning)
     with _cache_lock:
         loaded = _retrievers.setdefault(key, loaded)
         for old in [k for k in _retrievers if k[0] == folder and k != key]:

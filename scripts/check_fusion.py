@@ -8,8 +8,9 @@ question the raw signals are kept, and a small grid of lexical settings (the wei
 sentence BM25 signal and the power of the coverage scaling, the other weights as shipped) is
 scored. For each document, the setting with the best mean MRR@10 on the *other* documents is
 applied to it; the printed figures (pooled and by question type, paraphrases apart) compare
-that with the shipped ``Weights()`` and with plain dense retrieval (MiniLM passage cosine).
-The shipped weights change only if the grouped figures say so.
+that with the shipped weights (``Settings.tuning.fusion``, printed first with where they come
+from) and with plain dense retrieval (MiniLM passage cosine). The shipped weights change only
+if the grouped figures say so.
 """
 from __future__ import annotations
 
@@ -26,12 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fit_abstention import alone, dev_sets  # noqa: E402
 from tune_fusion import _labels, _table  # noqa: E402
 
+from qa.config import settings  # noqa: E402
 from qa.index.corpus import read_corpus  # noqa: E402
 from qa.search.fusion import Weights  # noqa: E402
 
-GRID = [replace(Weights(), bm25_sentence=w, coverage_power=p) for w, p in itertools.product((0.0, 0.5, 1.0, 2.0), (1.0, 2.0, 4.0))]
+TUNING = settings().tuning
+SHIPPED = TUNING.fusion
+GRID = [replace(SHIPPED, bm25_sentence=w, coverage_power=p) for w, p in itertools.product((0.0, 0.5, 1.0, 2.0), (1.0, 2.0, 4.0))]
 DENSE_ONLY = Weights(passage=1.0, sentence=0.0, context=0.0, sentence_context=0.0, use_passage=0.0,
-                     bm25_passage=0.0, bm25_sentence=0.0, sentence_pooling=Weights().sentence_pooling)
+                     bm25_passage=0.0, bm25_sentence=0.0, sentence_pooling=SHIPPED.sentence_pooling)
 NAMES = ("hit@1", "hit@3", "mrr@10")
 
 
@@ -48,9 +52,9 @@ def speech_table(speech: Path, items, scratch: Path):
             continue  # evidence only in the metadata lines
         _, terms, signals, _, _ = r.signals(item.question, item.history, always_second=True)
         multi = len(item.evidence) > 1 or item.type in {"multi", "list", "why/how"}
-        data.append(({Weights().sentence_pooling: signals}, r.vocabulary.coverage(terms), labels, multi))
+        data.append(({SHIPPED.sentence_pooling: signals}, r.vocabulary.coverage(terms), labels, multi))
         types.append(item.type)
-    return _table([*GRID, Weights(), DENSE_ONLY], data, r.points_back), types
+    return _table([*GRID, SHIPPED, DENSE_ONLY], data, r.points_back), types
 
 
 def show(label: str, rows: np.ndarray, types: list[str]) -> None:
@@ -62,6 +66,7 @@ def show(label: str, rows: np.ndarray, types: list[str]) -> None:
 
 
 def main() -> None:
+    print("\n".join(TUNING.describe("fusion.")))
     tables, types, groups = [], [], []
     with tempfile.TemporaryDirectory(prefix="check-fusion-") as scratch:
         for speech, items in dev_sets()[0].items():
@@ -79,7 +84,7 @@ def main() -> None:
         print(f"  {doc}: chosen on the others: bm25_sentence {GRID[best].bm25_sentence}, "
               f"coverage_power {GRID[best].coverage_power}")
     show("grouped CV (chosen on other docs)", held, types)
-    show("shipped Weights()", table[len(GRID)], types)
+    show("shipped (Settings.tuning.fusion)", table[len(GRID)], types)
     show("plain dense (MiniLM passage)", table[len(GRID) + 1], types)
     for n, w in enumerate(GRID):
         show(f"bm25_sentence {w.bm25_sentence} power {w.coverage_power}", table[n], types)

@@ -1,11 +1,13 @@
-"""Sweep the cross-lingual channel's two abstention thresholds (MIN_SIMILARITY and
-ALIAS_MIN_COSINE in qa/crosslingual.py) on Russian and Kazakh questions, and check them by
-leave-one-out: each question is decided with the thresholds that do best on all the others.
+"""Sweep the cross-lingual channel's two abstention thresholds (``min_similarity`` and
+``alias_min_cosine`` of ``qa.config.CrossLingual``, ``Settings.tuning.crosslingual``) on Russian
+and Kazakh questions, and check them by leave-one-out: each question is decided with the
+thresholds that do best on all the others.
 
     QA_INDEX_DIR=/tmp/index python scripts/tune_crosslingual.py tests/data/questions-ru-kk.jsonl ../shared/eval/dev.jsonl
 
-Prints, per language, how many answerable questions abstain and unanswerable ones answer at
-the current values, then the leave-one-out choices and their accuracy.
+Prints where the current values come from, then, per language, how many answerable questions
+abstain and unanswerable ones answer at them, then the leave-one-out choices and their accuracy.
+A new choice goes into ``qa/config.py`` with this script, the data and the date.
 """
 from __future__ import annotations
 
@@ -16,14 +18,16 @@ from collections import Counter
 
 import numpy as np
 
-from qa import crosslingual as xl
-from qa.answer.kinds import contains
-from qa.config import settings
-from qa.questions.cues import about_author, asks_for
-from qa.eval.evaluation import read_items
-from qa.index.multilingual import get_use_encoder
-from qa.questions.query import AGENT, PERSON
-from qa.serving import check, load_retriever
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from qa.search import crosslingual as xl  # noqa: E402
+from qa.answer.kinds import contains  # noqa: E402
+from qa.config import settings  # noqa: E402
+from qa.questions.cues import about_author, asks_for  # noqa: E402
+from qa.eval.evaluation import read_items  # noqa: E402
+from qa.index.multilingual import get_use_encoder  # noqa: E402
+from qa.questions.query import AGENT, PERSON  # noqa: E402
+from qa.serving import check, load_retriever  # noqa: E402
 
 SIMILARITIES = [round(float(x), 2) for x in np.arange(0.05, 0.31, 0.01)]
 ALIASES = [round(float(x), 2) for x in np.arange(0.45, 0.86, 0.05)]
@@ -58,7 +62,9 @@ def errors(rows, sim, alias) -> int:
 
 def main(paths: list[str]) -> None:
     s = settings()
-    index = xl.view(load_retriever(s, check(s)).stored, get_use_encoder())
+    tuning = s.tuning.crosslingual
+    print("\n".join(line for line in s.tuning.describe("crosslingual.") if "min_similarity" in line))
+    index = xl.view(load_retriever(s, check(s)).stored, get_use_encoder(), tuning=s.tuning)
     rows = []
     for path in paths:
         for item in read_items(Path(path)):
@@ -67,11 +73,11 @@ def main(paths: list[str]) -> None:
     for lang in ("ru", "kk"):
         part = [r for r in rows if r[2] == lang]
         wrong = Counter("answerable abstains" if not u else "unanswerable answers"
-                        for f, u, _ in part if abstains(f, xl.MIN_SIMILARITY, xl.ALIAS_MIN_COSINE) != u)
-        print(f"{lang}: {len(part)} questions; at MIN_SIMILARITY={xl.MIN_SIMILARITY}, "
-              f"ALIAS_MIN_COSINE={xl.ALIAS_MIN_COSINE}: {dict(wrong) or 'no errors'}")
+                        for f, u, _ in part if abstains(f, tuning.min_similarity, tuning.alias_min_cosine) != u)
+        print(f"{lang}: {len(part)} questions; at min_similarity={tuning.min_similarity}, "
+              f"alias_min_cosine={tuning.alias_min_cosine}: {dict(wrong) or 'no errors'}")
     grid = list(itertools.product(SIMILARITIES, ALIASES))
-    current = (xl.MIN_SIMILARITY, xl.ALIAS_MIN_COSINE)
+    current = (tuning.min_similarity, tuning.alias_min_cosine)
     right, chosen = 0, Counter()
     for i, held in enumerate(rows):
         rest = rows[:i] + rows[i + 1:]

@@ -9,8 +9,9 @@ Fusion: for every answerable English question, the weights are chosen on all the
 coverage power, and whether a passage's sentence-level dense signal is its best sentence or
 the mean of its best two) and then scored on the held-out one; the printed "LOO" line is
 therefore an honest estimate for unseen questions, and "4-fold" the same with a quarter held
-out (20 random splits). Then the weights chosen on all questions: those are the defaults in
-``qa/fusion.py``.
+out (20 random splits). Then the weights chosen on all questions: those are the shipped weights,
+``qa.config.Weights`` (``Settings.tuning.fusion``); a new choice goes there with this script, the
+data and the date. The shipped weights, and where they come from, are printed first.
 
 Abstention is fitted apart, by ``scripts/fit_abstention.py``; whether the lexical weight
 hurts paraphrases, across documents, is checked by ``scripts/check_fusion.py``.
@@ -104,6 +105,8 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=4)
     args = ap.parse_args()
     settings = make_settings(index_dir=args.index_dir)
+    shipped = settings.tuning.fusion
+    print("\n".join(settings.tuning.describe("fusion.")))
     r = retriever(settings)
     texts = {d.source: d.text for d in read_corpus(settings.seeds_dir).documents}
     questions = [i for f in args.files for i in read_items(f) if i.lang == "en"]
@@ -132,7 +135,7 @@ def main() -> None:
     best = int(np.argmax(objective.mean(1)))
     print("in-sample", {n: round(float(np.nanmean(table[best, :, i])), 3) for i, n in enumerate(names)})
     print("chosen on all questions:", asdict(grid[best]))
-    current = grid.index(Weights()) if Weights() in grid else None
+    current = grid.index(shipped) if shipped in grid else None
 
     def figures(row, mask):
         return {n: round(float(np.nanmean(table[row, mask, i])), 3) for i, n in enumerate(names)}

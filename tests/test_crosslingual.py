@@ -14,11 +14,25 @@ import pytest
 
 import qa
 import qa.search.crosslingual as crosslingual
+from qa.api import answer_with, retriever
+from qa.config import CrossLingual, Tuning, settings
 from qa.index import store
 from qa.answer.compose import framing
 from qa.index.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY
 
 SPEECH = "central-asia-modernization-speech.txt"
+# The fake multilingual encoder's cosines are near 0, under the shipped similarity floor, so
+# every Russian question would be "off topic": tests of what lies past the floor lower it.
+NO_FLOOR = Tuning(crosslingual=CrossLingual(min_similarity=-1.0))
+# A floor no question reaches: every question is refused as off topic.
+ALL_OFF_TOPIC = Tuning(crosslingual=CrossLingual(min_similarity=2.0))
+
+
+def _ask(built, question: str, *, tuning: Tuning = NO_FLOOR, k: int = 5) -> qa.Answer:
+    """The reply ``qa.ask`` gives, with the constants of ``tuning`` in the settings."""
+    seeds, index = built
+    return answer_with(retriever(settings(seeds_dir=seeds, index_dir=index, tuning=tuning)), question,
+                       k=k, history=())
 
 
 def _use_fake():
@@ -72,10 +86,11 @@ def test_russian_question_goes_through_the_cross_lingual_channel(built):
     assert (seeds / SPEECH).read_text(encoding="utf-8")[top.start:top.end] == top.text
 
 
-def test_reply_quotes_english_passages_with_russian_framing(built, monkeypatch):
-    seeds, index = built
-    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)  # the fake's cosines are near 0
-    answer = qa.ask("Что делает Туркменистан?", seeds_dir=seeds, index_dir=index)
+def test_reply_quotes_english_passages_with_russian_framing(built):
+    seeds, _ = built
+    # With the shipped floor the fake's cosines read as off topic; without it, the reply.
+    assert _ask(built, "Что делает Туркменистан?", tuning=Tuning()).notes == (framing("ru")["nothing"],)
+    answer = _ask(built, "Что делает Туркменистан?")
     assert not answer.abstained and answer.language == "ru"
     assert answer.text.startswith(framing("ru")["says"])
     assert f"[1] {SPEECH} ¶6" in answer.text
@@ -123,12 +138,12 @@ def test_index_without_multilingual_vectors_is_embedded_in_memory(built):
            [p.citation for p in crosslingual.search(with_arrays, question, k=5)]
 
 
-def test_document_markup_is_escaped_in_the_russian_reply(seeds, tmp_path, fake_encoder, monkeypatch):
+def test_document_markup_is_escaped_in_the_russian_reply(seeds, tmp_path, fake_encoder):
     (seeds / "evil.md").write_text("Turkmenistan <img src=x onerror=alert(1)> is *great*.", encoding="utf-8")
     index = tmp_path / "index"
     qa.build(seeds_dir=seeds, index_dir=index)
-    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)
-    answer = qa.ask("Туркменистан", seeds_dir=seeds, index_dir=index, k=25)
+    answer = _ask((seeds, index), "Туркменистан", k=25)
+    assert not answer.abstained  # the document's text is quoted, not only listed as closest
     assert "<img" not in answer.text and "&lt;img" in answer.text
 
 
@@ -166,48 +181,54 @@ def test_short_russian_and_kazakh_follow_ups_read_the_previous_question(question
     ("Что автор говорит о роли России?", "России"),
     ("Как Туркменистан относится к Монголии и Путину?", "Монголии, Путину"),
 ])
-def test_russian_question_naming_what_the_speech_never_mentions_abstains(built, monkeypatch, question, names):
-    seeds, index = built
-    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)  # only the name check can abstain
-    answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
+def test_russian_question_naming_what_the_speech_never_mentions_abstains(built, question, names):
+    answer = _ask(built, question)  # no similarity floor: only the name check can abstain
     assert answer.abstained
     assert answer.notes == (f"В выступлении не упоминается: {names}.",)
     assert answer.text.startswith(f"_В выступлении не упоминается: {names}._")
+    # A name is unknown when no corpus name is within ``alias_min_cosine``: at -1 every name is one.
+    anything_goes = Tuning(crosslingual=CrossLingual(min_similarity=-1.0, alias_min_cosine=-1.0))
+    assert not _ask(built, question, tuning=anything_goes).abstained
 
 
-def test_names_the_speech_uses_in_russian_spelling_are_known(built, monkeypatch):
-    seeds, index = built
-    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)
+def test_names_the_speech_uses_in_russian_spelling_are_known(built):
     # First word capitalised only as the start of the question; Таджикистаном and
-    # Казахстаном are the speech's names, inflected.
-    answer = qa.ask("Узбекистан сотрудничает с Таджикистаном и Казахстаном?", seeds_dir=seeds, index_dir=index)
+    # Казахстаном are the speech's names, inflected (their stem keys match, whatever the
+    # encoder says: even with no cosine good enough for an alias).
+    question = "Узбекистан сотрудничает с Таджикистаном и Казахстаном?"
+    strict = Tuning(crosslingual=CrossLingual(min_similarity=-1.0, alias_min_cosine=2.0))
+    answer = _ask(built, question, tuning=strict)
     assert not answer.abstained, answer.notes
+    assert _ask(built, question, tuning=ALL_OFF_TOPIC).notes == (framing("ru")["nothing"],)
 
 
-def test_kazakh_names_are_not_checked(built, monkeypatch):
-    seeds, index = built
-    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)
-    answer = qa.ask("Түрікменстан мен Ресей көлік әлеуетін дамытып жатыр ма?", seeds_dir=seeds, index_dir=index)
-    assert not any("аталмайды" in n for n in answer.notes)
+def test_kazakh_names_are_not_checked(built):
+    # Ресей (Russia) is no name of the speech; even with no cosine good enough for an alias
+    # the Kazakh question is answered, with the caveat alone.
+    strict = Tuning(crosslingual=CrossLingual(min_similarity=-1.0, alias_min_cosine=2.0))
+    answer = _ask(built, "Түрікменстан мен Ресей көлік әлеуетін дамытып жатыр ма?", tuning=strict)
+    assert not answer.abstained and answer.notes == (framing("kk")["limited"],)
+    russian = _ask(built, "Туркменистан и Россия развивают транспорт?", tuning=strict)
+    assert russian.abstained and russian.notes == ("В выступлении не упоминается: Россия.",)
+    refused = _ask(built, "Түрікменстан мен Ресей көлік әлеуетін дамытып жатыр ма?", tuning=ALL_OFF_TOPIC)
+    assert refused.notes == (framing("kk")["limited"], framing("kk")["nothing"])
 
 
 @pytest.mark.parametrize("question, kind", [
     ("Сколько денег Туркменистан вложил в транспорт?", "quantity"),
     ("Какого числа Туркменистан начал развивать транспорт?", "date"),
 ])
-def test_russian_question_for_a_figure_or_date_the_best_sentence_lacks_abstains(built, monkeypatch, question, kind):
-    seeds, index = built
-    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)
-    answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
+def test_russian_question_for_a_figure_or_date_the_best_sentence_lacks_abstains(built, question, kind):
+    answer = _ask(built, question)  # past the similarity floor: the kind check decides
     assert answer.abstained
     assert answer.notes == (framing("ru")["missing"][kind],)
 
 
-def test_russian_question_for_a_year_the_best_sentence_has_is_answered(built, monkeypatch):
-    seeds, index = built
-    monkeypatch.setattr(crosslingual, "MIN_SIMILARITY", -1.0)
-    answer = qa.ask("В каком году в Казахстане объявили Belt and Road Initiative?", seeds_dir=seeds, index_dir=index)
+def test_russian_question_for_a_year_the_best_sentence_has_is_answered(built):
+    question = "В каком году в Казахстане объявили Belt and Road Initiative?"
+    answer = _ask(built, question)
     assert not answer.abstained, answer.notes
+    assert _ask(built, question, tuning=ALL_OFF_TOPIC).notes == (framing("ru")["nothing"],)
     assert "**As we all recall, it was in Kazakhstan in 2013" in answer.text
 
 

@@ -6,21 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..config import Reply
 from ..types import Answer, Highlight, Passage
 
-# Scores are sums of weighted z-scores (see fusion.py), so shares of the best score compare
-# across questions. A passage after the first is cited when its score is at least
-# PASSAGE_SHARE of the best one and its best sentence at least CITE_SHARE of the first
-# passage's best sentence (a passage that only inherits its score from the one before it, or
-# that shares a word or two with the question, answers nothing itself); in a cited passage,
-# sentences scoring at least SENTENCE_SHARE of its best sentence are quoted. A question for
+# Which passages and sentences are quoted is set by ``qa.config.Reply`` (``Settings.tuning.reply``):
+# a passage after the first must score a share of the best one and its best sentence a share of
+# the first passage's best sentence (a passage that only inherits its score from the one before
+# it, or that shares a word or two with the question, answers nothing itself). A question for
 # one fact (a date, a place, a person, a figure: ``asks_for``) is answered by one passage.
-# CITE_SHARE: benchmarks/citations.py over dev and tests/data/questions-en-extra.jsonl, see
-# docs/chat.md: the largest share (of 0.5-0.9) that keeps the evidence recall of both files.
-PASSAGE_SHARE = 0.8
-CITE_SHARE = 0.5
-SENTENCE_SHARE = 0.6
-MAX_CITED = 3
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•–—]|\d{1,3}[.)])\s")
 # A why/how question is answered by the sentence that gives the reasons: the neighbour of the
 # best sentence that carries one of these words, or the next one when it goes on about it.
@@ -186,28 +179,28 @@ def with_reasons(passage: Passage, picks: tuple[int, ...], best: int) -> tuple[i
     return picks
 
 
-def _picks(cand: Candidate) -> tuple[tuple[int, ...], int]:
-    """The sentences of ``cand`` to quote, and its best sentence."""
+def _picks(cand: Candidate, share: float) -> tuple[tuple[int, ...], int]:
+    """The sentences of ``cand`` scoring at least ``share`` of its best, and its best sentence."""
     scores = cand.sentence_scores
     top = max(scores) if scores else 0.0
-    floor = top * SENTENCE_SHARE if top > 0 else top
+    floor = top * share if top > 0 else top
     picks = tuple(i for i, s in enumerate(scores) if s >= floor) or (0,)
     return with_list(cand.passage, picks), (scores.index(top) if scores else 0)
 
 
-def choose(candidates: list[Candidate], *, asks_for: str = "",
-           why: bool = False) -> list[tuple[Candidate, tuple[int, ...]]]:
+def choose(candidates: list[Candidate], *, asks_for: str = "", why: bool = False,
+           reply: Reply = Reply()) -> list[tuple[Candidate, tuple[int, ...]]]:
     """The passages to cite and, in each, the indices of the sentences that answer."""
     if not candidates:
         return []
     best = candidates[0].passage.score
     lead = max(candidates[0].sentence_scores, default=0.0)
     chosen = []
-    for cand in candidates[:1 if asks_for else MAX_CITED]:
-        if chosen and (best <= 0 or cand.passage.score < PASSAGE_SHARE * best
-                       or max(cand.sentence_scores, default=0.0) < CITE_SHARE * lead):
+    for cand in candidates[:1 if asks_for else reply.max_cited]:
+        if chosen and (best <= 0 or cand.passage.score < reply.passage_share * best
+                       or max(cand.sentence_scores, default=0.0) < reply.cite_share * lead):
             continue
-        picks, top = _picks(cand)
+        picks, top = _picks(cand, reply.sentence_share)
         if why and not chosen:
             picks = with_reasons(cand.passage, picks, top)
         chosen.append((cand, picks))
@@ -273,10 +266,11 @@ def render(question: str, cited: list[tuple[Passage, tuple[int, ...]]], *, notes
 
 
 def compose(question: str, candidates: list[Candidate], *, abstained: bool, notes: tuple[str, ...] = (),
-            searched: str = "", asks_for: str = "") -> Answer:
+            searched: str = "", asks_for: str = "", reply: Reply = Reply()) -> Answer:
     """The reply to an English ``question`` from ranked ``candidates``; ``asks_for`` is the
-    kind of fact it asks for ("" for an explanation or a list)."""
+    kind of fact it asks for ("" for an explanation or a list); ``reply``: what to quote."""
     if abstained:
-        return silence(question, tuple(c.passage for c in candidates[:MAX_CITED]), notes=notes, searched=searched)
-    chosen = choose(candidates, asks_for=asks_for, why=explains(question))
+        return silence(question, tuple(c.passage for c in candidates[:reply.max_cited]), notes=notes,
+                       searched=searched)
+    chosen = choose(candidates, asks_for=asks_for, why=explains(question), reply=reply)
     return render(question, [(c.passage, picks) for c, picks in chosen], notes=notes)

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from ..search.retrieval import Retriever, Scored, Stages
 
 KINDS = (DATE, TIME, QUANTITY, COUNT, PERSON, ORGANIZATION, PLACE, AGENT)
-# Passages read for word coverage: the best few by fused score.
-COVERED_BY = 3
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top", "vocabulary_coverage",
             "passage_coverage", "fused_top", "fused_margin", "kind_missing", "focus_missing",
             "unknown_names", "unknown_words", "question_words", *(f"asks_{k}" for k in KINDS))
@@ -35,8 +33,6 @@ FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top
 CANDIDATES = ("sentence_coverage", "support_min", "support_mean", "best_support_min", "best_support_mean",
               "answer_support_min", "answer_support_mean")
 COMPUTED = (*FEATURES, *CANDIDATES)
-# Sentences read for ``answer_support``: the best few of the best passages, by fused score.
-SENTENCES_READ = 5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,13 +102,13 @@ def term_support(retriever: "Retriever", scored: "Scored", text: str) -> tuple[f
 
 def answer_support(retriever: "Retriever", scored: "Scored", passages: "np.ndarray") -> tuple[float, float]:
     """Is there a sentence that says what was asked, about what was asked? Among the best
-    ``SENTENCES_READ`` sentences of ``passages``, those holding a thing of the kind the
+    ``features.sentences_read`` sentences of ``passages`` (``Settings.tuning``), those holding a thing of the kind the
     question asks for (any sentence when it asks for none): the best ``term_support`` of one
     of them, (the weakest word, the mean); (0.0, 0.0) when none holds such a thing."""
     kind = scored.query.asks_for
     own = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
     rows = np.flatnonzero(np.isin(retriever.sentence_owner, passages))
-    rows = rows[np.argsort(-scored.sentence_fused[rows], kind="stable")][:SENTENCES_READ]
+    rows = rows[np.argsort(-scored.sentence_fused[rows], kind="stable")][:retriever.tuning.features.sentences_read]
     weakest = mean = 0.0
     for row in rows:
         text = retriever.sentences[int(row)]
@@ -154,7 +150,8 @@ def focus_missing(retriever: "Retriever", scored: "Scored", best: int) -> float:
 def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Evidence:
     """The features of what ``retriever`` found for one question."""
     best = int(scored.fused.argmax())
-    order = np.argsort(-scored.fused, kind="stable")[:COVERED_BY]
+    # Word coverage is read over the best few passages (``Settings.tuning.features``).
+    order = np.argsort(-scored.fused, kind="stable")[:retriever.tuning.features.covered_by]
     dense_top, dense_margin = top_and_margin(scored.dense)
     fused_top, fused_margin = top_and_margin(scored.fused)
     second = scored.second if scored.second is not None else scored.dense

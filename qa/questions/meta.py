@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..config import AboutDocument
 from .query import about_author
 
 AUTHOR, OCCASION, DATE, PLACE, SOURCE = "author", "occasion", "date", "place", "source"
@@ -64,7 +65,8 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
 
 
 # Questions in other words than the patterns above are recognised by meaning (``by_meaning``):
-# the MiniLM cosine of the question with the nearest of these, at least MIN_COSINE, and a word
+# the MiniLM cosine of the question with the nearest of these, at least
+# ``Settings.tuning.about_document.min_cosine`` (fitted by scripts/fit_meta.py), and a word
 # that says which field (``CUES``, first match wins). English only: the encoder is English.
 PROTOTYPES = ("When was this speech given?", "What is the date of this speech?", "Where was this text published?",
               "What is the source of this transcript?", "What is the title of this speech?", "Who gave this speech?",
@@ -79,23 +81,19 @@ CUES = [
     # Not "speaker": "what does the speaker say about ...?" is about the speech's content.
     (AUTHOR, re.compile(r"\b(who|author|speaking|gave|delivered by)\b")),
 ]
-# Fitted by scripts/fit_meta.py on the English dev questions of tests/data/questions (rounds 1
-# and 2), ../shared/eval/dev.jsonl and tests/data/questions-en-extra.jsonl, 2026-12-02: the
-# lowest cosine at which no question of another type is taken for one about the document,
-# chosen on the other documents for each document (cross-validation grouped by document).
-MIN_COSINE = 0.62
 
 
-def by_meaning(question: str, cosine: float) -> str:
+def by_meaning(question: str, cosine: float, about: AboutDocument = AboutDocument()) -> str:
     """The field a question asks for when it is close in meaning to a question about the
-    document itself (``cosine``: its best with ``PROTOTYPES``) and a word says which; "".
+    document itself (``cosine``: its best with ``PROTOTYPES``, at least ``about.min_cosine``)
+    and a word says which; "".
 
     >>> by_meaning("which website is this transcript from", 0.89), by_meaning("which website is this transcript from", 0.5)
     ('source', '')
     >>> by_meaning("Is this all of it?", 0.9)
     ''
     """
-    if cosine < MIN_COSINE:
+    if cosine < about.min_cosine:
         return ""
     lowered = question.lower()
     return next((kind for kind, pattern in CUES if pattern.search(lowered)), "")

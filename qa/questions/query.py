@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from ..config import Aliases
+
 # Kinds of answer a question can ask for; "" when it asks for an explanation or a list.
 # A DATE question wants a day or a month, a TIME question ("when ...?") any point in time (a
 # year will do); a QUANTITY question wants a figure, a COUNT question ("how many") a figure or
@@ -175,21 +177,17 @@ def _article(question: str, at: int) -> str:
     return "the " if re.search(r"\bthe\s+$", question[:at], re.I) else ""
 
 
-# A name the corpus never uses is read as another word for a corpus name when the embedding
-# model puts it this close to that name and clearly closer to it than to any other.
-ALIAS_MIN_COSINE = 0.6
-ALIAS_MIN_MARGIN = 0.1
-
-
-def is_alias(similarities) -> bool:
-    """``similarities``: cosines of an unknown name with each corpus name, best first.
+def is_alias(similarities, aliases: Aliases = Aliases()) -> bool:
+    """Is a name the corpus never uses another word for a corpus name? Yes when the embedding
+    model puts it close to that name and clearly closer to it than to any other (``aliases``,
+    ``Settings.tuning.aliases``). ``similarities``: its cosines with each corpus name, best first.
 
     >>> is_alias([0.76, 0.60, 0.59]), is_alias([0.77, 0.75, 0.75])
     (True, False)
     """
     best = float(similarities[0]) if len(similarities) else 0.0
     second = float(similarities[1]) if len(similarities) > 1 else 0.0
-    return best >= ALIAS_MIN_COSINE and best - second >= ALIAS_MIN_MARGIN
+    return best >= aliases.min_cosine and best - second >= aliases.min_margin
 
 
 def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool = True) -> Query:

@@ -6,7 +6,8 @@ with the whole passage, half the cosine with its best sentence. A small bonus co
 shared names and international words (``Казахстан`` ~ ``Kazakhstan``, ``модернизация`` ~
 ``modernization``) after transliteration, because the encoder is weakest on exactly those.
 The reply quotes the English passages as they are, with the same citations; only the
-framing around them is in the question's language.
+framing around them is in the question's language. The channel's weights and thresholds are
+``qa.config.CrossLingual`` (``Settings.tuning.crosslingual``), held by each view.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..answer.kinds import contains
 from ..answer.compose import framing, render, silence
+from ..config import Tuning
 from ..index.chunking import sentence_texts
 from ..questions.cues import asks_for, names, quoted
 from ..questions.query import AGENT, PERSON
@@ -31,23 +33,6 @@ from .retrieval import best_document
 
 log = logging.getLogger(__name__)
 
-# Weight of the best-sentence cosine against the whole-passage cosine.
-SENTENCE_WEIGHT = 0.5
-# Bonus per shared transliterated word stem, times its inverse document frequency.
-COGNATE_WEIGHT = 0.04
-# Below this semantic score (cosine mix of the best passage) the speech is taken not to
-# answer. Calibrated on Russian and Kazakh questions (README, "Questions in Russian and Kazakh").
-MIN_SIMILARITY = 0.17
-# Passages after the first are cited when within this much of the best; at most MAX_CITED.
-PASSAGE_MARGIN = 0.04
-MAX_CITED = 3
-# Within a cited passage, sentences within this much of its best sentence are quoted.
-SENTENCE_MARGIN = 0.05
-
-# A Russian name is taken for a corpus name (Китай ~ China, Запад ~ West) when the encoder
-# puts it this close; Россия ~ China is 0.62, Сиань ~ Xi'an 0.67 (README, "Questions in
-# Russian and Kazakh"). Below it, and without a shared stem key, the speech does not use it.
-ALIAS_MIN_COSINE = 0.65
 # Name checks for these languages only: Kazakh suffixes and spellings (Қытай, Ресейдің)
 # defeat both the stem keys and the encoder, which was not trained on Kazakh.
 NAME_CHECK_LANGUAGES = frozenset({"ru"})
@@ -116,11 +101,14 @@ class Match:
 
 
 class CrossLingualIndex:
-    """The multilingual view of one loaded index; read-only, shared between threads."""
+    """The multilingual view of one loaded index with the constants of ``tuning``; read-only,
+    shared between threads."""
 
-    def __init__(self, stored: StoredIndex, encoder: UseEncoder) -> None:
+    def __init__(self, stored: StoredIndex, encoder: UseEncoder, *, tuning: Tuning = Tuning()) -> None:
         self.chunks = stored.chunks
         self.encoder = encoder
+        self.tuning = tuning
+        self.limits = tuning.crosslingual
         self.owner = np.array([i for i, c in enumerate(self.chunks) for _ in c.sentences], dtype=np.int64)
         starts = np.cumsum([0] + [len(c.sentences) for c in self.chunks])
         self.first_sentence = {(c.source, c.start): int(starts[i]) for i, c in enumerate(self.chunks)}
@@ -148,7 +136,8 @@ class CrossLingualIndex:
         self._name_vectors = None
 
     def unknown_names(self, question: str) -> tuple[str, ...]:
-        """Names in a Cyrillic question that match no corpus name, by stem key or by meaning."""
+        """Names in a Cyrillic question that match no corpus name, by stem key or by meaning
+        (a cosine of at least ``alias_min_cosine`` with one)."""
         asked = [w for w in names(question) if name_key(w) not in self.name_keys]
         if not asked or not self.names:
             return tuple(asked)
@@ -159,7 +148,7 @@ class CrossLingualIndex:
         phrases = [m.group() if (m := re.search(rf"{re.escape(w)}\s+[^\W\d_]+", question)) else w for w in asked]
         cosines = self.encoder.encode([*asked, *phrases]) @ self._name_vectors.T
         best = np.maximum(cosines[:len(asked)].max(axis=1), cosines[len(asked):].max(axis=1))
-        return tuple(w for w, c in zip(asked, best) if float(c) < ALIAS_MIN_COSINE)
+        return tuple(w for w, c in zip(asked, best) if float(c) < self.limits.alias_min_cosine)
 
     def own_names(self, question: str, sentence: str) -> frozenset[str]:
         """Lower-cased words of the sentence's names that the question itself uses, in its
@@ -171,7 +160,7 @@ class CrossLingualIndex:
         asked = [*names(question), *quoted(question)]
         if asked and runs:
             cosines = self.encoder.encode(asked) @ self.encoder.encode(runs).T
-            own |= {r for r, c in zip(runs, cosines.max(axis=0)) if float(c) >= ALIAS_MIN_COSINE}
+            own |= {r for r, c in zip(runs, cosines.max(axis=0)) if float(c) >= self.limits.alias_min_cosine}
         return frozenset(w.lower() for r in own for w in re.findall(r"[\w’'-]+", r))
 
     def _cognates(self, wanted: frozenset[str], keys: list[frozenset[str]]) -> np.ndarray:
@@ -182,10 +171,11 @@ class CrossLingualIndex:
         sentence_cos = self.sentence_vectors @ vector
         best_sentence = np.full(len(self.chunks), -1.0, dtype=np.float32)
         np.maximum.at(best_sentence, self.owner, sentence_cos)
-        semantic = (1 - SENTENCE_WEIGHT) * (self.passage_vectors @ vector) + SENTENCE_WEIGHT * best_sentence
+        share, bonus = self.limits.sentence_weight, self.limits.cognate_weight
+        semantic = (1 - share) * (self.passage_vectors @ vector) + share * best_sentence
         wanted = stem_keys(query)
-        fused = semantic + COGNATE_WEIGHT * self._cognates(wanted, self.keys)
-        sentences = sentence_cos + COGNATE_WEIGHT * self._cognates(wanted, self.sentence_keys)
+        fused = semantic + bonus * self._cognates(wanted, self.keys)
+        sentences = sentence_cos + bonus * self._cognates(wanted, self.sentence_keys)
         return Match(semantic=semantic, fused=fused, sentence_scores=sentences)
 
     def rank(self, m: Match, *, k: int) -> list[Passage]:
@@ -197,22 +187,23 @@ class CrossLingualIndex:
         first = self.first_sentence[(passage.source, passage.start)]
         scores = m.sentence_scores[first:first + len(passage.sentences)]
         top = float(scores.max()) if len(scores) else 0.0
-        return tuple(span for span, s in zip(passage.sentences, scores) if s >= top - SENTENCE_MARGIN) \
-            or passage.sentences[:1]
+        margin = self.limits.sentence_margin
+        return tuple(span for span, s in zip(passage.sentences, scores) if s >= top - margin) or passage.sentences[:1]
 
 
-_views: dict[str, CrossLingualIndex] = {}
+_views: dict[tuple, CrossLingualIndex] = {}
 _views_lock = threading.Lock()
 
 
-def view(stored: StoredIndex, encoder: UseEncoder) -> CrossLingualIndex:
-    """The cross-lingual view of ``stored``, made once per index generation."""
-    key = f"{stored.manifest.generation}|{stored.manifest.built_at}|{encoder.name}|{sorted(stored.manifest.sources)}"
+def view(stored: StoredIndex, encoder: UseEncoder, *, tuning: Tuning = Tuning()) -> CrossLingualIndex:
+    """The cross-lingual view of ``stored`` with ``tuning``, made once per index generation."""
+    manifest = stored.manifest
+    key = (manifest.generation, manifest.built_at, encoder.name, tuple(sorted(manifest.sources)), tuning)
     with _views_lock:
         if key not in _views:
             if len(_views) >= 32:
                 _views.pop(next(iter(_views)))
-            _views[key] = CrossLingualIndex(stored, encoder)
+            _views[key] = CrossLingualIndex(stored, encoder, tuning=tuning)
         return _views[key]
 
 
@@ -233,7 +224,7 @@ def best_source(index: CrossLingualIndex, question: str, history: Sequence[str] 
     position = {source: i for i, source in enumerate(sources)}
     document_of = np.array([position[c.source] for c in index.chunks])
     fused = index.match(query_text(question, history)).fused.astype(np.float64)
-    return sources[best_document(fused, document_of, len(sources))]
+    return sources[best_document(fused, document_of, len(sources), choice=index.tuning.documents)]
 
 
 def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match,
@@ -244,7 +235,7 @@ def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match
         unknown = index.unknown_names(question)
         if unknown:
             return words["unknown"].format(names=", ".join(unknown))
-    if float(m.semantic.max(initial=-1.0)) < MIN_SIMILARITY:
+    if float(m.semantic.max(initial=-1.0)) < index.limits.min_similarity:
         return words["nothing"]
     kind = asks_for(question)
     if kind:
@@ -270,9 +261,10 @@ def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
     picks = index.sentence_picks(m, best)
     sentence = " ".join(best.text[s - best.start:e - best.start] for s, e in picks)
     reason = _missing(question, language=language, index=index, m=m, best=best, sentence=sentence)
+    limits = index.limits
     if reason:
-        return silence(question, tuple(ranked[:MAX_CITED]), notes=(*notes, reason), language=language,
+        return silence(question, tuple(ranked[:limits.max_cited]), notes=(*notes, reason), language=language,
                        searched=searched)
-    cited = [p for p in ranked[:MAX_CITED] if p.score >= ranked[0].score - PASSAGE_MARGIN]
+    cited = [p for p in ranked[:limits.max_cited] if p.score >= ranked[0].score - limits.passage_margin]
     picks = [tuple(p.sentences.index(span) for span in index.sentence_picks(m, p)) for p in cited]
     return render(question, list(zip(cited, picks)), notes=notes, language=language)

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from ..config import Quotes
 from ..index.chunking import paragraphs, sentences
 from ..index.lexical import STOPWORDS, stem
 from ..types import Chunk, Document
@@ -34,9 +35,6 @@ NEGATIONS = frozenset("not no never nor neither none nothing without cannot не
 OPPOSITES = frozenset(frozenset(p.split("/")) for p in (
     "increase/decrease more/less rise/fall support/oppose always/never will/won't accept/reject strong/weak success/failure agree/disagree all/none include/exclude "
     "growth/decline larger/smaller higher/lower better/worse").split())
-# A close sentence must hold at least this share of the quote's words, in order (function words
-# count a quarter), and two words.
-CLOSE_SHARE = 0.5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -322,9 +320,10 @@ def _negations(words: Iterable[str]) -> list[str]:
     return [w for w in words if w in NEGATIONS or w.endswith("n't")]
 
 
-def closest(texts: Sequence[Text], quote: str) -> Near | None:
+def closest(texts: Sequence[Text], quote: str, *, quotes: Quotes = Quotes()) -> Near | None:
     """The sentence that holds most of ``quote``'s words in order, if it holds at least
-    ``CLOSE_SHARE`` of them; with the words that differ and any negation the quote loses.
+    ``quotes.close_share`` of them (function words count a quarter) and two words; with the
+    words that differ and any negation the quote loses.
     Words are compared by stem ("matter" is close to "matters"); within a long sentence
     only the stretch about as long as the quote is compared."""
     wanted = _WORD.findall(normalise(quote)[0])
@@ -335,10 +334,10 @@ def closest(texts: Sequence[Text], quote: str) -> Near | None:
     for t in texts:
         for span in t.sentences:
             words, spans, have = _words(t, span)
-            if len(set(stems) & set(have)) < max(2, CLOSE_SHARE * len(set(stems))):
+            if len(set(stems) & set(have)) < max(2, quotes.close_share * len(set(stems))):
                 continue
             key, m, offset = _best_window(stems, have, weights)
-            if key[0] >= CLOSE_SHARE and (best is None or key > best[0]):
+            if key[0] >= quotes.close_share and (best is None or key > best[0]):
                 best = (key, t, span, words[offset:], spans[offset:], m)
     return None if best is None else _near(wanted, *best)
 

@@ -16,35 +16,17 @@ document): the shipped weights give hit@1 0.719, hit@3 0.901 (paraphrases 0.558 
 without the lexical signal 0.626 / 0.842 (paraphrases 0.558 / 0.791); plain MiniLM passage
 cosine 0.661 / 0.830 (paraphrases 0.512 / 0.744). The lexical weight does not hurt
 paraphrases here, and the setting chosen on the other documents did no better than the
-shipped one (0.696 / 0.883), so the weights stay.
+shipped one (0.696 / 0.883), so the weights stay. The values, and where each comes from, are
+``qa.config.Weights`` (``Settings.tuning.fusion``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from ..config import Weights  # the weights and where they come from
 
 DENSE = ("passage", "sentence", "context", "sentence_context", "use_passage")
 LEXICAL = ("bm25_passage", "bm25_sentence")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Weights:
-    """Weight of each z-scored signal; ``coverage_power`` shapes the lexical scaling;
-    ``sentence_pooling``: a passage's dense sentence-level signal is the mean of its best
-    ``sentence_pooling`` sentences (1: the best sentence alone); ``use_below_coverage``: the
-    second embedder runs only for questions with lexical coverage below it."""
-
-    passage: float = 0.0
-    sentence: float = 0.0
-    context: float = 0.0
-    sentence_context: float = 1.0
-    use_passage: float = 1.0
-    bm25_passage: float = 0.0
-    bm25_sentence: float = 1.0
-    coverage_power: float = 2.0
-    sentence_pooling: int = 2
-    use_below_coverage: float = 0.8
 
 
 def zscore(x: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..config import DocumentChoice, Tuning
 from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
 from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem, words as lexical_words
@@ -40,12 +41,6 @@ log = logging.getLogger(__name__)
 # is not fused for, the expansion terms of each unknown word, the raw sentence cosines.
 UNFUSED_SECOND, EXPANDED, SENTENCE_DENSE = "use_unfused", "expanded", "sentence_dense"
 NAME_CACHE = 4096  # vectors of unknown names and words kept, so each is encoded once per process
-# Query expansion: each question word the corpus never uses adds up to EXPANSION_PER_WORD
-# corpus words whose MiniLM cosine with it is at least EXPANSION_MIN_COSINE, each weighted
-# by that cosine. Swept on dev and the project's own questions (0.5-0.7, 1-2 words): 0.5-0.55
-# gain on both sets, higher thresholds expand too little to matter.
-EXPANSION_MIN_COSINE = 0.55
-EXPANSION_PER_WORD = 2
 # Runs the second embedder and the encoding of a question's unknown words beside the
 # question's own encoding (see ``Retriever.signals``); one worker per core.
 _BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-beside-minilm")
@@ -96,15 +91,17 @@ class Scored:
 
 
 class Retriever:
-    """Search one loaded index. ``search`` returns passages, best first."""
+    """Search one loaded index with the constants of ``tuning`` (``Settings.tuning``).
+    ``search`` returns passages, best first."""
 
-    def __init__(self, stored: StoredIndex, encoder: Encoder, *, weights: Weights = Weights()) -> None:
+    def __init__(self, stored: StoredIndex, encoder: Encoder, *, tuning: Tuning = Tuning()) -> None:
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG at import
         self.stored = stored
         self.encoder = encoder
-        self.weights = weights
+        self.tuning = tuning
+        self.weights: Weights = tuning.fusion
         self.chunks: tuple[Chunk, ...] = stored.chunks
         texts = view_texts(self.chunks)
         self.sentences = texts["sentence_vectors"]
@@ -236,12 +233,12 @@ class Retriever:
 
     def _expansions(self, vectors: list[np.ndarray]) -> list[tuple[str, float]]:
         """(corpus term, weight) for the corpus words nearest to each unknown question word."""
-        table = self.views["word_vectors"]
+        table, expansion = self.views["word_vectors"], self.tuning.expansion
         out: list[tuple[str, float]] = []
         for vector in vectors:
             cosines = table @ vector
-            for row in np.argsort(-cosines, kind="stable")[:EXPANSION_PER_WORD]:
-                if cosines[row] >= EXPANSION_MIN_COSINE:
+            for row in np.argsort(-cosines, kind="stable")[:expansion.per_word]:
+                if cosines[row] >= expansion.min_cosine:
                     out.append((stem(self.words[row]), float(cosines[row])))
         return out
 
@@ -275,7 +272,8 @@ class Retriever:
         kind = asks_about_document(question, language)
         if kind or language != ENGLISH:
             return kind
-        return by_meaning(question, float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max()))
+        cosine = float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max())
+        return by_meaning(question, cosine, self.tuning.about_document)
 
     def word_vector(self, term: str, unknown: Sequence[str] = ()) -> np.ndarray | None:
         """The MiniLM vector of a question term (a stem): the stored vector of a corpus word with
@@ -309,7 +307,7 @@ class Retriever:
         with self._names_lock:
             vectors = {n: self._name_vectors.get(n) for n in names}
         return tuple(n for n in names if vectors[n] is None
-                     or not is_alias(np.sort(table @ vectors[n])[::-1]))
+                     or not is_alias(np.sort(table @ vectors[n])[::-1], self.tuning.aliases))
 
     def search(self, question: str, *, k: int = 5, history: Sequence[str] = (),
                stages: Stages = ALL_STAGES) -> list[Passage]:
@@ -324,7 +322,7 @@ class Retriever:
         with self._names_lock:
             found = self._parts.get(key)
         if found is None:
-            found = Retriever(restrict(self.stored, key), self.encoder, weights=self.weights)
+            found = Retriever(restrict(self.stored, key), self.encoder, tuning=self.tuning)
             with self._names_lock:
                 self._parts[key] = found
         return found
@@ -332,7 +330,8 @@ class Retriever:
     def best_document(self, question: str, history: Sequence[str] = ()) -> str:
         """The document whose passages, together, match the question best (``best_document``)."""
         fused = self.score(question, history).fused
-        return self.documents[best_document(fused, self.document_of, len(self.documents))].source
+        return self.documents[best_document(fused, self.document_of, len(self.documents),
+                                            choice=self.tuning.documents)].source
 
     def chunk_id(self, passage: Chunk) -> int:
         return self._ids[(passage.source, passage.start)]
@@ -363,13 +362,10 @@ def _vector(encoder: Encoder, text: str) -> np.ndarray:
     return np.asarray(encoder.encode([text])[0])
 
 
-# How a document's evidence adds up (``best_document``): its best passage, plus this share of
-# its second best, so two agreeing passages outrank one stray passage elsewhere.
-SECOND_PASSAGE_SHARE = 0.5
-
-
-def best_document(fused: np.ndarray, document_of: np.ndarray, documents: int) -> int:
-    """The document whose passages, together, match best: best + SECOND_PASSAGE_SHARE x second.
+def best_document(fused: np.ndarray, document_of: np.ndarray, documents: int, *,
+                  choice: DocumentChoice = DocumentChoice()) -> int:
+    """The document whose passages, together, match best: best + ``choice.second_passage_share``
+    x second (``qa.config.DocumentChoice``).
 
     >>> best_document(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2)
     1
@@ -378,7 +374,7 @@ def best_document(fused: np.ndarray, document_of: np.ndarray, documents: int) ->
     for doc in range(documents):
         own = np.sort(fused[document_of == doc])[::-1]
         if len(own):
-            totals[doc] = own[0] + SECOND_PASSAGE_SHARE * (own[1] if len(own) > 1 else own[0])
+            totals[doc] = own[0] + choice.second_passage_share * (own[1] if len(own) > 1 else own[0])
     return int(np.argmax(totals))
 
 

@@ -256,7 +256,8 @@ def test_a_document_without_a_byline_answers_author_questions_by_similarity(seed
     # ...so the reply quotes the passages the similarity ranking gives, in its order.
     ranked = qa.retrieve(question, k=5, seeds_dir=seeds, index_dir=index)
     answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
-    assert answer.passages and "Auther: **" not in answer.text
+    # (It is not answered from a header line, as it is while the line is there.)
+    assert answer.passages and all(p.paragraph > 0 for p in answer.passages)
     assert [p.start for p in answer.passages] == [p.start for p in ranked[:len(answer.passages)]]
 
 

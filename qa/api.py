@@ -244,6 +244,10 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     meta = _metadata_answer(part, question, language=language, notes=notes)
     if meta is not None:
         return _stamped(r, meta, scope)
+    unlisted = _unlisted_field(part, question, language=language, k=k, history=history, notes=notes,
+                               searched=searched)
+    if unlisted is not None:
+        return _stamped(r, unlisted, scope)
     if language != ENGLISH:
         from .search.crosslingual import answer
 
@@ -416,6 +420,22 @@ def _metadata_answer(r: "Retriever", question: str, *, language: str, notes: tup
         return None
     return render(question, [(p, (0,)) for p in passages], notes=notes,
                   language=language)
+
+
+def _unlisted_field(r: "Retriever", question: str, *, language: str, k: int, history: Sequence[str],
+                    notes: tuple[str, ...], searched: str) -> Answer | None:
+    """For a question about the document's date, source, licence or title that no metadata line
+    answers: a refusal that says so, with the closest passages to check (the text may still
+    say it). None for any other question: the author of a transcript is found by its labels and
+    an occasion is often told in the text, so those go through retrieval."""
+    from .answer.compose import framing, silence
+
+    kind = r.about_document(question, language)
+    said = framing(language).get("no_field", framing("en")["no_field"])
+    if kind not in said:
+        return None
+    nearest = r.search(question, k=min(k, 3), history=history) if language == "en" else []
+    return silence(question, tuple(nearest), notes=(*notes, said[kind]), language=language, searched=searched)
 
 
 # A question about "the speech" with several documents in scope is answered for each, up to this many.

@@ -153,3 +153,17 @@ def test_the_manifest_records_both_encoders_and_status_checks_the_second(built, 
     assert not now.fresh and now.changes == ("second encoder: fake-use -> another-use",)
     qa.build(seeds_dir=seeds, index_dir=index)
     assert store.read_manifest(index).second_model == "another-use"
+
+
+def test_a_date_no_metadata_line_gives_is_refused_as_such_not_guessed_from_the_text(corpus):
+    seeds, index = corpus
+    question = "When was this speech delivered?"
+    dated = qa.ask(question, documents=["rudd-cop13-bali-2007.txt"], seeds_dir=seeds, index_dir=index)
+    assert not dated.abstained and dated.passages[0].text == "Date: 12/12/2007"
+    # Biden's 2022 transcript has no metadata lines at all.
+    undated = qa.ask(question, documents=["biden-ipef-launch-2022.txt"], seeds_dir=seeds, index_dir=index)
+    assert undated.abstained and undated.notes[-1] == "No metadata line of the document gives its date."
+    assert all(p.source == "biden-ipef-launch-2022.txt" for p in undated.passages)
+    russian = qa.ask("Когда было произнесено это выступление?", documents=["biden-ipef-launch-2022.txt"],
+                     seeds_dir=seeds, index_dir=index)
+    assert russian.abstained and russian.notes[-1] == "В метаданных документа нет даты."

@@ -202,6 +202,16 @@ def test_names_the_speech_uses_in_russian_spelling_are_known(built):
     assert _ask(built, question, tuning=ALL_OFF_TOPIC).notes == (framing("ru")["nothing"],)
 
 
+def test_the_speakers_name_from_the_metadata_is_no_unknown_name(built):
+    # "Izimov" stands only in the speech's metadata line (Auther: ...), never in its text.
+    question = "Что, по словам Изимова, происходит с Казахстаном?"
+    strict = Tuning(crosslingual=CrossLingual(min_similarity=-1.0, alias_min_cosine=2.0))
+    answer = _ask(built, question, tuning=strict)
+    assert not answer.abstained, answer.notes
+    unknown = _ask(built, "Что, по словам Петрова, происходит с Казахстаном?", tuning=strict)
+    assert unknown.abstained and unknown.notes == ("В выступлении не упоминается: Петрова.",)
+
+
 def test_kazakh_names_are_not_checked(built):
     # Ресей (Russia) is no name of the speech; even with no cosine good enough for an alias
     # the Kazakh question is answered, with the caveat alone.

@@ -130,7 +130,10 @@ class CrossLingualIndex:
             for k in keys:
                 counts[k] = counts.get(k, 0) + 1
         self.idf = {k: math.log(n / c) for k, c in counts.items()}
-        words = {w for c in self.chunks for w in _CAPITALISED.findall(c.text)}
+        # The names of the text and of its metadata lines: a question naming the speaker
+        # ("по словам Эбботта") names nothing the document lacks.
+        header = [f.value for source in stored.manifest.sources for f in stored.manifest.header(source)]
+        words = {w for text in (*(c.text for c in self.chunks), *header) for w in _CAPITALISED.findall(text)}
         self.names = sorted(words | {r for c in self.chunks for r in _NAME_RUN.findall(c.text)})
         self.name_keys = frozenset(name_key(w) for w in words) | frozenset(counts)
         self._name_vectors = None

@@ -198,7 +198,7 @@ class Retriever:
         # here: padded into one batch with the question, each word would cost as much as the
         # question, and one after the other they cost about as much again (docs/speed.md).
         words = _BACKGROUND.submit(self.encoder.encode, fresh) if fresh else None
-        vector = self.encoder.encode([query.text])[0]
+        vector = _vector(self.encoder, query.text)  # often encoded already, to read the question's scope
         if words is not None:
             known.update(zip(fresh, words.result()))
         with self._names_lock:
@@ -358,8 +358,11 @@ def _prototypes(encoder: Encoder) -> np.ndarray:
 
 @lru_cache(maxsize=256)
 def _vector(encoder: Encoder, text: str) -> np.ndarray:
-    """One question's vector; a question is read for its scope and its answer, encoded once."""
-    return np.asarray(encoder.encode([text])[0])
+    """One question's vector (read-only, shared): a question is read for its scope and its
+    answer, and encoded once for both."""
+    vector = np.array(encoder.encode([text])[0])
+    vector.setflags(write=False)
+    return vector
 
 
 def best_document(fused: np.ndarray, document_of: np.ndarray, documents: int, *,

@@ -33,6 +33,9 @@ MARKER = "qa-holding-page"
 MAX_BODY_BYTES = 64 << 10
 # Questions answered at once, as the chat's queue does (page.py); more wait their turn.
 ANSWERING = 4
+# How often the server checks whether to stop: ``release()`` waits up to this long, and the
+# chat cannot bind the port before (http.server's default, 0.5 s, cost 0.25 s a start).
+POLL_SECONDS = 0.02
 
 SCRIPT = f"""
 // Poll until the chat (not this page) answers, then show it: at once if nothing was asked or
@@ -196,7 +199,8 @@ class Holding:
                            "--host or --port") from None
         self._server.answer = answer
         self._server.answering = threading.BoundedSemaphore(ANSWERING)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="qa-holding", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_SECONDS,), name="qa-holding",
+                                        daemon=True)
         self._thread.start()
 
     @property

@@ -325,6 +325,9 @@ def threads(index_dir: Path, qs: list[str]) -> list[Row]:
     return rows
 
 
+OUTSIDE = "MiniLM: the question encoded outside the search (does it ask about the document?)"
+
+
 def stage_times(index_dir: Path, qs: list[str]) -> list[Row]:
     """Where a first-seen question's time goes, stage by stage (``qa.api.answer_with``)."""
     from qa.api import answer_with, retriever
@@ -346,11 +349,26 @@ def stage_times(index_dir: Path, qs: list[str]) -> list[Row]:
 
     encode = r.encoder.encode
 
+    searching = threading.Event()  # the asking thread is inside ``signals``
+
     def encode_timed(texts):
         # The question is encoded on the asking thread; its unknown words on a worker beside it.
-        beside = threading.current_thread() is not threading.main_thread()
-        return timed("unknown words: encode (beside MiniLM)" if beside else "MiniLM: encode the question (ONNX)",
-                     encode)(texts)
+        # An encode on the asking thread outside the search reads the question for something
+        # else (whether it asks about the document itself: ``Retriever.about_document``).
+        if threading.current_thread() is not threading.main_thread():
+            name = "unknown words: encode (beside MiniLM)"
+        else:
+            name = "MiniLM: encode the question (ONNX)" if searching.is_set() else OUTSIDE
+        return timed(name, encode)(texts)
+
+    def in_search(fn: Callable) -> Callable:
+        def call(*args, **kwargs):
+            searching.set()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                searching.clear()
+        return call
 
     r.encoder = type("Timed", (), {"encode": staticmethod(encode_timed), "name": r.encoder.name})()
     # On the class: a question scoped to one document is answered by a retriever of its own.
@@ -359,6 +377,7 @@ def stage_times(index_dir: Path, qs: list[str]) -> list[Row]:
     originals = {name: getattr(Retriever, name) for name in labels}
     for name, label in labels.items():
         setattr(Retriever, name, timed(label, originals[name]))
+    Retriever.signals = in_search(Retriever.signals)
     bm25 = retrieval._bm25
     retrieval._bm25 = timed("BM25 (passages and sentences)", bm25)
     totals: dict[str, list[float]] = {}
@@ -372,7 +391,7 @@ def stage_times(index_dir: Path, qs: list[str]) -> list[Row]:
             for name in ("score", "signals"):  # a question about the document's own metadata has neither
                 spent.setdefault(name, 0.0)
             spent["fusion"] = spent["score"] - spent["signals"]
-            spent["reply (decide and compose)"] = spent["total"] - spent["score"]
+            spent["reply (decide and compose)"] = spent["total"] - spent["score"] - spent.get(OUTSIDE, 0.0)
             parts = ("MiniLM: encode the question (ONNX)", "unknown words: nearest corpus words",
                      "BM25 (passages and sentences)")
             # What the asking thread spends besides the parts above, waiting for the workers included.
@@ -384,7 +403,7 @@ def stage_times(index_dir: Path, qs: list[str]) -> list[Row]:
         retrieval._bm25 = bm25
         for name, original in originals.items():
             setattr(Retriever, name, original)
-    order = ["MiniLM: encode the question (ONNX)", "second embedder (its own thread, beside MiniLM)",
+    order = ["MiniLM: encode the question (ONNX)", OUTSIDE, "second embedder (its own thread, beside MiniLM)",
              "unknown words: encode (beside MiniLM)", "unknown words: nearest corpus words",
              "BM25 (passages and sentences)", "reading the question, waiting, other signals", "fusion",
              "reply (decide and compose)", "total"]

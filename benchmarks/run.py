@@ -1,12 +1,15 @@
-"""Speed benchmark: ``python benchmarks/run.py [--json]`` prints one table in about two minutes.
+"""Speed benchmark: ``python benchmarks/run.py [--json] [--app-start]`` prints one table in about three minutes.
 
 Every figure is measured in this run, with the machine's load average. Per-query figures are
 medians over questions the process has never seen (the benchmark's own ``QUESTIONS``, not
 the evaluation files): each kind of call answers from its own copy of the index, so no call
 is helped by a cache another filled. They are compared with the encoder floor: the same
-question through a plain ``SentenceTransformer.encode`` in the same process, interleaved so
-both share the noise. Indexes are built under a temporary folder, never the checkout's
-``index/``. How to read the figures: ``docs/speed.md``.
+question through a plain ``SentenceTransformer.encode`` in a worker process of its own, one
+question at a time, so both share the noise. The app is started several times and timed to
+its first page, its first answer (on the page that holds the port while gradio loads), the
+chat page and the first answer through ``/ask``; gradio's own import and launch are timed
+alone as that page's floor (``--app-start``: only these). Indexes are built under a
+temporary folder, never the checkout's ``index/``. How to read the figures: ``docs/speed.md``.
 """
 from __future__ import annotations
 

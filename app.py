@@ -6,10 +6,13 @@ functions as the CLI. Scripts call ``/ask``:
 ``Client(url).predict("question", api_name="/ask")`` returns the reply as markdown.
 
 Binds 127.0.0.1 unless told otherwise. The port is taken first (``qa_app/holding.py``): a
-busy port is one line and exit 1, and a "loading…" page answers at once while gradio, the
-index and the model load; the chat page then replaces it. This file is the launcher (arguments,
-login, warnings); the page itself is ``qa_app/page.py``, imported only after the model has
-started loading so that gradio's import and the model's overlap.
+busy port is one line and exit 1, and a small page with a question form is served at once.
+The index and the ONNX query encoder load next, and that form answers from then on (the same
+reply as the chat, ``qa_app/turn.py``); only then is gradio imported, and the chat page
+(``qa_app/page.py``) replaces the small one. In one process the two loads would take turns on
+the GIL: loading the model first gives the first answer in about half the time and the chat
+about when it would have been ready anyway (docs/speed.md). This file is the launcher
+(arguments, login, warnings, that order).
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no teleme
 from qa.api import make_settings  # noqa: E402
 from qa_app.backend import Backend  # noqa: E402
 from qa_app.holding import Holding, PortBusy, free_port_after  # noqa: E402
+from qa_app.turn import take_turn  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "qa_app"
 
@@ -88,6 +92,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def early_answer(backend: Backend):
+    """What the holding page answers with: the chat's own turn (question and reply, escaped)."""
+
+    def answer(question: str) -> str:
+        turn = take_turn(backend, question)
+        return turn.asked + turn.reply
+
+    return answer
+
+
 def quiet_logs() -> None:
     """Keep the console to what a user can act on."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
@@ -102,15 +116,17 @@ def main(argv: list[str] | None = None) -> int:
             raise ModuleNotFoundError(f"No module named {package!r}", name=package)
     quiet_logs()
     auth = load_auth(args.auth_file) if args.auth_file else None
+    backend = Backend(make_settings(seeds_dir=args.seeds_dir, index_dir=args.index_dir))
     try:  # the port first: a busy one is said at once, and a browser gets a page from now on
-        holding = Holding(args.host, args.port)
+        # With a login, only the chat answers: it is the one that checks passwords.
+        holding = Holding(args.host, args.port, answer=None if auth else early_answer(backend))
     except PortBusy as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     for warning in exposure_warnings(args.host, share=args.share, auth=bool(auth)):
         print(warning, file=sys.stderr)
-    backend = Backend(make_settings(seeds_dir=args.seeds_dir, index_dir=args.index_dir))
-    backend.start()  # loads the index and the ONNX query encoder (no torch) while gradio is imported below
+    backend.start()  # the index and the ONNX query encoder (no torch); a missing index is built
+    backend.wait_for_load()  # then gradio (not during a build: that takes minutes)
     from qa_app.guard import launch_options
     from qa_app.page import make_app
 

@@ -41,6 +41,7 @@ class Backend:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._ready = threading.Event()
+        self._loaded_or_building = threading.Event()  # see wait_for_load
         self._lock = threading.Lock()
         self._busy = ""            # what the background thread is doing, "" when idle
         self._last = ("", "")      # the outcome of the last rebuild from the page, and the generation it saw
@@ -67,6 +68,7 @@ class Backend:
         try:
             if not qa.status(**self._dirs).fresh:
                 self._set_busy("Building the index…")
+                self._loaded_or_building.set()  # minutes, with torch: the page need not wait for it
                 qa.build(**self._dirs)
             self._set_busy("Loading the model…")
             qa.ask(WARM_UP_QUESTION, **self._dirs)
@@ -83,7 +85,17 @@ class Backend:
         finally:
             self._set_busy("")
             self._ready.set()
+            self._loaded_or_building.set()
         self._warm_multilingual()
+
+    def wait_for_load(self, timeout: float = READY_TIMEOUT) -> bool:
+        """Wait until the start-up has loaded the index and the model (or failed), or has found
+        that it must build the index first; False if ``timeout`` passed before either.
+
+        ``app.py`` imports gradio only then: in one process the two take turns on the GIL
+        (mostly pure-Python work), so loading first gives the first answer in about half the
+        time, and the chat page is ready about when it would have been anyway."""
+        return self._loaded_or_building.wait(timeout)
 
     @staticmethod
     def _warm_multilingual() -> None:

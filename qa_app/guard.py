@@ -32,7 +32,7 @@ PUBLIC_API = ("ask",)
 # Gradio keeps, per session, the last value of every input of every call (for deep links),
 # until SESSIONS_KEPT sessions exist; a script's raw call to /ask is a session of its own.
 # So what one session may send is what the server may keep: 100 requests of 1 MB held
-# ~100 MB (issue 14). A question is at most page.MAX_QUESTION_CHARS (2,000) characters,
+# ~100 MB (issue 14). A question is at most turn.MAX_QUESTION_CHARS (2,000) characters,
 # <= 24 KB even JSON-escaped; the page also sends the chat back, kept to page.CHAT_KEPT_TURNS
 # turns of <= ~8 KB. At most SESSIONS_KEPT x (body + the chat it returns) ~ 100 MB is held.
 MAX_BODY_BYTES = 256 << 10

@@ -6,7 +6,6 @@ for scripts: ``Client(url).predict("question", api_name="/ask")`` returns the re
 """
 from __future__ import annotations
 
-import logging
 import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no telemetry calls
@@ -17,33 +16,15 @@ import qa  # noqa: E402
 
 from .backend import Backend  # noqa: E402
 from .guard import PUBLIC_API  # noqa: E402
-from .render import error_html, header_html, panel_html, question_html, reply_html, status_html  # noqa: E402
+from .render import header_html, panel_html, status_html  # noqa: E402
+from .turn import MAX_QUESTION_CHARS, take_turn, too_long  # noqa: E402
 
-log = logging.getLogger("speech_qa.app")
 LOADING_PANEL = '<div class="qa-panel"><p class="qa-panel-note">Loading the text…</p></div>'
 
-# The longest question the page and /ask accept. The model reads about 1,000 characters
-# (qa.config.MAX_QUESTION_CHARS; longer questions are cut and the reply says so); twice that
-# leaves room for a pasted quotation, while a 1 MB "question" is refused before anything keeps
-# it (the chat state, the history of the next turns). The server refuses request bodies over
-# guard.MAX_BODY_BYTES before gradio reads them.
-MAX_QUESTION_CHARS = 2_000
 # Earlier questions kept for follow-ups, and turns the chat keeps on the page (the page sends
 # them back with each question): bounded, so a long session's requests and state stay small.
 HISTORY_KEPT = 20
 CHAT_KEPT_TURNS = 25
-
-
-def too_long(question: str) -> str | None:
-    """The reply to a question longer than the app accepts, or None.
-
-    >>> too_long("a" * 2_001)
-    'The question is 2,001 characters long; the chat reads at most 2,000 - shorten it'
-    """
-    if len(question) <= MAX_QUESTION_CHARS:
-        return None
-    return (f"The question is {len(question):,} characters long; "
-            f"the chat reads at most {MAX_QUESTION_CHARS:,} - shorten it")
 
 EXAMPLES = [
     "When was the Belt and Road Initiative announced?",
@@ -69,23 +50,12 @@ def make_respond(backend: Backend):
     def respond(question: str, chat: list, asked: list[str], scope: str = ALL_DOCUMENTS):
         if not (question or "").strip():
             return gr.skip(), gr.skip(), gr.skip(), ""
-        if refused := too_long(question):
-            chat = [*(chat or []), {"role": "user", "content": question_html(question[:300] + "…")},
-                    {"role": "assistant", "content": error_html(refused)}]
-            return chat, asked or [], gr.skip(), ""
-        panel = gr.skip()
-        try:
-            answer = backend.ask(question, history=asked, documents=[scope] if scope else [])
-            bubble = reply_html(answer, backend.infos())
-            panel = panel_html(backend.documents(), answer, scope=scope or "")
-        except qa.QAError as err:
-            bubble = error_html(str(err))
-        except Exception as err:  # noqa: BLE001 - a reply that says what broke beats a silent chat
-            log.exception("answering %r failed", question)
-            bubble = error_html(f"Something went wrong ({type(err).__name__}); the app's log has details.")
-        chat = [*(chat or []), {"role": "user", "content": question_html(question)},
-                {"role": "assistant", "content": bubble}][-2 * CHAT_KEPT_TURNS:]
-        return chat, [*(asked or []), question][-HISTORY_KEPT:], panel, ""
+        turn = take_turn(backend, question, history=asked or [], documents=[scope] if scope else [])
+        panel = gr.skip() if turn.answer is None else panel_html(backend.documents(), turn.answer, scope=scope or "")
+        chat = [*(chat or []), {"role": "user", "content": turn.asked},
+                {"role": "assistant", "content": turn.reply}][-2 * CHAT_KEPT_TURNS:]
+        asked = [*(asked or []), question][-HISTORY_KEPT:] if turn.kept else asked or []
+        return chat, asked, panel, ""
 
     return respond
 

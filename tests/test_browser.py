@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -432,3 +433,63 @@ def test_wording_questions_mark_every_occurrence_in_the_text(page, tmp_path):
     assert "Not verbatim — close wording exists." in check.locator(".qa-wording").first.inner_text()
     assert "not" in page.tab.locator("#qa-panel mark.qa-strong").all_inner_texts()
     page.screenshot(tmp_path, "wording-close-quote.png", full_page=False)
+
+
+def test_the_holding_page_answers_then_hands_over_to_the_chat(browser, tmp_path):
+    """Before gradio serves, the page ``app.py`` holds the port with answers questions; once
+    the chat serves, a tab showing a reply gets a link to it, an untouched tab turns into it.
+    (Its replies and their escaping: tests/test_holding.py; the real app: test_startup.py.)"""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from qa_app.holding import Holding
+    from qa_app.render import question_html
+
+    def answer(question: str) -> str:
+        return question_html(question) + '<div class="qa-reply qa-answered"><p class="qa-answer">Cited [1]</p></div>'
+
+    class StandIn(BaseHTTPRequestHandler):  # the chat, as far as the holding page can tell
+        def do_GET(self):
+            body = b'<!doctype html><html><body><p id="stand-in-chat">the chat</p></body></html>'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    holding, chat = Holding("127.0.0.1", port, answer=answer), None
+    context = browser.new_context()
+    dialogs: list[str] = []
+    context.on("page", lambda tab: tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
+    try:
+        asking, idle = context.new_page(), context.new_page()
+        asking.goto(url)
+        asking.locator("#q").fill(HOSTILE_IMG)
+        asking.locator("#q").press("Enter")
+        asking.wait_for_selector("#qa-holding-reply .qa-reply")
+        assert asking.locator("#qa-holding-reply .qa-question").inner_text() == HOSTILE_IMG
+        idle.goto(url)
+        idle.wait_for_timeout(700)  # at least one poll against the holding page itself
+        assert idle.locator("#q").is_visible()
+        holding.release()
+        chat = ThreadingHTTPServer(("127.0.0.1", port), StandIn)
+        threading.Thread(target=chat.serve_forever, daemon=True).start()
+        idle.wait_for_selector("#stand-in-chat", timeout=10_000)  # by itself: nothing was asked there
+        link = asking.locator("#qa-holding-ready a")
+        link.wait_for(state="visible", timeout=10_000)
+        assert asking.locator("#qa-holding-reply .qa-reply").is_visible()  # the reply stays until the user moves
+        asking.screenshot(path=str(tmp_path / "holding-page-answered.png"), full_page=True)
+        link.click()
+        asking.wait_for_selector("#stand-in-chat")
+        assert dialogs == [] and asking.locator("img[src='x']").count() == 0
+    finally:
+        if chat is None:
+            holding.release()
+        else:
+            chat.shutdown()
+            chat.server_close()
+        context.close()

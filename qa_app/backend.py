@@ -99,8 +99,10 @@ class Backend:
 
     @staticmethod
     def _warm_multilingual() -> None:
-        """Load the multilingual encoder after the page is ready, so a first question in
-        Russian or Kazakh does not wait for it (English questions never need it)."""
+        """Make sure the multilingual encoder is loaded and has run once. The warm-up question
+        usually loads it already (its cosines are an abstention feature of every question), so
+        this is cheap then; it matters for an index without multilingual vectors, where only a
+        Russian or Kazakh question would need it."""
         try:
             from qa.index.multilingual import get_use_encoder
 

@@ -239,8 +239,11 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
 
         return replace(_stamped(r, *wording), text=wording[0].text)
     searched = searched_label(r, scope)  # what the user asked: one document, or how many
+    asked = scope
     scope = narrowed(r, scope, question, history, language=language, compare=compare)
     part = r.for_documents(scope) if scope else r
+    if not asked and len(scope) == 1 and language == ENGLISH:
+        notes = notes + _close_call(r, question, history)
     meta = _metadata_answer(part, question, language=language, notes=notes)
     if meta is not None:
         return _stamped(r, meta, scope)
@@ -422,6 +425,17 @@ def _metadata_answer(r: "Retriever", question: str, *, language: str, notes: tup
                   language=language)
 
 
+def _close_call(r: "Retriever", question: str, history: Sequence[str]) -> tuple[str, ...]:
+    """When the evidence chose the document and another came close: a note naming it."""
+    from .answer.compose import framing
+
+    close = r.close_document(question, history)
+    if not close:
+        return ()
+    label = next(d.label for d in r.documents if d.source == close)
+    return (framing("en")["also_close"].format(doc=f"{label} ({close})" if label != close else close),)
+
+
 def _unlisted_field(r: "Retriever", question: str, *, language: str, k: int, history: Sequence[str],
                     notes: tuple[str, ...], searched: str) -> Answer | None:
     """For a question about the document's date, source, licence or title that no metadata line
@@ -429,7 +443,10 @@ def _unlisted_field(r: "Retriever", question: str, *, language: str, k: int, his
     say it). None for any other question: the author of a transcript is found by its labels and
     an occasion is often told in the text, so those go through retrieval."""
     from .answer.compose import framing, silence
+    from .questions.query import is_follow_up
 
+    if history and is_follow_up(question):
+        return None  # "When was it held?" after a question on the summit: "it" is the summit
     kind = r.about_document(question, language)
     said = framing(language).get("no_field", framing("en")["no_field"])
     if kind not in said:

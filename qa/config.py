@@ -130,13 +130,19 @@ class Aliases:
 class DocumentChoice:
     """How a document's evidence adds up (``qa.search.retrieval.best_document``): its best
     passage plus ``second_passage_share`` of its second best, so two agreeing passages
-    outrank one stray passage elsewhere."""
+    outrank one stray passage elsewhere; a runner-up within ``close_margin`` is named in the
+    reply."""
 
     second_passage_share: float = tuned(0.5, Provenance(
         how="hand", date="2026-12-02",
         checked="against other rules on the nine speeches in one corpus, the 171 answerable English dev "
                 "questions of rounds 1 and 2 (right document 0.825; the best passage alone 0.819, a "
                 "conditional logit under grouped CV 0.766-0.819; docs/experiments.md, 2026-12-02): kept"))
+    # When another document's total comes within this of the chosen one, the reply says so.
+    close_margin: float = tuned(2.4, Provenance(
+        how="fitted", script="scripts/fit_document_note.py", date="2026-12-02",
+        data="the nine speeches in one corpus, the answerable English dev questions of rounds 1 and 2: the "
+             "largest margin under which the questions are at most half rightly placed"))
 
 
 @dataclass(frozen=True, kw_only=True)

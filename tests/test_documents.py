@@ -164,6 +164,35 @@ def test_a_date_no_metadata_line_gives_is_refused_as_such_not_guessed_from_the_t
     undated = qa.ask(question, documents=["biden-ipef-launch-2022.txt"], seeds_dir=seeds, index_dir=index)
     assert undated.abstained and undated.notes[-1] == "No metadata line of the document gives its date."
     assert all(p.source == "biden-ipef-launch-2022.txt" for p in undated.passages)
+    # After a question on something else, "it" is that thing, not the speech: no such refusal.
+    follow_up = qa.ask("When was it held?", history=["Which city hosted the first summit?"], documents=[IZIMOV],
+                       seeds_dir=seeds, index_dir=index)
+    assert "No metadata line of the document gives its date." not in follow_up.notes
+    alone = qa.ask("When was it held?", documents=[IZIMOV], seeds_dir=seeds, index_dir=index)
+    assert "No metadata line of the document gives its date." in alone.notes
     russian = qa.ask("Когда было произнесено это выступление?", documents=["biden-ipef-launch-2022.txt"],
                      seeds_dir=seeds, index_dir=index)
     assert russian.abstained and russian.notes[-1] == "В метаданных документа нет даты."
+
+
+def test_a_document_chosen_by_the_evidence_names_a_close_runner_up(corpus):
+    from dataclasses import replace
+
+    from qa.api import answer_with, retriever
+    from qa.config import DocumentChoice, Tuning, settings
+
+    seeds, index = corpus
+    question = "What about trade and investment between the countries?"
+
+    def ask(margin: float, **kw) -> qa.Answer:
+        tuning = replace(Tuning(), documents=DocumentChoice(close_margin=margin))
+        r = retriever(settings(seeds_dir=seeds, index_dir=index, tuning=tuning))
+        return answer_with(r, question, k=5, history=(), **kw)
+
+    runner_up = [n for n in ask(1e9).notes if n.startswith("Another document matches almost as well: ")]
+    assert len(runner_up) == 1 and "To ask that one, name its speaker or choose it." in runner_up[0]
+    cited = ask(1e9).document
+    assert cited and cited not in runner_up[0]  # it names another document than the one quoted
+    assert not any(n.startswith("Another document") for n in ask(0.0).notes)
+    # A question the caller scoped names no runner-up, however close.
+    assert not any(n.startswith("Another document") for n in ask(1e9, documents=[cited]).notes)

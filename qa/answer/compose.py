@@ -31,6 +31,9 @@ FRAMING = {
         "not_in": "{doc} does not answer this question.",
         "none_of": "None of the {n} documents answers this question.",
         "from": "From {doc}:",
+        # The question named no document and another matched almost as well as the one quoted.
+        "also_close": "Another document matches almost as well: {doc}. To ask that one, name its speaker or "
+                      "choose it.",
         "closest": "Closest passages — not an answer:",
         "limited": "",
         # Reasons to abstain, for questions routed through the cross-lingual channel.

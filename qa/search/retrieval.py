@@ -130,6 +130,7 @@ class Retriever:
         self._names_lock = threading.Lock()
         self._use_vectors = self._second_vectors()
         self._parts: dict[frozenset[str], Retriever] = {}
+        self._document_totals: dict[tuple, list[tuple[str, float]]] = {}
         self._word_rows: dict[str, int] | None = None  # stem -> row of the word vectors, made on first use
 
     def _second_vectors(self) -> np.ndarray | None:
@@ -329,9 +330,31 @@ class Retriever:
 
     def best_document(self, question: str, history: Sequence[str] = ()) -> str:
         """The document whose passages, together, match the question best (``best_document``)."""
-        fused = self.score(question, history).fused
-        return self.documents[best_document(fused, self.document_of, len(self.documents),
-                                            choice=self.tuning.documents)].source
+        return self.documents_by_evidence(question, history)[0][0]
+
+    def documents_by_evidence(self, question: str, history: Sequence[str] = ()) -> list[tuple[str, float]]:
+        """Every document with its total (``document_totals``), best first; the last few
+        questions' are kept, as the reply asks again whether another document came close."""
+        key = (question, tuple(history))
+        with self._names_lock:
+            found = self._document_totals.get(key)
+        if found is None:
+            totals = document_totals(self.score(question, history).fused, self.document_of, len(self.documents),
+                                     choice=self.tuning.documents)
+            found = sorted(((d.source, float(t)) for d, t in zip(self.documents, totals)), key=lambda x: -x[1])
+            with self._names_lock:
+                if len(self._document_totals) >= 64:
+                    self._document_totals.clear()
+                self._document_totals[key] = found
+        return found
+
+    def close_document(self, question: str, history: Sequence[str] = ()) -> str:
+        """The document that comes within ``Tuning.documents.close_margin`` of the one the
+        evidence chose, or "" (a reply then says another document matches almost as well)."""
+        ranking = self.documents_by_evidence(question, history)
+        if len(ranking) < 2 or ranking[0][1] - ranking[1][1] >= self.tuning.documents.close_margin:
+            return ""
+        return ranking[1][0]
 
     def chunk_id(self, passage: Chunk) -> int:
         return self._ids[(passage.source, passage.start)]
@@ -365,20 +388,30 @@ def _vector(encoder: Encoder, text: str) -> np.ndarray:
     return vector
 
 
-def best_document(fused: np.ndarray, document_of: np.ndarray, documents: int, *,
-                  choice: DocumentChoice = DocumentChoice()) -> int:
-    """The document whose passages, together, match best: best + ``choice.second_passage_share``
-    x second (``qa.config.DocumentChoice``).
+def document_totals(fused: np.ndarray, document_of: np.ndarray, documents: int, *,
+                    choice: DocumentChoice = DocumentChoice()) -> np.ndarray:
+    """Each document's evidence taken together: its best passage + ``choice.second_passage_share``
+    x its second best (``qa.config.DocumentChoice``); -inf for a document without passages.
 
-    >>> best_document(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2)
-    1
+    >>> document_totals(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2).tolist()
+    [3.0, 3.7]
     """
     totals = np.full(documents, -np.inf)
     for doc in range(documents):
         own = np.sort(fused[document_of == doc])[::-1]
         if len(own):
             totals[doc] = own[0] + choice.second_passage_share * (own[1] if len(own) > 1 else own[0])
-    return int(np.argmax(totals))
+    return totals
+
+
+def best_document(fused: np.ndarray, document_of: np.ndarray, documents: int, *,
+                  choice: DocumentChoice = DocumentChoice()) -> int:
+    """The document whose passages, together, match best (``document_totals``).
+
+    >>> best_document(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2)
+    1
+    """
+    return int(np.argmax(document_totals(fused, document_of, documents, choice=choice)))
 
 
 def _bm25(index, terms: Sequence[str], expansions: Sequence[tuple[str, float]]) -> np.ndarray:

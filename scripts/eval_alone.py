@@ -28,6 +28,7 @@ from fit_abstention import DATA, MAIN, MAIN_FILES, SKIP, alone  # noqa: E402
 from qa.answer.abstain import load_model  # noqa: E402
 from qa.eval.evaluation import read_items, summarize  # noqa: E402
 from qa.eval.report import _outcomes  # noqa: E402
+from qa.config import settings  # noqa: E402
 from qa.index.corpus import read_corpus  # noqa: E402
 from qa.search.retrieval import ALL_STAGES  # noqa: E402
 
@@ -55,7 +56,7 @@ def main() -> None:
             if item.lang == "en" and item.split == args.split and len(item.doc) <= 1:
                 doc = item.doc[0] if item.doc else MAIN.name
                 by_speech.setdefault(MAIN if doc == MAIN.name else DATA / "speeches" / doc, []).append(item)
-    model = load_model()
+    model = load_model(settings().abstention)  # $QA_ABSTENTION, else the shipped model
     rows, pooled, main_rows = [], [], []
     with tempfile.TemporaryDirectory(prefix="eval-alone-") as scratch:
         for speech, items in sorted(by_speech.items()):

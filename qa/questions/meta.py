@@ -83,20 +83,35 @@ CUES = [
 ]
 
 
+# Words that point at the text: without one a question is about what the text says.
+_REFERS = re.compile(r"\b(speech|address|remarks|talk|text|statement|lecture|transcript|document|this|these|it|"
+                     r"here|one)\b")
+
+
+def field_cue(question: str) -> str:
+    """The field a question's words point to when it also points at the text (``CUES``,
+    first match wins); "". Cheap: the question is encoded only when this says something.
+
+    >>> field_cue("which website is this transcript from"), field_cue("Which website did the minister launch?")
+    ('source', '')
+    """
+    lowered = question.lower()
+    if not _REFERS.search(lowered):
+        return ""
+    return next((kind for kind, pattern in CUES if pattern.search(lowered)), "")
+
+
 def by_meaning(question: str, cosine: float, about: AboutDocument = AboutDocument()) -> str:
     """The field a question asks for when it is close in meaning to a question about the
     document itself (``cosine``: its best with ``PROTOTYPES``, at least ``about.min_cosine``)
-    and a word says which; "".
+    and its words say which (``field_cue``); "".
 
     >>> by_meaning("which website is this transcript from", 0.89), by_meaning("which website is this transcript from", 0.5)
     ('source', '')
     >>> by_meaning("Is this all of it?", 0.9)
     ''
     """
-    if cosine < about.min_cosine:
-        return ""
-    lowered = question.lower()
-    return next((kind for kind, pattern in CUES if pattern.search(lowered)), "")
+    return field_cue(question) if cosine >= about.min_cosine else ""
 
 
 def asks_about_document(question: str, language: str = "en") -> str:

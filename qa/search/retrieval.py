@@ -268,11 +268,12 @@ class Retriever:
         source...), or "": by the language's patterns, else, in English, by meaning
         (``qa.questions.meta.by_meaning``)."""
         from ..questions.language import ENGLISH
-        from ..questions.meta import asks_about_document, by_meaning
+        from ..questions.meta import asks_about_document, by_meaning, field_cue
 
         kind = asks_about_document(question, language)
-        if kind or language != ENGLISH:
-            return kind
+        if kind or language != ENGLISH or not field_cue(question):
+            return kind  # most questions stop here, before any encoding: retrieval then encodes
+            # the question beside the second encoder, not before it
         cosine = float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max())
         return by_meaning(question, cosine, self.tuning.about_document)
 

@@ -226,6 +226,7 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     """Read the question, find its documents, retrieve, decide whether they answer (by
     ``abstention``, else the shipped model), reply."""
     from .answer.abstain import judge
+    from .search.evidence import evidence
     from .answer.compose import Candidate, compose
     from .questions.language import ENGLISH, detect
     from .search.retrieval import ALL_STAGES
@@ -263,7 +264,7 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     passages = part.rank(scored, k=k)
     sentence_scores = part.sentence_scores(scored)
     candidates = [Candidate(passage=p, sentence_scores=sentence_scores[part.chunk_id(p)]) for p in passages]
-    decision = judge(part, scored, stages=stages, model=abstention)
+    decision = judge(evidence(part, scored, stages=stages), model=abstention)
     notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
     reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched,
                     asks_for=scored.query.asks_for, reply=part.tuning.reply)

@@ -201,7 +201,7 @@ class Quotes:
 
 @dataclass(frozen=True, kw_only=True)
 class Features:
-    """Evidence features (``qa.answer.features``): word coverage is read over the best
+    """Evidence features (``qa.search.evidence``): word coverage is read over the best
     ``covered_by`` passages, and whether a sentence says what was asked over their best
     ``sentences_read`` sentences (by fused score). The abstention model was fitted on features
     computed with these values: changing one means running scripts/fit_abstention.py again."""
@@ -301,7 +301,7 @@ def settings(
 
 @dataclass(frozen=True, kw_only=True)
 class AbstentionModel:
-    """A logistic regression over the evidence features (``qa.answer.features``): the speech
+    """A logistic regression over the evidence features (``qa.search.evidence``): the speech
     is taken to be silent when the probability of that is at least ``threshold``.
 
     Features are standardised with ``mean`` and ``scale`` before the ``coef`` apply, so each

@@ -5,7 +5,7 @@ documents it was not fitted on.
 
 Each speech is built ALONE as a corpus (its own index in a temporary folder), as a user with
 that one speech would have it; every English dev question about it is run and its evidence
-features recorded (``qa.answer.features``). Rows with ``split == "heldout"`` are never read.
+features recorded (``qa.search.evidence``). Rows with ``split == "heldout"`` are never read.
 Then:
 
 - cross-validation grouped by document (``GroupKFold``, one fold per document): each
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from qa.answer.features import CANDIDATES, FEATURES, evidence  # noqa: E402
+from qa.search.evidence import CANDIDATES, FEATURES, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.config import ABSTENTION_FILE, settings  # noqa: E402
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa.search import crosslingual as xl  # noqa: E402
-from qa.answer.kinds import contains  # noqa: E402
+from qa.search.kinds import contains  # noqa: E402
 from qa.config import settings  # noqa: E402
 from qa.questions.cues import about_author, asks_for  # noqa: E402
 from qa.eval.evaluation import read_items  # noqa: E402

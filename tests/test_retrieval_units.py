@@ -11,8 +11,8 @@ import pytest
 import qa
 from qa.answer.abstain import decide
 from qa.answer.compose import Candidate, choose, explains
-from qa.answer.features import COMPUTED, Evidence
-from qa.answer.kinds import contains, unmatched_focus
+from qa.search.evidence import COMPUTED, Evidence
+from qa.search.kinds import contains, unmatched_focus
 from qa.config import AbstentionModel
 from qa.search.fusion import Weights, fuse, zscore
 from qa.index.lexical import Vocabulary, acronyms, edit_distance, words
@@ -138,7 +138,7 @@ def test_a_fact_about_a_named_thing_must_come_from_where_the_thing_is_named():
 
 
 def test_what_a_question_asks_about_is_the_names_the_speech_uses_not_the_speech_itself():
-    from qa.answer.kinds import focus_words
+    from qa.search.kinds import focus_words
     names = ["astana", "forum", "speech", "summit"]
     assert focus_words("When was the Forum held, according to the speech?", names) == ("forum",)
     assert focus_words("Where will the summit's next meeting be held?", names) == ("summit",)

@@ -132,7 +132,7 @@ def test_a_misquote_is_matched_only_as_closely_as_the_tuning_allows(built):
 
 
 def test_word_coverage_is_read_over_as_many_passages_as_the_tuning_says(built):
-    from qa.answer.features import evidence
+    from qa.search.evidence import evidence
     from qa.search.retrieval import ALL_STAGES
 
     question = "How do Turkmenistan, the Caspian Sea and the Belt and Road Initiative connect?"

@@ -1,5 +1,6 @@
 """Does the speech answer the question? Decided by a fitted model over the features of the
-evidence (``features.py``), never by a rule on the question's wording.
+evidence (``qa.search.evidence``: the record the search stage hands over), never by a rule on
+the question's wording.
 
 The model (``qa.config.AbstentionModel``, fitted by ``scripts/fit_abstention.py`` with
 cross-validation grouped by document) gives the probability that the speech is silent; at or
@@ -12,14 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..config import ABSTENTION_FILE, AbstentionModel
+from ..search.evidence import Evidence
 from .compose import FRAMING
-from .features import Evidence, evidence
-
-if TYPE_CHECKING:
-    from ..search.retrieval import Retriever, Scored, Stages
 
 # Features whose push towards abstaining means "the best passages lack what was asked".
 _KIND_FEATURES = frozenset({"kind_missing", "focus_missing"})
@@ -82,9 +79,13 @@ def decide(found: Evidence, model: AbstentionModel) -> Decision:
     return Decision(abstain=True, reason=reason(cause, found), probability=p, cause=cause)
 
 
-def judge(retriever: "Retriever", scored: "Scored", *, stages: "Stages",
-          model: AbstentionModel | None = None) -> Decision:
-    """``decide`` on what ``retriever`` found for one question (the shipped model by default)."""
-    if not len(scored.fused):
+def judge(found: Evidence | None, *, model: AbstentionModel | None = None) -> Decision:
+    """``decide`` on the evidence of one question (the shipped model by default); ``found`` is
+    None when there were no passages to search.
+
+    >>> judge(None).reason
+    'There are no passages to search.'
+    """
+    if found is None:
         return Decision(abstain=True, reason="There are no passages to search.", cause="no_passages")
-    return decide(evidence(retriever, scored, stages=stages), model or load_model())
+    return decide(found, model or load_model())

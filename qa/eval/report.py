@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from ..answer.abstain import judge, load_model
+from ..search.evidence import evidence
 from ..config import AbstentionModel
 from ..api import answer_with, retriever, search_with
 from ..config import Settings
@@ -80,7 +81,7 @@ def _outcomes(r: Retriever, items: list[Item], texts: dict[str, str], stages: St
             return ranked, said.abstained, reason_label(said.notes[-1]) if said.abstained and said.notes else ""
         part = r.for_documents(documents) if documents else r
         scored = part.score(item.question, item.history, stages=stages)
-        decision = judge(part, scored, stages=stages, model=model)
+        decision = judge(evidence(part, scored, stages=stages), model=model)
         return part.rank(scored, k=RANK_DEPTH), decision.abstain, reason_label(decision.reason)
 
     return evaluate(items, run, texts)

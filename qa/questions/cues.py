@@ -2,7 +2,7 @@
 
 The kinds are the English ones (``qa.questions.query``): a date, a time, a quantity, a count, a person,
 an organisation, a place or an actor. They are checked on the English passages with the same language-independent
-tests (``qa.answer.kinds.contains``), so only the reading of the question is per language.
+tests (``qa.search.kinds.contains``), so only the reading of the question is per language.
 Also here: the names a Cyrillic question uses, and whether it asks about the text's author.
 """
 from __future__ import annotations

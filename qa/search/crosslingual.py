@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..answer.kinds import contains
+from .kinds import contains
 from ..answer.compose import framing, render, silence
 from ..config import Tuning
 from ..index.chunking import sentence_texts

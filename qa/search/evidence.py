@@ -1,4 +1,5 @@
-"""What retrieval found for one question, as a few general numbers the abstention model reads.
+"""What retrieval found for one question, as a few general numbers: the ``Evidence`` record
+the search stage hands to the decision (``qa.answer.abstain`` reads it, never the retriever).
 
 Every feature is a property of the evidence, not of the question's wording: how well the
 best passages match in meaning (two encoders) and in words, by how much they beat the
@@ -22,7 +23,7 @@ from ..questions.query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, Q
 from .kinds import contains, focus_words, unmatched_focus
 
 if TYPE_CHECKING:
-    from ..search.retrieval import Retriever, Scored, Stages
+    from .retrieval import Retriever, Scored, Stages
 
 KINDS = (DATE, TIME, QUANTITY, COUNT, PERSON, ORGANIZATION, PLACE, AGENT)
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top", "vocabulary_coverage",
@@ -147,8 +148,10 @@ def focus_missing(retriever: "Retriever", scored: "Scored", best: int) -> float:
     return len(unmatched_focus(focus, f"{before} {chunk.text}")) / len(focus)
 
 
-def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Evidence:
-    """The features of what ``retriever`` found for one question."""
+def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Evidence | None:
+    """The features of what ``retriever`` found for one question; None when it has no passages."""
+    if not len(scored.fused):
+        return None
     best = int(scored.fused.argmax())
     # Word coverage is read over the best few passages (``Settings.tuning.features``).
     order = np.argsort(-scored.fused, kind="stable")[:retriever.tuning.features.covered_by]

@@ -3,7 +3,7 @@ place, an organisation, an actor)? And what does a question for a fact ask about
 functions over English passages (every channel quotes the English text); the words they
 know are in ``WORDS``, one table per language of the passages.
 
-These were the abstention rules; they are now features (``qa.answer.features``) that the
+These were the abstention rules; they are now features (``qa.search.evidence``) that the
 fitted model weighs, never a refusal on their own.
 """
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Sequence
 from .config import MAX_QUESTION_CHARS, AbstentionModel, Settings
 from .config import settings as make_settings
 from .errors import IndexCorrupt, IndexMissing, IndexStale, QuestionError
+from .search.routing import crosslingual_view, narrowed, resolve_scope, searched_label
 from .types import Answer, BuildReport, Passage
 
 if TYPE_CHECKING:
@@ -160,17 +161,10 @@ def retrieve(question: str, *, k: int = 5, history: Sequence[str] | None = None,
     return search_with(r, text, k=k, history=earlier, documents=documents)
 
 
-def _crosslingual(r: "Retriever"):
-    """The multilingual view of the retriever's index, for questions not in English."""
-    from .search.crosslingual import view
-    from .index.multilingual import get_use_encoder
-
-    return view(r.stored, get_use_encoder(), tuning=r.tuning)
-
-
 def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str],
                 documents: Sequence[str] = ()) -> list[Passage]:
     """Ranked passages; a question not in English goes through the cross-lingual channel."""
+    from .answer.meta import metadata_passages
     from .questions.language import ENGLISH, detect
 
     scope, compare = resolve_scope(r, question, history, documents)
@@ -180,7 +174,7 @@ def search_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     if language != ENGLISH:
         from .search.crosslingual import search
 
-        ranked = search(_crosslingual(part), question, k=k, history=history)
+        ranked = search(crosslingual_view(part), question, k=k, history=history)
     else:
         ranked = part.search(question, k=k, history=history)
     first = metadata_passages(part, question, language=language)
@@ -226,14 +220,16 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     """Read the question, find its documents, retrieve, decide whether they answer (by
     ``abstention``, else the shipped model), reply."""
     from .answer.abstain import judge
-    from .search.evidence import evidence
     from .answer.compose import Candidate, compose
+    from .answer.meta import metadata_answer, unlisted_field
+    from .answer.wording import wording_answer
+    from .search.evidence import evidence
     from .questions.language import ENGLISH, detect
     from .search.retrieval import ALL_STAGES
 
     language = detect(question)
     scope, compare = resolve_scope(r, question, history, documents)
-    wording = _wording_answer(r, question, scope=scope, compare=compare, history=history, language=language,
+    wording = wording_answer(r, question, scope=scope, compare=compare, history=history, language=language,
                               notes=notes, documents=documents)
     if wording is not None:  # its first line names what was searched: no "From ..." line
         from dataclasses import replace
@@ -245,17 +241,17 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     part = r.for_documents(scope) if scope else r
     if not asked and len(scope) == 1 and language == ENGLISH:
         notes = notes + _close_call(r, question, history)
-    meta = _metadata_answer(part, question, language=language, notes=notes)
+    meta = metadata_answer(part, question, language=language, notes=notes)
     if meta is not None:
         return _stamped(r, meta, scope)
-    unlisted = _unlisted_field(part, question, language=language, k=k, history=history, notes=notes,
+    unlisted = unlisted_field(part, question, language=language, k=k, history=history, notes=notes,
                                searched=searched)
     if unlisted is not None:
         return _stamped(r, unlisted, scope)
     if language != ENGLISH:
         from .search.crosslingual import answer
 
-        reply = answer(_crosslingual(part), question, language=language, k=k, history=history, notes=notes,
+        reply = answer(crosslingual_view(part), question, language=language, k=k, history=history, notes=notes,
                        searched=searched)
         return _stamped(r, reply, scope)
 
@@ -271,161 +267,6 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     return _stamped(r, reply, scope)
 
 
-def narrowed(r: "Retriever", scope: tuple[str, ...], question: str, history: Sequence[str], *,
-             language: str, compare: bool) -> tuple[str, ...]:
-    """The scope to answer from: ``scope`` narrowed by the evidence to one document unless the
-    question compares documents ("What does Biden say…" with two Biden speeches: the one that
-    matches)."""
-    if len(scope) == 1:
-        return scope
-    within = r.for_documents(scope) if scope else r
-    return _evidence_scope(within, question, history, language=language, compare=compare) or scope
-
-
-def _wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], compare: bool,
-                    history: Sequence[str], language: str, notes: tuple[str, ...],
-                    documents: Sequence[str] = ()) -> tuple[Answer, tuple[str, ...]] | None:
-    """For a question about the wording (a quote, a phrase, a mention, a count): the exact
-    answer over the documents in scope, and that scope; None for any other question. A quote or
-    a phrase is looked for in every document unless the question or the caller names some; a
-    mention or a count, like other questions, in the document the evidence points to."""
-    from .answer.wording import Found, reply
-    from .questions.wording import COUNT, MENTION, QUOTE, read_wording
-    from .search import exact
-
-    query = read_wording(question)
-    if query is None:
-        return None
-    if query.quoted and not documents:  # the quoted words are looked up, they do not name a document
-        scope, compare = resolve_scope(r, question.replace(query.term, " "), history, ())
-    everywhere = exact.texts_of(r, r.chunks)
-    if not exact.searchable(everywhere, query.term):
-        return None
-    elsewhere: dict[str, int] = {}
-    if not scope and query.kind in (COUNT, MENTION) and len(r.documents) > 1:
-        scope, elsewhere = _wording_scope(r, question, history, exact.find(everywhere, query.term),
-                                          language=language, compare=compare)
-    sources = set(scope or (d.source for d in r.documents))
-    texts = [t for t in everywhere if t.source in sources]
-    hits = tuple(exact.find(texts, query.term))
-    elided = False
-    if not hits and query.kind == QUOTE:  # "no model … as-is": the parts, in one sentence
-        hits = tuple(exact.find_elided(texts, query.term))
-        elided = bool(hits)
-    near = None if hits or query.kind in (COUNT, MENTION) else exact.closest(texts, query.term, quotes=r.tuning.quotes)
-    counted, longer = exact.forms(texts, query.term, hits) if query.kind == COUNT else ([], [])
-    found = Found(kind=query.kind, term=query.term, hits=hits, near=near, counted=tuple(counted),
-                  not_counted=tuple(longer), elided=elided)
-    labels = {d.source: d.label for d in r.documents if d.source in sources}
-    answer = reply(question, found, {t.source: t.text for t in texts}, where=_where(r, labels, language),
-                   language=language, labels=labels, notes=notes,
-                   elsewhere={_label(r, source): n for source, n in elsewhere.items()})
-    return answer, tuple(sorted(sources, key=[d.source for d in r.documents].index))
-
-
-def _wording_scope(r: "Retriever", question: str, history: Sequence[str], hits: Sequence, *, language: str,
-                   compare: bool) -> tuple[tuple[str, ...], dict[str, int]]:
-    """For a mention or a count that names no document, in a corpus of several: the document
-    the evidence points to among those that use the words (all of them if none does), and how
-    often each of the others uses them, so the reply can say so."""
-    counts: dict[str, int] = {}
-    for h in hits:
-        counts[h.source] = counts.get(h.source, 0) + 1
-    if len(counts) <= 1:
-        return tuple(counts), {}
-    part = r.for_documents(tuple(counts))
-    scope = _evidence_scope(part, question, history, language=language, compare=compare)
-    return scope, {source: n for source, n in counts.items() if source not in scope}
-
-
-def _label(r: "Retriever", source: str) -> str:
-    return next((d.label for d in r.documents if d.source == source), source)
-
-
-def _where(r: "Retriever", labels: dict[str, str], language: str) -> str:
-    """How a wording reply names what it searched: the speech, a document, or N documents."""
-    from .answer.wording import WORDS
-
-    words = WORDS.get(language, WORDS["en"])
-    if len(r.documents) < 2:
-        return words["the_speech"]
-    if len(labels) == 1:
-        return next(iter(labels.values()))
-    return words["docs"].format(n=len(labels))
-
-
-def _evidence_scope(r: "Retriever", question: str, history: Sequence[str], *, language: str,
-                    compare: bool) -> tuple[str, ...]:
-    """With several documents and no other scope, the one the evidence points to: passages of
-    one document that agree outrank a stray passage elsewhere (``retrieval.best_document``).
-    A question that compares documents keeps them all."""
-    from .questions.language import ENGLISH
-    if compare or len(r.documents) < 2 or r.about_document(question, language):
-        return ()  # "Who gave this speech?" with nothing to say which: every document answers
-    if language != ENGLISH:
-        from .search.crosslingual import best_source
-
-        return (best_source(_crosslingual(r), question, history),)
-    return (r.best_document(question, history),)
-
-
-def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
-                  documents: Sequence[str]) -> tuple[tuple[str, ...], bool]:
-    """(the documents to search, whether the question compares documents). The scope comes
-    from the caller, else from the documents the question names, else, for a follow-up, from
-    those the previous question named; () leaves it to the evidence."""
-    from .questions.language import detect
-    from .questions.query import is_follow_up
-    from .search.scope import compares, named
-
-    if documents:
-        return pick_documents(r, documents), False
-    scope = named(question, r.documents)
-    language = detect(question)
-    if not scope and history and len(r.documents) > 1 and (
-            is_follow_up(question) or r.about_document(question, language)):
-        # "When was it held?", "Who gave this speech?": about what the conversation was about.
-        before = history[-1]
-        scope = named(before, r.documents) or _evidence_scope(
-            r, before, history[:-1], language=detect(before), compare=compares(before))
-    return scope, compares(question)
-
-
-def pick_documents(r: "Retriever", documents: Sequence[str]) -> tuple[str, ...]:
-    """The corpus's sources for the caller's names (a path under seeds/ or a file name)."""
-    if isinstance(documents, str):
-        documents = [documents]
-    sources = [d.source for d in r.documents]
-    out = []
-    for name in documents:
-        hits = [s for s in sources if s == name or s.rsplit("/", 1)[-1] == name]
-        if not hits:
-            raise QuestionError(f"No document {name!r} in the corpus - choose one of: {', '.join(sources)}")
-        out.extend(hits)
-    return tuple(dict.fromkeys(out))
-
-
-def searched_label(r: "Retriever", scope: Sequence[str]) -> str:
-    """What a refusal names: "" for a one-document corpus, the document's label when one was
-    asked (by the caller, the question or the conversation), else how many were searched."""
-    if len(r.documents) < 2:
-        return ""
-    if len(scope) == 1:
-        return next(d.label for d in r.documents if d.source == scope[0])
-    return str(len(scope) or len(r.documents))
-
-
-def _metadata_answer(r: "Retriever", question: str, *, language: str, notes: tuple[str, ...]) -> Answer | None:
-    """The reply to a question about the document itself, from its metadata lines, or None."""
-    from .answer.compose import render
-
-    passages = metadata_passages(r, question, language=language)
-    if not passages:
-        return None
-    return render(question, [(p, (0,)) for p in passages], notes=notes,
-                  language=language)
-
-
 def _close_call(r: "Retriever", question: str, history: Sequence[str]) -> tuple[str, ...]:
     """When the evidence chose the document and another came close: a note naming it."""
     from .answer.compose import framing
@@ -437,44 +278,6 @@ def _close_call(r: "Retriever", question: str, history: Sequence[str]) -> tuple[
     return (framing("en")["also_close"].format(doc=f"{label} ({close})" if label != close else close),)
 
 
-def _unlisted_field(r: "Retriever", question: str, *, language: str, k: int, history: Sequence[str],
-                    notes: tuple[str, ...], searched: str) -> Answer | None:
-    """For a question about the document's date, source, licence or title that no metadata line
-    answers: a refusal that says so, with the closest passages to check (the text may still
-    say it). None for any other question: the author of a transcript is found by its labels and
-    an occasion is often told in the text, so those go through retrieval."""
-    from .answer.compose import framing, silence
-    from .questions.query import is_follow_up
-
-    if history and is_follow_up(question):
-        return None  # "When was it held?" after a question on the summit: "it" is the summit
-    kind = r.about_document(question, language)
-    said = framing(language).get("no_field", framing("en")["no_field"])
-    if kind not in said:
-        return None
-    nearest = r.search(question, k=min(k, 3), history=history) if language == "en" else []
-    return silence(question, tuple(nearest), notes=(*notes, said[kind]), language=language, searched=searched)
-
-
-# A question about "the speech" with several documents in scope is answered for each, up to this many.
-MAX_LISTED_DOCUMENTS = 12
-
-
-def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[Passage]:
-    """For a question about the document itself (who gave it, when, where, its source): the
-    metadata lines that answer it, or, for its speaker, the passage with its transcript label,
-    for each document of the retriever (one, once scoped); [] for any other question."""
-    from .answer.meta import AUTHOR, label_passage
-    from .answer.meta import metadata_passages as from_header
-    from .search.retrieval import to_passage
-
-    kind = r.about_document(question, language)
-    out: list[Passage] = []
-    for document in r.documents[:MAX_LISTED_DOCUMENTS] if kind else ():
-        passages = from_header(kind, document)
-        chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
-        out += passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
-    return out
 
 
 def _stamped(r: "Retriever", reply: Answer, scope: Sequence[str]) -> Answer:

@@ -1,14 +1,20 @@
-"""Questions about the document itself, answered from its metadata lines. Pure functions.
+"""Questions about the document itself, answered from its metadata lines.
 
 "Who gave this speech?" is answered by the ``Author:``/``Speaker:`` line of the document in
 scope, cited by the exact offsets of its value; a document without such a line but with
 transcript labels ("MR. SULLIVAN: ...") is answered by the passage that opens with the label.
+A date, source, licence or title that no line gives is refused as such (``unlisted_field``).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Sequence
+
 from ..questions.meta import AUTHOR, FIELDS
 from ..search.scope import DocumentInfo
-from ..types import Chunk, Field, Passage
+from ..types import Answer, Chunk, Field, Passage
+
+if TYPE_CHECKING:
+    from ..search.retrieval import Retriever
 
 
 def field_passage(source: str, field: Field) -> Passage:
@@ -23,7 +29,7 @@ def field_passage(source: str, field: Field) -> Passage:
                    last_paragraph=0, sentences=((field.start, field.end),), score=1.0)
 
 
-def metadata_passages(kind: str, document: DocumentInfo) -> list[Passage]:
+def field_passages(kind: str, document: DocumentInfo) -> list[Passage]:
     """The metadata lines that answer ``kind`` (author: with the role line, if any)."""
     found = document.field(*FIELDS[kind])
     if found is None:
@@ -41,3 +47,51 @@ def label_passage(document: DocumentInfo, chunks: tuple[Chunk, ...]) -> Chunk | 
         return None
     label = document.speaker.upper()
     return next((c for c in chunks if c.source == document.source and f"{label}:" in c.text), None)
+
+
+# A question about "the speech" with several documents in scope is answered for each, up to this many.
+MAX_LISTED_DOCUMENTS = 12
+
+
+def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[Passage]:
+    """For a question about the document itself (who gave it, when, where, its source): the
+    metadata lines that answer it, or, for its speaker, the passage with its transcript label,
+    for each document of the retriever (one, once scoped); [] for any other question."""
+    from ..search.retrieval import to_passage
+
+    kind = r.about_document(question, language)
+    out: list[Passage] = []
+    for document in r.documents[:MAX_LISTED_DOCUMENTS] if kind else ():
+        passages = field_passages(kind, document)
+        chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
+        out += passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
+    return out
+
+
+def metadata_answer(r: "Retriever", question: str, *, language: str, notes: tuple[str, ...]) -> Answer | None:
+    """The reply to a question about the document itself, from its metadata lines, or None."""
+    from .compose import render
+
+    passages = metadata_passages(r, question, language=language)
+    if not passages:
+        return None
+    return render(question, [(p, (0,)) for p in passages], notes=notes, language=language)
+
+
+def unlisted_field(r: "Retriever", question: str, *, language: str, k: int, history: Sequence[str],
+                   notes: tuple[str, ...], searched: str) -> Answer | None:
+    """For a question about the document's date, source, licence or title that no metadata line
+    answers: a refusal that says so, with the closest passages to check (the text may still
+    say it). None for any other question: the author of a transcript is found by its labels and
+    an occasion is often told in the text, so those go through retrieval."""
+    from .compose import framing, silence
+    from ..questions.query import is_follow_up
+
+    if history and is_follow_up(question):
+        return None  # "When was it held?" after a question on the summit: "it" is the summit
+    kind = r.about_document(question, language)
+    said = framing(language).get("no_field", framing("en")["no_field"])
+    if kind not in said:
+        return None
+    nearest = r.search(question, k=min(k, 3), history=history) if language == "en" else []
+    return silence(question, tuple(nearest), notes=(*notes, said[kind]), language=language, searched=searched)

@@ -1,4 +1,5 @@
-"""The reply to a question about the wording, from exact occurrences. No I/O.
+"""The reply to a question about the wording, from exact occurrences (``wording_answer`` finds
+them in the documents in scope). No I/O.
 
 The outcome comes first, in plain words: found verbatim / not verbatim, close wording exists /
 not found for a quote; yes / no for a phrase or a mention; the number for a count. Every
@@ -8,11 +9,17 @@ The words of each reply live in ``WORDS``, one table per language.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
+from ..questions.wording import COUNT, MENTION, QUOTE, read_wording
+from ..search import exact
 from ..search.exact import Hit, Near
+from ..search.routing import evidence_scope, resolve_scope
 from ..types import Answer, Highlight, Passage, WordingResult
 from .compose import _escape_md, _quote_block
+
+if TYPE_CHECKING:
+    from ..search.retrieval import Retriever
 
 # At most this many sentences are cited; the count and ``Answer.wording`` keep every occurrence.
 MAX_CITED = 60
@@ -197,3 +204,71 @@ def _result(found: Found, outcome: str) -> WordingResult:
                          occurrences=tuple((h.source, h.start, h.end) for h in found.hits),
                          closest=(near.source, *near.sentence) if near and not found.hits else None,
                          negation=near.negation if near and not found.hits else "", counted=found.counted)
+
+
+def wording_answer(r: "Retriever", question: str, *, scope: tuple[str, ...], compare: bool,
+                   history: Sequence[str], language: str, notes: tuple[str, ...],
+                   documents: Sequence[str] = ()) -> tuple[Answer, tuple[str, ...]] | None:
+    """For a question about the wording (a quote, a phrase, a mention, a count): the exact
+    answer over the documents in scope, and that scope; None for any other question. A quote or
+    a phrase is looked for in every document unless the question or the caller names some; a
+    mention or a count, like other questions, in the document the evidence points to."""
+
+    query = read_wording(question)
+    if query is None:
+        return None
+    if query.quoted and not documents:  # the quoted words are looked up, they do not name a document
+        scope, compare = resolve_scope(r, question.replace(query.term, " "), history, ())
+    everywhere = exact.texts_of(r, r.chunks)
+    if not exact.searchable(everywhere, query.term):
+        return None
+    elsewhere: dict[str, int] = {}
+    if not scope and query.kind in (COUNT, MENTION) and len(r.documents) > 1:
+        scope, elsewhere = _wording_scope(r, question, history, exact.find(everywhere, query.term),
+                                          language=language, compare=compare)
+    sources = set(scope or (d.source for d in r.documents))
+    texts = [t for t in everywhere if t.source in sources]
+    hits = tuple(exact.find(texts, query.term))
+    elided = False
+    if not hits and query.kind == QUOTE:  # "no model … as-is": the parts, in one sentence
+        hits = tuple(exact.find_elided(texts, query.term))
+        elided = bool(hits)
+    near = None if hits or query.kind in (COUNT, MENTION) else exact.closest(texts, query.term, quotes=r.tuning.quotes)
+    counted, longer = exact.forms(texts, query.term, hits) if query.kind == COUNT else ([], [])
+    found = Found(kind=query.kind, term=query.term, hits=hits, near=near, counted=tuple(counted),
+                  not_counted=tuple(longer), elided=elided)
+    labels = {d.source: d.label for d in r.documents if d.source in sources}
+    answer = reply(question, found, {t.source: t.text for t in texts}, where=_where(r, labels, language),
+                   language=language, labels=labels, notes=notes,
+                   elsewhere={_label(r, source): n for source, n in elsewhere.items()})
+    return answer, tuple(sorted(sources, key=[d.source for d in r.documents].index))
+
+
+def _wording_scope(r: "Retriever", question: str, history: Sequence[str], hits: Sequence, *, language: str,
+                   compare: bool) -> tuple[tuple[str, ...], dict[str, int]]:
+    """For a mention or a count that names no document, in a corpus of several: the document
+    the evidence points to among those that use the words (all of them if none does), and how
+    often each of the others uses them, so the reply can say so."""
+    counts: dict[str, int] = {}
+    for h in hits:
+        counts[h.source] = counts.get(h.source, 0) + 1
+    if len(counts) <= 1:
+        return tuple(counts), {}
+    part = r.for_documents(tuple(counts))
+    scope = evidence_scope(part, question, history, language=language, compare=compare)
+    return scope, {source: n for source, n in counts.items() if source not in scope}
+
+
+def _label(r: "Retriever", source: str) -> str:
+    return next((d.label for d in r.documents if d.source == source), source)
+
+
+def _where(r: "Retriever", labels: dict[str, str], language: str) -> str:
+    """How a wording reply names what it searched: the speech, a document, or N documents."""
+
+    words = WORDS.get(language, WORDS["en"])
+    if len(r.documents) < 2:
+        return words["the_speech"]
+    if len(labels) == 1:
+        return next(iter(labels.values()))
+    return words["docs"].format(n=len(labels))

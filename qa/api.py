@@ -249,7 +249,7 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     if unlisted is not None:
         return _stamped(r, unlisted, scope)
     if language != ENGLISH:
-        from .search.crosslingual import answer
+        from .answer.crosslingual import answer
 
         reply = answer(crosslingual_view(part), question, language=language, k=k, history=history, notes=notes,
                        searched=searched)

@@ -63,6 +63,7 @@ _ABOUT_TEXT = re.compile(rf"\b(this|that|these|the) ({'|'.join(TEXT_WORDS)}|{'|'
 _AUTHOR = rf"({'|'.join(AUTHOR_WORDS)})"
 _ABOUT_AUTHOR = re.compile(
     rf"\bwho (wrote|gave|delivered|made|authored|presented)\b.*\b{_TEXT}\b|"
+    r"^\W*who(?: is|'s|’s| was)? (?:speaking|talking)(?: here| now)?\W*$|"
     rf"^\W*who (wrote|gave|delivered|authored|presented) (it|this)\W*$|\bname of (the|this) {_AUTHOR}\b|"
     rf"\bwho (is|was|'s) (the|this) {_AUTHOR}\b|\b(the|this) {_AUTHOR} (is|was) who\b|"
     rf"\b{_AUTHOR}(['’]s)? (affiliation|employer|job|position|title|organi[sz]ation|institution|institute|"
@@ -134,6 +135,8 @@ def about_author(question: str) -> bool:
     (True, True)
     >>> about_author("What country does the speaker come from?"), about_author("Where is the author from?")
     (True, True)
+    >>> about_author("Who is speaking?"), about_author("Who is speaking about climate?")
+    (True, False)
     >>> about_author("What does the speaker say about Russia?"), about_author("Who announced the initiative?")
     (False, False)
     >>> about_author("Which institutions does the speaker propose?"), about_author("Who does the speaker see as key?")

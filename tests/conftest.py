@@ -6,8 +6,10 @@ pointed there so nothing can touch the checkout's ``seeds/`` or ``index/``.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +43,22 @@ class FakeEncoder:
                 out[row, h % self._dimension] += 1.0
             out[row, 0] += 1e-3
         return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def visible(markup: str) -> str:
+    """What a browser shows of ``markup``: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup.replace("<br>", "\n")))
+
+
+class Tags(HTMLParser):
+    """Every start tag of the markup fed to it, with its attributes (``found``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,7 @@ ever arrives as markup.
 """
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -17,37 +15,21 @@ from qa.index.chunking import paragraphs
 from qa.index.corpus import read_corpus
 from qa.types import Highlight
 from qa_app.backend import Backend
-from qa.answer.citation import DocInfo, citation_text, doc_info, quoted_words
+from qa.answer.citation import citation_text, doc_info, quoted_words
 from qa_app.render import NOT_IN_SPEECH, panel_html, question_html, reply_html, status_html, text
 
-from conftest import SPEECH
+from conftest import SPEECH, Tags, visible
 
 HOSTILE = "<img src=x onerror=alert(1)> and <script>alert(1)</script> ${alert(1)} *stars* [x](javascript:alert(1))"
 SPEECH_SOURCE = SPEECH.name
 FORUM = "speech at the International Forum “Chinese Modernization and the China–Central Asia Community with a Shared Future”"
-
-
-def _visible(markup: str) -> str:
-    """What a browser shows: tags dropped, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup.replace("<br>", "\n")))
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[str, list]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
-
-
 SAFE_TAGS = {"div", "p", "a", "span", "mark", "blockquote", "button", "br", "section", "select", "option",
              "label", "h1"}
 
 
 def _no_markup_from(markup: str) -> None:
     """Only the page's own tags, no event handlers, no script links."""
-    parser = _Tags()
+    parser = Tags()
     parser.feed(markup)
     for tag, attrs in parser.found:
         assert tag in SAFE_TAGS, tag
@@ -84,13 +66,13 @@ def test_text_is_inert_in_html_and_markdown():
     out = text(HOSTILE + "\nsecond line")
     _no_markup_from(out)
     assert "*" not in out and "[" not in out and "$" not in out and "\n" not in out
-    assert _visible(out) == HOSTILE + "\nsecond line"
+    assert visible(out) == HOSTILE + "\nsecond line"
 
 
 def test_question_bubble_shows_exactly_what_was_typed():
     out = question_html(HOSTILE)
     _no_markup_from(out)
-    assert _visible(out) == HOSTILE
+    assert visible(out) == HOSTILE
 
 
 # -- citations ------------------------------------------------------------------------------
@@ -138,9 +120,9 @@ def test_answered_reply_has_marker_label_highlight_and_copy_text(built):
     assert f'<a class="qa-cite" {href}' in out                       # the [1] marker
     assert f">[1] {first.source} ¶{first.paragraph}</a>" in out     # the citation label
     supporting = [first.text[h.start - first.start:h.end - first.start] for h in answer.highlights[0]]
-    marked = [_visible(m) for m in re.findall(r'<mark class="qa-support">(.*?)</mark>', out)]
+    marked = [visible(m) for m in re.findall(r'<mark class="qa-support">(.*?)</mark>', out)]
     assert marked[:len(supporting)] == supporting
-    copy = _visible(re.search(r'<span class="qa-copy-text">(.*?)</span>', out).group(1))
+    copy = visible(re.search(r'<span class="qa-copy-text">(.*?)</span>', out).group(1))
     assert copy.startswith(f"Ruslan Izimov, {FORUM}, {first.citation}: “")
     assert "\n" not in out  # one HTML block: Markdown never reads the text inside it
 
@@ -149,8 +131,8 @@ def test_silent_reply_says_so_and_shows_closest_passages_apart(speech_text):
     near = _passage(speech_text, "Belt and Road Initiative was first announced")
     answer = qa.Answer(question="What is the population of Brazil?", text="", passages=(near,), abstained=True)
     out = reply_html(answer, {})
-    assert NOT_IN_SPEECH in _visible(out)
-    assert "Closest passages — not an answer" in _visible(out)
+    assert NOT_IN_SPEECH in visible(out)
+    assert "Closest passages — not an answer" in visible(out)
     assert 'class="qa-near"' in out and "qa-source" not in out and "Copy citation" not in out
     assert "qa-support" not in out  # nothing is highlighted as support
 
@@ -165,7 +147,7 @@ def test_notes_and_documents_with_markup_are_escaped(hostile_seeds):
     reply, panel = reply_html(answer, infos), panel_html(docs, answer)
     for out in (reply, panel):
         _no_markup_from(out)
-        assert HOSTILE in _visible(out)
+        assert HOSTILE in visible(out)
     assert "<b>" not in reply and "Eve &#60;b&#62;Mallory&#60;/b&#62;" in reply
 
 
@@ -183,9 +165,9 @@ def test_panel_numbers_every_paragraph_and_marks_the_cited_passage(speech_text, 
     numbers = re.findall(r'<span class="qa-pnum">¶(\d+)</span>', out)
     assert numbers == [str(n) for n in range(1, len(spans) + 1)]
     hits = re.findall(rf'<mark class="([^"]+)" data-n="1" data-start="{passage.start}"[^>]*>(.*?)</mark>', out)
-    assert "".join(_visible(t) for _, t in hits) == passage.text
-    assert _visible(hits[0][1]) == speech_text[passage.start:sentence_end] and "qa-strong" in hits[0][0]
-    shown = [_visible(p) for p in re.findall(r'<p class="qa-para"[^>]*>(.*?)</p>', out)]
+    assert "".join(visible(t) for _, t in hits) == passage.text
+    assert visible(hits[0][1]) == speech_text[passage.start:sentence_end] and "qa-strong" in hits[0][0]
+    shown = [visible(p) for p in re.findall(r'<p class="qa-para"[^>]*>(.*?)</p>', out)]
     assert [s.split(" ", 1)[1] for s in shown] == [speech_text[s:e] for s, e in spans]
 
 
@@ -236,7 +218,7 @@ def test_chat_turns_pass_earlier_questions_and_escape_the_bubble(built, monkeypa
     assert asked[-1] == HOSTILE and box == ""
     assert [m["role"] for m in chat] == ["user", "assistant", "user", "assistant"]
     _no_markup_from(chat[2]["content"])
-    assert _visible(chat[2]["content"]) == HOSTILE
+    assert visible(chat[2]["content"]) == HOSTILE
     assert 'class="qa-panel"' in panel
 
 
@@ -402,8 +384,8 @@ def test_a_too_long_chat_question_is_answered_with_an_error_and_not_kept(built):
     respond = page.make_respond(backend)
     chat, asked, _panel, box = respond("Which summit? " * 200, [], ["an earlier question"])
     assert asked == ["an earlier question"] and box == ""
-    assert "the chat reads at most 2,000" in _visible(chat[1]["content"])
-    assert len(_visible(chat[0]["content"])) <= 301
+    assert "the chat reads at most 2,000" in visible(chat[1]["content"])
+    assert len(visible(chat[0]["content"])) <= 301
 
 
 def test_repeated_failed_logins_are_refused_per_address_and_a_right_one_is_not_slowed(served_app):

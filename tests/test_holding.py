@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import re
-from html.parser import HTMLParser
 
 import httpx
 import pytest
 
 import qa
+from conftest import Tags, visible
 from qa_app.backend import Backend
 from qa_app.holding import MARKER, MAX_BODY_BYTES, Holding
 from qa_app.render import reply_html
@@ -26,10 +25,6 @@ HOSTILE = "<img src=x onerror=alert(1)> and <script>alert(1)</script> [x](javasc
 def _reply_part(page: str) -> str:
     """The part of the page that shows the question and its reply."""
     return re.search(r'<div id="qa-holding-reply">(.*)</div>\n<script>', page, re.S).group(1)
-
-
-def _visible(markup: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", markup.replace("<br>", "\n")))
 
 
 @pytest.fixture
@@ -63,25 +58,16 @@ def test_the_form_answers_with_the_chats_own_reply(holding):
     shown = _reply_part(response.text)
     expected = reply_html(backend.ask(question), backend.infos())
     assert shown.endswith(expected) and "markup-notes.txt" in expected  # the cited document, by name
-    assert _visible(shown).startswith(question)
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[str, list]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
+    assert visible(shown).startswith(question)
 
 
 def test_questions_and_documents_arrive_as_text_never_as_markup(holding):
     client, _ = holding
     asked = _reply_part(client.post("/", data={"q": HOSTILE}).text)
-    assert _visible(asked).startswith(HOSTILE)  # the question, shown exactly as typed
+    assert visible(asked).startswith(HOSTILE)  # the question, shown exactly as typed
     quoted = _reply_part(client.post("/", data={"q": "markup notes plain text"}).text)
-    assert HOSTILE in _visible(quoted)  # the document's hostile line, quoted as text
-    parser = _Tags()
+    assert HOSTILE in visible(quoted)  # the document's hostile line, quoted as text
+    parser = Tags()
     parser.feed(asked + quoted)
     assert {tag for tag, _ in parser.found} <= {"div", "p", "a", "span", "mark", "blockquote", "button", "br"}
     for tag, attrs in parser.found:
@@ -101,7 +87,7 @@ def test_only_the_pages_own_script_may_run(holding):
 
 def test_too_long_empty_and_oversized_questions_are_refused(holding):
     client, _ = holding
-    long = _visible(_reply_part(client.post("/", data={"q": "Which summit? " * 200}).text))
+    long = visible(_reply_part(client.post("/", data={"q": "Which summit? " * 200}).text))
     assert "the chat reads at most 2,000 - shorten it" in long
     assert _reply_part(client.post("/", data={"q": "   "}).text) == ""
     big = client.post("/", content=b"q=" + b"a" * MAX_BODY_BYTES,

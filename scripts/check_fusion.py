@@ -25,7 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import alone, dev_sets  # noqa: E402
-from tune_fusion import _labels, _table  # noqa: E402
+from tune_fusion import _labels, _table, chosen_on_others  # noqa: E402
 
 from qa.config import settings  # noqa: E402
 from qa.index.corpus import read_corpus  # noqa: E402
@@ -76,11 +76,8 @@ def main() -> None:
             groups += [speech.name] * len(kinds)
     table = np.concatenate(tables, axis=1)  # settings x questions x (hit@1, hit@3, rr, all-evidence)
     groups = np.array(groups)
-    held = np.zeros((len(groups), 4))
-    for doc in sorted(set(groups)):
-        train = groups != doc
-        best = int(np.argmax(table[:len(GRID), train, 2].mean(1)))
-        held[~train] = table[best, ~train]
+    held, chosen = chosen_on_others(table, groups, len(GRID))
+    for doc, best in chosen.items():
         print(f"  {doc}: chosen on the others: bm25_sentence {GRID[best].bm25_sentence}, "
               f"coverage_power {GRID[best].coverage_power}")
     show("grouped CV (chosen on other docs)", held, types)

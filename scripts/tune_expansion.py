@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import alone, dev_sets  # noqa: E402
-from tune_fusion import _labels, _score  # noqa: E402
+from tune_fusion import _labels, _score, chosen_on_others  # noqa: E402
 
 from qa.config import Expansion, Tuning, settings  # noqa: E402
 from qa.index.corpus import read_corpus  # noqa: E402
@@ -63,11 +63,8 @@ def main() -> None:
             groups += [speech.name] * table.shape[1]
     table = np.concatenate(tables, axis=1)
     groups = np.array(groups)
-    held = np.zeros((len(groups), 3))
-    for doc in sorted(set(groups)):
-        train = groups != doc
-        best = int(np.argmax(table[:len(GRID), train, 2].mean(1)))
-        held[~train] = table[best, ~train]
+    held, chosen = chosen_on_others(table, groups, len(GRID))
+    for doc, best in chosen.items():
         print(f"  {doc}: chosen on the others: min_cosine {GRID[best].min_cosine}, per_word {GRID[best].per_word}")
 
     def show(label: str, rows: np.ndarray) -> None:

@@ -83,6 +83,25 @@ def _table(grid: list[Weights], data, points_back: np.ndarray) -> np.ndarray:
     return table
 
 
+def chosen_on_others(table: np.ndarray, groups: np.ndarray, candidates: int) -> tuple[np.ndarray, dict[str, int]]:
+    """Cross-validation grouped by document: for each document, the first ``candidates``
+    settings of ``table`` (settings x questions x figures, the reciprocal rank third) are
+    compared on the *other* documents' questions and the best by mean MRR is applied to it.
+    (held-out figures per question, the setting chosen for each document).
+
+    >>> t = np.zeros((2, 2, 3)); t[0, 0, 2] = 1.0; t[1, 1, 2] = 1.0
+    >>> chosen_on_others(t, np.array(["a", "b"]), 2)[1]
+    {'a': 1, 'b': 0}
+    """
+    held = np.zeros(table.shape[1:])
+    chosen = {}
+    for doc in sorted(set(groups)):
+        train = groups != doc
+        chosen[doc] = int(np.argmax(table[:candidates, train, 2].mean(1)))
+        held[~train] = table[chosen[doc], ~train]
+    return held, chosen
+
+
 def _kfold(table: np.ndarray, objective: np.ndarray, *, folds: int = 4, repeats: int = 20) -> np.ndarray:
     """Mean held-out figures when 1/``folds`` of the questions is held out, ``repeats`` random
     splits (fixed seed)."""

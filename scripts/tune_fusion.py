@@ -95,7 +95,7 @@ def chosen_on_others(table: np.ndarray, groups: np.ndarray, candidates: int) -> 
     """
     held = np.zeros(table.shape[1:])
     chosen = {}
-    for doc in sorted(set(groups)):
+    for doc in sorted(set(groups.tolist())):
         train = groups != doc
         chosen[doc] = int(np.argmax(table[:candidates, train, 2].mean(1)))
         held[~train] = table[chosen[doc], ~train]

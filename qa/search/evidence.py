@@ -76,24 +76,30 @@ def covered_share(terms: tuple[str, ...], expansions: dict[str, tuple[str, ...]]
     return hits / len(terms)
 
 
-def term_support(retriever: "Retriever", scored: "Scored", text: str) -> tuple[float, float, str]:
+def term_vectors(retriever: "Retriever", scored: "Scored") -> list["np.ndarray | None"]:
+    """The MiniLM vector of each content word of the question (``Retriever.word_vector``),
+    looked up once for every text ``term_support`` reads."""
+    return [retriever.word_vector(term, scored.terms.unknown) for term in scored.terms.terms]
+
+
+def term_support(retriever: "Retriever", scored: "Scored", text: str,
+                 vectors: list["np.ndarray | None"]) -> tuple[float, float, str]:
     """How well ``text`` supports each content word of the question: 1.0 when it uses the word
-    (its stem), else the MiniLM cosine of the word with the nearest word of ``text`` (a synonym
-    scores high, an unrelated word low, a word with no vector 0). (the weakest, the mean, the
-    weakest term); (1.0, 1.0, "") for a question without content words."""
+    (its stem), else the MiniLM cosine of the word (``vectors``, from ``term_vectors``) with the
+    nearest word of ``text`` (a synonym scores high, an unrelated word low, a word with no
+    vector 0). (the weakest, the mean, the weakest term); (1.0, 1.0, "") for a question without
+    content words."""
     terms = scored.terms.terms
     if not terms:
         return 1.0, 1.0, ""
     stems = {stem(w) for w in word_list(text)}
-    rows = retriever.word_rows(text)
+    rows = retriever.word_rows(stems)
     table = retriever.views["word_vectors"]
     support = []
-    for term in terms:
+    for term, vector in zip(terms, vectors):
         if term in stems:
             support.append(1.0)
-            continue
-        vector = retriever.word_vector(term, scored.terms.unknown)
-        if vector is None or table is None or not len(rows):
+        elif vector is None or table is None or not len(rows):
             support.append(0.0)
         else:
             support.append(float(np.clip((table[rows] @ vector).max(), 0.0, 1.0)))
@@ -101,7 +107,8 @@ def term_support(retriever: "Retriever", scored: "Scored", text: str) -> tuple[f
     return round(support[weakest], 6), round(sum(support) / len(support), 6), terms[weakest]
 
 
-def answer_support(retriever: "Retriever", scored: "Scored", passages: "np.ndarray") -> tuple[float, float]:
+def answer_support(retriever: "Retriever", scored: "Scored", passages: "np.ndarray",
+                   vectors: list["np.ndarray | None"]) -> tuple[float, float]:
     """Is there a sentence that says what was asked, about what was asked? Among the best
     ``features.sentences_read`` sentences of ``passages`` (``Settings.tuning``), those holding a thing of the kind the
     question asks for (any sentence when it asks for none): the best ``term_support`` of one
@@ -115,7 +122,7 @@ def answer_support(retriever: "Retriever", scored: "Scored", passages: "np.ndarr
         text = retriever.sentences[int(row)]
         if kind and not contains(kind, text, exclude=own):
             continue
-        low, avg, _ = term_support(retriever, scored, text)
+        low, avg, _ = term_support(retriever, scored, text, vectors)
         weakest, mean = max(weakest, low), max(mean, avg)
     return weakest, mean
 
@@ -160,9 +167,10 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
     second = scored.second if scored.second is not None else scored.dense
     text = " ".join(retriever.chunks[i].text for i in order)
     kind = scored.query.asks_for
-    support = term_support(retriever, scored, text)
-    best_support = term_support(retriever, scored, retriever.chunks[best].text)
-    answered = answer_support(retriever, scored, order)
+    vectors = term_vectors(retriever, scored)
+    support = term_support(retriever, scored, text, vectors)
+    best_support = term_support(retriever, scored, retriever.chunks[best].text, vectors)
+    answered = answer_support(retriever, scored, order, vectors)
     values = {
         "dense_top": dense_top, "dense_margin": dense_margin, "second_top": top_and_margin(second)[0],
         "sentence_top": top_and_margin(scored.sentence_dense if scored.sentence_dense is not None else scored.dense)[0],

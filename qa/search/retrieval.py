@@ -21,14 +21,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
 from ..config import DocumentChoice, Tuning
 from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
-from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem, words as lexical_words
+from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem
 from ..questions.query import Query, is_alias, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
@@ -284,22 +284,25 @@ class Retriever:
         table = self.views["word_vectors"]
         if table is None:
             return None
-        if self._word_rows is None:
-            self._word_rows = {}
-            for row, word in enumerate(self.words):
-                self._word_rows.setdefault(stem(word), row)
-        row = self._word_rows.get(term)
+        row = self._stem_rows().get(term)
         if row is not None:
             return table[row]
         with self._names_lock:
             return next((self._name_vectors[w] for w in unknown if stem(w) == term and w in self._name_vectors), None)
 
-    def word_rows(self, text: str) -> np.ndarray:
-        """Rows of ``views["word_vectors"]`` for the words of ``text`` the table holds."""
+    def word_rows(self, stems: Iterable[str]) -> np.ndarray:
+        """Rows of ``views["word_vectors"]`` for the stems the table holds."""
+        found = self._stem_rows()
+        return np.array(sorted({found[s] for s in stems if s in found}), dtype=np.int64)
+
+    def _stem_rows(self) -> dict[str, int]:
+        """Stem -> the first row of the word vectors with a word of that stem, made on first use."""
         if self._word_rows is None:
-            self.word_vector("")
-        rows = {self._word_rows[stem(w)] for w in lexical_words(text) if stem(w) in self._word_rows}
-        return np.array(sorted(rows), dtype=np.int64)
+            rows: dict[str, int] = {}
+            for row, word in enumerate(self.words):
+                rows.setdefault(stem(word), row)
+            self._word_rows = rows
+        return self._word_rows
 
     def _aliasless(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The names that are not another way of saying a name the corpus uses."""

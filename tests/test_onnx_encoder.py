@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 
+import numpy as np
 import pytest
 
 from qa.index import onnx_encoder, onnx_export, store
@@ -87,6 +88,63 @@ def test_no_texts_gives_no_rows(counter):
     assert counter.encode([]).shape == (0, 1)
 
 
+def id_adder(path) -> None:
+    """An ONNX file whose one output per text is [the sum of the word-piece ids it reads]."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Mul", ["input_ids", "attention_mask"], ["read"]),
+         helper.make_node("Cast", ["read"], ["ids"], to=TensorProto.FLOAT),
+         helper.make_node("ReduceSum", ["ids", "axis"], ["sentence_embedding"], keepdims=1)],
+        "adder",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"])],
+        [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", 1])],
+        [helper.make_tensor("axis", TensorProto.INT64, [1], [1])],
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+@pytest.fixture
+def adder(tmp_path) -> onnx_encoder.OnnxEncoder:
+    id_adder(tmp_path / "adder.onnx")
+    return onnx_encoder.OnnxEncoder(tmp_path / "adder.onnx", TOKENIZER, max_seq_length=LIMIT)
+
+
+def test_the_word_table_holds_what_the_session_gives_for_each_whole_word(adder):
+    table = adder.word_table()
+    vocab = adder.tokenizer.get_vocab()
+    ids = onnx_encoder.word_ids(adder.tokenizer)
+    assert len(table) == len(ids) > 20_000 and vocab["farmers"] in ids and vocab["##s"] not in ids
+    for word in ("farmers", "reform", "a"):
+        row = int(np.searchsorted(ids, vocab[word]))
+        assert table[row, 0] == adder.encode([word])[0, 0] == 101 + vocab[word] + 102
+
+
+def test_a_text_that_is_one_whole_word_is_read_from_the_table_and_others_from_the_model(tmp_path, adder):
+    ids = onnx_encoder.word_ids(adder.tokenizer)
+    marked = -np.arange(len(ids), dtype=np.float32)[:, None] - 1  # no sum of ids is negative
+    np.save(tmp_path / "words.npy", marked)
+    reader = onnx_encoder.OnnxEncoder(tmp_path / "adder.onnx", TOKENIZER, max_seq_length=LIMIT,
+                                      words=tmp_path / "words.npy")
+    vocab = adder.tokenizer.get_vocab()
+    got = reader.encode(["Farmers", "the cat sat", " reform ", "unvaccinated"])[:, 0]
+    assert got[0] == -1 - np.searchsorted(ids, vocab["farmers"])  # as written or lower case: one piece
+    assert got[2] == -1 - np.searchsorted(ids, vocab["reform"])
+    assert got[1] == adder.encode(["the cat sat"])[0, 0] > 0  # several words: the model
+    assert got[3] == adder.encode(["unvaccinated"])[0, 0] > 0  # one word, several pieces: the model
+
+
+def test_a_word_table_that_does_not_fit_the_vocabulary_is_not_used(tmp_path, adder, caplog):
+    np.save(tmp_path / "words.npy", np.zeros((10, 1), np.float32))
+    with caplog.at_level(logging.INFO, logger="qa.index.onnx_encoder"):
+        reader = onnx_encoder.OnnxEncoder(tmp_path / "adder.onnx", TOKENIZER, max_seq_length=LIMIT,
+                                          words=tmp_path / "words.npy")
+    assert reader.encode(["farmers"])[0, 0] == adder.encode(["farmers"])[0, 0] > 0
+    assert "not using the word table" in caplog.text
+
+
 def fallback(tmp_path, monkeypatch, record: dict, caplog):
     fake = FakeEncoder(name="all-MiniLM-L6-v2")
     monkeypatch.setattr("qa.index.embedding.get_encoder", lambda model: fake)
@@ -147,12 +205,14 @@ def test_a_usable_export_is_loaded_once_and_shared(tmp_path, monkeypatch, caplog
 
 def test_clean_keeps_the_export_the_manifest_names_and_removes_others(tmp_path):
     kept, stale = "query-encoder-0123456789abcdef.onnx", "query-encoder-fedcba9876543210.onnx"
-    temp = f".{kept}.1a2b3c4d.tmp"
-    for name in (kept, stale, temp, "notes.txt"):
+    words, stale_words = "query-words-0123456789abcdef.npy", "query-words-fedcba9876543210.npy"
+    temp, temp_words = f".{kept}.1a2b3c4d.tmp", f".{words}.1a2b3c4d.tmp"
+    for name in (kept, stale, words, stale_words, temp, temp_words, "notes.txt"):
         (tmp_path / name).write_bytes(b"x")
-    manifest = store.Manifest(model="m", dimension=2, chunking={}, sources={}, query_encoder={"file": kept})
-    assert sorted(store.clean(tmp_path, keep=manifest.kept_files())) == sorted([stale, temp])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([kept, "notes.txt"])
+    manifest = store.Manifest(model="m", dimension=2, chunking={}, sources={},
+                              query_encoder={"file": kept, "words": {"file": words}})
+    assert sorted(store.clean(tmp_path, keep=manifest.kept_files())) == sorted([stale, stale_words, temp, temp_words])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([kept, words, "notes.txt"])
 
 
 def test_the_build_exports_again_when_the_model_folder_changes(tmp_path):
@@ -166,6 +226,10 @@ def test_the_build_exports_again_when_the_model_folder_changes(tmp_path):
     export = tmp_path / onnx_export.file_name(digest)
     export.write_bytes(b"onnx")
     record = {"file": export.name, "model_sha256": digest, "bytes": 4}
+    assert "no word table" in onnx_export.needs_export(tmp_path, model, record)
+    words = tmp_path / onnx_encoder.words_file(digest)
+    words.write_bytes(b"table")
+    record["words"] = {"file": words.name, "bytes": 5}
     assert onnx_export.needs_export(tmp_path, model, record) is None
     (folder / "weights.bin").write_bytes(b"\x01" * 11)
     assert onnx_export.model_hash(folder) != digest

@@ -113,3 +113,24 @@ def test_answering_imports_neither_torch_nor_sentence_transformers(tmp_path):
         print("torch" in sys.modules, "sentence_transformers" in sys.modules)
     """).splitlines()
     assert out == ["The new harbour opened in 2019", "False False"]
+
+
+def test_the_build_stores_the_torch_vector_of_every_whole_word(tmp_path, both):
+    """The word table a build writes beside the export: one row per whole word of the
+    vocabulary, each the vector sentence-transformers gives that word alone."""
+    from qa.index.onnx_encoder import word_ids
+
+    model, onnx = both
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "note.txt").write_text("Farmers grow cotton near the river.\n", encoding="utf-8")
+    dirs = f"seeds_dir={str(seeds)!r}, index_dir={str(tmp_path / 'index')!r}"
+    run(f"import qa; qa.build({dirs})")
+    record = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))["query_encoder"]
+    table = np.load(tmp_path / "index" / record["words"]["file"])
+    ids = word_ids(onnx.tokenizer)
+    assert table.shape == (len(ids), 384) == (record["words"]["rows"], 384)
+    rows = np.random.default_rng(0).choice(len(ids), size=300, replace=False)
+    words = onnx.tokenizer.decode_batch([[int(ids[r])] for r in rows])
+    expected = model.encode(words, normalize_embeddings=True, convert_to_numpy=True)
+    assert float(np.min(np.sum(expected * table[rows], axis=1))) >= 0.9999

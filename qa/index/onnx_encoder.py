@@ -6,11 +6,18 @@ torch and sentence-transformers are never imported, so a fresh process answers i
 under a second instead of spending ~6 s importing them. Without onnxruntime, or without
 the exported file, ``query_encoder`` hands back the torch encoder and logs one line on why
 answering is slower.
+
+The build also stores the vector of every word that is one word piece of the model's
+vocabulary ("farmers", "reform"; about 21,700 of them) in ``query-words-<model hash>.npy``,
+computed by the same ONNX session. A text that reads as one such piece (a question's word
+the speech never uses, looked up for query expansion) is then a row of that table, the same
+vector the session would give, without running the model.
 """
 from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,6 +31,26 @@ log = logging.getLogger(__name__)
 # other core at the same moment, and 1 thread gives the lower median there.
 THREADS = 1
 _SLOWER = "questions are encoded with torch, which is slower (about 6 s to import it in a fresh process)"
+_WORD_PIECE = re.compile(r"[a-z]+")  # the whole words of an uncased word-piece vocabulary
+
+
+def word_ids(tokenizer) -> np.ndarray:
+    """The ids of the vocabulary's whole-word pieces, ascending: the rows of the word table.
+
+    >>> from tokenizers import Tokenizer, models
+    >>> word_ids(Tokenizer(models.WordPiece({"[CLS]": 0, "reform": 1, "##s": 2, "2024": 3, "china": 4})))
+    array([1, 4])
+    """
+    return np.array(sorted(i for w, i in tokenizer.get_vocab().items() if _WORD_PIECE.fullmatch(w)), dtype=np.int64)
+
+
+def words_file(model_sha256: str) -> str:
+    """The word table's name in the index folder, from the model folder's hash.
+
+    >>> words_file("ab" * 32)
+    'query-words-abababababababab.npy'
+    """
+    return f"query-words-{model_sha256[:16]}.npy"
 
 
 def missing_runtime(*, need_exporter: bool = False) -> str | None:
@@ -44,7 +71,7 @@ class OnnxEncoder:
     """
 
     def __init__(self, path: Path, tokenizer_path: Path, *, max_seq_length: int, name: str = "onnx",
-                 threads: int = THREADS) -> None:
+                 threads: int = THREADS, words: Path | None = None) -> None:
         # ONNX Runtime 1.29+ otherwise writes a device id and an event database under
         # ~/.cache/Microsoft on import, and tries to upload usage events: this tool is offline
         # and writes only to its index folder.
@@ -64,10 +91,46 @@ class OnnxEncoder:
         options.log_severity_level = 3  # errors only: the session's notes are not the user's business
         self.session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
+        self._word_ids = word_ids(self.tokenizer)
+        probe = self.tokenizer.encode("x").ids
+        self._ends = (probe[0], probe[-1])  # [CLS] and [SEP]
+        self._word_vectors = self._word_table(words) if words is not None else None
+
+    def _word_table(self, path: Path) -> np.ndarray | None:
+        """The build's word table (``words_file``), mapped from disk, or None when it does not
+        fit this vocabulary and model (then every text goes through the session)."""
+        try:
+            table = np.load(path, mmap_mode="r")
+        except (OSError, ValueError) as err:
+            log.info("not using the word table %s (%s): words are encoded one by one", path, err)
+            return None
+        if table.shape != (len(self._word_ids), self.dimension) or table.dtype != np.float32:
+            log.info("not using the word table %s (shape %s): words are encoded one by one", path, table.shape)
+            return None
+        return table
+
+    def word_table(self, *, batch: int = 512) -> np.ndarray:
+        """Every whole-word piece of the vocabulary encoded by the session (``word_ids`` order),
+        as ``[CLS] piece [SEP]``: what ``encode`` gives for a text that reads as that piece."""
+        first, last = self._ends
+        ids = np.stack([np.full(len(self._word_ids), first), self._word_ids, np.full(len(self._word_ids), last)], 1)
+        parts = [self.session.run(None, {"input_ids": ids[i:i + batch], "attention_mask": np.ones_like(ids[i:i + batch])})[0]
+                 for i in range(0, len(ids), batch)]
+        return np.ascontiguousarray(np.concatenate(parts), np.float32) if parts else np.zeros((0, self.dimension), np.float32)
+
+    def _word_row(self, ids: list[int]) -> int | None:
+        """The word table's row for a text tokenized as ``ids``, or None."""
+        if self._word_vectors is None or len(ids) != 3 or (ids[0], ids[2]) != self._ends:
+            return None
+        at = int(np.searchsorted(self._word_ids, ids[1]))
+        return at if at < len(self._word_ids) and self._word_ids[at] == ids[1] else None
 
     def batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Token ids and attention mask, padded with zeros to the longest text of ``texts``."""
-        encodings = self.tokenizer.encode_batch(list(texts))
+        return self._padded(self.tokenizer.encode_batch(list(texts)))
+
+    @staticmethod
+    def _padded(encodings) -> tuple[np.ndarray, np.ndarray]:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
@@ -76,13 +139,28 @@ class OnnxEncoder:
             mask[row, : len(e.ids)] = e.attention_mask
         return ids, mask
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """One unit-length float32 row per text."""
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        ids, mask = self.batch(texts)
+    def _run(self, encodings) -> np.ndarray:
+        ids, mask = self._padded(encodings)
         vectors = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One unit-length float32 row per text: a row of the word table for a text that is
+        one whole-word piece, the session's output for the others."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(list(texts))
+        rows = [self._word_row(e.ids) for e in encodings]
+        if all(r is None for r in rows):
+            return self._run(encodings)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        todo = [i for i, r in enumerate(rows) if r is None]
+        for i, r in enumerate(rows):
+            if r is not None:
+                out[i] = self._word_vectors[r]
+        if todo:
+            out[todo] = self._run([encodings[i] for i in todo])
+        return out
 
     def readable(self, text: str) -> str:
         """The start of ``text`` the model reads: ``max_seq_length`` word pieces, two of them
@@ -114,6 +192,15 @@ def unusable(index_dir: Path, record: dict) -> str | None:
     return None
 
 
+def word_table_path(index_dir: Path, record: dict) -> Path | None:
+    """The export's word table when the manifest names it and the file has its size, else None."""
+    words = record.get("words") or {}
+    path = index_dir / str(words.get("file", ""))
+    if not words.get("file") or not path.is_file() or path.stat().st_size != words.get("bytes"):
+        return None
+    return path
+
+
 def query_encoder(index_dir: Path, model: str, record: dict):
     """The encoder for questions to the index in ``index_dir``: its ONNX export when it can
     run, else the torch encoder of ``model`` (with one logged line on why that is slower)."""
@@ -128,7 +215,7 @@ def query_encoder(index_dir: Path, model: str, record: dict):
                 if key not in _loaded:
                     tokenizer = embedding.model_path(model) / "tokenizer.json"
                     _loaded[key] = OnnxEncoder(path, tokenizer, max_seq_length=int(record["max_seq_length"]),
-                                               name=model)
+                                               name=model, words=word_table_path(index_dir, record))
                 return _loaded[key]
         except Exception as err:  # noqa: BLE001 - any failure here means: answer with torch instead
             why = f"{path} could not be loaded ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})"

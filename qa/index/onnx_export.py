@@ -131,7 +131,7 @@ def needs_export(index_dir: Path, model: str, record: dict[str, Any]) -> str | N
     ``query_encoder``), or None when the export is current or no build could make one."""
     from ..errors import ModelError
     from .embedding import model_path
-    from .onnx_encoder import missing_runtime
+    from .onnx_encoder import missing_runtime, word_table_path
 
     if missing_runtime(need_exporter=True):
         return None
@@ -148,6 +148,8 @@ def needs_export(index_dir: Path, model: str, record: dict[str, Any]) -> str | N
     path = index_dir / record.get("file", "")
     if not path.is_file() or path.stat().st_size != record.get("bytes"):
         return f"{path} is missing or damaged - run: {REBUILD}"
+    if word_table_path(index_dir, record) is None:
+        return f"the index holds no word table of the export (words are encoded one by one) - run: {REBUILD}"
     return None
 
 
@@ -192,7 +194,8 @@ def ensure(index_dir: Path, torch_encoder, previous: dict[str, Any] | None) -> d
     path = index_dir / name
     if previous and previous.get("file") == name and previous.get("model_sha256") == digest \
             and path.is_file() and path.stat().st_size == previous.get("bytes"):
-        return {**previous, "model_stat": model_stat(folder)}
+        reused = {**previous, "model_stat": model_stat(folder)}
+        return {**reused, "words": ensure_words(index_dir, folder, reused, previous.get("words"))}
     model = torch_encoder.model()
     why = exportable(model)
     if why:
@@ -210,4 +213,30 @@ def ensure(index_dir: Path, torch_encoder, previous: dict[str, Any] | None) -> d
         why = f"its ONNX export gave other vectors than torch (cosine {lowest:.6f})"
         log.warning("%s: questions will be encoded with torch, which is slower", why)
         return {"model_sha256": digest, "model_stat": made["model_stat"], "unavailable": why}
-    return made
+    return {**made, "words": ensure_words(index_dir, folder, made, None)}
+
+
+def ensure_words(index_dir: Path, folder: Path, made: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The manifest's record of the export's word table (``onnx_encoder.words_file``; ``made``:
+    the export's record, ``folder``: the model's): reused while its file is there, else
+    computed by the exported model itself (about 10 s on 2 cores, once per model)."""
+    from .onnx_encoder import OnnxEncoder, words_file
+
+    path = index_dir / words_file(made["model_sha256"])
+    if previous and previous.get("file") == path.name and path.is_file() \
+            and path.stat().st_size == previous.get("bytes"):
+        return previous
+    encoder = OnnxEncoder(index_dir / made["file"], folder / "tokenizer.json",
+                          max_seq_length=int(made["max_seq_length"]), threads=os.cpu_count() or 1)
+    table = encoder.word_table()
+    log.info("encoded the vocabulary's %d whole words into %s", len(table), path)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with temp.open("wb") as f:
+            np.save(f, table)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    return {"file": path.name, "bytes": path.stat().st_size, "rows": int(table.shape[0])}

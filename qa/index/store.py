@@ -9,6 +9,7 @@ Layout of ``index/`` (one generation at a time; ``<g>`` is the generation id)::
     <name>-<g>.npy         optional extra arrays (e.g. sentence vectors)
     query-encoder-<h>.onnx the model exported for answering without torch; ``<h>`` is the
                            model folder's content hash, so it outlives generations
+    query-words-<h>.npy    that export's vector of each whole word of the model's vocabulary
 
 ``manifest.json`` is written last, by rename, so it names a complete set of files or the
 previous one: a build that dies at any moment leaves the last good index loadable. Each
@@ -44,9 +45,9 @@ REBUILD = "python -m qa build"
 # Only names the store itself writes are ever deleted, so an index folder shared with other
 # files (or pointed at the wrong place) loses nothing else.
 _GENERATION_FILE = re.compile(r"^[a-z_]+-\d{8}T\d{6}-[0-9a-f]{6}\.(jsonl|npy|faiss)$")
-_EXPORT_FILE = re.compile(r"^query-encoder-[0-9a-f]{16}\.onnx$")
+_EXPORT_FILE = re.compile(r"^(query-encoder-[0-9a-f]{16}\.onnx|query-words-[0-9a-f]{16}\.npy)$")
 _TEMP_FILE = re.compile(r"^\.([a-z_]+-\d{8}T\d{6}-[0-9a-f]{6}\.(jsonl|npy|faiss)|manifest\.json"
-                        r"|query-encoder-[0-9a-f]{16}\.onnx)\..+\.tmp$")
+                        r"|query-encoder-[0-9a-f]{16}\.onnx|query-words-[0-9a-f]{16}\.npy)\..+\.tmp$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,7 +80,8 @@ class Manifest:
 
     def kept_files(self) -> set[str]:
         """Every file of the index folder this manifest needs."""
-        return set(self.files.values()) | ({self.query_encoder["file"]} if self.query_encoder.get("file") else set())
+        export = self.query_encoder
+        return set(self.files.values()) | {f for f in (export.get("file"), (export.get("words") or {}).get("file")) if f}
 
     def differences(self, *, model: str, chunking: dict[str, int], sources: dict[str, str],
                     second_model: str | None = None) -> list[str]:

@@ -296,7 +296,7 @@ def threads(index_dir: Path, qs: list[str]) -> list[Row]:
     from qa.api import search_with
     from qa.index import store
     from qa.index.embedding import model_path
-    from qa.index.onnx_encoder import OnnxEncoder
+    from qa.index.onnx_encoder import OnnxEncoder, word_table_path
     from qa.search.retrieval import Retriever
 
     record = store.read_manifest(index_dir).query_encoder
@@ -304,7 +304,7 @@ def threads(index_dir: Path, qs: list[str]) -> list[Row]:
         return [Row(figure="ONNX encoder threads", value="no export in the index", met=False)]
     tokenizer = model_path(store.read_manifest(index_dir).model) / "tokenizer.json"
     encoders = {n: OnnxEncoder(index_dir / record["file"], tokenizer, max_seq_length=record["max_seq_length"],
-                               threads=n) for n in (1, 2)}
+                               threads=n, words=word_table_path(index_dir, record)) for n in (1, 2)}
     retrievers = {n: Retriever(store.load(copy_index(index_dir, f"index-threads-{n}")), e) for n, e in encoders.items()}
     for n in encoders:
         search_with(retrievers[n], "A warm-up question about something else entirely?", k=5, history=())

@@ -26,10 +26,13 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-# Intra-op threads per question. Measured on the 2-core machine (docs/speed.md): 2 threads
-# encode a lone question faster, but within ``qa.retrieve`` the second embedder runs on the
-# other core at the same moment, and 1 thread gives the lower median there.
-THREADS = 1
+# Intra-op threads per question. Measured on the 2-core machine (``benchmarks/run.py``, its
+# "ONNX encoder with N intra-op threads" rows; docs/speed.md): with the question's unknown
+# words read from the word table, 2 threads give the lower median both for a question alone
+# (3.1 against 4.7 ms) and within ``qa.retrieve``, where the second embedder runs beside it
+# (6.7-7.0 against 8.4-8.6 ms, 2026-12-02). Before the word table, the unknown words were
+# encoded on the other core too, and 1 thread was faster within a search.
+THREADS = 2
 _SLOWER = "questions are encoded with torch, which is slower (about 6 s to import it in a fresh process)"
 _WORD_PIECE = re.compile(r"[a-z]+")  # the whole words of an uncased word-piece vocabulary
 

@@ -27,11 +27,12 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 # Intra-op threads per question. Measured on the 2-core machine (``benchmarks/run.py``, its
-# "ONNX encoder with N intra-op threads" rows; docs/speed.md): with the question's unknown
-# words read from the word table, 2 threads give the lower median both for a question alone
-# (3.1 against 4.7 ms) and within ``qa.retrieve``, where the second embedder runs beside it
-# (6.7-7.0 against 8.4-8.6 ms, 2026-12-02). Before the word table, the unknown words were
-# encoded on the other core too, and 1 thread was faster within a search.
+# "ONNX encoder with N intra-op threads" rows; docs/speed.md), with the question's unknown
+# words read from the word table and threads that sleep when idle (below): 2 threads give
+# the lower median both for a question alone (3.9-4.0 against 4.6 ms) and within
+# ``qa.retrieve``, where the second embedder runs beside it (5.6-5.7 against 5.9 ms,
+# 2026-12-02). Before the word table, the unknown words were encoded on the other core
+# too, and 1 thread was faster within a search.
 THREADS = 2
 _SLOWER = "questions are encoded with torch, which is slower (about 6 s to import it in a fresh process)"
 _WORD_PIECE = re.compile(r"[a-z]+")  # the whole words of an uncased word-piece vocabulary
@@ -91,6 +92,11 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # A thread that has finished its share of a run sleeps instead of spinning for more
+        # work: spinning took the core the second embedder runs on (within a search, 2
+        # threads: 5.6-5.7 ms p50 against 6.6-7.2 ms spinning, benchmarks/run.py's thread
+        # rows, 2026-12-02), and slowed whatever else the machine was doing.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # errors only: the session's notes are not the user's business
         self.session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         self.dimension = int(self.session.get_outputs()[0].shape[-1])

@@ -28,11 +28,11 @@ log = logging.getLogger(__name__)
 
 # Intra-op threads per question. Measured on the 2-core machine (``benchmarks/run.py``, its
 # "ONNX encoder with N intra-op threads" rows; docs/speed.md), with the question's unknown
-# words read from the word table and threads that sleep when idle (below): 2 threads give
-# the lower median both for a question alone (3.9-4.0 against 4.6 ms) and within
-# ``qa.retrieve``, where the second embedder runs beside it (5.6-5.7 against 5.9 ms,
-# 2026-12-02). Before the word table, the unknown words were encoded on the other core
-# too, and 1 thread was faster within a search.
+# words read from the word table and threads that sleep when idle (below), 2026-12-02: within
+# ``qa.retrieve``, where the second embedder runs beside it, 1 and 2 threads are within noise
+# of each other (p50 in five runs: 5.7-7.5 ms against 5.1-7.5 ms); a question alone is usually
+# faster with 2 (3.0-4.0 ms against 4.6-5.0 ms in four runs of five). Before the word table,
+# the unknown words were encoded on the other core too, and 1 thread was faster in a search.
 THREADS = 2
 _SLOWER = "questions are encoded with torch, which is slower (about 6 s to import it in a fresh process)"
 _WORD_PIECE = re.compile(r"[a-z]+")  # the whole words of an uncased word-piece vocabulary

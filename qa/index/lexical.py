@@ -31,6 +31,8 @@ means meant see sees give gives given way ways thing things kind like
 
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F\u0400-\u04FF]+(?:[-'’][A-Za-z0-9\u00C0-\u024F\u0400-\u04FF]+)*")
 _CONNECTORS = frozenset({"and", "of", "the", "for", "&"})
+_POSSESSIVE = re.compile(r"['’]s$")
+_JOINERS = re.compile(r"[-'’]")
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +50,11 @@ def words(text: str) -> list[str]:
     """
     out = []
     for token in _WORD.findall(text):
-        token = re.sub(r"['’]s$", "", token.lower())
-        out.extend(p for p in re.split(r"[-'’]", token) if p)
+        token = token.lower()
+        if "-" in token or "'" in token or "’" in token:
+            out.extend(p for p in _JOINERS.split(_POSSESSIVE.sub("", token)) if p)
+        else:
+            out.append(token)
     return out
 
 

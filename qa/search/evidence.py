@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -59,6 +60,17 @@ def top_and_margin(scores: np.ndarray) -> tuple[float, float]:
     return round(float(top[0]), 6), round(float(top[0] - top[1]) if len(top) > 1 else 0.0, 6)
 
 
+@lru_cache(maxsize=8192)
+def text_stems(text: str) -> frozenset[str]:
+    """The stems of ``text``'s words; the passages and sentences a question's evidence reads
+    are the index's, so each is read once per process, not once per question.
+
+    >>> sorted(text_stems("Farmers farm the farms"))
+    ['farm', 'farmer', 'the']
+    """
+    return frozenset(stem(w) for w in word_list(text))
+
+
 def covered_share(terms: tuple[str, ...], expansions: dict[str, tuple[str, ...]], text: str) -> float:
     """Share of the question's content stems that ``text`` uses; a word the corpus lacks
     counts when ``text`` uses a word it was expanded to (a synonym under the encoder).
@@ -70,7 +82,7 @@ def covered_share(terms: tuple[str, ...], expansions: dict[str, tuple[str, ...]]
     """
     if not terms:
         return 1.0
-    stems = {stem(w) for w in word_list(text)}
+    stems = text_stems(text)
     by_stem = {stem(w): found for w, found in expansions.items()}
     hits = sum(1 for t in terms if t in stems or any(e in stems for e in by_stem.get(t, ())))
     return hits / len(terms)
@@ -92,7 +104,7 @@ def term_support(retriever: "Retriever", scored: "Scored", text: str,
     terms = scored.terms.terms
     if not terms:
         return 1.0, 1.0, ""
-    stems = {stem(w) for w in word_list(text)}
+    stems = text_stems(text)
     rows = retriever.word_rows(stems)
     table = retriever.views["word_vectors"]
     support = []

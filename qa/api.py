@@ -327,7 +327,7 @@ def status(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str
     slower = slower_because(s.index_dir, s.model, manifest.query_encoder)
     if slower:
         return Status(fresh=True, exists=True, changes=(), skipped=_skipped(s), message=(
-            f"The index is up to date, but questions are encoded with torch, which is slower: {slower}"))
+            f"The index is up to date, but {slower}"))
     return Status(fresh=True, exists=True, changes=(), message="The index is up to date.", skipped=_skipped(s))
 
 

@@ -226,7 +226,10 @@ def test_the_build_exports_again_when_the_model_folder_changes(tmp_path):
     export = tmp_path / onnx_export.file_name(digest)
     export.write_bytes(b"onnx")
     record = {"file": export.name, "model_sha256": digest, "bytes": 4}
-    assert "no word table" in onnx_export.needs_export(tmp_path, model, record)
+    assert onnx_export.needs_export(tmp_path, model, record) == (
+        "the index holds no word table of the ONNX export (or it is damaged) - run: python -m qa build")
+    assert onnx_export.slower_because(tmp_path, model, record).startswith(
+        "a question's words the documents never use are encoded one by one, which is slower: the index holds no")
     words = tmp_path / onnx_encoder.words_file(digest)
     words.write_bytes(b"table")
     record["words"] = {"file": words.name, "bytes": 5}

@@ -27,6 +27,7 @@ OPSET = 17
 # Texts the build encodes both ways before trusting a fresh export.
 _PROBES = ["What is the speech about?", "Which cities have hosted the summits, and in which years?", "reform"]
 MIN_COSINE = 0.9999
+NO_WORD_TABLE = "the index holds no word table of the ONNX export (or it is damaged)"
 _hash_cache: dict[tuple, str] = {}
 
 
@@ -149,13 +150,15 @@ def needs_export(index_dir: Path, model: str, record: dict[str, Any]) -> str | N
     if not path.is_file() or path.stat().st_size != record.get("bytes"):
         return f"{path} is missing or damaged - run: {REBUILD}"
     if word_table_path(index_dir, record) is None:
-        return f"the index holds no word table of the export (words are encoded one by one) - run: {REBUILD}"
+        return f"{NO_WORD_TABLE} - run: {REBUILD}"
     return None
 
 
 def slower_because(index_dir: Path, model: str, record: dict[str, Any]) -> str | None:
-    """For ``status``: why questions to this index are encoded with torch, or None when the
-    ONNX export serves them (or ``model`` is not a folder anything could be exported from)."""
+    """For ``status``: what about answering from this index is slower than it could be and
+    why (questions encoded with torch; a question's unknown words encoded one by one), or
+    None when the export and its word table serve them (or ``model`` is not a folder anything
+    could be exported from)."""
     from ..errors import ModelError
     from .embedding import model_path
     from .onnx_encoder import unusable
@@ -164,7 +167,12 @@ def slower_because(index_dir: Path, model: str, record: dict[str, Any]) -> str |
         model_path(model)
     except ModelError:
         return None
-    return unusable(index_dir, record) or needs_export(index_dir, model, record)
+    why = unusable(index_dir, record) or needs_export(index_dir, model, record)
+    if why is None:
+        return None
+    if why.startswith(NO_WORD_TABLE):
+        return f"a question's words the documents never use are encoded one by one, which is slower: {why}"
+    return f"questions are encoded with torch, which is slower: {why}"
 
 
 def agrees(encoder, torch_vectors: np.ndarray, texts: list[str]) -> float:

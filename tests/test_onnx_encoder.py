@@ -252,3 +252,27 @@ def test_status_says_why_questions_are_slower(tmp_path, seeds, monkeypatch, fake
     assert status.fresh
     assert status.message == ("The index is up to date, but questions are encoded with torch, which is slower: "
                               "the index holds no ONNX export of the model - run: python -m qa build")
+
+
+def test_the_build_writes_the_word_table_once_and_again_when_it_is_gone(tmp_path, monkeypatch):
+    id_adder(tmp_path / "adder.onnx")
+    made = {"file": "adder.onnx", "model_sha256": "ab" * 32, "max_seq_length": LIMIT}
+    folder = TOKENIZER.parent
+    record = onnx_export.ensure_words(tmp_path, folder, made, None)
+    path = tmp_path / record["file"]
+    assert record["file"] == "query-words-abababababababab.npy" and path.stat().st_size == record["bytes"]
+    table = np.load(path)
+    assert table.shape == (record["rows"], 1) and record["rows"] > 20_000
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert onnx_encoder.word_table_path(tmp_path, {"words": record}) == path
+
+    def no_second_time(self, **_):
+        raise AssertionError("the table was computed again")
+
+    monkeypatch.setattr(onnx_encoder.OnnxEncoder, "word_table", no_second_time)
+    assert onnx_export.ensure_words(tmp_path, folder, made, record) == record
+    monkeypatch.undo()
+    path.unlink()
+    assert onnx_encoder.word_table_path(tmp_path, {"words": record}) is None
+    again = onnx_export.ensure_words(tmp_path, folder, made, record)
+    assert again == record and np.array_equal(np.load(path), table)

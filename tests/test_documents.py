@@ -106,6 +106,10 @@ def test_an_author_question_after_a_chat_takes_the_conversations_document(corpus
     # Without anything to say which speech, every document's speaker is listed.
     listed = qa.ask("Who gave this speech?", seeds_dir=seeds, index_dir=index)
     assert len({p.source for p in listed.passages}) == len(SPEECHES) + 1
+    # ... each line of the reply names its document, so no reader has to match [n] to the list.
+    lines = [line for line in listed.text.split("\n\n---\n\n")[0].splitlines() if re.search(r"\[\d+\]$", line)]
+    assert [line.split(": ")[0].replace("\\", "") for line in lines] == [p.source for p in listed.passages]
+    assert any(line.startswith(f"{IZIMOV}: Ruslan Izimov") for line in lines)
 
 
 def test_scope_from_the_evidence_quotes_one_document(corpus):

@@ -266,9 +266,11 @@ def render(question: str, cited: list[tuple[Passage, tuple[int, ...]]], *, notes
     """The reply quoting, from each cited passage, the sentences ``picks`` (indices into its
     sentences) with a ``[n]`` marker, then the passages with those sentences in bold."""
     reply, blocks, highlights = [], [], []
+    several = len({p.source for p, _ in cited}) > 1  # e.g. each document's author: say whose line is whose
     for number, (passage, picks) in enumerate(cited, start=1):
         spans = tuple(passage.sentences[i] for i in picks)
-        reply.append(f"{_quote(passage, picks)} [{number}]")
+        whose = f"{_escape_md(passage.source)}: " if several else ""
+        reply.append(f"{whose}{_quote(passage, picks)} [{number}]")
         blocks.append(_quote_block(number, passage, spans))
         highlights.append(tuple(Highlight(start=s, end=e) for s, e in spans))
     says = framing(language)["says"]

@@ -88,6 +88,8 @@ def _settings(args):
 
 
 def cmd_build(args) -> int:
+    # The steps made once per model (ONNX export, word table: about 10 s) say so as they start.
+    logging.getLogger("qa.index.onnx_export").setLevel(logging.INFO)
     report = api.build_index(_settings(args), full=args.full, wait=args.wait)
     if args.json:
         print(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))

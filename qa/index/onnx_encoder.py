@@ -100,7 +100,7 @@ class OnnxEncoder:
         options.log_severity_level = 3  # errors only: the session's notes are not the user's business
         self.session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
-        self._word_ids = word_ids(self.tokenizer)
+        self.word_ids = word_ids(self.tokenizer)
         probe = self.tokenizer.encode("x").ids
         self._ends = (probe[0], probe[-1])  # [CLS] and [SEP]
         self._word_vectors = self._word_table(words) if words is not None else None
@@ -113,7 +113,7 @@ class OnnxEncoder:
         except (OSError, ValueError) as err:
             log.info("not using the word table %s (%s): words are encoded one by one", path, err)
             return None
-        if table.shape != (len(self._word_ids), self.dimension) or table.dtype != np.float32:
+        if table.shape != (len(self.word_ids), self.dimension) or table.dtype != np.float32:
             log.info("not using the word table %s (shape %s): words are encoded one by one", path, table.shape)
             return None
         return table
@@ -122,7 +122,7 @@ class OnnxEncoder:
         """Every whole-word piece of the vocabulary encoded by the session (``word_ids`` order),
         as ``[CLS] piece [SEP]``: what ``encode`` gives for a text that reads as that piece."""
         first, last = self._ends
-        ids = np.stack([np.full(len(self._word_ids), first), self._word_ids, np.full(len(self._word_ids), last)], 1)
+        ids = np.stack([np.full(len(self.word_ids), first), self.word_ids, np.full(len(self.word_ids), last)], 1)
         parts = [self.session.run(None, {"input_ids": ids[i:i + batch], "attention_mask": np.ones_like(ids[i:i + batch])})[0]
                  for i in range(0, len(ids), batch)]
         return np.ascontiguousarray(np.concatenate(parts), np.float32) if parts else np.zeros((0, self.dimension), np.float32)
@@ -131,8 +131,8 @@ class OnnxEncoder:
         """The word table's row for a text tokenized as ``ids``, or None."""
         if self._word_vectors is None or len(ids) != 3 or (ids[0], ids[2]) != self._ends:
             return None
-        at = int(np.searchsorted(self._word_ids, ids[1]))
-        return at if at < len(self._word_ids) and self._word_ids[at] == ids[1] else None
+        at = int(np.searchsorted(self.word_ids, ids[1]))
+        return at if at < len(self.word_ids) and self.word_ids[at] == ids[1] else None
 
     def batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Token ids and attention mask, padded with zeros to the longest text of ``texts``."""

@@ -211,7 +211,7 @@ def ensure(index_dir: Path, torch_encoder, previous: dict[str, Any] | None) -> d
                     torch_encoder.name, why)
         return {"model_sha256": digest, "model_stat": model_stat(folder),
                 "unavailable": f"the model cannot be exported to ONNX: {why}"}
-    log.info("exporting %s to %s", torch_encoder.name, path)
+    log.info("exporting %s to %s, to answer without torch (once per model)", torch_encoder.name, path.name)
     export(model, path)
     made = record(path=path, folder=folder, model_sha256=digest, max_seq_length=int(model.max_seq_length))
     lowest = agrees(OnnxEncoder(path, folder / "tokenizer.json", max_seq_length=made["max_seq_length"]),
@@ -236,8 +236,9 @@ def ensure_words(index_dir: Path, folder: Path, made: dict[str, Any], previous: 
         return previous
     encoder = OnnxEncoder(index_dir / made["file"], folder / "tokenizer.json",
                           max_seq_length=int(made["max_seq_length"]), threads=os.cpu_count() or 1)
+    log.info("encoding the %d whole words of the model's vocabulary into %s (once per model)",
+             len(encoder.word_ids), path.name)
     table = encoder.word_table()
-    log.info("encoded the vocabulary's %d whole words into %s", len(table), path)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with temp.open("wb") as f:

@@ -170,6 +170,11 @@ def test_eval_reports_russian_figures_from_the_cross_lingual_channel(built, tmp_
     ("Ол қайда өтеді?", True),
     ("Где прошёл первый саммит Китай – Центральная Азия?", False),
     ("Армения упоминается?", False),
+    # "This speech" points at the text, not back at the previous question.
+    ("О чём эта речь?", False),
+    ("Что говорится в этом выступлении о воде?", False),
+    ("Бұл сөзде не айтылады?", False),
+    ("А что в этом докладе сказано о нём?", True),
 ])
 def test_short_russian_and_kazakh_follow_ups_read_the_previous_question(question, follows_on):
     read = crosslingual.query_text(question, ["Где прошёл первый саммит?"])

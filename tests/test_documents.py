@@ -112,6 +112,16 @@ def test_an_author_question_after_a_chat_takes_the_conversations_document(corpus
     assert any(line.startswith(f"{IZIMOV}: Ruslan Izimov") for line in lines)
 
 
+def test_a_russian_follow_up_takes_the_conversations_document(corpus):
+    seeds, index = corpus
+    cameron = "cameron-anticorruption-summit-2016.txt"
+    history = ["What does Cameron say about corruption?"]
+    # "Forests" alone would point at Rudd's Bali speech; "he" is the speaker asked about before.
+    answer = qa.ask("А что он говорит о лесах?", history=history, seeds_dir=seeds, index_dir=index)
+    assert answer.scope == (cameron,)
+    assert answer.abstained or {p.source for p in answer.passages} == {cameron}
+
+
 def test_scope_from_the_evidence_quotes_one_document(corpus):
     seeds, index = corpus
     answer = qa.ask("Which Australian prime minister attended the Boao Forum for the fourth time?",

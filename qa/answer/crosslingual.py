@@ -43,7 +43,7 @@ def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
     limited = framing(language)["limited"]
     # The Kazakh caveat is a note, so every view of the answer (text or page) shows it.
     notes = (*notes, limited) if limited else notes
-    m = index.match(query_text(question, history))
+    m = index.match(query_text(question, history, language))
     ranked = index.rank(m, k=k)
     if not ranked:
         return silence(question, (), notes=notes, language=language, searched=searched)

@@ -87,7 +87,7 @@ def unlisted_field(r: "Retriever", question: str, *, language: str, k: int, hist
     from .compose import framing, silence
     from ..questions.query import is_follow_up
 
-    if history and is_follow_up(question):
+    if history and is_follow_up(question, language):
         return None  # "When was it held?" after a question on the summit: "it" is the summit
     kind = r.about_document(question, language)
     said = framing(language).get("no_field", framing("en")["no_field"])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..config import Aliases
+from .language import ENGLISH, KAZAKH, RUSSIAN
 
 # Kinds of answer a question can ask for; "" when it asks for an explanation or a list.
 # A DATE question wants a day or a month, a TIME question ("when ...?") any point in time (a
@@ -86,18 +87,50 @@ class Query:
     about_author: bool = False
 
 
-def is_follow_up(question: str) -> bool:
-    """A short question that points back with a pronoun and names little of its own. "This
-    speech", "the speaker" and the like point at the text, not at the previous question.
+@dataclass(frozen=True)
+class FollowUpWords:
+    """One language's signs that a question follows on from the one before: a pronoun
+    (``pronouns``) or an opening ("and ...?", ``continues``) in a question of at most
+    ``max_words`` words. Phrases that point at the text itself ("this speech", ``about_text``)
+    are taken out first: they are not about the previous question."""
+
+    pronouns: re.Pattern
+    continues: re.Pattern
+    about_text: re.Pattern
+    max_words: int
+
+
+# Russian and Kazakh share one table, as Kazakh questions often borrow Russian words.
+_CYRILLIC_TEXT = (r"реч|выступлен|текст|доклад|обращен|лекци|стенограмм|документ|стать|автор|оратор|спикер|"
+                  r"докладчик|сөз|баяндама|мәтін|сөйле|үнде|шешен|мақала|құжат")
+_CYRILLIC = FollowUpWords(
+    pronouns=re.compile(r"\b(он|она|оно|они|его|её|ее|их|это|этот|эта|эти|там|ол|оның|олар|бұл|сол|онда)\b", re.I),
+    continues=re.compile(r"\W*(а|и|ал)\b", re.I),
+    about_text=re.compile(rf"\b(эт(от|а|о|и|ого|ой|у|ом|им|их|ими)|данн\w+|бұл|осы|мына)\s+({_CYRILLIC_TEXT})\w*", re.I),
+    max_words=8)
+FOLLOW_UPS = {ENGLISH: FollowUpWords(_PRONOUNS, _CONTINUES, _ABOUT_TEXT, 9), RUSSIAN: _CYRILLIC, KAZAKH: _CYRILLIC}
+
+
+def is_follow_up(question: str, language: str = ENGLISH) -> bool:
+    """A short question that points back with a pronoun and names little of its own, by the
+    table of its language (``FOLLOW_UPS``; none for other languages). "This speech", "the
+    speaker" and the like point at the text, not at the previous question.
 
     >>> is_follow_up("what corridor is it taking part in?"), is_follow_up("Who hosted the summit?")
     (True, False)
     >>> is_follow_up("And Uzbekistan?"), is_follow_up("Who gave this speech?")
     (True, False)
+    >>> is_follow_up("А где он пройдёт?", "ru"), is_follow_up("О чём эта речь?", "ru")
+    (True, False)
+    >>> is_follow_up("Ол қашан өтеді?", "kk"), is_follow_up("Бұл сөзде не айтылады?", "kk")
+    (True, False)
     """
-    short = len(question.split()) <= 9
-    own = _ABOUT_TEXT.sub(" ", question)
-    return short and bool(_PRONOUNS.search(own) or _CONTINUES.match(question))
+    words = FOLLOW_UPS.get(language)
+    if words is None:
+        return False
+    short = len(question.split()) <= words.max_words
+    own = words.about_text.sub(" ", question)
+    return short and bool(words.pronouns.search(own) or words.continues.match(question))
 
 
 def asks_for(question: str) -> str:
@@ -193,9 +226,10 @@ def is_alias(similarities, aliases: Aliases = Aliases()) -> bool:
     return best >= aliases.min_cosine and best - second >= aliases.min_margin
 
 
-def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool = True) -> Query:
-    """The query for ``question``; a follow-up is read together with the last question."""
-    follow_up = resolve_follow_ups and bool(history) and is_follow_up(question)
+def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool = True,
+         language: str = ENGLISH) -> Query:
+    """The query for ``question`` (in ``language``); a follow-up is read together with the last question."""
+    follow_up = resolve_follow_ups and bool(history) and is_follow_up(question, language)
     text = f"{history[-1]} {question}" if follow_up else question
     return Query(text=text, asks_for=asks_for(question), names=names(question), follow_up=follow_up,
                  about_author=about_author(question))

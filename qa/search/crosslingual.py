@@ -24,6 +24,8 @@ import numpy as np
 from ..config import Tuning
 from ..index.chunking import sentence_texts
 from ..questions.cues import names, quoted
+from ..questions.language import detect
+from ..questions.query import is_follow_up
 from ..index.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
 from ..index.store import StoredIndex
 from ..types import Passage
@@ -49,9 +51,6 @@ _SOUNDS = [("shch", "s"), ("dzh", "j"), ("kh", "k"), ("ch", "k"), ("sh", "s"), (
 _GREEK_AU = re.compile(r"\b([аеэ])в(?=[бвгджзйклмнпрстфхцчшщ])")
 _LATIN_WORD = re.compile(r"[a-z]{5,}")
 KEY_CONSONANTS, MIN_KEY = 4, 2
-# A short question with a pronoun, or opening with "and/but" ("а где второй?"), follows on.
-_FOLLOW_UP = re.compile(r"^(а|и|ал)\b|\b(он|она|оно|они|его|её|ее|их|это|этот|эта|эти|там"
-                        r"|ол|оның|олар|бұл|сол|онда)\b", re.IGNORECASE)
 
 
 def transliterate(text: str) -> str:
@@ -208,9 +207,11 @@ def view(stored: StoredIndex, encoder: UseEncoder, *, tuning: Tuning = Tuning())
         return _views[key]
 
 
-def query_text(question: str, history: Sequence[str]) -> str:
-    """A short follow-up ("а где он пройдёт?") is read together with the previous question."""
-    if history and len(question.split()) <= 8 and _FOLLOW_UP.search(question.strip()):
+def query_text(question: str, history: Sequence[str], language: str = "") -> str:
+    """A follow-up ("а где он пройдёт?") is read together with the previous question; a
+    question about "this speech" is not (``qa.questions.query.is_follow_up``, by the table of
+    the question's language)."""
+    if history and is_follow_up(question, language or detect(question)):
         return f"{history[-1]} {question}"
     return question
 

@@ -62,7 +62,7 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
     scope = named(question, r.documents)
     language = detect(question)
     if not scope and history and len(r.documents) > 1 and (
-            is_follow_up(question) or r.about_document(question, language)):
+            is_follow_up(question, language) or r.about_document(question, language)):
         # "When was it held?", "Who gave this speech?": about what the conversation was about.
         before = history[-1]
         scope = named(before, r.documents) or evidence_scope(

@@ -1,39 +1,35 @@
 """The reply to a question not in English: framing in its language, the English passages
 quoted as they are, with the same citations; or why the speech is silent.
 
-What the cross-lingual view found (``qa.search.crosslingual``) decides: a name the speech never
-uses (Russian only), a match under ``CrossLingual.min_similarity``, or a best sentence that holds
-nothing of the kind the question asks for.
+The decision reads the channel's ``Evidence`` (``qa.search.crosslingual.evidence``): a name the
+speech never uses (Russian only), a match under ``CrossLingual.min_similarity``, or a best
+sentence that holds nothing of the kind the question asks for, checked in that order.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
-from ..questions.cues import asks_for
-from ..questions.query import AGENT, PERSON
-from ..search.crosslingual import NAME_CHECK_LANGUAGES, CrossLingualIndex, Match, query_text
-from ..search.kinds import contains
-from ..types import Answer, Passage
+from ..config import CrossLingual
+from ..search.crosslingual import CrossLingualIndex, evidence, query_text
+from ..search.evidence import Evidence
+from ..types import Answer
 from .compose import framing, render, silence
 
 
-def _missing(question: str, *, language: str, index: CrossLingualIndex, m: Match,
-             best: Passage, sentence: str) -> str:
-    """Why the speech does not answer, in the question's language; ``""`` when it may."""
+def why_silent(found: Evidence, *, language: str, limits: CrossLingual) -> str:
+    """Why the speech does not answer, in the question's language; ``""`` when it may.
+
+    >>> why_silent(Evidence(values={"unknown_names": 0.0, "similarity": 0.1, "kind_missing": 0.0}, asks_for="",
+    ...            unknown_names=()), language="en", limits=CrossLingual(min_similarity=0.2)) != ""
+    True
+    """
     words = framing(language)
-    if language in NAME_CHECK_LANGUAGES:
-        unknown = index.unknown_names(question)
-        if unknown:
-            return words["unknown"].format(names=", ".join(unknown))
-    if float(m.semantic.max(initial=-1.0)) < index.limits.min_similarity:
+    if found.unknown_names:
+        return words["unknown"].format(names=", ".join(found.unknown_names))
+    if found.values["similarity"] < limits.min_similarity:
         return words["nothing"]
-    kind = asks_for(question)
-    if kind:
-        # Checked on the best sentence: the match is looser than in English, so a date or a
-        # figure elsewhere in the passage is too often about something else.
-        exclude = index.own_names(question, sentence) if kind in (AGENT, PERSON) else frozenset()
-        if not contains(kind, sentence, exclude=exclude):
-            return words["missing"][kind]
+    if found.asks_for and found.values["kind_missing"]:
+        return words["missing"][found.asks_for]
     return ""
 
 
@@ -50,8 +46,9 @@ def answer(index: CrossLingualIndex, question: str, *, language: str, k: int,
     best = ranked[0]
     picks = index.sentence_picks(m, best)
     sentence = " ".join(best.text[s - best.start:e - best.start] for s, e in picks)
-    reason = _missing(question, language=language, index=index, m=m, best=best, sentence=sentence)
     limits = index.limits
+    reason = why_silent(evidence(index, question, language=language, m=m, sentence=sentence),
+                        language=language, limits=limits)
     if reason:
         return silence(question, tuple(ranked[:limits.max_cited]), notes=(*notes, reason), language=language,
                        searched=searched)

@@ -23,12 +23,15 @@ import numpy as np
 
 from ..config import Tuning
 from ..index.chunking import sentence_texts
-from ..questions.cues import names, quoted
+from ..questions.cues import asks_for, names, quoted
 from ..questions.language import detect
 from ..questions.query import is_follow_up
 from ..index.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
 from ..index.store import StoredIndex
 from ..types import Passage
+from ..questions.query import AGENT, PERSON
+from .evidence import Evidence
+from .kinds import contains
 from .retrieval import best_document
 
 log = logging.getLogger(__name__)
@@ -214,6 +217,24 @@ def query_text(question: str, history: Sequence[str], language: str = "") -> str
     if history and is_follow_up(question, language or detect(question)):
         return f"{history[-1]} {question}"
     return question
+
+
+def evidence(index: CrossLingualIndex, question: str, *, language: str, m: Match, sentence: str) -> Evidence:
+    """What the cross-lingual match says about whether the speech answers (``sentence``: the
+    best passage's best sentences), as the record the decision reads: a name the corpus never
+    uses (Russian only: ``unknown_names``), the best match (``similarity``), and whether the
+    best sentence lacks a thing of the kind asked for (``kind_missing``)."""
+    unknown = index.unknown_names(question) if language in NAME_CHECK_LANGUAGES else ()
+    kind = asks_for(question)
+    missing = False
+    if kind and not unknown:
+        # Checked on the best sentence: the match is looser than in English, so a date or a
+        # figure elsewhere in the passage is too often about something else.
+        exclude = index.own_names(question, sentence) if kind in (AGENT, PERSON) else frozenset()
+        missing = not contains(kind, sentence, exclude=exclude)
+    values = {"unknown_names": float(len(unknown)), "similarity": float(m.semantic.max(initial=-1.0)),
+              "kind_missing": float(missing)}
+    return Evidence(values=values, asks_for=kind, unknown_names=tuple(unknown))
 
 
 def search(index: CrossLingualIndex, question: str, *, k: int, history: Sequence[str] = ()) -> list[Passage]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
+from functools import cached_property
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -35,17 +35,18 @@ log = logging.getLogger(__name__)
 # the unknown words were encoded on the other core too, and 1 thread was faster in a search.
 THREADS = 2
 _SLOWER = "questions are encoded with torch, which is slower (about 6 s to import it in a fresh process)"
-_WORD_PIECE = re.compile(r"[a-z]+")  # the whole words of an uncased word-piece vocabulary
 
 
 def word_ids(tokenizer) -> np.ndarray:
-    """The ids of the vocabulary's whole-word pieces, ascending: the rows of the word table.
+    """The ids of the vocabulary's whole-word pieces (lower-case ASCII letters only, as in an
+    uncased vocabulary), ascending: the rows of the word table.
 
     >>> from tokenizers import Tokenizer, models
     >>> word_ids(Tokenizer(models.WordPiece({"[CLS]": 0, "reform": 1, "##s": 2, "2024": 3, "china": 4})))
     array([1, 4])
     """
-    return np.array(sorted(i for w, i in tokenizer.get_vocab().items() if _WORD_PIECE.fullmatch(w)), dtype=np.int64)
+    whole = (i for w, i in tokenizer.get_vocab().items() if w.isascii() and w.isalpha() and w.islower())
+    return np.array(sorted(whole), dtype=np.int64)
 
 
 def words_file(model_sha256: str) -> str:
@@ -100,10 +101,14 @@ class OnnxEncoder:
         options.log_severity_level = 3  # errors only: the session's notes are not the user's business
         self.session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
-        self.word_ids = word_ids(self.tokenizer)
         probe = self.tokenizer.encode("x").ids
         self._ends = (probe[0], probe[-1])  # [CLS] and [SEP]
         self._word_vectors = self._word_table(words) if words is not None else None
+
+    @cached_property
+    def word_ids(self) -> np.ndarray:
+        """The rows of the word table: ``word_ids`` of this tokenizer, read when first needed."""
+        return word_ids(self.tokenizer)
 
     def _word_table(self, path: Path) -> np.ndarray | None:
         """The build's word table (``words_file``), mapped from disk, or None when it does not

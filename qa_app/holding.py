@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ const poll = setInterval(async () => {{
     const r = await fetch("/", {{cache: "no-store"}});
     if (!r.ok || (await r.text()).includes("{MARKER}")) return;
   }} catch (e) {{ return; }}
-  if (!busy()) {{ location.replace("/"); return; }}
+  if (!busy()) {{ location.replace("/" + location.search); return; }}  // ?ask=..., a theme: kept
   clearInterval(poll);
   document.getElementById("qa-holding-status").hidden = true;
   document.getElementById("qa-holding-ready").hidden = false;
@@ -74,8 +74,14 @@ button.qa-copy { display: none; }
 """)
 
 
-def page(reply: str = "", *, answering: bool) -> bytes:
-    """The holding page; ``reply`` is escaped HTML (a question and its reply) shown under the form."""
+def page(reply: str = "", *, answering: bool, asked: str = "") -> bytes:
+    """The holding page; ``reply`` is escaped HTML (a question and its reply) shown under the
+    form, ``asked`` the question it answers, which the link to the full chat carries there
+    (``/?ask=...``: the chat asks it again, so the conversation goes on from it).
+
+    >>> b'href="/?ask=Who%20%26%20%3Cwhy%3E%3F"' in page("<p>reply</p>", answering=True, asked="Who & <why>?")
+    True
+    """
     if answering:
         status = ("The chat is starting. You can ask already: the first answer waits for the model "
                   "(a few seconds), and the full chat, with the text beside the replies, follows.")
@@ -85,13 +91,14 @@ def page(reply: str = "", *, answering: bool) -> bytes:
                 '<button type="submit">Ask</button></form>')
     else:
         status, form = "The chat is starting: loading the model… This page opens the chat by itself.", ""
+    chat_link = f"/?ask={quote(asked, safe='')}" if asked.strip() else "/"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>speech-qa</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{_STYLE}</style></head>
 <body id="{MARKER}"><h1>Ask the speech</h1>
 <p role="status" id="qa-holding-status">{status}</p>
-<p role="status" id="qa-holding-ready" hidden>The full chat is ready: <a href="/">open it</a>
+<p role="status" id="qa-holding-ready" hidden>The full chat is ready: <a href="{chat_link}">open it</a>
 (replies with the text beside them).</p>
 {form}
 <div id="qa-holding-reply">{reply}</div>
@@ -160,7 +167,7 @@ class _Handler(BaseHTTPRequestHandler):
                 log.exception("answering %r failed", question)
                 self.send_error(500, "Something went wrong; the app's log has details")
                 return
-        self._send(page(reply, answering=True))
+        self._send(page(reply, answering=True, asked=question if reply else ""))
 
     def log_message(self, *args) -> None:  # keep the console to what a user can act on
         pass

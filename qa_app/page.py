@@ -131,12 +131,18 @@ def make_app(backend: Backend) -> gr.Blocks:
 
         scope.change(picked, scope, [header, panel], show_progress="hidden", **private)
 
-        def loaded():
+        def loaded(request: gr.Request):
             choices = scope_choices(backend)
-            return (header_html(list(backend.infos().values())), page_status(backend), panel_html(backend.documents()),
-                    gr.Dropdown(choices=choices, value=ALL_DOCUMENTS, visible=len(choices) > 2))
+            start = (header_html(list(backend.infos().values())), page_status(backend),
+                     gr.Dropdown(choices=choices, value=ALL_DOCUMENTS, visible=len(choices) > 2))
+            # A question asked on the holding page comes along as ``?ask=``: the chat goes on from it.
+            carried = (request.query_params.get("ask") or "").strip() if request is not None else ""
+            if carried:
+                chat_, asked_, panel_, _ = respond(carried, [], [])
+                return (*start, panel_, chat_, asked_)
+            return (*start, panel_html(backend.documents()), gr.skip(), gr.skip())
 
-        demo.load(loaded, None, [header, status, panel, scope], show_progress="hidden", **private)
+        demo.load(loaded, None, [header, status, scope, panel, chat, asked], show_progress="hidden", **private)
         gr.Timer(2.0).tick(lambda: page_status(backend), None, status, show_progress="hidden", **private)
         gr.api(make_api(backend), api_name="ask", **answering)
     for fn in demo.fns.values():  # the page's own handlers, with the loaders gr.HTML(callable) adds

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.request
+from urllib.parse import parse_qs, urlsplit
 from pathlib import Path
 
 import pytest
@@ -435,6 +436,30 @@ def test_wording_questions_mark_every_occurrence_in_the_text(page, tmp_path):
     page.screenshot(tmp_path, "wording-close-quote.png", full_page=False)
 
 
+def test_a_question_carried_from_the_holding_page_starts_the_chat(browser, server):
+    """``/?ask=...`` (the holding page's link to the chat) asks that question on load: the
+    conversation goes on from it, and what it carries is shown as text, never run."""
+    from urllib.parse import quote
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    dialogs: list[str] = []
+    try:
+        tab = context.new_page()
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        tab.goto(server + "?ask=" + quote(HOSTILE_IMG, safe=""))
+        tab.wait_for_selector("#qa-chat .qa-reply", timeout=WAIT_MS)
+        assert HOSTILE_IMG in tab.locator("#qa-chat").inner_text()
+        assert tab.locator("img[src='x']").count() == 0
+        box = tab.locator("#qa-question textarea")
+        box.fill("Where did the first summit take place?")
+        box.press("Enter")
+        tab.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length == 2", timeout=WAIT_MS)
+        tab.wait_for_timeout(300)
+        assert dialogs == []
+    finally:
+        context.close()
+
+
 def test_the_holding_page_answers_then_hands_over_to_the_chat(browser, tmp_path):
     """Before gradio serves, the page ``app.py`` holds the port with answers questions; once
     the chat serves, a tab showing a reply gets a link to it, an untouched tab turns into it.
@@ -485,6 +510,7 @@ def test_the_holding_page_answers_then_hands_over_to_the_chat(browser, tmp_path)
         asking.screenshot(path=str(tmp_path / "holding-page-answered.png"), full_page=True)
         link.click()
         asking.wait_for_selector("#stand-in-chat")
+        assert parse_qs(urlsplit(asking.url).query) == {"ask": [HOSTILE_IMG]}  # the chat asks it again
         assert dialogs == [] and asking.locator("img[src='x']").count() == 0
     finally:
         if chat is None:

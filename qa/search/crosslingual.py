@@ -23,13 +23,12 @@ import numpy as np
 
 from ..config import Tuning
 from ..index.chunking import sentence_texts
-from ..questions.cues import asks_for, names, quoted
-from ..questions.language import detect
-from ..questions.query import is_follow_up
 from ..index.multilingual import PASSAGE_ARRAY, SENTENCE_ARRAY, UseEncoder, stored_model, vectors_for
 from ..index.store import StoredIndex
+from ..questions.cues import asks_for, names, quoted
+from ..questions.language import detect
+from ..questions.query import AGENT, PERSON, is_follow_up
 from ..types import Passage
-from ..questions.query import AGENT, PERSON
 from .evidence import Evidence
 from .kinds import contains
 from .retrieval import best_document

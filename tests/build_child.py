@@ -39,7 +39,7 @@ class StoppingEncoder(FakeEncoder):
 
 def main(seeds: str, index: str, point: str) -> None:
     kind, _, n = point.partition(":")
-    real_write = store._write_atomic
+    real_write = store.write_atomic
     written = 0
 
     def here(path) -> bool:
@@ -62,7 +62,7 @@ def main(seeds: str, index: str, point: str) -> None:
             stop()
         return digest
 
-    store._write_atomic = write_atomic
+    store.write_atomic = write_atomic
     import qa.index.multilingual
 
     use_fake = FakeEncoder(name="fake-use", dimension=qa.index.multilingual.DIMENSION)

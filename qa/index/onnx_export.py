@@ -229,6 +229,7 @@ def ensure_words(index_dir: Path, folder: Path, made: dict[str, Any], previous: 
     the export's record, ``folder``: the model's): reused while its file is there, else
     computed by the exported model itself (about 10 s on 2 cores, once per model)."""
     from .onnx_encoder import OnnxEncoder, words_file
+    from .store import write_atomic
 
     path = index_dir / words_file(made["model_sha256"])
     if previous and previous.get("file") == path.name and path.is_file() \
@@ -239,13 +240,5 @@ def ensure_words(index_dir: Path, folder: Path, made: dict[str, Any], previous: 
     log.info("encoding the %d whole words of the model's vocabulary into %s (once per model)",
              len(encoder.word_ids), path.name)
     table = encoder.word_table()
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temp.open("wb") as f:
-            np.save(f, table)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    write_atomic(path, lambda f: np.save(f, table, allow_pickle=False))
     return {"file": path.name, "bytes": path.stat().st_size, "rows": int(table.shape[0])}

@@ -172,7 +172,7 @@ def _chunk_from_record(record: dict[str, Any]) -> Chunk:
     )
 
 
-def _write_atomic(path: Path, write) -> str:
+def write_atomic(path: Path, write) -> str:
     """Write via a hidden temp file and rename; returns the sha256 of what was written."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -230,18 +230,18 @@ def save(
         files[name] = f"{name}-{generation}.npy"
 
     lines = "".join(json.dumps(_chunk_record(c, h), ensure_ascii=False) + "\n" for c, h in zip(chunks, hashes))
-    sums = {"passages": _write_atomic(index_dir / files["passages"], lambda f: f.write(lines.encode("utf-8")))}
-    sums["vectors"] = _write_atomic(index_dir / files["vectors"], lambda f: np.save(f, vectors, allow_pickle=False))
+    sums = {"passages": write_atomic(index_dir / files["passages"], lambda f: f.write(lines.encode("utf-8")))}
+    sums["vectors"] = write_atomic(index_dir / files["vectors"], lambda f: np.save(f, vectors, allow_pickle=False))
     for name, array in (extras or {}).items():
-        sums[name] = _write_atomic(index_dir / files[name], lambda f, a=array: np.save(f, a, allow_pickle=False))
+        sums[name] = write_atomic(index_dir / files[name], lambda f, a=array: np.save(f, a, allow_pickle=False))
     data = faiss.serialize_index(make_faiss_index(vectors))
-    sums["faiss"] = _write_atomic(index_dir / files["faiss"], lambda f: f.write(data.tobytes()))
+    sums["faiss"] = write_atomic(index_dir / files["faiss"], lambda f: f.write(data.tobytes()))
     _sync_dir(index_dir)
 
     final = Manifest(**{**manifest.__dict__, "generation": generation, "files": files, "checksums": sums,
                         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
     text = json.dumps(final.__dict__, indent=2, ensure_ascii=False) + "\n"
-    _write_atomic(index_dir / MANIFEST, lambda f: f.write(text.encode("utf-8")))  # the commit point
+    write_atomic(index_dir / MANIFEST, lambda f: f.write(text.encode("utf-8")))  # the commit point
     _sync_dir(index_dir)
     clean(index_dir, keep=final.kept_files())
     return final

@@ -405,3 +405,23 @@ def test_a_name_the_speech_never_uses_is_named_with_its_article(built):
     seeds, index = built
     answer = qa.ask("What does he say about the Baltic Fleet?", seeds_dir=seeds, index_dir=index)
     assert answer.abstained and "The speech does not mention the Baltic Fleet." in answer.text
+
+
+def test_other_forms_of_a_corpus_name_are_not_unknown_names(tmp_path, fake_encoder):
+    """A demonym of a country the speech names, and an acronym of a title its metadata lines
+    spell out, are not names the speech never mentions; a country it never names still is."""
+    from qa.api import retriever
+    from qa.config import settings
+
+    seeds = tmp_path / "docs"
+    seeds.mkdir()
+    (seeds / "talk.txt").write_text(
+        "Speaker: Ada Lovelace\nRole: Prime Minister of Freedonia\n\n"
+        "Our pilots flew with crews from Japan and Korea over the southern ocean for many days.\n\n"
+        "The search brought the region's navies together as never before.\n", encoding="utf-8")
+    s = settings(seeds_dir=seeds, index_dir=tmp_path / "index")
+    qa.build(seeds_dir=seeds, index_dir=s.index_dir)
+    r = retriever(s)
+    assert r.score("What were the Japanese and Korean crews doing?").unknown_names == ()
+    assert r.score("Why did the PM praise the pilots?").unknown_names == ()
+    assert r.score("What did the Mongolian crews do?").unknown_names == ("mongolian",)

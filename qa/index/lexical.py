@@ -87,6 +87,24 @@ def acronyms(text: str) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def same_name(word: str, known: str) -> bool:
+    """Are ``word`` and ``known`` forms of one name: one is the other, or a form of it that
+    differs after their first four letters or more by at most one letter of the shorter
+    ("Japanese"/"Japan", "Chinese"/"China", "Turkmen"/"Turkmenistan")?
+
+    >>> same_name("japanese", "japan"), same_name("chinese", "china"), same_name("turkmen", "turkmenistan")
+    (True, True, True)
+    >>> same_name("austria", "australia"), same_name("iran", "iraq"), same_name("french", "france")
+    (False, False, False)
+    """
+    shared = 0
+    for a, b in zip(word, known):
+        if a != b:
+            break
+        shared += 1
+    return shared >= 4 and min(len(word), len(known)) - shared <= 1
+
+
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Optimal-string-alignment distance, or ``limit + 1`` once it must exceed ``limit``.
 
@@ -133,11 +151,13 @@ class QueryTerms:
 class Vocabulary:
     """The corpus's words, stems and acronyms; resolves a question's words against them."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], *, names: list[str] = ()) -> None:
+        """``names``: further text the corpus's names are read from, not its words (the
+        documents' metadata lines: "Role: Prime Minister of Australia" makes "PM" known)."""
         joined = "\n".join(texts)
         self.counts = Counter(words(joined))
         self.stems = {stem(w) for w in self.counts}
-        self.acronyms = acronyms(joined)
+        self.acronyms = {**acronyms("\n".join(names)), **acronyms(joined)}
         self._by_length: dict[int, list[str]] = {}
         for w in sorted(self.counts, key=lambda w: -self.counts[w]):
             if w.isalpha():

@@ -53,6 +53,11 @@ _ASKS = [
                        r"\b(which|what) (city|cities|country|countries|capital|town|place|venue|location)\b", re.I)),
     (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
 ]
+# A question led by "why" or by a "how" that is not "how many/much/long/far/old/often" asks
+# for a reason or a manner: a kind named in a later clause ("why ... how much food") is not
+# what it wants.
+_REASON = re.compile(r"^\W*(why|how come|for what reason|in what way|how(?! (many|much|long|far|old|often|soon)\b))\b",
+                     re.I)
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
 # Questions about who wrote or gave the text, or where its author works: the byline answers.
 # Words for the text itself and for its author (not for what it says).
@@ -150,7 +155,13 @@ def asks_for(question: str) -> str:
     ('organization', '')
     >>> asks_for("Where was the forum held?"), asks_for("Which city hosted it?"), asks_for("Where does water come up?")
     ('place', 'place', '')
+
+    A question for a reason or a manner asks for none of these, whatever its clauses name:
+    >>> asks_for("Why does the rate matter for how much is grown?"), asks_for("How does the budget change?")
+    ('', '')
     """
+    if _REASON.match(question):
+        return ""
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind

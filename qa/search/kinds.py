@@ -23,7 +23,8 @@ WORDS = {
         "numbers": ["one(?! of)"] + ("two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
                     "ninety hundred hundreds thousand thousands million millions billion billions trillion "
-                    "trillions dozen dozens half third quarter percent twice thrice").split() + ["per cent"],
+                    "trillions dozen dozens half third quarter percent twice thrice fourth fifth sixth seventh eighth "
+                    "ninth tenth").split() + ["per cent"],
         # Days said relative to the speech ("announced today").
         "days": "today yesterday tomorrow tonight".split(),
         "roles": ("president minister chairman chairwoman leader expert author professor ambassador secretary "

@@ -28,7 +28,7 @@ import numpy as np
 from ..config import DocumentChoice, Tuning
 from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
-from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, stem
+from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, same_name, stem
 from ..questions.query import Query, is_alias, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
@@ -120,7 +120,8 @@ class Retriever:
             w.lower() for d in self.documents for f in d.header for w in re.findall(r"\w+", f.value)}
         position = {d.source: i for i, d in enumerate(self.documents)}
         self.document_of = np.array([position[c.source] for c in self.chunks], dtype=np.int64)
-        self.vocabulary = Vocabulary([c.text for c in self.chunks])
+        self.vocabulary = Vocabulary([c.text for c in self.chunks],
+                                     names=[f.value for d in self.documents for f in d.header])
         self._bm25 = bm25s.BM25()
         self._bm25.index([self.vocabulary.document_terms(c.text) for c in self.chunks], show_progress=False)
         self._bm25_sentences = bm25s.BM25()
@@ -167,11 +168,13 @@ class Retriever:
         return read(question, history).text
 
     def _unknown_names(self, query: Query, terms: QueryTerms) -> tuple[str, ...]:
-        """Names in the question the corpus never uses, not even as the stem of a longer name
-        ("Turkmen" is known from "Turkmenistan")."""
+        """Names in the question the corpus never uses, not even as the stem of a longer word
+        ("Turkmen" is known from "Turkmenistan") or in another form of one of its names
+        ("Japanese" from "Japan")."""
         unknown = set(terms.unknown) - self.metadata_words
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
-                     and not (len(n) >= 4 and any(name.startswith(n) for name in self.vocabulary.counts)))
+                     and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
+                     and not any(same_name(n, name) for name in self.names))
 
     def signals(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES,
                 pooling: int | None = None, always_second: bool = False

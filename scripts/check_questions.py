@@ -304,6 +304,27 @@ def check_round2(path, rows):
                 f"need {want_en} ({want_unans}) + 3 (1)")
 
 
+def check_round3(path, rows):
+    """Round 3 (round3/README.md): every question held out; at least a fifth unanswerable."""
+    doc = path.stem + ".txt"
+    unans = 0
+    for i, row in enumerate(rows, 1):
+        where = f"round3/{path.name}#{i}"
+        if not need(row, {**QA_FIELDS, "doc": str}, where):
+            continue
+        where = f"round3/{path.name} {row['id']}"
+        if row["doc"] != doc:
+            problem(f"{where}: doc {row['doc']!r} does not match file name")
+        check_qa_row(row, where, doc)
+        unans += row["type"] == "unanswerable"
+        if row["split"] != "heldout":
+            problem(f"{where}: split {row['split']}, but round 3 is held out entirely")
+        if row["lang"] == "ru" and not cyrillic(row["question"]):
+            problem(f"{where}: lang ru but question has no Cyrillic")
+    if unans * 5 < len(rows):
+        problem(f"round3/{path.name}: {unans} unanswerable of {len(rows)}, need a fifth")
+
+
 def check_compare(path, rows):
     for i, row in enumerate(rows, 1):
         where = f"{path.name}#{i}"
@@ -480,6 +501,17 @@ def main():
         grand["dev"] += sp["dev"]
         grand["heldout"] += sp["heldout"]
         lines.append(f"round2/{path.name:37s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
+                     + ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(r.get("type") for r in rows).items())))
+    for path in sorted((QDIR / "round3").glob("*.jsonl")):
+        rows = load(path)
+        for r in rows:
+            ids[r.get("id")] += 1
+        check_round3(path, rows)
+        if Path(path.stem + ".txt").name not in {*SPEECHES, MAIN}:
+            problem(f"round3/{path.name}: no such speech")
+        grand["total"] += len(rows)
+        grand["heldout"] += len(rows)
+        lines.append(f"round3/{path.name:37s} {len(rows):3d}  heldout {len(rows):3d}  "
                      + ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(r.get("type") for r in rows).items())))
     for k, v in ids.items():
         if v > 1:

@@ -58,6 +58,16 @@ _ASKS = [
 # what it wants.
 _REASON = re.compile(r"^\W*(why|how come|for what reason|in what way|how(?! (many|much|long|far|old|often|soon)\b))\b",
                      re.I)
+# The noun right after "which"/"what" (up to two words before it) says what the question
+# wants, before any figure or name a later clause mentions ("Which companies made up the $7
+# billion?", "Which Zambian president did she meet?").
+_WHICH = rf"^\W*((in|at|from|to|with|by|for|of|on) )?(which|what) ({_MODIFIER} ){{0,2}}"
+_HEAD = [
+    (PERSON, re.compile(rf"{_WHICH}(person|people|(officials?|leaders?|politicians?|diplomats?|experts?|"
+                        rf"heads? of state|({_ROLES})s?)\b)", re.I)),
+    (ORGANIZATION, re.compile(rf"{_WHICH}({_ORGANIZATIONS})\b", re.I)),
+    (PLACE, re.compile(rf"{_WHICH}(city|cities|country|countries|capitals?|towns?|places?|venues?|locations?)\b", re.I)),
+]
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
 # Questions about who wrote or gave the text, or where its author works: the byline answers.
 # Words for the text itself and for its author (not for what it says).
@@ -156,13 +166,16 @@ def asks_for(question: str) -> str:
     >>> asks_for("Where was the forum held?"), asks_for("Which city hosted it?"), asks_for("Where does water come up?")
     ('place', 'place', '')
 
-    A question for a reason or a manner asks for none of these, whatever its clauses name:
+    The noun asked about comes first, then a reason or a manner asks for none of these,
+    whatever its clauses name:
+    >>> asks_for("Which companies made up the $7 billion?"), asks_for("Which Zambian president came?")
+    ('organization', 'person')
     >>> asks_for("Why does the rate matter for how much is grown?"), asks_for("How does the budget change?")
     ('', '')
     """
     if _REASON.match(question):
         return ""
-    for kind, pattern in _ASKS:
+    for kind, pattern in (*_HEAD, *_ASKS):
         if pattern.search(question):
             return kind
     return ""

@@ -68,9 +68,10 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
 # the MiniLM cosine of the question with the nearest of these, at least
 # ``Settings.tuning.about_document.min_cosine`` (fitted by scripts/fit_meta.py), and a word
 # that says which field (``CUES``, first match wins). English only: the encoder is English.
-PROTOTYPES = ("When was this speech given?", "What is the date of this speech?", "Where was this text published?",
-              "What is the source of this transcript?", "What is the title of this speech?", "Who gave this speech?",
-              "Who is the speaker?", "At what event was this speech given?", "Where was this speech delivered?")
+PROTOTYPES = ("On which day were these remarks made?", "What day is this address dated?",
+              "Where can the original of this text be found?", "From which website does this document come?",
+              "What is this address called?", "Whose remarks are these?", "Who is the person giving this address?",
+              "On what occasion were these remarks made?", "In which place was this address given?")
 CUES = [
     (LICENSE, re.compile(r"\b(licen[cs]e[ds]?|copyright)\b")),
     (SOURCE, re.compile(r"\b(source|website|site|url|link|web ?page|published|publish|online)\b")),
@@ -92,7 +93,7 @@ def field_cue(question: str) -> str:
     """The field a question's words point to when it also points at the text (``CUES``,
     first match wins); "". Cheap: the question is encoded only when this says something.
 
-    >>> field_cue("which website is this transcript from"), field_cue("Which website did the minister launch?")
+    >>> field_cue("what site hosts this text online"), field_cue("Which website did the minister launch?")
     ('source', '')
     """
     lowered = question.lower()
@@ -106,7 +107,7 @@ def by_meaning(question: str, cosine: float, about: AboutDocument = AboutDocumen
     document itself (``cosine``: its best with ``PROTOTYPES``, at least ``about.min_cosine``)
     and its words say which (``field_cue``); "".
 
-    >>> by_meaning("which website is this transcript from", 0.89), by_meaning("which website is this transcript from", 0.5)
+    >>> by_meaning("what site hosts this text online", 0.89), by_meaning("what site hosts this text online", 0.3)
     ('source', '')
     >>> by_meaning("Is this all of it?", 0.9)
     ''
@@ -117,11 +118,11 @@ def by_meaning(question: str, cosine: float, about: AboutDocument = AboutDocumen
 def asks_about_document(question: str, language: str = "en") -> str:
     """Which fact about the document itself the question asks for, or "".
 
-    >>> asks_about_document("Who gave this speech?"), asks_about_document("When was this address delivered?")
+    >>> asks_about_document("Who made this address?"), asks_about_document("When was this statement made?")
     ('author', 'date')
-    >>> asks_about_document("At what event were these remarks given?"), asks_about_document("When was the summit held?")
+    >>> asks_about_document("At what gathering was this statement made?"), asks_about_document("When was the summit held?")
     ('occasion', '')
-    >>> asks_about_document("Кто автор этого текста?", "ru"), asks_about_document("Когда было произнесено это выступление?", "ru")
+    >>> asks_about_document("Кто написал этот текст?", "ru"), asks_about_document("Когда было произнесено это выступление?", "ru")
     ('author', 'date')
     >>> asks_about_document("Кто выступил с этим докладом?", "ru"), asks_about_document("Где было прочитано это выступление?", "ru")
     ('author', 'place')

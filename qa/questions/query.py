@@ -54,13 +54,13 @@ _ASKS = [
     (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
 ]
 # A question led by "why" or by a "how" that is not "how many/much/long/far/old/often" asks
-# for a reason or a manner: a kind named in a later clause ("why ... how much food") is not
-# what it wants.
+# for a reason or a manner: a kind named in a later clause ("why ... how much it costs") is
+# not what it wants.
 _REASON = re.compile(r"^\W*(why|how come|for what reason|in what way|how(?! (many|much|long|far|old|often|soon)\b))\b",
                      re.I)
 # The noun right after "which"/"what" (up to two words before it) says what the question
-# wants, before any figure or name a later clause mentions ("Which companies made up the $7
-# billion?", "Which Zambian president did she meet?").
+# wants, before any figure or name a later clause mentions ("Which firms paid the $3 million
+# fine?", "Which Danish minister opened it?").
 _WHICH = rf"^\W*((in|at|from|to|with|by|for|of|on) )?(which|what) ({_MODIFIER} ){{0,2}}"
 _HEAD = [
     (PERSON, re.compile(rf"{_WHICH}(person|people|(officials?|leaders?|politicians?|diplomats?|experts?|"
@@ -168,9 +168,9 @@ def asks_for(question: str) -> str:
 
     The noun asked about comes first, then a reason or a manner asks for none of these,
     whatever its clauses name:
-    >>> asks_for("Which companies made up the $7 billion?"), asks_for("Which Zambian president came?")
+    >>> asks_for("Which firms paid the $3 million fine?"), asks_for("Which Danish minister opened it?")
     ('organization', 'person')
-    >>> asks_for("Why does the rate matter for how much is grown?"), asks_for("How does the budget change?")
+    >>> asks_for("Why is the bridge late, and how much will it cost?"), asks_for("How does the budget change?")
     ('', '')
     """
     if _REASON.match(question):

@@ -27,7 +27,7 @@ HISTORY_KEPT = 20
 CHAT_KEPT_TURNS = 25
 
 EXAMPLES = [
-    "When was the Belt and Road Initiative announced?",
+    "When was the Belt and Road Initiative first put forward?",
     "Why can't another country's model simply be copied?",
     "What should the upcoming summit focus on?",
     "Does the speech mention the European Union?",

@@ -192,7 +192,7 @@ def test_backend_prepares_answers_and_rebuilds(seeds, tmp_path, fake_encoder):
     backend = Backend(qa.api.make_settings(seeds_dir=seeds, index_dir=tmp_path / "index"))
     backend.start().join(timeout=60)
     assert backend.status().state == "fresh"
-    assert backend.ask("When was the Belt and Road Initiative announced?").passages
+    assert backend.ask("When was the announcement of the Belt and Road Initiative made?").passages
     (seeds / "extra.txt").write_text("An added note about water cooperation.", encoding="utf-8")
     assert backend.status().state == "stale"
     backend.rebuild().join(timeout=60)
@@ -212,9 +212,9 @@ def test_chat_turns_pass_earlier_questions_and_escape_the_bubble(built, monkeypa
     monkeypatch.setattr(backend, "ask", lambda q, history=(), documents=(): seen.append(list(history))
                         or original(q, history, documents))
     respond = page.make_respond(backend)
-    chat, asked, panel, box = respond("When was the Belt and Road Initiative announced?", [], [])
+    chat, asked, panel, box = respond("When was the announcement of the Belt and Road Initiative made?", [], [])
     chat, asked, panel, box = respond(HOSTILE, chat, asked)
-    assert seen == [[], ["When was the Belt and Road Initiative announced?"]]
+    assert seen == [[], ["When was the announcement of the Belt and Road Initiative made?"]]
     assert asked[-1] == HOSTILE and box == ""
     assert [m["role"] for m in chat] == ["user", "assistant", "user", "assistant"]
     _no_markup_from(chat[2]["content"])
@@ -271,7 +271,7 @@ def test_ask_endpoint_returns_the_reply_markdown(built):
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        question = "When was the Belt and Road Initiative announced?"
+        question = "When was the announcement of the Belt and Road Initiative made?"
         reply = client.predict(question, api_name="/ask")
         # An error is raised in the client with the library's message, never passed off as a reply.
         with pytest.raises(Exception, match="The question is empty - type a question about the speech"):

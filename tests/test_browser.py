@@ -208,7 +208,9 @@ def test_copy_citation_gives_speaker_forum_paragraph_and_words(page):
 
 
 def test_example_question_is_asked_with_one_click(page):
-    page.tab.get_by_role("button", name="When was the Belt and Road Initiative announced?").click()
+    from qa_app.page import EXAMPLES
+
+    page.tab.get_by_role("button", name=EXAMPLES[0]).click()
     page.tab.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-reply').length === 1",
                                timeout=WAIT_MS)
     assert "2013" in page.tab.locator("#qa-chat .qa-answer").inner_text()
@@ -284,7 +286,7 @@ def test_phone_layout_fits_375_pixels(browser, server, tmp_path):
 def test_text_is_readable_in_both_themes(browser, server, tmp_path, theme):
     tab = Page(browser, server, query=f"?__theme={theme}")
     try:
-        tab.ask("When was the Belt and Road Initiative announced?")
+        tab.ask("When was the announcement of the Belt and Road Initiative made?")
         luminance = """e => { const rgb = getComputedStyle(e).color.match(/\\d+(\\.\\d+)?/g).map(Number);
                                return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255; }"""
         text_light = tab.tab.locator("#qa-panel .qa-para").first.evaluate(luminance)
@@ -302,7 +304,7 @@ def test_status_shows_fresh_index_and_rebuild_keeps_the_chat_answering(page):
     status = page.tab.locator("#qa-status")
     status.get_by_text("Index up to date").wait_for(timeout=WAIT_MS)
     page.tab.get_by_role("button", name="Rebuild index").click()
-    reply = page.ask("When was the Belt and Road Initiative announced?")
+    reply = page.ask("When was the announcement of the Belt and Road Initiative made?")
     assert "2013" in reply.inner_text()
     status.get_by_text("Rebuilt:").wait_for(timeout=WAIT_MS)
 
@@ -310,7 +312,7 @@ def test_status_shows_fresh_index_and_rebuild_keeps_the_chat_answering(page):
 def test_ask_endpoint_for_scripts(server):
     from gradio_client import Client
 
-    reply = Client(server, verbose=False).predict("When was the Belt and Road Initiative announced?",
+    reply = Client(server, verbose=False).predict("When was the announcement of the Belt and Road Initiative made?",
                                                   api_name="/ask")
     assert "2013" in reply and "[1]" in reply and "¶2" in reply
 
@@ -409,14 +411,14 @@ def test_the_document_picker_scopes_the_chat(page):
     options.filter(has_text="markup-notes.txt").first.click()
     page.tab.wait_for_function(
         "() => !document.querySelector('#qa-panel .qa-doc[data-source=\"markup-notes.txt\"]').hidden")
-    reply = page.ask("When was the Belt and Road Initiative announced?")
+    reply = page.ask("When was the announcement of the Belt and Road Initiative made?")
     # Limited to the notes, the speech's answer is not quoted: the notes do not answer it.
     assert "markup-notes.txt does not answer this question" in reply.inner_text()
     assert "central-asia-modernization-speech.txt" not in reply.locator(".qa-answer").all_inner_texts().__str__()
     picker.locator("input").click()
     options.filter(has_text="central-asia-modernization-speech.txt").first.click()
     page.tab.wait_for_timeout(300)
-    reply = page.ask("When was the Belt and Road Initiative announced?")
+    reply = page.ask("When was the announcement of the Belt and Road Initiative made?")
     assert "2013" in reply.locator(".qa-answer").inner_text()
     assert "Ruslan Izimov" in page.tab.locator(".qa-about").inner_text()
 

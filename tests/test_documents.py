@@ -50,7 +50,7 @@ def test_header_blocks_at_either_end_and_transcript_labels():
 
 def test_the_speech_metadata_is_cited_by_offsets(built):
     seeds, index = built
-    answer = qa.ask("Who gave this speech?", seeds_dir=seeds, index_dir=index)
+    answer = qa.ask("Who gave this talk?", seeds_dir=seeds, index_dir=index)
     text = (seeds / IZIMOV).read_text(encoding="utf-8")
     p = answer.passages[0]
     assert text[p.start:p.end] == p.text and p.text.startswith("Auther: Ruslan Izimov")
@@ -81,7 +81,7 @@ def test_scope_from_the_caller_keeps_to_those_documents(corpus):
 
 def test_scope_from_a_speaker_named_in_the_question(corpus):
     seeds, index = corpus
-    answer = qa.ask("What does Cameron say about corruption?", seeds_dir=seeds, index_dir=index)
+    answer = qa.ask("What does Cameron say about transparency?", seeds_dir=seeds, index_dir=index)
     assert answer.scope == ("cameron-anticorruption-summit-2016.txt",)
     assert {p.source for p in answer.passages} == {"cameron-anticorruption-summit-2016.txt"}
     assert answer.text.startswith("_From David Cameron’s speech")
@@ -92,7 +92,7 @@ def test_author_questions_name_each_documents_own_speaker(corpus):
     for source, speaker in [("rudd-cop13-bali-2007.txt", "Kevin Rudd"), (IZIMOV, "Ruslan Izimov"),
                             ("harris-lusaka-climate-2023.txt", "Kamala Harris"),
                             ("sullivan-agoa-forum-2024.txt", "MR. SULLIVAN")]:
-        for question in ["Who gave this speech?", "Кто автор этого выступления?"]:
+        for question in ["Who gave this talk?", "Кто автор этого выступления?"]:
             answer = qa.ask(question, documents=[source], seeds_dir=seeds, index_dir=index)
             assert not answer.abstained and speaker in answer.passages[0].text, (source, question)
             assert {p.source for p in answer.passages} == {source}
@@ -101,10 +101,10 @@ def test_author_questions_name_each_documents_own_speaker(corpus):
 def test_an_author_question_after_a_chat_takes_the_conversations_document(corpus):
     seeds, index = corpus
     history = ["What does Rudd say about the Kyoto Protocol?"]
-    answer = qa.ask("Who gave this speech?", history=history, seeds_dir=seeds, index_dir=index)
+    answer = qa.ask("Who gave this talk?", history=history, seeds_dir=seeds, index_dir=index)
     assert not answer.abstained and "Kevin Rudd" in answer.passages[0].text
     # Without anything to say which speech, every document's speaker is listed.
-    listed = qa.ask("Who gave this speech?", seeds_dir=seeds, index_dir=index)
+    listed = qa.ask("Who gave this talk?", seeds_dir=seeds, index_dir=index)
     assert len({p.source for p in listed.passages}) == len(SPEECHES) + 1
     # ... each line of the reply names its document, so no reader has to match [n] to the list.
     lines = [line for line in listed.text.split("\n\n---\n\n")[0].splitlines() if re.search(r"\[\d+\]$", line)]
@@ -141,7 +141,7 @@ def test_names_are_known_per_document(corpus):
 def test_a_self_contained_question_is_not_merged_with_the_previous_one():
     from qa.questions.query import read
 
-    assert not read("Who gave this speech?", ["When was the Belt and Road Initiative announced?"]).follow_up
+    assert not read("Who wrote this article?", ["When did the Belt and Road Initiative begin?"]).follow_up
     assert read("Where was it held?", ["When was the first summit?"]).follow_up
 
 
@@ -171,7 +171,7 @@ def test_the_manifest_records_both_encoders_and_status_checks_the_second(built, 
 
 def test_a_date_no_metadata_line_gives_is_refused_as_such_not_guessed_from_the_text(corpus):
     seeds, index = corpus
-    question = "When was this speech delivered?"
+    question = "On what date was this talk given?"
     dated = qa.ask(question, documents=["rudd-cop13-bali-2007.txt"], seeds_dir=seeds, index_dir=index)
     assert not dated.abstained and dated.passages[0].text == "Date: 12/12/2007"
     # Biden's 2022 transcript has no metadata lines at all.

@@ -10,13 +10,13 @@ from qa.questions.language import detect
 
 @pytest.mark.parametrize("question, language", [
     ("Где пройдёт второй саммит?", "ru"),
-    ("Кто автор этого текста?", "ru"),
+    ("Кто написал эту статью?", "ru"),
     ("перед какими выборами стоит казахстан", "ru"),
-    ("Баяндамашының айтуынша, Қырғызстан қандай инфрақұрылымды дамытып жатыр?", "kk"),
-    ("Бұл мәтіннің авторы кім?", "kk"),
+    ("Баяндамашының пікірінше, Тәжікстан қандай жобаларды қолдайды?", "kk"),
+    ("Бұл баяндаманың авторы кім?", "kk"),
     ("Саммит қайда өтеді?", "kk"),
     ("Where is the second summit expected to be held?", "en"),
-    ("whats kazakhstan's gdp growth rate rn", "en"),
+    ("hows kazakhstan's inflation looking rn", "en"),
     # Names in Latin letters inside a Russian question do not make it English ...
     ("Что сказано про Belt and Road Initiative?", "ru"),
     ("Когда объявили BRI?", "ru"),
@@ -47,7 +47,7 @@ def test_unrelated_words_get_different_keys():
 @pytest.mark.parametrize("question, kind", [
     ("Какого числа состоится саммит?", "date"),
     ("В какой день объявили программу?", "date"),
-    ("Астанадағы саммит қай күні өтеді?", "date"),
+    ("Келесі форум қай күні басталады?", "date"),
     ("Когда объявили об инициативе?", "time"),
     ("В каком году прошёл первый саммит?", "time"),
     ("Саммит қашан өтеді?", "time"),
@@ -69,15 +69,15 @@ def test_unrelated_words_get_different_keys():
     ("Какова цель стран региона?", ""),
     ("Где говорится о воде?", ""),
     ("Саммит қайда өтеді?", ""),
-    ("Почему замедлилась глобализация?", ""),
-    ("Жаһандану неге баяулады?", ""),
+    ("Почему выросла роль Китая?", ""),
+    ("Өңірлік ынтымақтастық неге күшейді?", ""),
 ])
 def test_what_a_russian_or_kazakh_question_asks_for(question, kind):
     assert asks_for(question) == kind
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("Что автор говорит о роли России в Центральной Азии?", ("России", "Азии")),
+    ("Какие интересы у России в Центральной Азии, по мнению автора?", ("России", "Азии")),
     ("Что сказал Путин о Великом шёлковом пути?", ("Путин",)),  # an adjective starts a title
     # Capitalised as the first word of the question or of a sentence, or of a quoted title.
     ("Россия? Монголия?", ()),
@@ -90,13 +90,13 @@ def test_names_in_a_cyrillic_question(question, expected):
 
 
 @pytest.mark.parametrize("question, meta", [
-    ("Кто автор этого текста?", True),
+    ("Кто автор статьи?", True),
     ("Кто написал этот доклад?", True),
-    ("Бұл мәтіннің авторы кім?", True),
+    ("Бұл баяндаманың авторы кім?", True),
     ("Что, по словам автора, ждёт регион?", False),
     # "Who, in the speaker's view, is the main partner?" asks what the speech says.
     ("Кто, по мнению докладчика, главный партнёр?", False),
-    ("Кто произнёс эту речь?", False),  # about the speech, but no author word: qa.questions.meta reads it
+    ("Кто прочитал этот доклад?", False),  # about the speech, but no author word: qa.questions.meta reads it
 ])
 def test_questions_about_the_author(question, meta):
     assert about_author(question) is meta

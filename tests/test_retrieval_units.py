@@ -49,12 +49,13 @@ def test_acronyms_and_edit_distance_by_hand():
 
 def test_question_kinds_and_follow_ups():
     assert asks_for("When exactly will the summit open?") == "date"
-    assert asks_for("What is Kazakhstan's GDP growth rate?") == "quantity"
+    assert asks_for("What is Kazakhstan's inflation rate?") == "quantity"
     assert asks_for("Which president announced the initiative?") == "person"
     assert asks_for("Who announced the initiative?") == "agent" and asks_for("Why did globalization slow?") == ""
     assert asks_for("When was the program launched?") == "time" and asks_for("In what year did it start?") == "time"
     assert asks_for("How many workshops are there?") == "count" and asks_for("How long is the corridor?") == "quantity"
-    assert asks_for("Who is the President of Uzbekistan?") == "person" and asks_for("Who chaired the summit?") == "person"
+    assert asks_for("Who is the Prime Minister of Tajikistan?") == "person"
+    assert asks_for("Who chaired the summit?") == "person"
     assert asks_for("Who is partnering with Kazakhstan?") == "agent"
     assert asks_for("What is the name of Kazakhstan's foreign minister?") == "person"
     q = read("which corridor is it part of?", ["Is Kyrgyzstan mentioned?"])
@@ -345,7 +346,7 @@ def test_a_passage_that_points_back_ranks_with_the_passage_it_concludes(built):
 
 def test_questions_about_the_author_are_answered_by_the_byline(built):
     seeds, index = built
-    for question in ["Who gave this speech?", "Where does the speaker work?", "What is the author's affiliation?",
+    for question in ["Who gave this talk?", "Where does the speaker work?", "What is the author's affiliation?",
                      "Who wrote this?", "What is the name of the author?"]:
         answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
         assert not answer.abstained and answer.passages[0].text.startswith("Auther: Ruslan Izimov"), question
@@ -417,11 +418,11 @@ def test_other_forms_of_a_corpus_name_are_not_unknown_names(tmp_path, fake_encod
     seeds.mkdir()
     (seeds / "talk.txt").write_text(
         "Speaker: Ada Lovelace\nRole: Prime Minister of Freedonia\n\n"
-        "Our pilots flew with crews from Japan and Korea over the southern ocean for many days.\n\n"
-        "The search brought the region's navies together as never before.\n", encoding="utf-8")
+        "Our farmers trade rice with buyers from Japan and Korea every autumn.\n\n"
+        "The harvest fair opens in the old market hall.\n", encoding="utf-8")
     s = settings(seeds_dir=seeds, index_dir=tmp_path / "index")
     qa.build(seeds_dir=seeds, index_dir=s.index_dir)
     r = retriever(s)
-    assert r.score("What were the Japanese and Korean crews doing?").unknown_names == ()
-    assert r.score("Why did the PM praise the pilots?").unknown_names == ()
-    assert r.score("What did the Mongolian crews do?").unknown_names == ("mongolian",)
+    assert r.score("Do Japanese or Korean buyers pay more for rice?").unknown_names == ()
+    assert r.score("Will the PM open the harvest fair?").unknown_names == ()
+    assert r.score("Do Mongolian buyers come too?").unknown_names == ("mongolian",)

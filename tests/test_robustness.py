@@ -208,7 +208,7 @@ def test_cli_subprocess_hostile_question_is_one_line_not_a_traceback(tmp_path, s
 
 # --- queries during a rebuild ---------------------------------------------------------------
 
-QUESTIONS = ["Where is the second summit held?", "When was the Belt and Road Initiative announced?",
+QUESTIONS = ["Where is the second summit held?", "When was the announcement of the Belt and Road Initiative made?",
              "What does the speaker propose?", "Which city hosted the first summit?"]
 
 
@@ -310,7 +310,7 @@ def test_real_cli_writes_only_to_the_index_and_the_temp_folder(tmp_path, seeds):
                               cwd=cwd, env=env, timeout=300)
 
     assert run("build").returncode == 0
-    asked = run("ask", "Where is the second China-Central Asia Summit expected to be held?")
+    asked = run("ask", "Where will leaders gather for the second China-Central Asia Summit?")
     assert asked.returncode == 0 and "Astana" in asked.stdout and "Traceback" not in asked.stderr
     assert run("status").returncode == 0
     # 938 characters, but 460 word pieces: the model reads 254 of them, and the reply says so

@@ -12,6 +12,8 @@ import pytest
 from conftest import REPO, SPEECH
 
 SPEECH_NAME = SPEECH.name
+# A question the speech answers in its second paragraph ("... in 2013 ...").
+QUESTION = "When was the announcement of the Belt and Road Initiative made?"
 
 
 def _app(*args: str, tmp_path) -> subprocess.Popen:
@@ -63,7 +65,7 @@ def test_the_first_page_answers_before_gradio_then_the_chat_takes_over(tmp_path,
             assert first is not None and MARKER in first and 'name="q"' in first
             # Asked now, the question waits for the index and the model, and is answered on
             # that page (even if the chat has taken the port meanwhile: the reply was owed).
-            reply = client.post("/", data={"q": "When was the Belt and Road Initiative announced?"}).text
+            reply = client.post("/", data={"q": QUESTION}).text
             assert MARKER in reply and "2013" in reply and f"{SPEECH_NAME} ¶" in reply
             while time.monotonic() < deadline + 60:
                 try:
@@ -75,7 +77,7 @@ def test_the_first_page_answers_before_gradio_then_the_chat_takes_over(tmp_path,
                 time.sleep(0.1)
             else:
                 pytest.fail("the chat never replaced the holding page")
-            called = client.post("/gradio_api/call/ask", json={"data": ["When was the Belt and Road Initiative announced?"]})
+            called = client.post("/gradio_api/call/ask", json={"data": [QUESTION]})
             assert called.status_code == 200 and "event_id" in called.json()
     finally:
         proc.terminate()

@@ -1,6 +1,6 @@
 """Questions about the document itself, answered from its metadata lines.
 
-"Who gave this speech?" is answered by the ``Author:``/``Speaker:`` line of the document in
+"Who gave this talk?" is answered by the ``Author:``/``Speaker:`` line of the document in
 scope, cited by the exact offsets of its value; a document without such a line but with
 transcript labels ("MR. SULLIVAN: ...") is answered by the passage that opens with the label.
 A date, source, licence or title that no line gives is refused as such (``unlisted_field``).

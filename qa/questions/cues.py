@@ -73,13 +73,13 @@ def asks_for(question: str) -> str:
 
 def about_author(question: str) -> bool:
     """Does the question ask who wrote or gave the text, or where its author works ("Кто
-    автор?", "Авторы кім?", "В какой организации работает автор?")?
+    автор?", "Авторы кім?", "В каком учреждении работает автор?")?
 
-    >>> about_author("Кто автор этого текста?"), about_author("Что автор говорит о России?")
+    >>> about_author("Кто является автором доклада?"), about_author("Что автор говорит о России?")
     (True, False)
-    >>> about_author("Бұл мәтіннің авторы кім?"), about_author("Где работает автор речи?")
+    >>> about_author("Бұл баяндаманың авторы кім?"), about_author("Где работает автор речи?")
     (True, True)
-    >>> about_author("В какой организации работает автор?"), about_author("Что автор думает о центре?")
+    >>> about_author("В каком учреждении работает автор?"), about_author("Что автор думает о центре?")
     (True, False)
     >>> about_author("Кто, по мнению выступающего, отвечает за это?")
     False
@@ -94,7 +94,7 @@ def names(question: str) -> tuple[str, ...]:
 
     >>> names("Что автор говорит о роли России и Путина?")
     ('России', 'Путина')
-    >>> names("Кто объявил об инициативе «Пояс и путь»? Когда?")
+    >>> names("Что решили на форуме «Пояс и путь»? Когда?")
     ()
     >>> names("Что сказано о Шёлковом пути и Европейском союзе?")
     ()
@@ -112,10 +112,10 @@ def names(question: str) -> tuple[str, ...]:
 
 
 def quoted(question: str) -> tuple[str, ...]:
-    """Quoted titles in the question, each with the word before it ("инициативе «Пояс и путь»").
+    """Quoted titles in the question, each with the word before it ("форуме «Пояс и путь»").
 
-    >>> quoted("Кто объявил об инициативе «Пояс и путь»?")
-    ('инициативе «Пояс и путь»',)
+    >>> quoted("Что решили на форуме «Пояс и путь»?")
+    ('форуме «Пояс и путь»',)
     """
     return tuple(m.group().strip() for m in re.finditer(r"(?:[^\W\d_]+\s+)?[«“„\"][^»”“\"]+[»”“\"]", question))
 

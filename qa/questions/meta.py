@@ -24,7 +24,7 @@ FIELDS = {AUTHOR: ("author",), OCCASION: ("occasion", "title", "source"), DATE: 
 _EN_TEXT = r"(speech|address|remarks|talk|text|statement|lecture|transcript|this|it)"
 _EN_GIVEN = r"(given|delivered|made|held|presented|written|spoken|published)"
 _RU_TEXT = r"(выступлени|реч[ьи]|доклад|текст|обращени|стенограмм|этот|это)"
-# A noun for the text itself (not "это") and a verb of delivering it: "Кто произнёс эту речь?"
+# A noun for the text itself (not "это") and a verb of delivering it: "Кто прочитал этот доклад?"
 _RU_NOUN = r"(выступлени\w*|реч(ь|и|ью)|доклад\w*|текст\w*|обращени\w*|стенограмм\w*)"
 _RU_DELIVER = r"(произн[её]с\w*|прочитал\w*|прочитан\w*|выступ\w*|прозвучал\w*)"
 _KK_TEXT = r"(сөз|баяндама|мәтін)"

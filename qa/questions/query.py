@@ -131,9 +131,9 @@ def is_follow_up(question: str, language: str = ENGLISH) -> bool:
     table of its language (``FOLLOW_UPS``; none for other languages). "This speech", "the
     speaker" and the like point at the text, not at the previous question.
 
-    >>> is_follow_up("what corridor is it taking part in?"), is_follow_up("Who hosted the summit?")
+    >>> is_follow_up("which port is it linked to?"), is_follow_up("Who hosted the summit?")
     (True, False)
-    >>> is_follow_up("And Uzbekistan?"), is_follow_up("Who gave this speech?")
+    >>> is_follow_up("And Uzbekistan?"), is_follow_up("Who wrote this article?")
     (True, False)
     >>> is_follow_up("А где он пройдёт?", "ru"), is_follow_up("О чём эта речь?", "ru")
     (True, False)
@@ -184,9 +184,9 @@ def asks_for(question: str) -> str:
 def about_author(question: str) -> bool:
     """Does the question ask who wrote or gave the text, or where its author works?
 
-    >>> about_author("Who gave this speech?"), about_author("Where does the speaker work?")
+    >>> about_author("Who gave this talk?"), about_author("Where does the speaker work?")
     (True, True)
-    >>> about_author("What is the speaker's affiliation?"), about_author("Who is the author and where does he work?")
+    >>> about_author("What is the speaker's affiliation?"), about_author("Who is the writer and where is she based?")
     (True, True)
     >>> about_author("Who wrote this?"), about_author("What is the name of the author?")
     (True, True)

@@ -141,7 +141,7 @@ def _clean_term(term: str, language: str) -> str:
 def read_wording(question: str) -> WordingQuery | None:
     """The wording question in ``question``, or None.
 
-    >>> read_wording('How many times does the speaker mention China?')
+    >>> read_wording('How often is China named in the speech?')
     WordingQuery(kind='count', term='China', language='en', quoted=False)
     >>> read_wording("Is the phrase 'strategic autonomy' used in the speech?").kind
     'phrase'

@@ -40,7 +40,7 @@ def evidence_scope(r: "Retriever", question: str, history: Sequence[str], *, lan
     A question that compares documents keeps them all."""
     from ..questions.language import ENGLISH
     if compare or len(r.documents) < 2 or r.about_document(question, language):
-        return ()  # "Who gave this speech?" with nothing to say which: every document answers
+        return ()  # "Who gave this talk?" with nothing to say which: every document answers
     if language != ENGLISH:
         from .crosslingual import best_source
 
@@ -63,7 +63,7 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
     language = detect(question)
     if not scope and history and len(r.documents) > 1 and (
             is_follow_up(question, language) or r.about_document(question, language)):
-        # "When was it held?", "Who gave this speech?": about what the conversation was about.
+        # "When was it held?", "Who gave this talk?": about what the conversation was about.
         before = history[-1]
         scope = named(before, r.documents) or evidence_scope(
             r, before, history[:-1], language=detect(before), compare=compares(before))

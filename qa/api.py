@@ -235,7 +235,7 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
         from dataclasses import replace
 
         return replace(_stamped(r, *wording), text=wording[0].text)
-    searched = searched_label(r, scope)  # what the user asked: one document, or how many
+    searched = searched_label(r, scope, language)  # what the user asked: one document, or how many
     asked = scope
     scope = narrowed(r, scope, question, history, language=language, compare=compare)
     part = r.for_documents(scope) if scope else r
@@ -292,7 +292,7 @@ def _stamped(r: "Retriever", reply: Answer, scope: Sequence[str]) -> Answer:
     cited = sources.pop() if len(sources) == 1 else ""
     text = reply.text
     if cited and len(r.documents) > 1:
-        label = next(d.label for d in r.documents if d.source == cited)
+        label = next(d.label_for(reply.language) for d in r.documents if d.source == cited)
         intro = framing(reply.language).get("from", framing("en")["from"]).format(doc=f"{label} ({cited})" if label != cited else cited)
         text = f"_{_escape_md(intro)}_\n\n{text}"
     return replace(reply, text=text, scope=searched, document=cited)

@@ -87,6 +87,16 @@ def test_scope_from_a_speaker_named_in_the_question(corpus):
     assert answer.text.startswith("_From David Cameron’s speech")
 
 
+def test_a_russian_reply_names_its_document_in_russian(corpus):
+    """The line naming the cited document is framed in the reply's language, with the speaker's
+    name, not the English "...’s speech"."""
+    seeds, index = corpus
+    cameron = "cameron-anticorruption-summit-2016.txt"
+    answer = qa.ask("Кто прочитал этот доклад?", documents=[cameron], seeds_dir=seeds, index_dir=index)
+    assert answer.text.startswith(f"_Из документа David Cameron ({cameron}):_")
+    assert "’s speech" not in answer.text
+
+
 def test_author_questions_name_each_documents_own_speaker(corpus):
     seeds, index = corpus
     for source, speaker in [("rudd-cop13-bali-2007.txt", "Kevin Rudd"), (IZIMOV, "Ruslan Izimov"),

@@ -84,11 +84,12 @@ def pick_documents(r: "Retriever", documents: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def searched_label(r: "Retriever", scope: Sequence[str]) -> str:
-    """What a refusal names: "" for a one-document corpus, the document's label when one was
-    asked (by the caller, the question or the conversation), else how many were searched."""
+def searched_label(r: "Retriever", scope: Sequence[str], language: str = "en") -> str:
+    """What a refusal in ``language`` names: "" for a one-document corpus, the document's label
+    when one was asked (by the caller, the question or the conversation), else how many were
+    searched."""
     if len(r.documents) < 2:
         return ""
     if len(scope) == 1:
-        return next(d.label for d in r.documents if d.source == scope[0])
+        return next(d.label_for(language) for d in r.documents if d.source == scope[0])
     return str(len(scope) or len(r.documents))

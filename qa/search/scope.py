@@ -57,6 +57,17 @@ class DocumentInfo:
         """How a reply names the document: "Kevin Rudd's speech" or its file name."""
         return f"{self.speaker}’s speech" if self.speaker else self.source
 
+    def label_for(self, language: str) -> str:
+        """How a reply in ``language`` names the document: ``label`` in English; in the
+        others, whose framing already says "document", the speaker's name or the file name.
+
+        >>> d = DocumentInfo(source="rudd.txt", header=(), speaker="Kevin Rudd", speaker_words=frozenset(),
+        ...                  topic_words=frozenset())
+        >>> d.label_for("en"), d.label_for("ru")
+        ('Kevin Rudd’s speech', 'Kevin Rudd')
+        """
+        return self.label if language == "en" else (self.speaker or self.source)
+
 
 def _words(text: str) -> set[str]:
     return {w.lower().replace("’", "'") for w in _WORD.findall(text)}

@@ -266,6 +266,20 @@ def check_unseen(path, rows):
         problem(f"{path.name}: {unans} unanswerable English questions, need 10 (25%)")
 
 
+def round_rows(path, rows, folder):
+    """(position, row, where) for each row of a round's per-speech file that has the fields of
+    a QA row, once its document and its QA fields are checked (``check_qa_row``)."""
+    doc = path.stem + ".txt"
+    for i, row in enumerate(rows, 1):
+        if not need(row, {**QA_FIELDS, "doc": str}, f"{folder}/{path.name}#{i}"):
+            continue
+        where = f"{folder}/{path.name} {row['id']}"
+        if row["doc"] != doc:
+            problem(f"{where}: doc {row['doc']!r} does not match file name")
+        check_qa_row(row, where, doc)
+        yield i, row, where
+
+
 def check_round2(path, rows):
     """Round 2 (SPLIT.md, "Round 2"): 30 English (12 unanswerable) + 3 Russian (1 unanswerable) per
     speech, 36 + 3 (14 unanswerable) for the main speech; English first."""
@@ -273,14 +287,7 @@ def check_round2(path, rows):
     main = doc == MAIN
     want_en, want_unans = (36, 14) if main else (30, 12)
     en = unans = ru = ru_unans = 0
-    for i, row in enumerate(rows, 1):
-        where = f"round2/{path.name}#{i}"
-        if not need(row, {**QA_FIELDS, "doc": str}, where):
-            continue
-        where = f"round2/{path.name} {row['id']}"
-        if row["doc"] != doc:
-            problem(f"{where}: doc {row['doc']!r} does not match file name")
-        check_qa_row(row, where, doc)
+    for i, row, where in round_rows(path, rows, "round2"):
         if row["lang"] == "en":
             en += 1
             unans += row["type"] == "unanswerable"
@@ -306,16 +313,8 @@ def check_round2(path, rows):
 
 def check_round3(path, rows):
     """Round 3 (round3/README.md): every question held out; at least a fifth unanswerable."""
-    doc = path.stem + ".txt"
     unans = 0
-    for i, row in enumerate(rows, 1):
-        where = f"round3/{path.name}#{i}"
-        if not need(row, {**QA_FIELDS, "doc": str}, where):
-            continue
-        where = f"round3/{path.name} {row['id']}"
-        if row["doc"] != doc:
-            problem(f"{where}: doc {row['doc']!r} does not match file name")
-        check_qa_row(row, where, doc)
+    for _, row, where in round_rows(path, rows, "round3"):
         unans += row["type"] == "unanswerable"
         if row["split"] != "heldout":
             problem(f"{where}: split {row['split']}, but round 3 is held out entirely")

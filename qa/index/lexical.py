@@ -8,6 +8,7 @@ those initials ("BRI" -> "Belt and Road Initiative"); whatever still matches not
 """
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -97,11 +98,7 @@ def same_name(word: str, known: str) -> bool:
     >>> same_name("austria", "australia"), same_name("iran", "iraq"), same_name("french", "france")
     (False, False, False)
     """
-    shared = 0
-    for a, b in zip(word, known):
-        if a != b:
-            break
-        shared += 1
+    shared = len(os.path.commonprefix((word, known)))
     return shared >= 4 and min(len(word), len(known)) - shared <= 1
 
 

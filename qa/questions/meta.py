@@ -71,7 +71,8 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
 PROTOTYPES = ("On which day were these remarks made?", "What day is this address dated?",
               "Where can the original of this text be found?", "From which website does this document come?",
               "What is this address called?", "Whose remarks are these?", "Who is the person giving this address?",
-              "On what occasion were these remarks made?", "In which place was this address given?")
+              "On what occasion were these remarks made?", "In which place was this address given?",
+              "Who is the speaker?", "What is the source of this transcript?")
 CUES = [
     (LICENSE, re.compile(r"\b(licen[cs]e[ds]?|copyright)\b")),
     (SOURCE, re.compile(r"\b(source|website|site|url|link|web ?page|published|publish|online)\b")),

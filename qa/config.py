@@ -154,7 +154,7 @@ class AboutDocument:
     source...) is taken for one when its MiniLM cosine with the nearest of
     ``qa.questions.meta.PROTOTYPES`` is at least ``min_cosine`` (``qa.questions.meta.by_meaning``)."""
 
-    min_cosine: float = tuned(0.50, META_FIT)
+    min_cosine: float = tuned(0.5, META_FIT)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -488,30 +488,21 @@ def main():
         lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
                      f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
                      + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
-    for path in sorted((QDIR / "round2").glob("*.jsonl")):
-        rows = load(path)
-        for r in rows:
-            ids[r.get("id")] += 1
-        check_round2(path, rows)
-        if Path(path.stem + ".txt").name not in {*SPEECHES, MAIN}:
-            problem(f"round2/{path.name}: no such speech")
-        sp = collections.Counter(r.get("split") for r in rows)
-        grand["total"] += len(rows)
-        grand["dev"] += sp["dev"]
-        grand["heldout"] += sp["heldout"]
-        lines.append(f"round2/{path.name:37s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
-                     + ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(r.get("type") for r in rows).items())))
-    for path in sorted((QDIR / "round3").glob("*.jsonl")):
-        rows = load(path)
-        for r in rows:
-            ids[r.get("id")] += 1
-        check_round3(path, rows)
-        if Path(path.stem + ".txt").name not in {*SPEECHES, MAIN}:
-            problem(f"round3/{path.name}: no such speech")
-        grand["total"] += len(rows)
-        grand["heldout"] += len(rows)
-        lines.append(f"round3/{path.name:37s} {len(rows):3d}  heldout {len(rows):3d}  "
-                     + ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(r.get("type") for r in rows).items())))
+    for folder, check in (("round2", check_round2), ("round3", check_round3)):
+        for path in sorted((QDIR / folder).glob("*.jsonl")):
+            rows = load(path)
+            for r in rows:
+                ids[r.get("id")] += 1
+            check(path, rows)
+            if Path(path.stem + ".txt").name not in {*SPEECHES, MAIN}:
+                problem(f"{folder}/{path.name}: no such speech")
+            sp = collections.Counter(r.get("split") for r in rows)
+            grand["total"] += len(rows)
+            grand["dev"] += sp["dev"]
+            grand["heldout"] += sp["heldout"]
+            types = collections.Counter(r.get("type") for r in rows)
+            lines.append(f"{folder}/{path.name:37s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
+                         + ", ".join(f"{k} {v}" for k, v in sorted(types.items())))
     for k, v in ids.items():
         if v > 1:
             problem(f"duplicate id {k!r} ({v} times)")

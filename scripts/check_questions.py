@@ -311,17 +311,26 @@ def check_round2(path, rows):
                 f"need {want_en} ({want_unans}) + 3 (1)")
 
 
-def check_round3(path, rows):
-    """Round 3 (round3/README.md): every question held out; at least a fifth unanswerable."""
+def check_heldout_round(path, rows, folder):
+    """Rounds 3 and 4 (round3/README.md, round4/README.md): every question held out; at least a
+    fifth unanswerable."""
     unans = 0
-    for _, row, where in round_rows(path, rows, "round3"):
+    for _, row, where in round_rows(path, rows, folder):
         unans += row["type"] == "unanswerable"
         if row["split"] != "heldout":
-            problem(f"{where}: split {row['split']}, but round 3 is held out entirely")
+            problem(f"{where}: split {row['split']}, but {folder} is held out entirely")
         if row["lang"] == "ru" and not cyrillic(row["question"]):
             problem(f"{where}: lang ru but question has no Cyrillic")
     if unans * 5 < len(rows):
-        problem(f"round3/{path.name}: {unans} unanswerable of {len(rows)}, need a fifth")
+        problem(f"{folder}/{path.name}: {unans} unanswerable of {len(rows)}, need a fifth")
+
+
+def check_round3(path, rows):
+    check_heldout_round(path, rows, "round3")
+
+
+def check_round4(path, rows):
+    check_heldout_round(path, rows, "round4")
 
 
 def check_compare(path, rows):
@@ -488,7 +497,7 @@ def main():
         lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
                      f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
                      + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
-    for folder, check in (("round2", check_round2), ("round3", check_round3)):
+    for folder, check in (("round2", check_round2), ("round3", check_round3), ("round4", check_round4)):
         for path in sorted((QDIR / folder).glob("*.jsonl")):
             rows = load(path)
             for r in rows:

@@ -206,11 +206,14 @@ class Quotes:
 class Features:
     """Evidence features (``qa.search.evidence``): word coverage is read over the best
     ``covered_by`` passages, and whether a sentence says what was asked over their best
-    ``sentences_read`` sentences (by fused score). The abstention model was fitted on features
+    ``sentences_read`` sentences (by fused score), what a figure counts over the
+    ``figure_window`` words either side of it. The abstention model was fitted on features
     computed with these values: changing one means running scripts/fit_abstention.py again."""
 
     covered_by: int = tuned(3, hand("2026-12-02"))
     sentences_read: int = tuned(5, hand("2026-12-02"))
+    # Words either side of a figure read for what it counts (``measure_missing``).
+    figure_window: int = tuned(4, hand("2026-12-02"))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,20 +51,26 @@ DATA = ROOT / "tests" / "data"
 # Question files about the main speech (no ``doc`` field in the older ones).
 MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-en-extra.jsonl",
               DATA / "questions" / "central-asia-unseen.jsonl")
+# ``--retired``: the held-out rows that were evaluated once and reported, and so are no longer
+# blind, are fitted on beside the dev rows: those of rounds 1 and 2 (second session) and round 3
+# (2026-12-02, code 213f296; docs/evaluation.md). Later rounds (questions/round4/) stay unread.
 # Not for this model: comparisons span several speeches; wording questions go to their own channel.
 SKIP = frozenset({"compare.jsonl", "wording.jsonl"})
 
 
-def dev_sets(data: Path = DATA) -> tuple[dict[Path, list[Item]], list[Path]]:
-    """Each speech file -> its English dev questions (held-out rows are dropped unread), and
-    the question files read."""
+def dev_sets(data: Path = DATA, *, retired: bool = False) -> tuple[dict[Path, list[Item]], list[Path]]:
+    """Each speech file -> its English dev questions (held-out rows are dropped unread, unless
+    ``retired``: then those of rounds 1-3, already evaluated once, are read too), and the
+    question files read."""
     files = [f for f in MAIN_FILES if f.is_file() and f.parent != DATA / "questions"]
     files += [f for f in sorted((data / "questions").glob("*.jsonl")) if f.name not in SKIP]
     files += sorted((data / "questions" / "round2").glob("*.jsonl"))
+    if retired:
+        files += sorted((data / "questions" / "round3").glob("*.jsonl"))
     sets: dict[Path, list[Item]] = {}
     for path in files:
         for item in read_items(path):
-            if item.lang == "en" and item.split != "heldout":
+            if item.lang == "en" and (item.split != "heldout" or retired):
                 doc = item.doc[0] if item.doc else MAIN.name
                 speech = MAIN if doc == MAIN.name else data / "speeches" / doc
                 sets.setdefault(speech, []).append(item)
@@ -100,12 +106,12 @@ def run_speech(speech: Path, items: list[Item], scratch: Path) -> list[dict]:
     return rows
 
 
-def collect(cache: Path | None, data: Path) -> list[dict]:
+def collect(cache: Path | None, data: Path, *, retired: bool = False) -> list[dict]:
     if cache and cache.is_file():
         return json.loads(cache.read_text())
     rows = []
     with tempfile.TemporaryDirectory(prefix="fit-abstention-") as scratch:
-        for speech, items in dev_sets(data)[0].items():
+        for speech, items in dev_sets(data, retired=retired)[0].items():
             rows += run_speech(speech, items, Path(scratch))
             print(f"  {speech.name}: {len(items)} questions", file=sys.stderr)
     if cache:
@@ -117,7 +123,8 @@ def collect(cache: Path | None, data: Path) -> list[dict]:
 SETS = {"base": FEATURES, "support": (*FEATURES, *CANDIDATES),
         "support-only": (*FEATURES, "support_min", "support_mean"),
         "answer": (*FEATURES, "answer_support_min", "answer_support_mean"),
-        "answer+support": (*FEATURES, "support_min", "support_mean", "answer_support_min", "answer_support_mean")}
+        "answer+support": (*FEATURES, "support_min", "support_mean", "answer_support_min", "answer_support_mean"),
+        "measure": (*FEATURES, "measure_missing")}
 
 
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,8 +194,10 @@ def main() -> None:
     ap.add_argument("--features", choices=sorted(SETS), default="base", help="the feature set written (default: base)")
     ap.add_argument("--cache", type=Path, help="features file: read it if there, else write it")
     ap.add_argument("--data", type=Path, default=DATA, help="folder with speeches/ and questions/ (default: tests/data)")
+    ap.add_argument("--retired", action="store_true",
+                    help="also fit on the held-out rows of rounds 1-3, already evaluated once and reported")
     args = ap.parse_args()
-    rows = collect(args.cache, args.data)
+    rows = collect(args.cache, args.data, retired=args.retired)
     docs = len({r["doc"] for r in rows})
     for name, features in SETS.items():
         t, pooled, per_doc = cross_validate(rows, features)
@@ -204,11 +213,13 @@ def main() -> None:
     for name, c in sorted(zip(features, model.coef_[0]), key=lambda x: -abs(x[1])):
         print(f"  {name:22s} {c:+.3f}")
     if args.write:
-        data = [os.path.relpath(f.resolve(), ROOT) for f in dev_sets(args.data)[1]]
+        data = [os.path.relpath(f.resolve(), ROOT) for f in dev_sets(args.data, retired=args.retired)[1]]
         out = {"features": list(features), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
                "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
                "threshold": round(t, 6),
-               "fitted_by": f"scripts/fit_abstention.py --features {args.features} (split == dev rows only)",
+               "fitted_by": f"scripts/fit_abstention.py --features {args.features}"
+                             + (" --retired (dev rows and the retired held-out rows)" if args.retired
+                                else " (split == dev rows only)"),
                "data": data, "date": dt.date.today().isoformat(),
                "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities",
                       "pooled": pooled, "per_document": per_doc}}

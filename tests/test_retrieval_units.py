@@ -426,3 +426,31 @@ def test_other_forms_of_a_corpus_name_are_not_unknown_names(tmp_path, fake_encod
     assert r.score("Do Japanese or Korean buyers pay more for rice?").unknown_names == ()
     assert r.score("Will the PM open the harvest fair?").unknown_names == ()
     assert r.score("Do Mongolian buyers come too?").unknown_names == ("mongolian",)
+
+
+def test_a_figure_counts_only_what_stands_next_to_it(tmp_path, fake_encoder):
+    """A question for a figure of something ("how many ships") is answered by a figure written
+    next to that thing, not by any figure of the passage: ``measure_missing`` is 0 when the
+    measured word stands by a figure, above 0 when the passage's figures count something
+    else, and 0 for a question that asks for no figure."""
+    from qa.api import retriever
+    from qa.config import settings
+    from qa.search.evidence import evidence
+    from qa.search.retrieval import ALL_STAGES
+
+    seeds = tmp_path / "docs"
+    seeds.mkdir()
+    (seeds / "port.txt").write_text(
+        "Last year the harbour of Ostrava Bay received 300 container ships from every continent. "
+        "The dock workers also loaded grain for the northern farms.\n\n"
+        "The harbour festival opens every spring in the old market hall.\n", encoding="utf-8")
+    s = settings(seeds_dir=seeds, index_dir=tmp_path / "index")
+    qa.build(seeds_dir=seeds, index_dir=s.index_dir)
+    r = retriever(s)
+
+    def missing(question: str) -> float:
+        return evidence(r, r.score(question), stages=ALL_STAGES).values["measure_missing"]
+
+    assert missing("How many container ships reached the harbour of Ostrava Bay?") == 0.0
+    assert missing("How many dock workers did the harbour of Ostrava Bay have?") > 0.0
+    assert missing("Why do container ships come to the harbour?") == 0.0

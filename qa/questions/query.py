@@ -181,6 +181,36 @@ def asks_for(question: str) -> str:
     return ""
 
 
+# What a question for a figure counts or measures: the words after "how many/much" or after
+# "the number/share/value... of", up to the question's verb ("how many container ships were
+# waiting" -> "container ships").
+_MEASURED = re.compile(
+    rf"\bhow (?:many|much) (?P<how>(?:{_MODIFIER} ){{0,2}}?(?:{_MODIFIER}))(?= (?:is|are|was|were|will|would|do|does|did|can|"
+    rf"could|should|has|have|had)\b|\W*$|,| of\b| in\b| on\b| for\b| to\b| from\b| at\b| by\b| since\b)|"
+    rf"\b(?:number|share|percentage|proportion|amount|value|volume|size|length) of (?:the |its |their )?"
+    rf"(?P<of>(?:{_MODIFIER} ){{0,1}}{_MODIFIER})", re.I)
+_NOT_MEASURED = frozenset("the a an it they this that these those he she we you i".split())
+
+
+def measured(question: str) -> tuple[str, ...]:
+    """The words naming what a question for a figure counts or measures (a verb the pattern
+    does not know may come along: "how much money went" gives "money", "went"); () when it
+    names nothing ("How much does it cost?").
+
+    >>> measured("How many container ships were waiting?"), measured("How much money did they pledge?")
+    (('container', 'ships'), ('money',))
+    >>> measured("What share of world GDP do they hold?"), measured("How much does it cost?")
+    (('world', 'gdp'), ())
+    >>> measured("How many people were there, roughly?"), measured("Why did they come?")
+    (('people',), ())
+    """
+    m = _MEASURED.search(question)
+    if not m:
+        return ()
+    found = tuple(w.lower() for w in (m.group('how') or m.group('of')).split())
+    return () if any(w in _NOT_MEASURED for w in found) else found
+
+
 def about_author(question: str) -> bool:
     """Does the question ask who wrote or gave the text, or where its author works?
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..index.lexical import stem, words as word_list
-from ..questions.query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME, name_phrases
-from .kinds import contains, focus_words, unmatched_focus
+from ..questions.query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME, measured, name_phrases
+from .kinds import contains, figure_neighbours, focus_words, unmatched_focus
 
 if TYPE_CHECKING:
     from .retrieval import Retriever, Scored, Stages
@@ -33,7 +33,7 @@ FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top
 # Computed as well, for the fitting script to weigh against the rest (``--features``); the
 # model in ``abstention.json`` names the features it reads.
 CANDIDATES = ("sentence_coverage", "support_min", "support_mean", "best_support_min", "best_support_mean",
-              "answer_support_min", "answer_support_mean")
+              "answer_support_min", "answer_support_mean", "measure_missing")
 COMPUTED = (*FEATURES, *CANDIDATES)
 
 
@@ -127,16 +127,47 @@ def answer_support(retriever: "Retriever", scored: "Scored", passages: "np.ndarr
     of them, (the weakest word, the mean); (0.0, 0.0) when none holds such a thing."""
     kind = scored.query.asks_for
     own = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
-    rows = np.flatnonzero(np.isin(retriever.sentence_owner, passages))
-    rows = rows[np.argsort(-scored.sentence_fused[rows], kind="stable")][:retriever.tuning.features.sentences_read]
     weakest = mean = 0.0
-    for row in rows:
+    for row in best_rows(retriever, scored, passages):
         text = retriever.sentences[int(row)]
         if kind and not contains(kind, text, exclude=own):
             continue
         low, avg, _ = term_support(retriever, scored, text, vectors)
         weakest, mean = max(weakest, low), max(mean, avg)
     return weakest, mean
+
+
+def best_rows(retriever: "Retriever", scored: "Scored", passages: "np.ndarray") -> "np.ndarray":
+    """The best ``features.sentences_read`` sentences (by fused score) of ``passages``."""
+    rows = np.flatnonzero(np.isin(retriever.sentence_owner, passages))
+    return rows[np.argsort(-scored.sentence_fused[rows], kind="stable")][:retriever.tuning.features.sentences_read]
+
+
+def measure_missing(retriever: "Retriever", scored: "Scored", passages: "np.ndarray",
+                    vectors: list["np.ndarray | None"]) -> float:
+    """For a question for a figure of something ("how many jobs ...?", ``measured``): is a
+    figure in the best sentences a figure of that? 1 - the best support of the measured
+    words (1.0 for the word itself, else its MiniLM cosine with the nearest word) among the
+    ``features.figure_window`` words either side of each figure; 0.0 for any other question,
+    or when the question's measured words are not among its content words."""
+    kind = scored.query.asks_for
+    terms = scored.terms.terms
+    wanted = [(t, vectors[terms.index(t)]) for t in dict.fromkeys(stem(w) for w in measured(scored.query.text))
+              if t in terms]
+    if kind not in (QUANTITY, COUNT) or not wanted:
+        return 0.0
+    table = retriever.views["word_vectors"]
+    best = 0.0
+    for row in best_rows(retriever, scored, passages):
+        for near in figure_neighbours(kind, retriever.sentences[int(row)], retriever.tuning.features.figure_window):
+            stems = {stem(w) for w in near}
+            rows = retriever.word_rows(stems)
+            for term, vector in wanted:
+                if term in stems:
+                    return 0.0
+                if vector is not None and table is not None and len(rows):
+                    best = max(best, float(np.clip((table[rows] @ vector).max(), 0.0, 1.0)))
+    return round(1.0 - best, 6)
 
 
 def best_sentence(retriever: "Retriever", scored: "Scored", passage: int) -> str:
@@ -194,6 +225,7 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
         "support_min": support[0], "support_mean": support[1],
         "best_support_min": best_support[0], "best_support_mean": best_support[1],
         "answer_support_min": answered[0], "answer_support_mean": answered[1],
+        "measure_missing": measure_missing(retriever, scored, order, vectors),
         "fused_top": fused_top, "fused_margin": fused_margin,
         "kind_missing": float(stages.answer_type and kind_missing(retriever, scored, best)),
         "focus_missing": focus_missing(retriever, scored, best) if stages.answer_type else 0.0,

@@ -143,6 +143,26 @@ def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> 
     return True if pattern is None else bool(pattern.search(text))
 
 
+def figure_neighbours(kind: str, text: str, width: int) -> list[list[str]]:
+    """For each figure (or date) of ``kind`` in ``text``, the ``width`` words either side of
+    it: what the figure counts or measures is written there ("12 container ships").
+
+    >>> figure_neighbours("quantity", "They hired 300 new workers and built two ports last year.", 2)
+    [['they', 'hired', 'new', 'workers'], ['and', 'built', 'ports', 'last']]
+    >>> figure_neighbours("person", "Nothing to count.", 2)
+    []
+    """
+    pattern = _HAS.get(kind)
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        before = word_list(text[:m.start()])[-width:] if width else []
+        after = word_list(text[m.end():])[:width]
+        out.append([w.lower() for w in (*before, *after)])
+    return out
+
+
 # Words for the document itself, not for what it is about ("according to the speech").
 _ABOUT_THE_TEXT = frozenset((*TEXT_WORDS, *AUTHOR_WORDS, "source"))
 

@@ -19,7 +19,8 @@ from ..search.evidence import Evidence
 from .compose import FRAMING
 
 # Features whose push towards abstaining means "the best passages lack what was asked".
-_KIND_FEATURES = frozenset({"kind_missing", "focus_missing"})
+# (A figure that counts something else is no figure of what was asked: ``measure_missing``.)
+_KIND_FEATURES = frozenset({"kind_missing", "focus_missing", "measure_missing"})
 # ... and those whose push means "the best passages do not speak of one of the question's words".
 _SUPPORT_FEATURES = frozenset({"passage_coverage", "sentence_coverage", "support_min", "best_support_min",
                                "answer_support_min", "vocabulary_coverage", "unknown_words"})
@@ -50,6 +51,8 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
     ('The speech does not mention Mars.', 'The passages that match give no date for this.', 'Nothing in the speech matches the question.')
     >>> reason("support_min", e)
     'The passages that match say nothing of “budget”.'
+    >>> reason("measure_missing", Evidence(values={}, asks_for="count", unknown_names=()))
+    'The passages that match give no number for this.'
     """
     words = FRAMING.get(language, FRAMING["en"])
     if cause == "unknown_names" and found.unknown_names:

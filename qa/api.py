@@ -239,8 +239,9 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     asked = scope
     scope = narrowed(r, scope, question, history, language=language, compare=compare)
     part = r.for_documents(scope) if scope else r
-    if not asked and len(scope) == 1 and language == ENGLISH:
-        notes = notes + _close_call(r, question, history)
+    # The evidence chose the document and another came close: an answer names that one too.
+    close = _close_call(r, question, history) if not asked and len(scope) == 1 and language == ENGLISH else ()
+    notes = notes + close
     meta = metadata_answer(part, question, language=language, notes=notes)
     if meta is not None:
         return _stamped(r, meta, scope)
@@ -261,7 +262,8 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     sentence_scores = part.sentence_scores(scored)
     candidates = [Candidate(passage=p, sentence_scores=sentence_scores[part.chunk_id(p)]) for p in passages]
     decision = judge(evidence(part, scored, stages=stages), model=abstention)
-    notes = notes + ((decision.reason,) if decision.abstain and decision.reason else ())
+    if decision.abstain:  # nothing answers: "ask that one instead" would promise an answer
+        notes = tuple(n for n in notes if n not in close) + ((decision.reason,) if decision.reason else ())
     reply = compose(question, candidates, abstained=decision.abstain, notes=notes, searched=searched,
                     asks_for=scored.query.asks_for, reply=part.tuning.reply)
     return _stamped(r, reply, scope)

@@ -220,3 +220,19 @@ def test_a_document_chosen_by_the_evidence_names_a_close_runner_up(corpus):
     assert not any(n.startswith("Another document") for n in ask(0.0).notes)
     # A question the caller scoped names no runner-up, however close.
     assert not any(n.startswith("Another document") for n in ask(1e9, documents=[cited]).notes)
+
+
+def test_a_refusal_names_no_runner_up(corpus):
+    """When nothing answers, "another document matches almost as well, ask that one" would
+    promise an answer: a refusal leaves the note out, whatever the margin."""
+    from dataclasses import replace
+
+    from qa.api import answer_with, retriever
+    from qa.config import DocumentChoice, Tuning, settings
+
+    seeds, index = corpus
+    tuning = replace(Tuning(), documents=DocumentChoice(close_margin=1e9))
+    r = retriever(settings(seeds_dir=seeds, index_dir=index, tuning=tuning))
+    refused = answer_with(r, "What do the speakers say about the Atlantis Treaty and Zorblax?", k=5, history=())
+    assert refused.abstained and refused.notes
+    assert not any(n.startswith("Another document") for n in refused.notes)

@@ -179,6 +179,23 @@ def test_the_manifest_records_both_encoders_and_status_checks_the_second(built, 
     assert store.read_manifest(index).second_model == "another-use"
 
 
+def test_a_place_or_occasion_no_metadata_line_gives_is_refused_as_such(corpus):
+    """A transcript without metadata lines is not answered "where/at what event was it given"
+    with whichever passage matched best; a title line answers where, when no place line does."""
+    seeds, index = corpus
+    where = "In what place did the speaker deliver these remarks?"
+    placed = qa.ask(where, documents=["harris-lusaka-climate-2023.txt"], seeds_dir=seeds, index_dir=index)
+    assert not placed.abstained and placed.passages[0].text == "Location: Panuka Farm, Lusaka, Zambia"
+    titled = qa.ask(where, documents=["abbott-boao-forum-2014.txt"], seeds_dir=seeds, index_dir=index)
+    assert not titled.abstained and titled.passages[0].text == "Title: Address to Boao Forum for Asia"
+    unplaced = qa.ask(where, documents=["biden-ipef-launch-2022.txt"], seeds_dir=seeds, index_dir=index)
+    assert unplaced.abstained and unplaced.notes[-1] == "No metadata line of the document says where it was given."
+    assert unplaced.passages and all(p.source == "biden-ipef-launch-2022.txt" for p in unplaced.passages)
+    event = qa.ask("For which gathering were these remarks prepared?", documents=["sullivan-agoa-forum-2024.txt"],
+                   seeds_dir=seeds, index_dir=index)
+    assert event.abstained and event.notes[-1] == "No metadata line of the document gives its occasion."
+
+
 def test_a_date_no_metadata_line_gives_is_refused_as_such_not_guessed_from_the_text(corpus):
     seeds, index = corpus
     question = "On what date was this talk given?"

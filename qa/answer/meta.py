@@ -3,7 +3,8 @@
 "Who gave this talk?" is answered by the ``Author:``/``Speaker:`` line of the document in
 scope, cited by the exact offsets of its value; a document without such a line but with
 transcript labels ("MR. SULLIVAN: ...") is answered by the passage that opens with the label.
-A date, source, licence or title that no line gives is refused as such (``unlisted_field``).
+A date, place, occasion, source, licence or title that no line gives is refused as such
+(``unlisted_field``), with the closest passages to check.
 """
 from __future__ import annotations
 
@@ -80,10 +81,12 @@ def metadata_answer(r: "Retriever", question: str, *, language: str, notes: tupl
 
 def unlisted_field(r: "Retriever", question: str, *, language: str, k: int, history: Sequence[str],
                    notes: tuple[str, ...], searched: str) -> Answer | None:
-    """For a question about the document's date, source, licence or title that no metadata line
-    answers: a refusal that says so, with the closest passages to check (the text may still
-    say it). None for any other question: the author of a transcript is found by its labels and
-    an occasion is often told in the text, so those go through retrieval."""
+    """For a question about the document's date, place, occasion, source, licence or title that
+    no metadata line answers: a refusal that says so, with the closest passages to check (the
+    text may still say it: a transcript's opening often greets the occasion). Quoting the
+    passage that matched best instead answered a question on where a transcript was spoken with
+    "(Event participants give remarks.)". None for any other question: the author of a transcript is
+    found by its labels."""
     from .compose import framing, silence
     from ..questions.query import is_follow_up
 

@@ -18,7 +18,7 @@ TITLE, LICENSE = "title", "license"
 # Which metadata keys answer each kind of question, best first: an occasion is often given only
 # as the title or the source ("Source: Speech at the International Forum ...").
 FIELDS = {AUTHOR: ("author",), OCCASION: ("occasion", "title", "source"), DATE: ("date",),
-          PLACE: ("place", "occasion"), SOURCE: ("source",), TITLE: ("title", "occasion"),
+          PLACE: ("place", "occasion", "title"), SOURCE: ("source",), TITLE: ("title", "occasion"),
           LICENSE: ("license",)}
 
 _EN_TEXT = r"(speech|address|remarks|talk|text|statement|lecture|transcript|this|it)"

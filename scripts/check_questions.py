@@ -312,8 +312,8 @@ def check_round2(path, rows):
 
 
 def check_heldout_round(path, rows, folder):
-    """Rounds 3 and 4 (round3/README.md, round4/README.md): every question held out; at least a
-    fifth unanswerable."""
+    """Rounds 3, 4 and 5 (round3/README.md, round4/README.md, round5/README.md): every question held
+    out; at least a fifth unanswerable."""
     unans = 0
     for _, row, where in round_rows(path, rows, folder):
         unans += row["type"] == "unanswerable"
@@ -331,6 +331,10 @@ def check_round3(path, rows):
 
 def check_round4(path, rows):
     check_heldout_round(path, rows, "round4")
+
+
+def check_round5(path, rows):
+    check_heldout_round(path, rows, "round5")
 
 
 def check_compare(path, rows):
@@ -497,7 +501,8 @@ def main():
         lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
                      f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
                      + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
-    for folder, check in (("round2", check_round2), ("round3", check_round3), ("round4", check_round4)):
+    for folder, check in (("round2", check_round2), ("round3", check_round3), ("round4", check_round4),
+                          ("round5", check_round5)):
         for path in sorted((QDIR / folder).glob("*.jsonl")):
             rows = load(path)
             for r in rows:

@@ -183,14 +183,14 @@ def test_short_russian_and_kazakh_follow_ups_read_the_previous_question(question
 
 
 @pytest.mark.parametrize("question, names", [
-    ("Что автор говорит о роли России?", "России"),
-    ("Как Туркменистан относится к Монголии и Путину?", "Монголии, Путину"),
+    ("Что автор говорит о роли России?", "«России»"),
+    ("Как Туркменистан относится к Монголии и Путину?", "«Монголии», «Путину»"),
 ])
 def test_russian_question_naming_what_the_speech_never_mentions_abstains(built, question, names):
     answer = _ask(built, question)  # no similarity floor: only the name check can abstain
     assert answer.abstained
-    assert answer.notes == (f"В выступлении не упоминается: {names}.",)
-    assert answer.text.startswith(f"_В выступлении не упоминается: {names}._")
+    assert answer.notes == (f"В выступлении не встречается: {names}.",)
+    assert answer.text.startswith(f"_В выступлении не встречается: {names}._")
     # A name is unknown when no corpus name is within ``alias_min_cosine``: at -1 every name is one.
     anything_goes = Tuning(crosslingual=CrossLingual(min_similarity=-1.0, alias_min_cosine=-1.0))
     assert not _ask(built, question, tuning=anything_goes).abstained
@@ -214,7 +214,7 @@ def test_the_speakers_name_from_the_metadata_is_no_unknown_name(built):
     answer = _ask(built, question, tuning=strict)
     assert not answer.abstained, answer.notes
     unknown = _ask(built, "Что, по словам Петрова, происходит с Казахстаном?", tuning=strict)
-    assert unknown.abstained and unknown.notes == ("В выступлении не упоминается: Петрова.",)
+    assert unknown.abstained and unknown.notes == ("В выступлении не встречается: «Петрова».",)
 
 
 def test_kazakh_names_are_not_checked(built):
@@ -224,7 +224,7 @@ def test_kazakh_names_are_not_checked(built):
     answer = _ask(built, "Түрікменстан мен Ресей көлік әлеуетін дамытып жатыр ма?", tuning=strict)
     assert not answer.abstained and answer.notes == (framing("kk")["limited"],)
     russian = _ask(built, "Туркменистан и Россия развивают транспорт?", tuning=strict)
-    assert russian.abstained and russian.notes == ("В выступлении не упоминается: Россия.",)
+    assert russian.abstained and russian.notes == ("В выступлении не встречается: «Россия».",)
     refused = _ask(built, "Түрікменстан мен Ресей көлік әлеуетін дамытып жатыр ма?", tuning=ALL_OFF_TOPIC)
     assert refused.notes == (framing("kk")["limited"], framing("kk")["nothing"])
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import ABSTENTION_FILE, AbstentionModel
 from ..search.evidence import Evidence
-from .compose import FRAMING
+from .compose import FRAMING, unknown_note
 
 # Features whose push towards abstaining means "the best passages lack what was asked".
 # (A figure that counts something else is no figure of what was asked: ``measure_missing``.)
@@ -56,7 +56,7 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
     """
     words = FRAMING.get(language, FRAMING["en"])
     if cause == "unknown_names" and found.unknown_names:
-        return words["unknown"].format(names=", ".join(found.unknown_names))
+        return unknown_note(found.unknown_names, language)
     if (cause in _KIND_FEATURES or cause.startswith("asks_")) and found.asks_for in words["missing"]:
         return words["missing"][found.asks_for]
     if cause in _SUPPORT_FEATURES and found.weakest and "unsupported" in words:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..config import Reply
 from ..types import Answer, Highlight, Passage
@@ -64,7 +65,9 @@ FRAMING = {
         "from": "Из документа {doc}:",
         "closest": "Ближайшие фрагменты (они не отвечают на вопрос):",
         "limited": "",
-        "unknown": "В выступлении не упоминается: {names}.",
+        # Each name as the question wrote it, in quotes: its case ending stays («Монголии»).
+        "unknown": "В выступлении не встречается: {names}.",
+        "quote": "«{}»",
         "nothing": "Ничто в выступлении не соответствует вопросу.",
         "unsupported": "В подходящих фрагментах ничего не сказано о «{word}».",
         "no_field": {"date": "В метаданных документа нет даты.",
@@ -91,6 +94,7 @@ FRAMING = {
                    "тексеріңіз. / Примечание: вопросы на казахском языке сопоставляются лишь "
                    "приблизительно, проверьте фрагменты.",
         "unknown": "Баяндамада аталмайды: {names}.",
+        "quote": "«{}»",
         "nothing": "Баяндамада сұраққа сәйкес келетін үзінді табылмады.",
         "unsupported": "Сәйкес үзінділерде «{word}» туралы ештеңе айтылмаған.",
         "missing": {"date": "Сәйкес үзінділерде күні көрсетілмеген.",
@@ -114,6 +118,17 @@ def framing(language: str) -> dict:
     'В выступлении об этом не говорится.'
     """
     return FRAMING.get(language, FRAMING["en"])
+
+
+def unknown_note(names: Sequence[str], language: str) -> str:
+    """The note for names the speech never uses. Russian and Kazakh quote each name as the
+    question wrote it, so its case ending reads as a quotation, not as bad grammar.
+
+    >>> unknown_note(["Mars"], "en"), unknown_note(["Монголии", "Марсе"], "ru")
+    ('The speech does not mention Mars.', 'В выступлении не встречается: «Монголии», «Марсе».')
+    """
+    words = framing(language)
+    return words["unknown"].format(names=", ".join(words.get("quote", "{}").format(n) for n in names))
 
 
 @dataclass(frozen=True, kw_only=True)

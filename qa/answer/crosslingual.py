@@ -13,7 +13,7 @@ from ..config import CrossLingual
 from ..search.crosslingual import CrossLingualIndex, evidence, query_text
 from ..search.evidence import Evidence
 from ..types import Answer
-from .compose import framing, render, silence
+from .compose import framing, render, silence, unknown_note
 
 
 def why_silent(found: Evidence, *, language: str, limits: CrossLingual) -> str:
@@ -25,7 +25,7 @@ def why_silent(found: Evidence, *, language: str, limits: CrossLingual) -> str:
     """
     words = framing(language)
     if found.unknown_names:
-        return words["unknown"].format(names=", ".join(found.unknown_names))
+        return unknown_note(found.unknown_names, language)
     if found.values["similarity"] < limits.min_similarity:
         return words["nothing"]
     if found.asks_for and found.values["kind_missing"]:

@@ -99,7 +99,7 @@ def reason_label(note: str) -> str:
     >>> reason_label("The speech does not mention Mars.")
     'The speech does not mention …'
     """
-    return re.sub(r"(does not mention|не упоминается:|аталмайды:) .*", r"\1 …", note)
+    return re.sub(r"(does not mention|не встречается:|аталмайды:) .*", r"\1 …", note)
 
 
 def reasons(outcomes: list[Outcome]) -> str:

@@ -454,3 +454,18 @@ def test_a_figure_counts_only_what_stands_next_to_it(tmp_path, fake_encoder):
     assert missing("How many container ships reached the harbour of Ostrava Bay?") == 0.0
     assert missing("How many dock workers did the harbour of Ostrava Bay have?") > 0.0
     assert missing("Why do container ships come to the harbour?") == 0.0
+
+
+def test_a_name_the_document_never_uses_is_not_covered_by_a_neighbouring_name():
+    """Query expansion may search "Kazakhstan" for "Mongolia", but the evidence features do
+    not count the unknown name as covered by it; an unknown common word keeps its synonyms."""
+    from types import SimpleNamespace
+
+    from qa.search.evidence import covered_share, name_free_expansions
+
+    scored = SimpleNamespace(unknown_names=("mongolia",),
+                             expansions=(("mongolia", ("kazakhstan",)), ("swiftly", ("rapid",))))
+    expansions = name_free_expansions(scored)
+    assert expansions == {"swiftly": ("rapid",)}
+    assert covered_share(("mongolia", "trade"), dict(scored.expansions), "Kazakhstan trade grew.") == 1.0
+    assert covered_share(("mongolia", "trade"), expansions, "Kazakhstan trade grew.") == 0.5

@@ -90,8 +90,22 @@ def covered_share(terms: tuple[str, ...], expansions: dict[str, tuple[str, ...]]
 
 def term_vectors(retriever: "Retriever", scored: "Scored") -> list["np.ndarray | None"]:
     """The MiniLM vector of each content word of the question (``Retriever.word_vector``),
-    looked up once for every text ``term_support`` reads."""
-    return [retriever.word_vector(term, scored.terms.unknown) for term in scored.terms.terms]
+    looked up once for every text ``term_support`` reads; None for a name the document never
+    uses (another name near it under MiniLM, "Kazakhstan" for "Mongolia", is not support)."""
+    names = unknown_stems(scored)
+    return [None if term in names else retriever.word_vector(term, scored.terms.unknown) for term in scored.terms.terms]
+
+
+def unknown_stems(scored: "Scored") -> frozenset[str]:
+    """The stems of the question's names that the document never uses."""
+    return frozenset(stem(w) for name in scored.unknown_names for w in word_list(name))
+
+
+def name_free_expansions(scored: "Scored") -> dict[str, tuple[str, ...]]:
+    """The question's unknown words with the corpus words they were expanded to, but for the
+    names the document never uses: "Mongolia" expanded to "Kazakhstan" covers nothing."""
+    names = unknown_stems(scored)
+    return {w: found for w, found in scored.expansions if stem(w) not in names}
 
 
 def term_support(retriever: "Retriever", scored: "Scored", text: str,
@@ -211,6 +225,7 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
     text = " ".join(retriever.chunks[i].text for i in order)
     kind = scored.query.asks_for
     vectors = term_vectors(retriever, scored)
+    expansions = name_free_expansions(scored)
     support = term_support(retriever, scored, text, vectors)
     best_support = term_support(retriever, scored, retriever.chunks[best].text, vectors)
     answered = answer_support(retriever, scored, order, vectors)
@@ -219,8 +234,8 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
         "sentence_top": top_and_margin(scored.sentence_dense if scored.sentence_dense is not None else scored.dense)[0],
         "bm25_top": math.log1p(max(0.0, float(scored.lexical.max()))) if len(scored.lexical) else 0.0,
         "vocabulary_coverage": scored.coverage,
-        "passage_coverage": covered_share(scored.terms.terms, dict(scored.expansions), text),
-        "sentence_coverage": covered_share(scored.terms.terms, dict(scored.expansions),
+        "passage_coverage": covered_share(scored.terms.terms, expansions, text),
+        "sentence_coverage": covered_share(scored.terms.terms, expansions,
                                            best_sentence(retriever, scored, best)),
         "support_min": support[0], "support_mean": support[1],
         "best_support_min": best_support[0], "best_support_mean": best_support[1],

@@ -61,7 +61,11 @@ _REASON = re.compile(r"^\W*(why|how come|for what reason|in what way|how(?! (man
 # The noun right after "which"/"what" (up to two words before it) says what the question
 # wants, before any figure or name a later clause mentions ("Which firms paid the $3 million
 # fine?", "Which Danish minister opened it?").
-_WHICH = rf"^\W*((in|at|from|to|with|by|for|of|on) )?(which|what) ({_MODIFIER} ){{0,2}}"
+# A preposition ends the words before the noun ("what level of official aid" asks for a level,
+# not an official), but "which of the leaders" still asks for leaders.
+_PREPOSITION = r"(of|for|in|on|at|to|from|with|by|about|as)\b"
+_WHICH = (rf"^\W*((in|at|from|to|with|by|for|of|on) )?(which|what) (of (the |these |those )?)?"
+          rf"((?!{_PREPOSITION}){_MODIFIER} ){{0,2}}")
 _HEAD = [
     (PERSON, re.compile(rf"{_WHICH}(person|people|(officials?|leaders?|politicians?|diplomats?|experts?|"
                         rf"heads? of state|({_ROLES})s?)\b)", re.I)),
@@ -172,6 +176,8 @@ def asks_for(question: str) -> str:
     ('organization', 'person')
     >>> asks_for("Why is the bridge late, and how much will it cost?"), asks_for("How does the budget change?")
     ('', '')
+    >>> asks_for("What share of official aid goes to roads?"), asks_for("Which of the ministers came?")
+    ('quantity', 'person')
     """
     if _REASON.match(question):
         return ""

@@ -47,7 +47,9 @@ _EN = WORDS["en"]
 _MONTH = _any(_EN["months"])
 _NUMBER_WORDS = _any(_EN["numbers"])
 _ROLE = f"(?i:{'|'.join(_EN['roles'])})"
-_PROPER = r"[A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+)+"
+# A capitalised word, accented letters included ("Gurría", "Müller").
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ\u0100-\u017f’'-]+"
+_PROPER = rf"{_CAPITALISED}(?: {_CAPITALISED})+"
 _DAY = rf"\b{_MONTH}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"
 _FIGURE = rf"(?<![\w-])(?!(1[89]|20)\d\d(?!\d))\d[\d,.]*(?!\d)|%|\$|€|£|\b{_NUMBER_WORDS}\b"
 _LIST = r"(^|\n)\s*[-*•]\s.*\n\s*[-*•]\s"
@@ -60,8 +62,11 @@ _HAS = {
     # A count can also be read off an enumeration.
     COUNT: re.compile(rf"{_FIGURE}|{_LIST}", re.I),
     # A named person: a title or a role next to a name, or a name that speaks.
+    # A role before a surname is enough ("President Tokayev", "Secretary Blinken"), and so is
+    # a role of a body before a name ("the Head of the OECD Angel Gurría").
     PERSON: re.compile(rf"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-Z]|\b{_PROPER},? (?:an? |the )?{_ROLE}\b|"
-                       rf"\b{_ROLE} {_PROPER}|\b{_PROPER},? {_any(_EN['said'])}\b"),
+                       rf"\b{_ROLE} {_CAPITALISED}|\b(?:{_ROLE}|(?i:head|chief)) of (?:the )?[A-Z][\w’'-]*,? {_PROPER}|"
+                       rf"\b{_PROPER},? {_any(_EN['said'])}\b"),
     # A named organisation: a capitalised name that says what kind of body it is.
     # An acronym of three letters or more is taken for a body's name ("the IOC", "OECD"), but
     # not a word of a line in capitals ("THE VICE PRESIDENT:", a transcript's speaker label).
@@ -134,6 +139,8 @@ def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> 
     (True, False, True)
     >>> contains("organization", "THE VICE PRESIDENT: Thank you.")
     False
+    >>> contains("person", "Thanks to President Tokayev"), contains("person", "the Head of the OECD Angel Gurría has said")
+    (True, True)
     """
     if kind == AGENT:
         return contains(PERSON, text) or bool(named_actors(text, exclude))

@@ -30,6 +30,9 @@ _MODIFIER = (r"(?!(is|are|was|were|will|would|do|does|did|can|could|should|must|
              r"shall)\b)[\w’'-]+")
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same)\b", re.I)
 _CONTINUES = re.compile(r"\W*(what about|how about|and|also|what else|anything else)\b", re.I)
+# Inside a question, "which city/leader/firm" still asks for one; "what people/companies" is
+# often a relative clause ("what people eat"), so "what" counts only where it opens the
+# question (``_HEAD``).
 _ASKS = [
     (DATE, re.compile(r"\bdate\b|\b(what|which) (day|month)\b|\bwhen exactly\b|\bon what day\b", re.I)),
     (TIME, re.compile(r"^\W*when\b|\bwhen (is|was|are|were|will|did|does|do|has|have|had)\b|"
@@ -39,18 +42,18 @@ _ASKS = [
                           r"rate|level|size|figure|value|length|distance|duration|capacity|volume|area|speed)\b|\b(growth|inflation|interest|unemployment) rate\b|"
                           r"\b(gdp|percent|per cent|dollars?|billions?|millions?|population|budget|cost|price|"
                           r"revenue|income|turnover)\b", re.I)),
-    (PERSON, re.compile(r"\b(which|what) (person|people|official|leader|minister|president|politician|diplomat|"
+    (PERSON, re.compile(r"\bwhich (person|people|official|leader|minister|president|politician|diplomat|"
                         r"expert|head of state)\b|\bby whom\b|\bname of the (person|official|leader)\b|"
                         rf"\bname of (the |a |an |its |their )?([\w’'-]+ ){{0,2}}({_ROLES}|leader|official)s?\b|"
                         rf"\bwho (is|was|are|were|will be) (the |a |an )?(current |former |new )?({_ROLES})\b|"
                         r"\bwho (chaired|chairs|presided|presides|(will|would|is to|is going to) (chair|preside))\b", re.I)),
-    (ORGANIZATION, re.compile(rf"\b(which|what) ({_MODIFIER} ){{0,2}}({_ORGANIZATIONS})\b|"
+    (ORGANIZATION, re.compile(rf"\bwhich ({_MODIFIER} ){{0,2}}({_ORGANIZATIONS})\b|"
                               rf"\bname of (the |a |an )?([\w’'-]+ ){{0,2}}({_ORGANIZATIONS})\b", re.I)),
     # "Where was it held?", not "where does the speech mention water?"
     (PLACE, re.compile(r"\bwhere (is|was|are|were|will|would|did|does|do|has|have|had)\b.*\b(held|hold|holds|located|"
                        r"based|host|hosts|hosted|take place|takes place|took place|headquartered|situated|signed|"
                        r"founded|born|meet|meets|met|convene|convenes|convened)\b|"
-                       r"\b(which|what) (city|cities|country|countries|capital|town|place|venue|location)\b", re.I)),
+                       r"\bwhich (city|cities|country|countries|capital|town|place|venue|location)\b", re.I)),
     (AGENT, re.compile(r"^\W*(who|whom)\b", re.I)),
 ]
 # A question led by "why" or by a "how" that is not "how many/much/long/far/old/often" asks
@@ -64,7 +67,7 @@ _REASON = re.compile(r"^\W*(why|how come|for what reason|in what way|how(?! (man
 # A preposition ends the words before the noun ("what level of official aid" asks for a level,
 # not an official), but "which of the leaders" still asks for leaders.
 _PREPOSITION = r"(of|for|in|on|at|to|from|with|by|about|as)\b"
-_WHICH = (rf"^\W*((in|at|from|to|with|by|for|of|on) )?(which|what) (of (the |these |those )?)?"
+_WHICH = (rf"^\W*((and|so|but|then) )?((in|at|from|to|with|by|for|of|on) )?(which|what) (of (the |these |those )?)?"
           rf"((?!{_PREPOSITION}){_MODIFIER} ){{0,2}}")
 _HEAD = [
     (PERSON, re.compile(rf"{_WHICH}(person|people|(officials?|leaders?|politicians?|diplomats?|experts?|"
@@ -178,6 +181,8 @@ def asks_for(question: str) -> str:
     ('', '')
     >>> asks_for("What share of official aid goes to roads?"), asks_for("Which of the ministers came?")
     ('quantity', 'person')
+    >>> asks_for("Does he say what people in the region think?"), asks_for("And which city hosted it?")
+    ('', 'place')
     """
     if _REASON.match(question):
         return ""

@@ -325,16 +325,8 @@ def check_heldout_round(path, rows, folder):
         problem(f"{folder}/{path.name}: {unans} unanswerable of {len(rows)}, need a fifth")
 
 
-def check_round3(path, rows):
-    check_heldout_round(path, rows, "round3")
-
-
-def check_round4(path, rows):
-    check_heldout_round(path, rows, "round4")
-
-
-def check_round5(path, rows):
-    check_heldout_round(path, rows, "round5")
+# Rounds written after round 2: each held out entirely (``check_heldout_round``).
+HELDOUT_ROUNDS = ("round3", "round4", "round5")
 
 
 def check_compare(path, rows):
@@ -501,13 +493,15 @@ def main():
         lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
                      f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
                      + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
-    for folder, check in (("round2", check_round2), ("round3", check_round3), ("round4", check_round4),
-                          ("round5", check_round5)):
+    for folder in ("round2", *HELDOUT_ROUNDS):
         for path in sorted((QDIR / folder).glob("*.jsonl")):
             rows = load(path)
             for r in rows:
                 ids[r.get("id")] += 1
-            check(path, rows)
+            if folder == "round2":
+                check_round2(path, rows)
+            else:
+                check_heldout_round(path, rows, folder)
             if Path(path.stem + ".txt").name not in {*SPEECHES, MAIN}:
                 problem(f"{folder}/{path.name}: no such speech")
             sp = collections.Counter(r.get("split") for r in rows)

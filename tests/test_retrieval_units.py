@@ -408,21 +408,26 @@ def test_a_name_the_speech_never_uses_is_named_with_its_article(built):
     assert answer.abstained and "The speech does not mention the Baltic Fleet." in answer.text
 
 
-def test_other_forms_of_a_corpus_name_are_not_unknown_names(tmp_path, fake_encoder):
-    """A demonym of a country the speech names, and an acronym of a title its metadata lines
-    spell out, are not names the speech never mentions; a country it never names still is."""
+def _one_file_retriever(tmp_path: Path, name: str, text: str):
+    """A retriever over one file of ``text``, built under ``tmp_path`` (with the fake encoder)."""
     from qa.api import retriever
     from qa.config import settings
 
     seeds = tmp_path / "docs"
     seeds.mkdir()
-    (seeds / "talk.txt").write_text(
-        "Speaker: Ada Lovelace\nRole: Prime Minister of Freedonia\n\n"
-        "Our farmers trade rice with buyers from Japan and Korea every autumn.\n\n"
-        "The harvest fair opens in the old market hall.\n", encoding="utf-8")
+    (seeds / name).write_text(text, encoding="utf-8")
     s = settings(seeds_dir=seeds, index_dir=tmp_path / "index")
     qa.build(seeds_dir=seeds, index_dir=s.index_dir)
-    r = retriever(s)
+    return retriever(s)
+
+
+def test_other_forms_of_a_corpus_name_are_not_unknown_names(tmp_path, fake_encoder):
+    """A demonym of a country the speech names, and an acronym of a title its metadata lines
+    spell out, are not names the speech never mentions; a country it never names still is."""
+    r = _one_file_retriever(tmp_path, "talk.txt",
+                            "Speaker: Ada Lovelace\nRole: Prime Minister of Freedonia\n\n"
+                            "Our farmers trade rice with buyers from Japan and Korea every autumn.\n\n"
+                            "The harvest fair opens in the old market hall.\n")
     assert r.score("Do Japanese or Korean buyers pay more for rice?").unknown_names == ()
     assert r.score("Will the PM open the harvest fair?").unknown_names == ()
     assert r.score("Do Mongolian buyers come too?").unknown_names == ("mongolian",)
@@ -433,20 +438,13 @@ def test_a_figure_counts_only_what_stands_next_to_it(tmp_path, fake_encoder):
     next to that thing, not by any figure of the passage: ``measure_missing`` is 0 when the
     measured word stands by a figure, above 0 when the passage's figures count something
     else, and 0 for a question that asks for no figure."""
-    from qa.api import retriever
-    from qa.config import settings
     from qa.search.evidence import evidence
     from qa.search.retrieval import ALL_STAGES
 
-    seeds = tmp_path / "docs"
-    seeds.mkdir()
-    (seeds / "port.txt").write_text(
-        "Last year the harbour of Ostrava Bay received 300 container ships from every continent. "
-        "The dock workers also loaded grain for the northern farms.\n\n"
-        "The harbour festival opens every spring in the old market hall.\n", encoding="utf-8")
-    s = settings(seeds_dir=seeds, index_dir=tmp_path / "index")
-    qa.build(seeds_dir=seeds, index_dir=s.index_dir)
-    r = retriever(s)
+    r = _one_file_retriever(tmp_path, "port.txt",
+                            "Last year the harbour of Ostrava Bay received 300 container ships from every continent. "
+                            "The dock workers also loaded grain for the northern farms.\n\n"
+                            "The harbour festival opens every spring in the old market hall.\n")
 
     def missing(question: str) -> float:
         return evidence(r, r.score(question), stages=ALL_STAGES).values["measure_missing"]

@@ -108,6 +108,18 @@ def name_free_expansions(scored: "Scored") -> dict[str, tuple[str, ...]]:
     return {w: found for w, found in scored.expansions if stem(w) not in names}
 
 
+def word_support(retriever: "Retriever", term: str, vector: "np.ndarray | None", stems, rows: "np.ndarray") -> float:
+    """How well words (their ``stems``, and their ``rows`` of the word table) support one
+    question ``term``: 1.0 when they hold it, else the MiniLM cosine of its ``vector`` with the
+    nearest of them, clipped to [0, 1]; 0.0 without a vector."""
+    if term in stems:
+        return 1.0
+    table = retriever.views["word_vectors"]
+    if vector is None or table is None or not len(rows):
+        return 0.0
+    return float(np.clip((table[rows] @ vector).max(), 0.0, 1.0))
+
+
 def term_support(retriever: "Retriever", scored: "Scored", text: str,
                  vectors: list["np.ndarray | None"]) -> tuple[float, float, str]:
     """How well ``text`` supports each content word of the question: 1.0 when it uses the word
@@ -120,15 +132,7 @@ def term_support(retriever: "Retriever", scored: "Scored", text: str,
         return 1.0, 1.0, ""
     stems = text_stems(text)
     rows = retriever.word_rows(stems)
-    table = retriever.views["word_vectors"]
-    support = []
-    for term, vector in zip(terms, vectors):
-        if term in stems:
-            support.append(1.0)
-        elif vector is None or table is None or not len(rows):
-            support.append(0.0)
-        else:
-            support.append(float(np.clip((table[rows] @ vector).max(), 0.0, 1.0)))
+    support = [word_support(retriever, term, vector, stems, rows) for term, vector in zip(terms, vectors)]
     weakest = int(np.argmin(support))
     return round(support[weakest], 6), round(sum(support) / len(support), 6), terms[weakest]
 
@@ -170,17 +174,12 @@ def measure_missing(retriever: "Retriever", scored: "Scored", passages: "np.ndar
               if t in terms]
     if kind not in (QUANTITY, COUNT) or not wanted:
         return 0.0
-    table = retriever.views["word_vectors"]
     best = 0.0
     for row in best_rows(retriever, scored, passages):
         for near in figure_neighbours(kind, retriever.sentences[int(row)], retriever.tuning.features.figure_window):
             stems = {stem(w) for w in near}
             rows = retriever.word_rows(stems)
-            for term, vector in wanted:
-                if term in stems:
-                    return 0.0
-                if vector is not None and table is not None and len(rows):
-                    best = max(best, float(np.clip((table[rows] @ vector).max(), 0.0, 1.0)))
+            best = max(best, *(word_support(retriever, term, vector, stems, rows) for term, vector in wanted))
     return round(1.0 - best, 6)
 
 

@@ -433,6 +433,18 @@ def test_other_forms_of_a_corpus_name_are_not_unknown_names(tmp_path, fake_encod
     assert r.score("Do Mongolian buyers come too?").unknown_names == ("mongolian",)
 
 
+def test_a_capital_standing_for_a_country_the_speech_names_is_no_unknown_name(tmp_path, fake_encoder):
+    """A question may name a country by its capital ("Washington" for the United States):
+    that is no name the speech never uses when the speech names the country; a capital whose
+    country it never names still is, and so is a country's name it never uses."""
+    r = _one_file_retriever(tmp_path, "talk.txt",
+                            "The United States and Japan will fund new ports across the Pacific.\n\n"
+                            "The harvest fair opens in the old market hall.\n")
+    assert r.score("What will Washington and Tokyo fund?").unknown_names == ()
+    assert r.score("Will Moscow fund ports too?").unknown_names == ("moscow",)
+    assert r.score("Will Russia fund ports too?").unknown_names == ("russia",)
+
+
 def test_a_figure_counts_only_what_stands_next_to_it(tmp_path, fake_encoder):
     """A question for a figure of something ("how many ships") is answered by a figure written
     next to that thing, not by any figure of the passage: ``measure_missing`` is 0 when the

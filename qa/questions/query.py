@@ -252,6 +252,24 @@ def names(question: str) -> tuple[str, ...]:
     return tuple(re.sub(r"['’]s$", "", m).lower() for m in _NAME.findall(question))
 
 
+def capital_of(name: str, question: str) -> str:
+    """The country whose capital the question names, ``name`` being a word of it, or "": a
+    question may say "Washington" for the United States (table: ``capitals.py``, GeoNames).
+
+    >>> capital_of("washington", "What does Washington want from the region?")
+    'united states'
+    >>> capital_of("delhi", "Is New Delhi mentioned?"), capital_of("delhi", "Is Delhi mentioned?")
+    ('india', '')
+    """
+    from .capitals import CAPITALS
+
+    text = " ".join(re.findall(r"[\w’'-]+", question.lower()))
+    for capital, country in CAPITALS.items():
+        if name in capital.split() and re.search(rf"(?<![\w-]){re.escape(capital)}(?![\w-])", text):
+            return country
+    return ""
+
+
 _NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
 
 

@@ -29,7 +29,7 @@ from ..config import DocumentChoice, Tuning
 from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
 from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, same_name, stem
-from ..questions.query import Query, is_alias, read
+from ..questions.query import Query, capital_of, is_alias, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
 from ..index.views import corpus_names, points_back, restrict, view_texts
@@ -170,11 +170,23 @@ class Retriever:
     def _unknown_names(self, query: Query, terms: QueryTerms) -> tuple[str, ...]:
         """Names in the question the corpus never uses, not even as the stem of a longer word
         ("Turkmen" is known from "Turkmenistan") or in another form of one of its names
-        ("Japanese" from "Japan")."""
+        ("Japanese" from "Japan"), nor a capital standing for a country it names ("Washington"
+        for "the United States")."""
         unknown = set(terms.unknown) - self.metadata_words
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
                      and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
-                     and not any(same_name(n, name) for name in self.names))
+                     and not any(same_name(n, name) for name in self.names)
+                     and not self._names_country(capital_of(n, query.text)))
+
+    def _names_country(self, country: str) -> bool:
+        """Does the corpus name ``country`` (as written, or in another form of a one-word name:
+        "Chinese" for China)?"""
+        if not country:
+            return False
+        if " " not in country and any(same_name(country, name) for name in self.names):
+            return True
+        pattern = re.compile(rf"(?<![\w-]){re.escape(country)}(?![\w-])", re.I)
+        return any(pattern.search(chunk.text) for chunk in self.chunks)
 
     def signals(self, question: str, history: Sequence[str] = (), *, stages: Stages = ALL_STAGES,
                 pooling: int | None = None, always_second: bool = False

@@ -312,8 +312,8 @@ def check_round2(path, rows):
 
 
 def check_heldout_round(path, rows, folder):
-    """Rounds 3, 4 and 5 (round3/README.md, round4/README.md, round5/README.md): every question held
-    out; at least a fifth unanswerable."""
+    """Rounds 3 to 6 (their README.md files): every question held out; at least a fifth
+    unanswerable."""
     unans = 0
     for _, row, where in round_rows(path, rows, folder):
         unans += row["type"] == "unanswerable"
@@ -326,7 +326,7 @@ def check_heldout_round(path, rows, folder):
 
 
 # Rounds written after round 2: each held out entirely (``check_heldout_round``).
-HELDOUT_ROUNDS = ("round3", "round4", "round5")
+HELDOUT_ROUNDS = ("round3", "round4", "round5", "round6")
 
 
 def check_compare(path, rows):

@@ -52,21 +52,23 @@ DATA = ROOT / "tests" / "data"
 MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-en-extra.jsonl",
               DATA / "questions" / "central-asia-unseen.jsonl")
 # ``--retired``: the held-out rows that were evaluated once and reported, and so are no longer
-# blind, are fitted on beside the dev rows: those of rounds 1 and 2 (second session) and round 3
-# (2026-12-02, code 213f296; docs/evaluation.md). Later rounds (questions/round4/) stay unread.
+# blind, are fitted on beside the dev rows: those of rounds 1 and 2 (second session), round 3
+# (2026-12-02, code 213f296), round 4 (code 5c7ecf8) and round 5 (code 1e85960); docs/evaluation.md.
+# Later rounds (questions/round6/ on) stay unread.
+RETIRED_ROUNDS = ("round3", "round4", "round5")
 # Not for this model: comparisons span several speeches; wording questions go to their own channel.
 SKIP = frozenset({"compare.jsonl", "wording.jsonl"})
 
 
 def dev_sets(data: Path = DATA, *, retired: bool = False) -> tuple[dict[Path, list[Item]], list[Path]]:
     """Each speech file -> its English dev questions (held-out rows are dropped unread, unless
-    ``retired``: then those of rounds 1-3, already evaluated once, are read too), and the
+    ``retired``: then those of rounds 1-5, already evaluated once, are read too), and the
     question files read."""
     files = [f for f in MAIN_FILES if f.is_file() and f.parent != DATA / "questions"]
     files += [f for f in sorted((data / "questions").glob("*.jsonl")) if f.name not in SKIP]
     files += sorted((data / "questions" / "round2").glob("*.jsonl"))
     if retired:
-        files += sorted((data / "questions" / "round3").glob("*.jsonl"))
+        files += [f for r in RETIRED_ROUNDS for f in sorted((data / "questions" / r).glob("*.jsonl"))]
     sets: dict[Path, list[Item]] = {}
     for path in files:
         for item in read_items(path):
@@ -124,7 +126,9 @@ SETS = {"base": FEATURES, "support": (*FEATURES, *CANDIDATES),
         "support-only": (*FEATURES, "support_min", "support_mean"),
         "answer": (*FEATURES, "answer_support_min", "answer_support_mean"),
         "answer+support": (*FEATURES, "support_min", "support_mean", "answer_support_min", "answer_support_mean"),
-        "measure": (*FEATURES, "measure_missing")}
+        "measure": (*FEATURES, "measure_missing"),
+        "measure+support": (*FEATURES, "measure_missing", "support_min", "support_mean", "answer_support_min",
+                            "answer_support_mean")}
 
 
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -195,7 +199,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, help="features file: read it if there, else write it")
     ap.add_argument("--data", type=Path, default=DATA, help="folder with speeches/ and questions/ (default: tests/data)")
     ap.add_argument("--retired", action="store_true",
-                    help="also fit on the held-out rows of rounds 1-3, already evaluated once and reported")
+                    help="also fit on the held-out rows of rounds 1-5, already evaluated once and reported")
     args = ap.parse_args()
     rows = collect(args.cache, args.data, retired=args.retired)
     docs = len({r["doc"] for r in rows})

@@ -192,6 +192,23 @@ def cross_validate(rows: list[dict], features: tuple[str, ...]) -> tuple[float, 
     return t, figures(p >= t, y), per_doc
 
 
+def compare_training(rows: list[dict], features: tuple[str, ...], dev_ids: set[str]) -> None:
+    """With ``--retired``: does fitting on the retired rows help on documents the model has not
+    seen? Grouped by document, each document's rows are scored by a model fitted on the other
+    documents' dev rows only, or on all their rows; printed for the formerly blind rows and all."""
+    X, y, groups = matrix(rows, features)
+    dev = np.array([r["id"] in dev_ids for r in rows])
+    for label, pool in (("dev rows only", dev), ("all rows", np.ones(len(rows), bool))):
+        p = np.zeros(len(y))
+        for doc in sorted(set(groups)):
+            test = groups == doc
+            mean, scale, model = fit(X[~test & pool], y[~test & pool])
+            p[test] = model.predict_proba((X[test] - mean) / scale)[:, 1]
+        for name, mask in (("formerly blind rows", ~dev), ("all rows", np.ones(len(rows), bool))):
+            got = figures(p[mask] >= threshold_for(p[mask], y[mask]), y[mask])
+            print(f"  fitted on the other documents' {label:13s} scored on {name:19s}: {got}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help=f"write the model to {ABSTENTION_FILE.relative_to(ROOT)}")
@@ -208,6 +225,8 @@ def main() -> None:
         print(f"{name:13s} grouped CV ({docs} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
               f"out of fold): {pooled}")
     features = SETS[args.features]
+    if args.retired:
+        compare_training(rows, features, {i.id for items in dev_sets(args.data)[0].values() for i in items})
     t, pooled, per_doc = cross_validate(rows, features)
     print(f"written set: {args.features}")
     for doc, figs in per_doc.items():

@@ -1,11 +1,13 @@
 """Fit the abstention model: logistic regression over the evidence features, validated on
 documents it was not fitted on.
 
-    python scripts/fit_abstention.py [--write] [--features SET] [--cache features.json]
+    python scripts/fit_abstention.py [--write] [--features SET] [--cache features.json] [--retired]
 
 Each speech is built ALONE as a corpus (its own index in a temporary folder), as a user with
 that one speech would have it; every English dev question about it is run and its evidence
-features recorded (``qa.search.evidence``). Rows with ``split == "heldout"`` are never read.
+features recorded (``qa.search.evidence``). Rows with ``split == "heldout"`` are not read, except
+with ``--retired``: then those of rounds 1-5, each already run once and reported, are read too
+(the shipped model is fitted that way; round 6 on stays unread).
 Then:
 
 - cross-validation grouped by document (``GroupKFold``, one fold per document): each

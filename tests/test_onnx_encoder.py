@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -233,11 +235,26 @@ def test_the_build_exports_again_when_the_model_folder_changes(tmp_path):
     words = tmp_path / onnx_encoder.words_file(digest)
     words.write_bytes(b"table")
     record["words"] = {"file": words.name, "bytes": 5}
+    # An export of the graph before fusion (no "graph" in its record) still answers, slower.
+    assert onnx_export.needs_export(tmp_path, model, record) == (
+        "the index's ONNX export is an older, unfused graph - run: python -m qa build")
+    assert onnx_export.slower_because(tmp_path, model, record).startswith("questions are encoded about 15% slower")
+    record["graph"] = onnx_export.GRAPH
     assert onnx_export.needs_export(tmp_path, model, record) is None
     (folder / "weights.bin").write_bytes(b"\x01" * 11)
     assert onnx_export.model_hash(folder) != digest
     assert "model folder changed" in onnx_export.needs_export(tmp_path, model, record)
     assert onnx_export.needs_export(tmp_path, "fake-encoder", {}) is None  # nothing to export from
+
+
+def test_a_graph_the_optimiser_cannot_fuse_is_kept_as_exported(tmp_path):
+    """No attention to fuse (here: a graph that counts tokens): ``fuse`` says so with {} and
+    leaves the file byte for byte, so the build ships the plain export."""
+    path = tmp_path / "query-encoder.onnx"
+    token_counter(path)
+    before = path.read_bytes()
+    assert onnx_export.fuse(path, SimpleNamespace(num_attention_heads=12, hidden_size=384)) == {}
+    assert path.read_bytes() == before
 
 
 def test_status_says_why_questions_are_slower(tmp_path, seeds, monkeypatch, fake_abstention):

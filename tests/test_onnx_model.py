@@ -105,6 +105,9 @@ def test_answering_imports_neither_torch_nor_sentence_transformers(tmp_path):
     assert int(built) > 0
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["query_encoder"]["opset"] == 17
+    # The attention of each of MiniLM's six layers is one fused node (onnx_export.GRAPH).
+    assert manifest["query_encoder"]["graph"] == 2
+    assert manifest["query_encoder"]["fused"]["Attention"] == 6
     assert (tmp_path / "index" / manifest["query_encoder"]["file"]).is_file()
     out = run(f"""
         import sys, qa

@@ -68,8 +68,8 @@ class Manifest:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The second (multilingual) encoder whose vectors the index holds, as ``model`` names MiniLM.
     second_model: str = ""
-    # The ONNX export questions are encoded with: file, model_sha256, opset, max_seq_length,
-    # bytes ({} when there is none; ``onnx_export.py`` writes it, ``onnx_encoder.py`` reads it).
+    # The ONNX export questions are encoded with: file, model_sha256, opset, graph, fused (the
+    # optimiser's fused nodes by kind), max_seq_length, bytes ({} when there is none; ``onnx_export.py`` writes it, ``onnx_encoder.py`` reads it).
     query_encoder: dict[str, Any] = field(default_factory=dict)
 
     def header(self, source: str) -> tuple[Field, ...]:

@@ -87,6 +87,24 @@ def test_scope_from_a_speaker_named_in_the_question(corpus):
     assert answer.text.startswith("_From David Cameron’s speech")
 
 
+def test_scope_from_the_office_the_question_calls_the_speaker_by(corpus):
+    """"the vice president" is Harris, the only speaker whose byline or labels give that
+    office, even when the words asked about are another speaker's (AGOA is Sullivan's, supply
+    chains Biden's); "the PM" is one of the four prime ministers, never a president."""
+    seeds, index = corpus
+    answer = qa.ask("What does the vice president say about AGOA and the AGOA forum?", seeds_dir=seeds,
+                    index_dir=index)
+    assert answer.scope == ("harris-lusaka-climate-2023.txt",)
+    assert {p.source for p in answer.passages} <= {"harris-lusaka-climate-2023.txt"}
+    prime_ministers = {"abbott-boao-forum-2014.txt", "cameron-anticorruption-summit-2016.txt",
+                       "gillard-boao-forum-2013.txt", "rudd-cop13-bali-2007.txt"}
+    for question in ("What does the PM say about supply chain disruptions?",
+                     "Что говорит премьер-министр о цепочках поставок (supply chain)?"):
+        answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
+        assert set(answer.scope) <= prime_ministers and answer.scope, question
+        assert {p.source for p in answer.passages} <= prime_ministers, question
+
+
 def test_a_russian_reply_names_its_document_in_russian(corpus):
     """The line naming the cited document is framed in the reply's language, with the speaker's
     name, not the English "...’s speech"."""

@@ -131,6 +131,11 @@ SETS = {"base": FEATURES, "support": (*FEATURES, *CANDIDATES),
         "measure": (*FEATURES, "measure_missing"),
         "measure+support": (*FEATURES, "measure_missing", "support_min", "support_mean", "answer_support_min",
                             "answer_support_mean")}
+# Each with whether the question asks about the speech's reception or sequel (seventh session).
+SETS.update({f"{name}+aftermath": (*SETS[name], "asks_aftermath")
+             for name in ("support-only", "answer+support", "measure+support")})
+SETS["support+aftermath"] = (*FEATURES, *CANDIDATES)  # CANDIDATES ends with asks_aftermath
+SETS["support"] = tuple(f for f in SETS["support"] if f != "asks_aftermath")
 
 
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -5,8 +5,8 @@ the question's wording.
 The model (``qa.config.AbstentionModel``, fitted by ``scripts/fit_abstention.py`` with
 cross-validation grouped by document) gives the probability that the speech is silent; at or
 above its threshold the reply says so. The reason shown is that of the feature that pushed
-hardest towards abstaining: an unknown name, a missing date or figure or person, or a weak
-match overall.
+hardest towards abstaining: an unknown name, a missing date or figure or person, a question
+about the speech's reception or sequel, or a weak match overall.
 """
 from __future__ import annotations
 
@@ -53,10 +53,14 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
     'The passages that match say nothing of “budget”.'
     >>> reason("measure_missing", Evidence(values={}, asks_for="count", unknown_names=()))
     'The passages that match give no number for this.'
+    >>> reason("asks_aftermath", e)
+    'A speech does not report how it was received or what came of it later, and the passages that match do not either.'
     """
     words = FRAMING.get(language, FRAMING["en"])
     if cause == "unknown_names" and found.unknown_names:
         return unknown_note(found.unknown_names, language)
+    if cause == "asks_aftermath" and "aftermath" in words:
+        return words["aftermath"]
     if (cause in _KIND_FEATURES or cause.startswith("asks_")) and found.asks_for in words["missing"]:
         return words["missing"][found.asks_for]
     if cause in _SUPPORT_FEATURES and found.weakest and "unsupported" in words:

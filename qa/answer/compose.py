@@ -41,6 +41,9 @@ FRAMING = {
         "unknown": "The speech does not mention {names}.",
         "nothing": "Nothing in the speech matches the question.",
         "unsupported": "The passages that match say nothing of “{word}”.",
+        # The question asks how the speech was received or what came of it (``asks_aftermath``).
+        "aftermath": "A speech does not report how it was received or what came of it later, and the "
+                     "passages that match do not either.",
         # A question about the document itself whose answer no metadata line gives.
         "no_field": {"date": "No metadata line of the document gives its date.",
                      "source": "No metadata line of the document gives its source.",
@@ -70,6 +73,7 @@ FRAMING = {
         "quote": "«{}»",
         "nothing": "Ничто в выступлении не соответствует вопросу.",
         "unsupported": "В подходящих фрагментах ничего не сказано о «{word}».",
+        "aftermath": "Выступление не сообщает, как его восприняли и что было потом; подходящие фрагменты тоже.",
         "no_field": {"date": "В метаданных документа нет даты.",
                      "source": "В метаданных документа нет источника.",
                      "license": "В метаданных документа нет лицензии.",

@@ -107,6 +107,7 @@ class Query:
     names: tuple[str, ...]
     follow_up: bool = False
     about_author: bool = False
+    aftermath: bool = False  # asks how the speech was received or what came of it (``asks_aftermath``)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,41 @@ _CYRILLIC = FollowUpWords(
     about_text=re.compile(rf"\b(эт(от|а|о|и|ого|ой|у|ом|им|их|ими)|данн\w+|бұл|осы|мына)\s+({_CYRILLIC_TEXT})\w*", re.I),
     max_words=8)
 FOLLOW_UPS = {ENGLISH: FollowUpWords(_PRONOUNS, _CONTINUES, _ABOUT_TEXT, 9), RUSSIAN: _CYRILLIC, KAZAKH: _CYRILLIC}
+
+
+# A question about how the speech or its occasion was received, or what came of it later ("How
+# did the hosts react to his remarks?", "Did the talks end up agreeing a roadmap?"): a text
+# cannot report its own reception or its sequel, so the abstention model weighs this
+# (``asks_aftermath``, fitted by scripts/fit_abstention.py like every other feature).
+_OCCASION = r"(speech|talk|address|remarks|forum|visit|trip|tour|launch|summit|meeting|conference|announcement|session|event)"
+_CYRILLIC_OCCASION = r"(выступлени|реч|доклад|форум|саммит|визит|встреч|конференци|заседани|сөз|баяндама|форум|саммит|сапар)"
+AFTERMATH = {
+    ENGLISH: re.compile(
+        r"\bhow (did|has|have|was|were) ([\w’'.,-]+\s+){0,7}?(react|reacted|respond|responded|reply|"
+        r"replied|receive[ds]?|greet|greeted)\b|"
+        rf"\b(reactions?|responses?|reception) (to|of) (the|this|that|his|her|its|their) ([\w’'-]+\s+){{0,2}}?{_OCCASION}|"
+        rf"\b(end(ed|s)? up|afterwards|after(ward)? (the|this|that|his|her) {_OCCASION}|since (then|the {_OCCASION}))\b|"
+        r"\b(did|has|have|was|were)\b.{0,60}\b(eventually|ultimately|in the end|subsequently|later on)\b", re.I),
+    RUSSIAN: re.compile(
+        r"\bкак ([\w-]+\s+){0,6}?(отреагировал|ответил|восприня|встретил|приня)\w*|\bреакци\w* на\b|"
+        rf"\b(в итоге|в конечном (счете|счёте|итоге)|впоследствии|в результате)\b|\bпосле (этого )?{_CYRILLIC_OCCASION}\w*|"
+        r"\bқалай қабылда\w*|\bкейін\b", re.I),
+}
+AFTERMATH[KAZAKH] = AFTERMATH[RUSSIAN]
+
+
+def asks_aftermath(question: str, language: str = ENGLISH) -> bool:
+    """Does the question ask how the speech was received, or what came of it afterwards?
+
+    >>> asks_aftermath("How did the audience react to the proposals?"), asks_aftermath("Did it end up signed?")
+    (True, True)
+    >>> asks_aftermath("How does the speaker propose to respond to drought?"), asks_aftermath("Why react now?")
+    (False, False)
+    >>> asks_aftermath("Как отреагировали участники форума?", RUSSIAN)
+    True
+    """
+    pattern = AFTERMATH.get(language)
+    return bool(pattern and pattern.search(question))
 
 
 def is_follow_up(question: str, language: str = ENGLISH) -> bool:
@@ -315,4 +351,4 @@ def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool
     follow_up = resolve_follow_ups and bool(history) and is_follow_up(question, language)
     text = f"{history[-1]} {question}" if follow_up else question
     return Query(text=text, asks_for=asks_for(question), names=names(question), follow_up=follow_up,
-                 about_author=about_author(question))
+                 about_author=about_author(question), aftermath=asks_aftermath(question, language))

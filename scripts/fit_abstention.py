@@ -134,8 +134,10 @@ SETS = {"base": FEATURES, "support": (*FEATURES, *CANDIDATES),
 # Each with whether the question asks about the speech's reception or sequel (seventh session).
 SETS.update({f"{name}+aftermath": (*SETS[name], "asks_aftermath")
              for name in ("support-only", "answer+support", "measure+support")})
-SETS["support+aftermath"] = (*FEATURES, *CANDIDATES)  # CANDIDATES ends with asks_aftermath
-SETS["support"] = tuple(f for f in SETS["support"] if f != "asks_aftermath")
+SETS.update({f"{name}+phrases": (*SETS[name], "unknown_phrases")
+             for name in ("answer+support+aftermath", "measure+support+aftermath")})
+SETS["support+aftermath+phrases"] = (*FEATURES, *CANDIDATES)  # CANDIDATES ends with these two
+SETS["support"] = tuple(f for f in SETS["support"] if f not in ("asks_aftermath", "unknown_phrases"))
 
 
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

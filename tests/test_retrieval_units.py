@@ -445,6 +445,19 @@ def test_a_capital_standing_for_a_country_the_speech_names_is_no_unknown_name(tm
     assert r.score("Will Russia fund ports too?").unknown_names == ("russia",)
 
 
+def test_a_name_of_several_words_counts_only_as_the_text_writes_it(tmp_path, fake_encoder):
+    """Each word of "Power Africa" is in the text, the name is not: it is an unknown phrase
+    (the abstention model weighs it); a name the text writes, in another case or with a
+    possessive, and a title before a name, are not."""
+    r = _one_file_retriever(tmp_path, "talk.txt",
+                            "Title: Harbour remarks\nSpeaker: Ada Lind, Minister of Ports\n"
+                            "Power lines now reach every village in Africa.\n\n"
+                            "The Green Climate Fund’s grant built the Harbour Wall last year.\n")
+    assert r.score("What role does Power Africa play in the new lines?").unknown_phrases == ("Power Africa",)
+    assert r.score("Who paid for the harbour wall: the Green Climate Fund?").unknown_phrases == ()
+    assert r.score("What did Minister Ada Lind say of the Harbour Wall?").unknown_phrases == ()
+
+
 def test_a_figure_counts_only_what_stands_next_to_it(tmp_path, fake_encoder):
     """A question for a figure of something ("how many ships") is answered by a figure written
     next to that thing, not by any figure of the passage: ``measure_missing`` is 0 when the

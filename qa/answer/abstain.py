@@ -53,12 +53,16 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
     'The passages that match say nothing of “budget”.'
     >>> reason("measure_missing", Evidence(values={}, asks_for="count", unknown_names=()))
     'The passages that match give no number for this.'
+    >>> reason("unknown_phrases", Evidence(values={}, asks_for="", unknown_names=(), unknown_phrases=("Power Africa",)))
+    'The speech does not mention Power Africa.'
     >>> reason("asks_aftermath", e)
     'A speech does not report how it was received or what came of it later, and the passages that match do not either.'
     """
     words = FRAMING.get(language, FRAMING["en"])
     if cause == "unknown_names" and found.unknown_names:
         return unknown_note(found.unknown_names, language)
+    if cause == "unknown_phrases" and found.unknown_phrases:
+        return unknown_note(found.unknown_phrases, language)
     if cause == "asks_aftermath" and "aftermath" in words:
         return words["aftermath"]
     if (cause in _KIND_FEATURES or cause.startswith("asks_")) and found.asks_for in words["missing"]:

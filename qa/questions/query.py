@@ -307,6 +307,31 @@ def capital_of(name: str, question: str) -> str:
 
 
 _NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
+# A name of several capitalised words inside the question ("the Green Climate Fund"): a
+# possessive, a full stop or any other mark ends it; "of", "the", "for" may join its words.
+_PHRASE_RUN = re.compile(r"(?<=[\s(“\"-])[A-Z][\w-]*(?:\s+(?:of\s+|the\s+|for\s+)?[A-Z][\w-]*)+(?![’'\w])")
+_TITLE_WORDS = frozenset(f"the mr mrs ms dr prof vice deputy general {_ROLES.replace('|', ' ')}".split())
+
+
+def name_runs(question: str) -> tuple[str, ...]:
+    """The names of two or more capitalised words inside the question, titles dropped ("President
+    Xi Jinping" -> "Xi Jinping"); a possessive ends a run ("Gillard's Bo'ao speech").
+
+    >>> name_runs("What role does the Green Climate Fund play for President Xi Jinping?")
+    ('Green Climate Fund', 'Xi Jinping')
+    >>> name_runs("Does Harris's Panuka Farm talk mention Korea and China? Central Asia. Why?")
+    ('Panuka Farm', 'Central Asia')
+    """
+    out = []
+    for m in _PHRASE_RUN.finditer(question):
+        words = m.group().split()
+        while words and words[0].lower() in _TITLE_WORDS:
+            words = words[1:]
+        while words and words[-1].lower() in ("of", "the", "for"):
+            words = words[:-1]
+        if sum(w[0].isupper() for w in words) >= 2:
+            out.append(" ".join(words))
+    return tuple(out)
 
 
 def name_phrases(question: str, names: tuple[str, ...]) -> tuple[str, ...]:

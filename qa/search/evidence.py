@@ -33,7 +33,7 @@ FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top
 # Computed as well, for the fitting script to weigh against the rest (``--features``); the
 # model in ``abstention.json`` names the features it reads.
 CANDIDATES = ("sentence_coverage", "support_min", "support_mean", "best_support_min", "best_support_mean",
-              "answer_support_min", "answer_support_mean", "measure_missing", "asks_aftermath")
+              "answer_support_min", "answer_support_mean", "measure_missing", "asks_aftermath", "unknown_phrases")
 COMPUTED = (*FEATURES, *CANDIDATES)
 
 
@@ -45,6 +45,7 @@ class Evidence:
     values: dict[str, float]
     asks_for: str
     unknown_names: tuple[str, ...]  # as the question writes them
+    unknown_phrases: tuple[str, ...] = ()  # names of several words the documents never write
     weakest: str = ""  # the question's word the best passages support least, if not used there
 
 
@@ -244,6 +245,7 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
         "kind_missing": float(stages.answer_type and kind_missing(retriever, scored, best)),
         "focus_missing": focus_missing(retriever, scored, best) if stages.answer_type else 0.0,
         "unknown_names": float(len(scored.unknown_names)),
+        "unknown_phrases": float(len(scored.unknown_phrases)),
         # Words the document never uses and that have no near synonym in it either.
         "unknown_words": float(sum(1 for _, found in scored.expansions if not found)),
         "question_words": math.log(1 + len(scored.query.text.split())),
@@ -252,4 +254,5 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
     }
     weakest = next((w for w in word_list(scored.query.text) if stem(w) == support[2]), support[2])
     return Evidence(values=values, asks_for=kind, weakest=weakest if support[0] < 1.0 else "",
-                    unknown_names=name_phrases(scored.query.text, scored.unknown_names))
+                    unknown_names=name_phrases(scored.query.text, scored.unknown_names),
+                    unknown_phrases=scored.unknown_phrases)

@@ -20,7 +20,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -29,7 +29,7 @@ from ..config import DocumentChoice, Tuning
 from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
 from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, same_name, stem
-from ..questions.query import Query, capital_of, is_alias, read
+from ..questions.query import Query, capital_of, is_alias, name_runs, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
 from ..index.views import corpus_names, points_back, restrict, view_texts
@@ -81,6 +81,8 @@ class Scored:
     sentence_fused: np.ndarray
     query_vector: np.ndarray
     unknown_names: tuple[str, ...] = ()
+    # Names of several words the documents never write together ("Power Africa"), as asked.
+    unknown_phrases: tuple[str, ...] = ()
     # The second embedder's cosine with each passage, computed for every question (the
     # abstention features read it) though fused only for paraphrases; None when unavailable.
     second: np.ndarray | None = None
@@ -88,6 +90,15 @@ class Scored:
     expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # MiniLM cosine of the question with each sentence (``sentence_owner`` order), if stored.
     sentence_dense: np.ndarray | None = None
+
+
+def _plain(text: str) -> str:
+    """Lower-case words joined by single spaces, possessives and marks dropped.
+
+    >>> _plain("Australia’s Prime  Minister, (2007)")
+    'australia prime minister 2007'
+    """
+    return " ".join(re.findall(r"\w+", re.sub(r"['’]s\b", "", text.lower())))
 
 
 class Retriever:
@@ -177,6 +188,17 @@ class Retriever:
                      and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
                      and not any(same_name(n, name) for name in self.names)
                      and not self._names_country(capital_of(n, query.text)))
+
+    @cached_property
+    def _plain_text(self) -> str:
+        """Every passage and metadata value, as ``_plain`` words between spaces."""
+        values = [f.value for d in self.documents for f in d.header]
+        return f" {' '.join(_plain(t) for t in [*(c.text for c in self.chunks), *values])} "
+
+    def _unknown_phrases(self, query: Query) -> tuple[str, ...]:
+        """The question's names of several words ("the Green Climate Fund") that no passage or
+        metadata line of these documents writes, word for word (case and marks aside)."""
+        return tuple(run for run in name_runs(query.text) if f" {_plain(run)} " not in self._plain_text)
 
     def _names_country(self, country: str) -> bool:
         """Does the corpus name ``country`` (as written, or in another form of a one-word name:
@@ -274,6 +296,7 @@ class Retriever:
                       lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
                       sentence_fused=sentence_fused, query_vector=vector,
                       unknown_names=self._aliasless(names),
+                      unknown_phrases=self._unknown_phrases(query) if stages.unknown_names else (),
                       second=signals.get("use_passage", signals.get(UNFUSED_SECOND)),
                       expansions=tuple((w, tuple(t for t, _ in found)) for w, found in signals[EXPANDED].items()),
                       sentence_dense=signals.get(SENTENCE_DENSE))

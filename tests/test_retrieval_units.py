@@ -455,6 +455,7 @@ def test_a_name_of_several_words_counts_only_as_the_text_writes_it(tmp_path, fak
                             "The Green Climate Fund’s grant built the Harbour Wall last year.\n")
     assert r.score("What role does Power Africa play in the new lines?").unknown_phrases == ("Power Africa",)
     assert r.score("Who paid for the harbour wall: the Green Climate Fund?").unknown_phrases == ()
+    assert r.score("What did the Blue Ocean Fund pay for?").unknown_phrases == ("the Blue Ocean Fund",)
     assert r.score("What did Minister Ada Lind say of the Harbour Wall?").unknown_phrases == ()
 
 

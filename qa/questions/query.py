@@ -313,14 +313,17 @@ _PHRASE_RUN = re.compile(r"(?<=[\s(“\"-])[A-Z][\w-]*(?:\s+(?:of\s+|the\s+|for\
 _TITLE_WORDS = frozenset(f"the mr mrs ms dr prof vice deputy general {_ROLES.replace('|', ' ')}".split())
 
 
-def name_runs(question: str) -> tuple[str, ...]:
+def name_runs(question: str, *, articles: bool = False) -> tuple[str, ...]:
     """The names of two or more capitalised words inside the question, titles dropped ("President
-    Xi Jinping" -> "Xi Jinping"); a possessive ends a run ("Gillard's Bo'ao speech").
+    Xi Jinping" -> "Xi Jinping"); a possessive ends a run ("Gillard's Bo'ao speech"). With
+    ``articles``, each with the "the " the question puts before it, if any.
 
     >>> name_runs("What role does the Green Climate Fund play for President Xi Jinping?")
     ('Green Climate Fund', 'Xi Jinping')
     >>> name_runs("Does Harris's Panuka Farm talk mention Korea and China? Central Asia. Why?")
     ('Panuka Farm', 'Central Asia')
+    >>> name_runs("What does the Green Climate Fund do?", articles=True)
+    ('the Green Climate Fund',)
     """
     out = []
     for m in _PHRASE_RUN.finditer(question):
@@ -330,7 +333,8 @@ def name_runs(question: str) -> tuple[str, ...]:
         while words and words[-1].lower() in ("of", "the", "for"):
             words = words[:-1]
         if sum(w[0].isupper() for w in words) >= 2:
-            out.append(" ".join(words))
+            run = " ".join(words)
+            out.append(_article(question, m.start()) + run if articles and run == m.group() else run)
     return tuple(out)
 
 

@@ -197,8 +197,10 @@ class Retriever:
 
     def _unknown_phrases(self, query: Query) -> tuple[str, ...]:
         """The question's names of several words ("the Green Climate Fund") that no passage or
-        metadata line of these documents writes, word for word (case and marks aside)."""
-        return tuple(run for run in name_runs(query.text) if f" {_plain(run)} " not in self._plain_text)
+        metadata line of these documents writes, word for word (case and marks aside), with
+        the article the question gives them."""
+        return tuple(run for run in name_runs(query.text, articles=True)
+                     if f" {_plain(run.removeprefix('the '))} " not in self._plain_text)
 
     def _names_country(self, country: str) -> bool:
         """Does the corpus name ``country`` (as written, or in another form of a one-word name:

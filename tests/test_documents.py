@@ -96,6 +96,9 @@ def test_scope_from_the_office_the_question_calls_the_speaker_by(corpus):
                     index_dir=index)
     assert answer.scope == ("harris-lusaka-climate-2023.txt",)
     assert {p.source for p in answer.passages} <= {"harris-lusaka-climate-2023.txt"}
+    follow_up = qa.ask("And what about AGOA's renewal?", history=["What does the vice president say about AGOA?"],
+                       seeds_dir=seeds, index_dir=index)
+    assert follow_up.scope == ("harris-lusaka-climate-2023.txt",)
     prime_ministers = {"abbott-boao-forum-2014.txt", "cameron-anticorruption-summit-2016.txt",
                        "gillard-boao-forum-2013.txt", "rudd-cop13-bali-2007.txt"}
     for question in ("What does the PM say about supply chain disruptions?",

@@ -66,8 +66,12 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
             is_follow_up(question, language) or r.about_document(question, language)):
         # "When was it held?", "Who gave this talk?": about what the conversation was about.
         before = history[-1]
-        scope = named(before, r.documents) or evidence_scope(
-            r, before, history[:-1], language=detect(before), compare=compares(before))
+        # The previous question's document as it was chosen then: named, else by the office
+        # it called the speaker by and the evidence among those documents.
+        offices = by_role(before, r.documents, detect(before))
+        scope = named(before, r.documents) or (offices if len(offices) == 1 else evidence_scope(
+            r.for_documents(offices) if offices else r, before, history[:-1], language=detect(before),
+            compare=compares(before)))
     return scope, compares(question)
 
 

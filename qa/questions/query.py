@@ -284,8 +284,25 @@ def names(question: str) -> tuple[str, ...]:
 
     >>> names("What does he say about Russia's role and the EU?")
     ('russia', 'eu')
+    >>> names("Which roles does Kazakhstan play? List them.")
+    ('kazakhstan',)
     """
-    return tuple(re.sub(r"['’]s$", "", m).lower() for m in _NAME.findall(question))
+    return tuple(re.sub(r"['’]s$", "", m.group()).lower() for m in _NAME.finditer(question)
+                 if not _opens_sentence(question, m.start()))
+
+
+# The end of a sentence inside a question ("... in the speech? List them."), not of an
+# abbreviation ("the U.S. Congress", "Mr. Li").
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St))(?<!\bMrs|\bSen|\bGov|\bRep)(?<!\bProf)[.?!]+[\s\"”’')]*$")
+
+
+def _opens_sentence(question: str, at: int) -> bool:
+    """Is the word at ``at`` the first of a sentence inside the question (capitalised for that)?
+
+    >>> _opens_sentence("Is it so? List them.", 10), _opens_sentence("Did the U.S. Congress vote?", 13)
+    (True, False)
+    """
+    return bool(_SENTENCE_END.search(question[:at]))
 
 
 def capital_of(name: str, question: str) -> str:
@@ -320,14 +337,18 @@ def name_runs(question: str, *, articles: bool = False) -> tuple[str, ...]:
 
     >>> name_runs("What role does the Green Climate Fund play for President Xi Jinping?")
     ('Green Climate Fund', 'Xi Jinping')
-    >>> name_runs("Does Harris's Panuka Farm talk mention Korea and China? Central Asia. Why?")
-    ('Panuka Farm', 'Central Asia')
+    >>> name_runs("Does Harris's Panuka Farm talk mention Korea and China?")
+    ('Panuka Farm',)
     >>> name_runs("What does the Green Climate Fund do?", articles=True)
     ('the Green Climate Fund',)
+    >>> name_runs("Look at the list. Which Central Asian states join?")
+    ('Central Asian',)
     """
     out = []
     for m in _PHRASE_RUN.finditer(question):
         words = m.group().split()
+        if _opens_sentence(question, m.start()):
+            words = words[1:]  # "... here? Which Central Asian states ...": "Which" opens a sentence
         while words and words[0].lower() in _TITLE_WORDS:
             words = words[1:]
         while words and words[-1].lower() in ("of", "the", "for"):

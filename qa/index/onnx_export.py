@@ -27,7 +27,7 @@ OPSET = 17
 # 2: attention exported in its plain ("eager") form and fused by ONNX Runtime's BERT
 # optimiser (one Attention node a layer, fused embedding and skip layer norms, bias GELU):
 # 4.40 against 5.11 ms p50 a dev question on 2 threads, 5.40 against 5.87 on 1, cosine to
-# torch unchanged (0.9999993), /tmp/onx/bench.py, 2026-12-02 (docs/speed.md, seventh session).
+# torch unchanged (0.9999996 at worst), benchmarks/onnx_graphs.py, 2026-12-02 (docs/experiments.md).
 # 1 (no "graph" in the manifest): torch's SDPA attention, which the optimiser cannot fuse.
 # An export of another graph is made again by the next build that runs.
 GRAPH = 2
@@ -156,9 +156,10 @@ def fuse(path: Path, config) -> dict[str, int]:
         quiet.level = level
 
 
-def export(model, target: Path) -> dict[str, int]:
+def export(model, target: Path, *, fused: bool = True) -> dict[str, int]:
     """Write ``model`` (a SentenceTransformer) to ``target`` as ONNX, via a temp file and
-    rename, fused where ONNX Runtime's optimiser can (``GRAPH``); returns ``fuse``'s counts."""
+    rename, fused where ONNX Runtime's optimiser can (``GRAPH``; ``fused=False``: torch's own
+    graph, for ``benchmarks/onnx_graphs.py``); returns ``fuse``'s counts."""
     import torch
 
     features = model.tokenizer(["a question", "a longer text that pads the batch"], padding=True,
@@ -166,18 +167,19 @@ def export(model, target: Path) -> dict[str, int]:
     temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
             "sentence_embedding": {0: "batch"}}
-    before = _attention(model, "eager")  # the form the optimiser's attention fusion reads
+    # Eager attention is the form the optimiser's attention fusion reads.
+    before = _attention(model, "eager") if fused else None
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")  # the tracer's notes on Python branches it fixes
             torch.onnx.export(_pooled_module(model), (features["input_ids"], features["attention_mask"]), str(temp),
                               input_names=["input_ids", "attention_mask"], output_names=["sentence_embedding"],
                               dynamic_axes=axes, opset_version=OPSET, dynamo=False)
-        fused = fuse(temp, model[0].auto_model.config) if before is not None else {}
+        counts = fuse(temp, model[0].auto_model.config) if before is not None else {}
         with temp.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(temp, target)
-        return fused
+        return counts
     finally:
         if before is not None:
             _attention(model, before)

@@ -139,7 +139,7 @@ FOLLOW_UPS = {ENGLISH: FollowUpWords(_PRONOUNS, _CONTINUES, _ABOUT_TEXT, 9), RUS
 # cannot report its own reception or its sequel, so the abstention model weighs this
 # (``asks_aftermath``, fitted by scripts/fit_abstention.py like every other feature).
 _OCCASION = r"(speech|talk|address|remarks|forum|visit|trip|tour|launch|summit|meeting|conference|announcement|session|event)"
-_CYRILLIC_OCCASION = r"(выступлени|реч|доклад|форум|саммит|визит|встреч|конференци|заседани|сөз|баяндама|форум|саммит|сапар)"
+_CYRILLIC_OCCASION = r"(выступлени|реч|доклад|форум|саммит|визит|встреч|конференци|заседани|сөз|баяндама|сапар)"
 AFTERMATH = {
     ENGLISH: re.compile(
         r"\bhow (did|has|have|was|were) ([\w’'.,-]+\s+){0,7}?(react|reacted|respond|responded|reply|"

@@ -65,12 +65,12 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
     if not scope and history and len(r.documents) > 1 and (
             is_follow_up(question, language) or r.about_document(question, language)):
         # "When was it held?", "Who gave this talk?": about what the conversation was about.
-        before = history[-1]
+        before, spoken = history[-1], detect(history[-1])
         # The previous question's document as it was chosen then: named, else by the office
         # it called the speaker by and the evidence among those documents.
-        offices = by_role(before, r.documents, detect(before))
+        offices = by_role(before, r.documents, spoken)
         scope = named(before, r.documents) or (offices if len(offices) == 1 else evidence_scope(
-            r.for_documents(offices) if offices else r, before, history[:-1], language=detect(before),
+            r.for_documents(offices) if offices else r, before, history[:-1], language=spoken,
             compare=compares(before)))
     return scope, compares(question)
 

@@ -103,11 +103,8 @@ def labels(chunks: Iterable[Chunk]) -> list[str]:
 
 def label_names(chunks: Iterable[Chunk]) -> set[str]:
     """Every name in the document's transcript labels, lower-cased ("blinken", "biden")."""
-    out: set[str] = set()
-    for chunk in chunks:
-        for m in _LABEL.finditer(chunk.text):
-            out |= {w.lower() for w in re.findall(r"[A-Z][A-Z'’-]+", m.group(1)) if w.lower() not in _TITLES}
-    return out
+    return {w.lower() for label in labels(chunks) for w in re.findall(r"[A-Z][A-Z'’-]+", label)
+            if w.lower() not in _TITLES}
 
 
 def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],

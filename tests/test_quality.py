@@ -29,7 +29,11 @@ pytestmark = pytest.mark.model
 # the previous feature set, and no document is worse (docs/evaluation.md). Refit again on the same
 # rows with what a figure counts (measure_missing, fifth session): grouped CV 0.582 at 0.048; 4/5 here;
 # then with unknown names no longer covered by their expansions: 0.615 at 0.048; 5/5 here.
-FLOOR = {"hit@1": 0.78, "hit@3": 0.90, "mrr@10": 0.86, "all_evidence@5": 0.99, "abstain_recall": 0.79}
+# The fusion weights were fitted on these 32 questions until the seventh session; refitted by
+# scripts/check_fusion.py --retired --wide over 705 questions of nine speeches (grouped CV MRR
+# 0.779 against 0.766; the main speech's 205 questions hit@1 0.746 against 0.698, hit@3 0.859
+# against 0.863), they answer two of these 32 less well: hit@1 23/32, hit@3 27/32, MRR 0.812.
+FLOOR = {"hit@1": 0.71, "hit@3": 0.84, "mrr@10": 0.81, "all_evidence@5": 0.99, "abstain_recall": 0.79}
 CEILING = {"wrong_abstain_rate": 0.0}
 # The extra set (36 answerable, 16 unanswerable, 12 multi-part/list/why-how). Reached: hit@1
 # 29/36, hit@3 33/36, MRR@10 0.869, all-evidence@5 12/12, abstention 15/16, 0 wrong (hand rules);

@@ -150,10 +150,12 @@ class DocumentChoice:
                 "questions of rounds 1 and 2 (right document 0.825; the best passage alone 0.819, a "
                 "conditional logit under grouped CV 0.766-0.819; docs/experiments.md, 2026-12-02): kept"))
     # When another document's total comes within this of the chosen one, the reply says so.
-    close_margin: float = tuned(2.4, Provenance(
+    close_margin: float = tuned(9.9, Provenance(
         how="fitted", script="scripts/fit_document_note.py", date="2026-12-02",
         data="the nine speeches in one corpus, the answerable English dev questions of rounds 1 and 2: the "
-             "largest margin under which the questions are at most half rightly placed"))
+             "largest margin under which the questions are at most half rightly placed (refitted after the "
+             "fusion refit of the seventh session, whose totals are larger: 2.4 before; 37% of the questions "
+             "get the note, 50 of the 58 wrongly placed)"))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -145,7 +145,8 @@ AFTERMATH = {
         r"\bhow (did|has|have|was|were) ([\w’'.,-]+\s+){0,7}?(react|reacted|respond|responded|reply|"
         r"replied|receive[ds]?|greet|greeted)\b|"
         rf"\b(reactions?|responses?|reception) (to|of) (the|this|that|his|her|its|their) ([\w’'-]+\s+){{0,2}}?{_OCCASION}|"
-        rf"\b(end(ed|s)? up|afterwards|after(ward)? (the|this|that|his|her) {_OCCASION}|since (then|the {_OCCASION}))\b|"
+        rf"\bdid\b.{{0,60}}\bend up\b|\b(ended up|afterwards|after(ward)? (the|this|that|his|her) {_OCCASION}|"
+        rf"since (then|the {_OCCASION}))\b|"
         r"\b(did|has|have|was|were)\b.{0,60}\b(eventually|ultimately|in the end|subsequently|later on)\b", re.I),
     RUSSIAN: re.compile(
         r"\bкак ([\w-]+\s+){0,6}?(отреагировал|ответил|восприня|встретил|приня)\w*|\bреакци\w* на\b|"
@@ -160,6 +161,8 @@ def asks_aftermath(question: str, language: str = ENGLISH) -> bool:
 
     >>> asks_aftermath("How did the audience react to the proposals?"), asks_aftermath("Did it end up signed?")
     (True, True)
+    >>> asks_aftermath("Where do the migrants end up, in her account?")
+    False
     >>> asks_aftermath("How does the speaker propose to respond to drought?"), asks_aftermath("Why react now?")
     (False, False)
     >>> asks_aftermath("Как отреагировали участники форума?", RUSSIAN)
@@ -219,13 +222,22 @@ def asks_for(question: str) -> str:
     ('quantity', 'person')
     >>> asks_for("Does he say what people in the region think?"), asks_for("And which city hosted it?")
     ('', 'place')
+    >>> asks_for("When he speaks of bridges, does he mean railways?"), asks_for("When it opens, which city hosts it?")
+    ('', 'place')
     """
+    question = _WHEN_CLAUSE.sub("", question)
     if _REASON.match(question):
         return ""
     for kind, pattern in (*_HEAD, *_ASKS):
         if pattern.search(question):
             return kind
     return ""
+
+
+# A "when" clause that opens the question and ends at a comma before the question itself
+# ("When the speaker says 'build bridges', does he mean roads?") says nothing of what is asked.
+_WHEN_CLAUSE = re.compile(r"^\W*when\b[^?]*?,\s*(?=(does|do|did|is|are|was|were|what|which|who|whom|how|why|where|"
+                          r"can|could|should|would|will|has|have)\b)", re.I)
 
 
 # What a question for a figure counts or measures: the words after "how many/much" or after

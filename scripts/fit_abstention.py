@@ -124,20 +124,23 @@ def collect(cache: Path | None, data: Path, *, retired: bool = False) -> list[di
 
 
 # Feature sets compared by the grouped cross-validation; ``--features`` names the one written.
-SETS = {"base": FEATURES, "support": (*FEATURES, *CANDIDATES),
+# The question features added in the seventh session; CANDIDATES ends with them.
+QUESTION_FEATURES = ("asks_aftermath", "unknown_phrases")
+SETS = {"base": FEATURES,
+        "support": (*FEATURES, *(f for f in CANDIDATES if f not in QUESTION_FEATURES)),
         "support-only": (*FEATURES, "support_min", "support_mean"),
         "answer": (*FEATURES, "answer_support_min", "answer_support_mean"),
         "answer+support": (*FEATURES, "support_min", "support_mean", "answer_support_min", "answer_support_mean"),
         "measure": (*FEATURES, "measure_missing"),
         "measure+support": (*FEATURES, "measure_missing", "support_min", "support_mean", "answer_support_min",
                             "answer_support_mean")}
-# Each with whether the question asks about the speech's reception or sequel (seventh session).
+# Each with whether the question asks about the speech's reception or sequel, then with names
+# of several words the documents never write together.
 SETS.update({f"{name}+aftermath": (*SETS[name], "asks_aftermath")
              for name in ("support-only", "answer+support", "measure+support")})
 SETS.update({f"{name}+phrases": (*SETS[name], "unknown_phrases")
              for name in ("answer+support+aftermath", "measure+support+aftermath")})
-SETS["support+aftermath+phrases"] = (*FEATURES, *CANDIDATES)  # CANDIDATES ends with these two
-SETS["support"] = tuple(f for f in SETS["support"] if f not in ("asks_aftermath", "unknown_phrases"))
+SETS["support+aftermath+phrases"] = (*FEATURES, *CANDIDATES)
 
 
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -438,7 +438,7 @@ def document_totals(fused: np.ndarray, document_of: np.ndarray, documents: int, 
     x its second best (``qa.config.DocumentChoice``); -inf for a document without passages.
 
     >>> document_totals(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2).tolist()
-    [3.0, 3.7]
+    [3.0, 3.1]
     """
     totals = np.full(documents, -np.inf)
     for doc in range(documents):

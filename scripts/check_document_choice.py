@@ -1,0 +1,128 @@
+"""Check the rule that picks a document from the evidence (``retrieval.document_totals``: a
+document's best passage plus ``DocumentChoice.second_passage_share`` of its second best)
+against two corrections, with cross-validation grouped by document.
+
+    python scripts/check_document_choice.py [--retired]
+
+The main speech and the eight speeches of ``tests/data/speeches`` are built into one corpus (in
+a temporary folder). Every answerable English question (``fit_abstention.dev_sets``; with
+``--retired`` also the rounds already run once) that leaves the document to the evidence (it
+names none, calls the speaker by no office, compares nothing and does not ask about the
+document itself) is scored over the whole corpus. Printed, pooled and as the mean over
+documents (each document counts once), the share whose chosen document is right:
+
+- the shipped rule;
+- the share of the second passage alone, chosen on the other documents;
+- a correction for the number of passages: a document of many passages has a higher best
+  passage by chance, so ``c * sqrt(passages)`` (or ``c * log(passages)``) is taken off its total,
+  ``c`` and the share chosen on the other documents;
+- a background level: each document's mean total over the questions about *other* documents
+  (from the training documents only) taken off its total. A corpus of a user's own has no such
+  questions, so this is an upper bound for anything built from pseudo-questions.
+
+The shipped rule changes only if the grouped figures, pooled and per document, say so.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from fit_abstention import DATA, MAIN, dev_sets  # noqa: E402
+from qa.api import build_index, retriever  # noqa: E402
+from qa.config import settings  # noqa: E402
+from qa.search.scope import by_role, compares, named  # noqa: E402
+
+SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
+FORMS = {"sqrt": (np.sqrt, np.round(np.arange(0, 5.01, 0.1), 2)),
+         "log": (np.log, np.round(np.arange(0, 15.01, 0.25), 2)),
+         # the expected best of n independent normal scores grows as sqrt(2 ln n)
+         "evt": (lambda n: np.sqrt(2 * np.log(n)), np.round(np.arange(0, 60.01, 1.0), 2))}
+
+
+def scores(retired: bool):
+    """(best, second, truth, document names, passages per document) over the questions left
+    to the evidence: best and second are questions x documents."""
+    with tempfile.TemporaryDirectory(prefix="check-document-choice-") as scratch:
+        seeds = Path(scratch) / "seeds"
+        seeds.mkdir()
+        for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt"))]:
+            shutil.copyfile(path, seeds / path.name)
+        s = settings(seeds_dir=seeds, index_dir=Path(scratch) / "index")
+        build_index(s)
+        r = retriever(s)
+        docs = [d.source for d in r.documents]
+        of = np.asarray(r.document_of)
+        best, second, truth = [], [], []
+        for speech, items in dev_sets(retired=retired)[0].items():
+            for item in items:
+                q = item.question
+                if (not item.evidence or named(q, r.documents) or by_role(q, r.documents, "en") or compares(q)
+                        or r.about_document(q, "en")):
+                    continue
+                fused = r.score(q, item.history).fused
+                own = [np.sort(fused[of == d])[::-1] for d in range(len(docs))]
+                best.append([o[0] for o in own])
+                second.append([o[1] if len(o) > 1 else o[0] for o in own])
+                truth.append(docs.index(speech.name))
+        count = np.array([(of == d).sum() for d in range(len(docs))], dtype=float)
+        return np.array(best), np.array(second), np.array(truth), docs, count
+
+
+def show(label: str, right: np.ndarray, truth: np.ndarray, docs: list[str]) -> None:
+    per = [right[truth == d].mean() for d in range(len(docs)) if (truth == d).any()]
+    print(f"{label:44s} pooled {right.mean():.3f}  mean over documents {np.mean(per):.3f}  "
+          + " ".join(f"{x:.2f}" for x in per))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--retired", action="store_true", help="also the rounds already run once")
+    args = ap.parse_args()
+    best, second, truth, docs, count = scores(args.retired)
+    print(f"{len(truth)} questions left to the evidence, {len(docs)} documents: "
+          + ", ".join(f"{d} ({int(n)} passages, {(truth == i).sum()} questions)" for i, (d, n) in
+                      enumerate(zip(docs, count))))
+    shipped = settings().tuning.documents.second_passage_share
+
+    def right(share: float, penalty: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return (best[mask] + share * second[mask] - penalty).argmax(1) == truth[mask]
+
+    none = np.zeros(len(docs))
+    every = np.ones(len(truth), bool)
+    show(f"shipped (share {shipped})", right(shipped, none, every), truth, docs)
+    for label, grid in (("share alone", [(s, "sqrt", 0.0) for s in SHARES]),
+                        *((f"share and c * {form}(passages)", [(s, form, c) for s in SHARES for c in FORMS[form][1]])
+                          for form in FORMS)):
+        held = np.zeros(len(truth), bool)
+        chosen = []
+        for d in range(len(docs)):
+            test = truth == d
+            s, form, c = max(grid, key=lambda g: (right(g[0], g[2] * FORMS[g[1]][0](count), ~test).mean(), -g[2]))
+            held[test] = right(s, c * FORMS[form][0](count), test)
+            chosen.append(f"{s:g}/{c:g}")
+        show(f"{label}, chosen on the others", held, truth, docs)
+        print(f"    (share/c chosen per document: {', '.join(chosen)})")
+    for share in (0.25, 0.5):
+        held = np.zeros(len(truth), bool)
+        totals = best + share * second
+        for d in range(len(docs)):
+            test = truth == d
+            level = np.array([totals[~test & (truth != e), e].mean() for e in range(len(docs))])
+            held[test] = (totals[test] - level).argmax(1) == d
+        show(f"background level (share {share}; an upper bound)", held, truth, docs)
+
+
+if __name__ == "__main__":
+    main()

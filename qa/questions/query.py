@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..config import Aliases
+from . import roles
 from .language import ENGLISH, KAZAKH, RUSSIAN
 
 # Kinds of answer a question can ask for; "" when it asks for an explanation or a list.
@@ -339,7 +340,7 @@ _NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*
 # A name of several capitalised words inside the question ("the Green Climate Fund"): a
 # possessive, a full stop or any other mark ends it; "of", "the", "for" may join its words.
 _PHRASE_RUN = re.compile(r"(?<=[\s(“\"-])[A-Z][\w-]*(?:\s+(?:of\s+|the\s+|for\s+)?[A-Z][\w-]*)+(?![’'\w])")
-_TITLE_WORDS = frozenset(f"the mr mrs ms dr prof vice deputy general {_ROLES.replace('|', ' ')}".split())
+_TITLE_WORDS = roles.TITLE_WORDS
 
 
 def name_runs(question: str, *, articles: bool = False) -> tuple[str, ...]:

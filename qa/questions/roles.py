@@ -41,6 +41,16 @@ _RUSSIAN = {
 }
 
 
+# Words that stand before a name as a title ("President Xi Jinping", "MR. SULLIVAN", "Secretary
+# Blinken"): dropped where a name is read from a question or a transcript label.
+TITLE_WORDS = frozenset("""
+    the mr mrs ms dr prof
+    president vice prime minister premier chancellor secretary deputy general senator sen
+    representative rep governor gov mayor ambassador administrator speaker king queen
+    chair chairman chairwoman chairperson head director founder
+""".split())
+
+
 def _alternation(table: dict[str, str]) -> str:
     return "|".join(f"(?P<g{i}>{pattern})" for i, pattern in enumerate(table.values()))
 

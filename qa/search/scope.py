@@ -17,8 +17,7 @@ from ..types import Chunk, Field
 
 # A transcript label opening a paragraph: upper-case words, then a colon.
 _LABEL = re.compile(r"^((?:[A-Z][A-Z.'’-]*\s){0,4}[A-Z][A-Z.'’-]+):\s", re.M)
-_TITLES = frozenset("the mr mrs ms dr prof vice president secretary prime minister senator ambassador governor "
-                    "general chairman chair premier deputy administrator speaker representative rep sen gov".split())
+_TITLES = roles.TITLE_WORDS
 _STOP = frozenset("the and of for on at in to a an by with from speech speeches remarks address addresses talk "
                   "text transcript statement forum summit conference meeting event launch session plenary "
                   "closing opening high level segment international global national".split())

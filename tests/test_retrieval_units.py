@@ -459,6 +459,18 @@ def test_a_name_of_several_words_counts_only_as_the_text_writes_it(tmp_path, fak
     assert r.score("What did Minister Ada Lind say of the Harbour Wall?").unknown_phrases == ()
 
 
+def test_the_speaker_s_full_name_is_not_an_unknown_name(tmp_path, fake_encoder):
+    """A transcript knows its speaker only by the label's family name ("MR. LIND:"); a question
+    that gives the full name ("Ada Lind") asks about that speaker, so neither the given name
+    nor the full name counts as a name the text never uses. Another unknown name still does."""
+    r = _one_file_retriever(tmp_path, "talk.txt",
+                            "MR. LIND: The harbour wall was finished last year.\n\n"
+                            "MR. LIND: Trade through the port doubled since then.\n")
+    asked = r.score("What does Ada Lind say about the harbour wall?")
+    assert asked.unknown_names == () and asked.unknown_phrases == ()
+    other = r.score("What does Bob Marsh say about the harbour wall?")
+    assert other.unknown_phrases == ("Bob Marsh",) and "bob" in other.unknown_names
+
 def test_a_figure_counts_only_what_stands_next_to_it(tmp_path, fake_encoder):
     """A question for a figure of something ("how many ships") is answered by a figure written
     next to that thing, not by any figure of the passage: ``measure_missing`` is 0 when the

@@ -31,6 +31,8 @@ _ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speech|address|remarks|ta
                              r"urge[sd]?|in his|in her|говорит|сказал\w*|выступлени\w*|реч\w*|по словам|считает|"
                              r"упомина\w*|заявил\w*|предлага\w*)\b", re.I)
 _WORD = re.compile(r"[a-zа-яё][a-zа-яё’'-]*[a-zа-яё]", re.I)
+# Two capitalised words in a row, each pair found ("President Joe Biden's": "Joe Biden" too).
+_GIVEN_AND_FAMILY = re.compile(r"(?=\b([A-Z][a-z]+)\s+([A-Z][\w-]+))")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +166,22 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
         if any(topic.get(s) for s in same):
             hits = [s for s in hits if s not in same or topic.get(s)]
     return tuple(hits) if len(hits) < len(documents) else ()
+
+
+def given_names(question: str, documents: tuple[DocumentInfo, ...]) -> frozenset[str]:
+    """The words a question puts before a speaker's family name in a name of several words
+    ("Jake Sullivan" where a transcript labels him only "MR. SULLIVAN"): the speaker's given
+    names, which the text need not write to be about that person.
+
+    >>> docs = (DocumentInfo(source="s.txt", header=(), speaker="Sullivan", speaker_words=frozenset({"sullivan"}),
+    ...                      topic_words=frozenset()),)
+    >>> sorted(given_names("Does Jake Sullivan's team back AGOA?", docs))
+    ['Jake']
+    >>> sorted(given_names("Does Power Africa help?", docs))
+    []
+    """
+    speakers = frozenset().union(*(d.speaker_words for d in documents))
+    return frozenset(m.group(1) for m in _GIVEN_AND_FAMILY.finditer(question) if m.group(2).lower() in speakers)
 
 
 def by_role(question: str, documents: tuple[DocumentInfo, ...], language: str = "en") -> tuple[str, ...]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -39,8 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from fit_abstention import DATA, MAIN, dev_sets  # noqa: E402
-from qa.api import build_index, retriever  # noqa: E402
+from fit_abstention import dev_sets, together  # noqa: E402
 from qa.config import settings  # noqa: E402
 from qa.search.scope import by_role, compares, named  # noqa: E402
 
@@ -55,13 +53,7 @@ def scores(retired: bool):
     """(best, second, truth, document names, passages per document) over the questions left
     to the evidence: best and second are questions x documents."""
     with tempfile.TemporaryDirectory(prefix="check-document-choice-") as scratch:
-        seeds = Path(scratch) / "seeds"
-        seeds.mkdir()
-        for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt"))]:
-            shutil.copyfile(path, seeds / path.name)
-        s = settings(seeds_dir=seeds, index_dir=Path(scratch) / "index")
-        build_index(s)
-        r = retriever(s)
+        r, _ = together(Path(scratch))
         docs = [d.source for d in r.documents]
         of = np.asarray(r.document_of)
         best, second, truth = [], [], []

@@ -95,6 +95,20 @@ def alone(speech: Path, scratch: Path):
     return retriever(s), seeds
 
 
+def together(scratch: Path):
+    """The main speech and the eight of ``tests/data/speeches`` in one seeds folder under
+    ``scratch``, built: (its retriever, the seeds folder)."""
+    from qa.api import build_index
+
+    seeds = scratch / "seeds"
+    seeds.mkdir(parents=True)
+    for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt"))]:
+        shutil.copyfile(path, seeds / path.name)
+    s = settings(seeds_dir=seeds, index_dir=scratch / "index")
+    build_index(s)
+    return retriever(s), seeds
+
+
 def run_speech(speech: Path, items: list[Item], scratch: Path) -> list[dict]:
     """Build ``speech`` alone, run its questions: one row of features and outcomes each."""
     r, seeds = alone(speech, scratch)

@@ -15,7 +15,6 @@ document prints, for each document, the margin chosen on the others and how its 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -27,9 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from fit_abstention import DATA, MAIN, dev_sets  # noqa: E402
-from qa.api import build_index, retriever  # noqa: E402
-from qa.config import settings  # noqa: E402
+from fit_abstention import dev_sets, together  # noqa: E402
 from qa.index.corpus import read_corpus  # noqa: E402
 
 # Up to 15: the fused totals are sums of weighted z-scores, larger since the fusion refit of
@@ -45,13 +42,7 @@ def chosen(margins: np.ndarray, right: np.ndarray) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fit-document-note-") as scratch:
-        seeds = Path(scratch) / "seeds"
-        seeds.mkdir()
-        for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt"))]:
-            shutil.copyfile(path, seeds / path.name)
-        s = settings(seeds_dir=seeds, index_dir=Path(scratch) / "index")
-        build_index(s)
-        r = retriever(s)
+        r, seeds = together(Path(scratch))
         bodies = {d.source: d.text[slice(*d.body_span)] for d in read_corpus(seeds).documents}
         docs, margins, right = [], [], []
         for speech, items in dev_sets()[0].items():

@@ -33,7 +33,7 @@ from ..questions.query import Query, capital_of, is_alias, name_runs, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
 from ..index.views import corpus_names, points_back, restrict, view_texts
-from .scope import DocumentInfo, catalog, given_names
+from .scope import DocumentInfo, catalog, speaker_full_names
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ class Retriever:
         ("Japanese" from "Japan"), nor a capital standing for a country it names ("Washington"
         for "the United States"), nor a speaker's given name put before the family name the
         document knows them by ("Jake Sullivan" for a transcript's "MR. SULLIVAN")."""
-        given = {w.lower() for w in given_names(query.text, self.documents)}  # "Jake" of "Jake Sullivan"
+        given = {n.split()[0].lower() for n in speaker_full_names(query.text, self.documents)}  # "Jake Sullivan"
         unknown = set(terms.unknown) - self.metadata_words - given
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
                      and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
@@ -201,11 +201,9 @@ class Retriever:
         """The question's names of several words ("the Green Climate Fund") that no passage or
         metadata line of these documents writes, word for word (case and marks aside), with
         the article the question gives them; a speaker's full name ("Jake Sullivan") is not one."""
-        speakers = frozenset().union(*(d.speaker_words for d in self.documents))
+        speakers = speaker_full_names(query.text, self.documents)
         return tuple(run for run in name_runs(query.text, articles=True)
-                     if f" {_plain(run.removeprefix('the '))} " not in self._plain_text
-                     and not (run.split()[-1].lower() in speakers
-                              and set(run.split()[:-1]) <= given_names(query.text, self.documents)))
+                     if f" {_plain(run.removeprefix('the '))} " not in self._plain_text and run not in speakers)
 
     def _names_country(self, country: str) -> bool:
         """Does the corpus name ``country`` (as written, or in another form of a one-word name:

@@ -168,20 +168,21 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
     return tuple(hits) if len(hits) < len(documents) else ()
 
 
-def given_names(question: str, documents: tuple[DocumentInfo, ...]) -> frozenset[str]:
-    """The words a question puts before a speaker's family name in a name of several words
-    ("Jake Sullivan" where a transcript labels him only "MR. SULLIVAN"): the speaker's given
-    names, which the text need not write to be about that person.
+def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> frozenset[str]:
+    """The names in a question made of a word and a speaker's family name ("Jake Sullivan" where
+    a transcript labels him only "MR. SULLIVAN"): that speaker, whose given name the text need
+    not write.
 
     >>> docs = (DocumentInfo(source="s.txt", header=(), speaker="Sullivan", speaker_words=frozenset({"sullivan"}),
     ...                      topic_words=frozenset()),)
-    >>> sorted(given_names("Does Jake Sullivan's team back AGOA?", docs))
-    ['Jake']
-    >>> sorted(given_names("Does Power Africa help?", docs))
+    >>> sorted(speaker_full_names("Does Jake Sullivan's team back AGOA?", docs))
+    ['Jake Sullivan']
+    >>> sorted(speaker_full_names("Does Power Africa help?", docs))
     []
     """
     speakers = frozenset().union(*(d.speaker_words for d in documents))
-    return frozenset(m.group(1) for m in _GIVEN_AND_FAMILY.finditer(question) if m.group(2).lower() in speakers)
+    return frozenset(f"{m.group(1)} {m.group(2)}" for m in _GIVEN_AND_FAMILY.finditer(question)
+                     if m.group(2).lower() in speakers)
 
 
 def by_role(question: str, documents: tuple[DocumentInfo, ...], language: str = "en") -> tuple[str, ...]:

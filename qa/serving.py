@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 
 _retrievers: dict[tuple[str, str, Tuning], "Retriever"] = {}
 _cache_lock = threading.Lock()
+# One generation loads at a time: threads that need it wait for the one loading it instead of
+# loading it again, and numpy's .npy header parser (``ast.literal_eval``) is never run by two
+# threads at once, which Python 3.11 does not allow ("AST constructor recursion depth
+# mismatch", seen with 20 threads asking during a rebuild).
+_load_lock = threading.Lock()
 
 
 def check(s: Settings) -> store.Manifest:
@@ -48,16 +53,28 @@ def load_retriever(s: Settings, manifest: store.Manifest) -> "Retriever":
     """The retriever for the generation ``manifest`` names, loaded once and shared.
 
     Loading happens outside the cache lock, so queries served from a loaded generation
-    never wait for another generation to load.
+    never wait for another generation to load; threads that need the same new generation
+    wait for the one thread loading it (``_load_lock``).
     """
+    folder = str(s.index_dir.resolve())
+    wanted = (folder, manifest.generation, s.tuning)
+    with _cache_lock:
+        hit = _retrievers.get(wanted)
+    if hit is not None:
+        return hit
+    with _load_lock:
+        # Loaded while this thread waited: the generation asked for, or the newest, which is
+        # what loading would read now.
+        newest = (folder, store.read_manifest(s.index_dir).generation, s.tuning)
+        with _cache_lock:
+            hit = _retrievers.get(wanted) or _retrievers.get(newest)
+        return hit if hit is not None else _load(s, folder)
+
+
+def _load(s: Settings, folder: str) -> "Retriever":
     from .index.onnx_encoder import query_encoder
     from .search.retrieval import Retriever
 
-    folder = str(s.index_dir.resolve())
-    with _cache_lock:
-        hit = _retrievers.get((folder, manifest.generation, s.tuning))
-    if hit is not None:
-        return hit
     stored = store.load(s.index_dir)  # re-reads the manifest: a newer generation may have landed
     # Queries are embedded by the model that made the index, never another: its ONNX export
     # when the index holds one (no torch), else the model itself.

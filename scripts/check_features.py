@@ -27,13 +27,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from fit_abstention import alone, cross_validate, dev_sets  # noqa: E402
+from fit_abstention import alone, cross_validate, dev_sets, speech_rows  # noqa: E402
+from qa.answer.abstain import load_model  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.config import Features, Tuning, settings  # noqa: E402
-from qa.eval.evaluation import RANK_DEPTH, judge  # noqa: E402
-from qa.index.corpus import read_corpus  # noqa: E402
-from qa.search.evidence import evidence  # noqa: E402
-from qa.search.retrieval import ALL_STAGES  # noqa: E402
 
 CANDIDATES = {"covered_by": (1, 2, 3, 5), "sentences_read": (3, 5, 8), "figure_window": (2, 4, 6, 8)}
 SHIPPED = settings().tuning.features
@@ -52,34 +49,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="check-features-") as scratch:
         for speech, items in dev_sets(retired=True)[0].items():
             base, seeds = alone(speech, Path(scratch))
-            document = read_corpus(seeds).documents[0]
-            body = document.text[slice(*document.body_span)]
             index = Path(scratch) / speech.stem / "index"
             readers = [retriever(settings(seeds_dir=seeds, index_dir=index, tuning=Tuning(features=f)))
                        for f in settings_]
-            for item in items:
-                if item.evidence and not all(e in body for e in item.evidence):
-                    continue
-                scored = base.score(item.question, item.history)
-                outcome = judge(item, base.rank(scored, k=RANK_DEPTH), False, {document.source: document.text})
-                for n, r in enumerate(readers):
-                    rows[n].append({"doc": speech.name, "id": item.id, "type": item.type, "silent": not item.evidence,
-                                    "rank": outcome.rank, "features": evidence(r, scored, stages=ALL_STAGES).values})
+            for found, more in zip(rows, speech_rows(speech, items, base, seeds, readers)):
+                found += more
     dev_ids = {i.id for items in dev_sets()[0].values() for i in items}
     blind = np.array([r["id"] not in dev_ids for r in rows[0]])
-    features = tuple(json_model()["features"])
+    features = load_model(settings().abstention).features
     for f, found in zip(settings_, rows):
         t, pooled, _ = cross_validate(found, features, blind)
         label = "shipped" if f == SHIPPED else ", ".join(f"{k} {getattr(f, k)}" for k in CANDIDATES
                                                         if getattr(f, k) != getattr(SHIPPED, k))
         print(f"{label:22s} formerly blind rows: {pooled['formerly_blind']}  all rows: recall "
               f"{pooled['abstain_recall']} wrong {pooled['wrong_refusals']}")
-
-
-def json_model() -> dict:
-    import json
-
-    return json.loads((ROOT / "qa" / "answer" / "abstention.json").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

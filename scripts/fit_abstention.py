@@ -112,17 +112,26 @@ def together(scratch: Path):
 def run_speech(speech: Path, items: list[Item], scratch: Path) -> list[dict]:
     """Build ``speech`` alone, run its questions: one row of features and outcomes each."""
     r, seeds = alone(speech, scratch)
+    return speech_rows(speech, items, r, seeds)[0]
+
+
+def speech_rows(speech: Path, items: list[Item], r, seeds: Path, readers: list | None = None) -> list[list[dict]]:
+    """For each retriever of ``readers`` (default: ``r`` alone), one row per question of the
+    speech built in ``seeds``: scored and ranked by ``r``, its features read by that retriever
+    (whose ``Tuning.features`` may differ)."""
     document = read_corpus(seeds).documents[0]
     start, end = document.body_span
     body = document.text[start:end]
-    rows = []
+    readers = readers or [r]
+    rows: list[list[dict]] = [[] for _ in readers]
     for item in items:
         if item.evidence and not all(e in body for e in item.evidence):
             continue  # answered by the metadata lines, which are not passages
         scored = r.score(item.question, item.history)
         outcome = judge(item, r.rank(scored, k=RANK_DEPTH), False, {document.source: document.text})
-        rows.append({"doc": speech.name, "id": item.id, "type": item.type, "silent": not item.evidence,
-                     "rank": outcome.rank, "features": evidence(r, scored, stages=ALL_STAGES).values})
+        for found, reader in zip(rows, readers):
+            found.append({"doc": speech.name, "id": item.id, "type": item.type, "silent": not item.evidence,
+                          "rank": outcome.rank, "features": evidence(reader, scored, stages=ALL_STAGES).values})
     return rows
 
 

@@ -340,7 +340,6 @@ _NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*
 # A name of several capitalised words inside the question ("the Green Climate Fund"): a
 # possessive, a full stop or any other mark ends it; "of", "the", "for" may join its words.
 _PHRASE_RUN = re.compile(r"(?<=[\s(“\"-])[A-Z][\w-]*(?:\s+(?:of\s+|the\s+|for\s+)?[A-Z][\w-]*)+(?![’'\w])")
-_TITLE_WORDS = roles.TITLE_WORDS
 
 
 def name_runs(question: str, *, articles: bool = False) -> tuple[str, ...]:
@@ -362,7 +361,7 @@ def name_runs(question: str, *, articles: bool = False) -> tuple[str, ...]:
         words = m.group().split()
         if _opens_sentence(question, m.start()):
             words = words[1:]  # "... here? Which Central Asian states ...": "Which" opens a sentence
-        while words and words[0].lower() in _TITLE_WORDS:
+        while words and words[0].lower() in roles.TITLE_WORDS:
             words = words[1:]
         while words and words[-1].lower() in ("of", "the", "for"):
             words = words[:-1]

@@ -17,7 +17,6 @@ from ..types import Chunk, Field
 
 # A transcript label opening a paragraph: upper-case words, then a colon.
 _LABEL = re.compile(r"^((?:[A-Z][A-Z.'’-]*\s){0,4}[A-Z][A-Z.'’-]+):\s", re.M)
-_TITLES = roles.TITLE_WORDS
 _STOP = frozenset("the and of for on at in to a an by with from speech speeches remarks address addresses talk "
                   "text transcript statement forum summit conference meeting event launch session plenary "
                   "closing opening high level segment international global national".split())
@@ -91,7 +90,7 @@ def speaker_of(header: tuple[Field, ...], chunks: Iterable[Chunk]) -> str:
         return re.split(r"\s*[,(;–—]|\s+-\s+", author, maxsplit=1)[0].strip()
     for chunk in chunks:
         for m in _LABEL.finditer(chunk.text):
-            name = [w for w in re.findall(r"[A-Z][A-Z'’-]+", m.group(1)) if w.lower() not in _TITLES]
+            name = [w for w in re.findall(r"[A-Z][A-Z'’-]+", m.group(1)) if w.lower() not in roles.TITLE_WORDS]
             if name:
                 return " ".join(w.capitalize() for w in name)
     return ""
@@ -105,7 +104,7 @@ def labels(chunks: Iterable[Chunk]) -> list[str]:
 def label_names(chunks: Iterable[Chunk]) -> set[str]:
     """Every name in the document's transcript labels, lower-cased ("blinken", "biden")."""
     return {w.lower() for label in labels(chunks) for w in re.findall(r"[A-Z][A-Z'’-]+", label)
-            if w.lower() not in _TITLES}
+            if w.lower() not in roles.TITLE_WORDS}
 
 
 def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],
@@ -121,7 +120,7 @@ def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],
         stem = re.sub(r"\.[a-z]+$", "", source.rsplit("/", 1)[-1])
         topic = _words(stem.replace("-", " ").replace("_", " "))
         topic |= {w for f in header if f.key in ("title", "occasion", "place") for w in _words(f.value)}
-        speaker_words = (_words(speaker) | label_names(own)) - _TITLES
+        speaker_words = (_words(speaker) | label_names(own)) - roles.TITLE_WORDS
         described = [f.value for f in header if f.key in ("author", "role")] + labels(own)
         out.append(DocumentInfo(source=source, header=header, speaker=speaker,
                                 speaker_words=frozenset(speaker_words), topic_words=frozenset(topic - _STOP),

@@ -8,7 +8,7 @@ row per speech and the speeches pooled.
 
 Reads ``../shared/eval/dev.jsonl`` and ``tests/data/questions-en-extra.jsonl`` (main speech,
 dev), ``tests/data/questions/*.jsonl`` (round 1) and ``tests/data/questions/round2/*.jsonl``
-(round 2), ``tests/data/questions/round3/`` to ``round9/`` (rounds 3-9, each held out
+(round 2), ``tests/data/questions/round3/`` to ``round10/`` (rounds 3-10, each held out
 entirely); ``--round`` keeps one round of the blind sets. Questions whose evidence is only in a
 document's metadata lines are counted like the rest (the metadata channel answers them).
 """
@@ -42,7 +42,7 @@ def question_files(round_: str) -> list[Path]:
         files += [f for f in sorted((DATA / "questions").glob("*.jsonl")) if f.name not in SKIP]
     if round_ in ("2", "all"):
         files += sorted((DATA / "questions" / "round2").glob("*.jsonl"))
-    for later in ("3", "4", "5", "6", "7", "8", "9"):
+    for later in ("3", "4", "5", "6", "7", "8", "9", "10"):
         if round_ in (later, "all"):
             files += sorted((DATA / "questions" / f"round{later}").glob("*.jsonl"))
     return files
@@ -51,7 +51,7 @@ def question_files(round_: str) -> list[Path]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("dev", "heldout"), default="dev")
-    ap.add_argument("--round", dest="round_", choices=("1", "2", "3", "4", "5", "6", "7", "8", "9", "all"), default="all",
+    ap.add_argument("--round", dest="round_", choices=("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "all"), default="all",
                     help="which round of the blind question sets (the main speech's dev files count as round 1)")
     args = ap.parse_args()
     by_speech: dict[Path, list] = {}

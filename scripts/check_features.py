@@ -8,7 +8,7 @@ Each speech is built alone and every English question ``fit_abstention.py --reti
 scored once; its evidence features are then computed under each setting (the shipped one, and
 each constant moved to the other values of ``CANDIDATES`` with the rest as shipped). For each
 setting the shipped feature set is fitted as ``fit_abstention.py --retired`` fits it (GroupKFold
-by document, the threshold for <= 5% wrong refusals set on the formerly blind rows) and the
+by document, the threshold for <= 5% wrong refusals set on the formerly blind rows, the main speech's and the others' each) and the
 recall there is printed. A constant changes only if another value does better by more than a
 few questions.
 """
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from fit_abstention import alone, cross_validate, dev_sets, speech_rows  # noqa: E402
+from fit_abstention import alone, cross_validate, dev_sets, populations, speech_rows  # noqa: E402
 from qa.answer.abstain import load_model  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.config import Features, Tuning, settings  # noqa: E402
@@ -55,7 +55,7 @@ def main() -> None:
             for found, more in zip(rows, speech_rows(speech, items, base, seeds, readers)):
                 found += more
     dev_ids = {i.id for items in dev_sets()[0].values() for i in items}
-    blind = np.array([r["id"] not in dev_ids for r in rows[0]])
+    blind = populations(rows[0], np.array([r["id"] not in dev_ids for r in rows[0]]))
     features = load_model(settings().abstention).features
     for f, found in zip(settings_, rows):
         t, pooled, _ = cross_validate(found, features, blind)

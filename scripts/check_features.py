@@ -8,9 +8,9 @@ Each speech is built alone and every English question ``fit_abstention.py --reti
 scored once; its evidence features are then computed under each setting (the shipped one, and
 each constant moved to the other values of ``CANDIDATES`` with the rest as shipped). For each
 setting the shipped feature set is fitted as ``fit_abstention.py --retired`` fits it (GroupKFold
-by document, the threshold for <= 5% wrong refusals set on the formerly blind rows, the main speech's and the others' each) and the
-recall there is printed. A constant changes only if another value does better by more than a
-few questions.
+by document, the threshold for <= 5% wrong refusals set on the formerly blind rows, the main
+speech's and the others' each) and the recall there is printed. A constant changes only if
+another value does better by more than a few questions.
 """
 from __future__ import annotations
 
@@ -55,10 +55,10 @@ def main() -> None:
             for found, more in zip(rows, speech_rows(speech, items, base, seeds, readers)):
                 found += more
     dev_ids = {i.id for items in dev_sets()[0].values() for i in items}
-    blind = populations(rows[0], np.array([r["id"] not in dev_ids for r in rows[0]]))
+    calibrate = populations(rows[0], np.array([r["id"] not in dev_ids for r in rows[0]]))
     features = load_model(settings().abstention).features
     for f, found in zip(settings_, rows):
-        t, pooled, _ = cross_validate(found, features, blind)
+        t, pooled, _ = cross_validate(found, features, calibrate)
         label = "shipped" if f == SHIPPED else ", ".join(f"{k} {getattr(f, k)}" for k in CANDIDATES
                                                         if getattr(f, k) != getattr(SHIPPED, k))
         print(f"{label:22s} formerly blind rows: {pooled['formerly_blind']}  all rows: recall "

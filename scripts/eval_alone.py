@@ -36,13 +36,17 @@ from qa.search.retrieval import ALL_STAGES  # noqa: E402
 COLUMNS = ("questions", "hit@1", "hit@3", "mrr@10", "abstain_recall", "wrong_abstain_rate")
 
 
+# The blind rounds written after round 2, each in its own folder (``round3/`` ...).
+LATER_ROUNDS = tuple(str(n) for n in range(3, 11))
+
+
 def question_files(round_: str) -> list[Path]:
     files = [f for f in MAIN_FILES if f.is_file() and f.parent != DATA / "questions"] if round_ in ("1", "all") else []
     if round_ in ("1", "all"):
         files += [f for f in sorted((DATA / "questions").glob("*.jsonl")) if f.name not in SKIP]
     if round_ in ("2", "all"):
         files += sorted((DATA / "questions" / "round2").glob("*.jsonl"))
-    for later in ("3", "4", "5", "6", "7", "8", "9", "10"):
+    for later in LATER_ROUNDS:
         if round_ in (later, "all"):
             files += sorted((DATA / "questions" / f"round{later}").glob("*.jsonl"))
     return files
@@ -51,7 +55,7 @@ def question_files(round_: str) -> list[Path]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("dev", "heldout"), default="dev")
-    ap.add_argument("--round", dest="round_", choices=("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "all"), default="all",
+    ap.add_argument("--round", dest="round_", choices=("1", "2", *LATER_ROUNDS, "all"), default="all",
                     help="which round of the blind question sets (the main speech's dev files count as round 1)")
     args = ap.parse_args()
     by_speech: dict[Path, list] = {}

@@ -284,16 +284,16 @@ def main() -> None:
     # tuned for (0.033 against 0.057 at a threshold set on all rows, eighth session), so a
     # threshold set on them lets more than MAX_WRONG of unseen answerable questions be refused.
     # Each of the two groups the targets name (main speech, other speeches) is held to MAX_WRONG.
-    blind = populations(rows, np.array([r["id"] not in dev_ids for r in rows])) if args.retired else None
+    calibrate = populations(rows, np.array([r["id"] not in dev_ids for r in rows])) if args.retired else None
     where = "the formerly blind rows, main speech and others each" if args.retired else "all rows"
     for name, features in SETS.items():
-        t, pooled, per_doc = cross_validate(rows, features, blind)
+        t, pooled, per_doc = cross_validate(rows, features, calibrate)
         print(f"{name:13s} grouped CV ({docs} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
               f"out of fold on {where}): {pooled}")
     features = SETS[args.features]
     if args.retired:
         compare_training(rows, features, dev_ids)
-    t, pooled, per_doc = cross_validate(rows, features, blind)
+    t, pooled, per_doc = cross_validate(rows, features, calibrate)
     print(f"written set: {args.features}")
     for doc, figs in per_doc.items():
         print(f"  {doc}: {figs}")

@@ -225,8 +225,14 @@ def asks_for(question: str) -> str:
     ('', 'place')
     >>> asks_for("When he speaks of bridges, does he mean railways?"), asks_for("When it opens, which city hosts it?")
     ('', 'place')
+
+    A clause saying where to read the answer is not what is asked:
+    >>> asks_for("Going by the header date, in which year did it open?"), asks_for("Judging by the date, who came?")
+    ('time', 'agent')
+    >>> asks_for("He mentions 'last spring'. Going by the delivery date, which year is that?")
+    'time'
     """
-    question = _WHEN_CLAUSE.sub("", question)
+    question = _WHEN_CLAUSE.sub("", _SOURCE_CLAUSE.sub("", question))
     if _REASON.match(question):
         return ""
     for kind, pattern in (*_HEAD, *_ASKS):
@@ -239,6 +245,13 @@ def asks_for(question: str) -> str:
 # ("When the speaker says 'build bridges', does he mean roads?") says nothing of what is asked.
 _WHEN_CLAUSE = re.compile(r"^\W*when\b[^?]*?,\s*(?=(does|do|did|is|are|was|were|what|which|who|whom|how|why|where|"
                           r"can|could|should|would|will|has|have)\b)", re.I)
+
+
+# A clause that says where to read the answer ("Going by the header date, in which year ...?",
+# "Judging by the transcript, who ...?") names the reference, not what is asked: the date it
+# names is what the answer is worked out from.
+_SOURCE_CLAUSE = re.compile(r"(^|(?<=[.?!;:]\s))\W*(going by|judging (by|from)|based on|according to)\b[^,?]*,\s*",
+                            re.I)
 
 
 # What a question for a figure counts or measures: the words after "how many/much" or after

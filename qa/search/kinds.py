@@ -54,10 +54,13 @@ _DAY = rf"\b{_MONTH}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"
 _FIGURE = rf"(?<![\w-])(?!(1[89]|20)\d\d(?!\d))\d[\d,.]*(?!\d)|%|\$|€|£|\b{_NUMBER_WORDS}\b"
 _LIST = r"(^|\n)\s*[-*•]\s.*\n\s*[-*•]\s"
 _HAS = {
-    DATE: re.compile(_DAY),
+    # A day or a month, or one said relative to the day of speaking ("yesterday", "last month"):
+    # the document's date resolves it.
+    DATE: re.compile(rf"{_DAY}|(?i:\b{_any(_EN['days'])}\b|\b(this|next|last|coming|past) (week|month)\b)"),
     # A year or decade, or a time said relative to now ("this year", "last decade").
     TIME: re.compile(rf"{_DAY}|\b{_any(_EN['days'])}\b|\b(1[89]|20)\d\d(s|’s|'s)?\b|\b(this|next|last|coming|past|previous) "
-                     r"(year|month|week|decade|century)\b|\b(years?|months?|weeks?|decades?) ago\b", re.I),
+                     r"(year|month|week|decade|century)\b|\b(years?|months?|weeks?|decades?) ago\b|"
+                     r"\b(last|past|next|coming) (\w+ )?(years|months|weeks|decades)\b", re.I),
     QUANTITY: re.compile(_FIGURE, re.I),
     # A count can also be read off an enumeration.
     COUNT: re.compile(rf"{_FIGURE}|{_LIST}", re.I),
@@ -131,6 +134,10 @@ def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> 
     (False, True, True)
     >>> contains("time", "announced in 2013"), contains("time", "expected this year"), contains("time", "held in Astana")
     (True, True, False)
+    >>> contains("date", "as I announced yesterday"), contains("date", "released last month"), contains("date", "it may")
+    (True, True, False)
+    >>> contains("time", "used over the last two years"), contains("date", "over the last two years")
+    (True, False)
     >>> contains("count", "- Launch clusters\\n- Deepen ties"), contains("quantity", "- Launch clusters\\n- Deepen ties")
     (True, False)
     >>> contains("organization", "parks with Chinese involvement"), contains("organization", "the Center for Political Studies")

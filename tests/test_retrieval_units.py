@@ -448,6 +448,18 @@ def test_a_capital_standing_for_a_country_the_speech_names_is_no_unknown_name(tm
     assert r.score("Will Russia fund ports too?").unknown_names == ("russia",)
 
 
+def test_a_country_whose_capital_the_speech_names_is_no_unknown_name(tmp_path, fake_encoder):
+    """The other way round: a text that says "here in Tokyo" but never "Japan" is about Japan
+    too, so "Japan" or "Japanese" in a question is no name it never uses; a country whose
+    capital it does not name still is."""
+    r = _one_file_retriever(tmp_path, "talk.txt",
+                            "Thank you for welcoming us here in Tokyo, Prime Minister.\n\n"
+                            "The harvest fair opens in the old market hall.\n")
+    assert r.score("What does he thank Japan's prime minister for?").unknown_names == ()
+    assert r.score("Which Japanese leader does he thank?").unknown_names == ()
+    assert r.score("What does he thank Korea's president for?").unknown_names == ("korea",)
+
+
 def test_a_name_of_several_words_counts_only_as_the_text_writes_it(tmp_path, fake_encoder):
     """Each word of "Power Africa" is in the text, the name is not: it is an unknown phrase
     (the abstention model weighs it); a name the text writes, in another case or with a

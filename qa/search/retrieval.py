@@ -182,20 +182,31 @@ class Retriever:
         """Names in the question the corpus never uses, not even as the stem of a longer word
         ("Turkmen" is known from "Turkmenistan") or in another form of one of its names
         ("Japanese" from "Japan"), nor a capital standing for a country it names ("Washington"
-        for "the United States"), nor a speaker's given name put before the family name the
+        for "the United States"), nor a country whose capital it names ("Japan" in a text that
+        says "here in Tokyo"), nor a speaker's given name put before the family name the
         document knows them by ("Jake Sullivan" for a transcript's "MR. SULLIVAN")."""
         given = {n.split()[0].lower() for n in speaker_full_names(query.text, self.documents)}  # "Jake Sullivan"
         unknown = set(terms.unknown) - self.metadata_words - given
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
                      and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
                      and not any(same_name(n, name) for name in self.names)
-                     and not self._names_country(capital_of(n, query.text)))
+                     and not self._names_country(capital_of(n, query.text))
+                     and not any(same_name(n, country) for country in self._capital_countries))
 
     @cached_property
     def _plain_text(self) -> str:
         """Every passage and metadata value, as ``_plain`` words between spaces."""
         values = [f.value for d in self.documents for f in d.header]
         return f" {' '.join(_plain(t) for t in [*(c.text for c in self.chunks), *values])} "
+
+    @cached_property
+    def _capital_countries(self) -> tuple[str, ...]:
+        """The one-word countries whose capital a passage or metadata line names ("japan" for
+        a text that says "Tokyo"; table: ``qa/questions/capitals.py``)."""
+        from ..questions.capitals import CAPITALS
+
+        return tuple(country for capital, country in CAPITALS.items()
+                     if " " not in country and f" {capital} " in self._plain_text)
 
     def _unknown_phrases(self, query: Query) -> tuple[str, ...]:
         """The question's names of several words ("the Green Climate Fund") that no passage or

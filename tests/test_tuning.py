@@ -111,7 +111,11 @@ def test_choosing_passages_and_sentences_follows_the_reply_tuning():
 def test_document_choice_and_aliases_follow_the_tuning():
     fused, owner = np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1])
     assert best_document(fused, owner, 2) == 1  # 2.5 + a quarter of 2.4 beats 3.0 + a quarter of 0
-    assert best_document(fused, owner, 2, choice=DocumentChoice(second_passage_share=0.0)) == 0
+    assert best_document(fused, owner, 2, choice=DocumentChoice(passages_alone_share=0.0)) == 0
+    cosines, sentence_owner = np.array([0.9, 0.2, 0.3]), np.array([0, 1, 1])  # document 0 says it in one sentence
+    assert best_document(fused, owner, 2, sentences=(cosines, sentence_owner)) == 0
+    assert best_document(fused, owner, 2, choice=DocumentChoice(sentence_weight=0.0),
+                         sentences=(cosines, sentence_owner)) == 1
     assert is_alias([0.76, 0.60]) and not is_alias([0.76, 0.60], Aliases(min_cosine=0.8))
     assert not is_alias([0.76, 0.70]) and is_alias([0.76, 0.70], Aliases(min_margin=0.05))
 

@@ -397,8 +397,11 @@ class Retriever:
         with self._names_lock:
             found = self._document_totals.get(key)
         if found is None:
-            totals = document_totals(self.score(question, history).fused, self.document_of, len(self.documents),
-                                     choice=self.tuning.documents)
+            scored = self.score(question, history)
+            sentences = (None if scored.sentence_dense is None
+                         else (scored.sentence_dense, self.document_of[self.sentence_owner]))
+            totals = document_totals(scored.fused, self.document_of, len(self.documents),
+                                     choice=self.tuning.documents, sentences=sentences)
             found = sorted(((d.source, float(t)) for d, t in zip(self.documents, totals)), key=lambda x: -x[1])
             with self._names_lock:
                 if len(self._document_totals) >= 64:
@@ -447,29 +450,42 @@ def _vector(encoder: Encoder, text: str) -> np.ndarray:
 
 
 def document_totals(fused: np.ndarray, document_of: np.ndarray, documents: int, *,
-                    choice: DocumentChoice = DocumentChoice()) -> np.ndarray:
-    """Each document's evidence taken together: its best passage + ``choice.second_passage_share``
-    x its second best (``qa.config.DocumentChoice``); -inf for a document without passages.
+                    choice: DocumentChoice = DocumentChoice(),
+                    sentences: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Each document's evidence taken together. Given ``sentences`` (the question's MiniLM
+    cosine with each sentence, and each sentence's document): its best passage +
+    ``choice.second_passage_share`` x its second best + ``choice.sentence_weight`` x its best
+    sentence's cosine; without: its best passage + ``choice.passages_alone_share`` x its
+    second best (``qa.config.DocumentChoice``). -inf for a document without passages.
 
     >>> document_totals(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2).tolist()
     [3.0, 3.1]
+    >>> cosines, owner = np.array([0.6, 0.5, 0.2, 0.1]), np.array([0, 0, 1, 1])
+    >>> document_totals(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2,
+    ...                 choice=DocumentChoice(sentence_weight=10.0), sentences=(cosines, owner)).round(2).tolist()
+    [9.0, 6.9]
     """
+    share = choice.passages_alone_share if sentences is None else choice.second_passage_share
     totals = np.full(documents, -np.inf)
     for doc in range(documents):
         own = np.sort(fused[document_of == doc])[::-1]
         if len(own):
-            totals[doc] = own[0] + choice.second_passage_share * (own[1] if len(own) > 1 else own[0])
+            totals[doc] = own[0] + share * (own[1] if len(own) > 1 else own[0])
+        said = sentences[0][sentences[1] == doc] if sentences is not None and len(own) else ()
+        if len(said):
+            totals[doc] += choice.sentence_weight * float(said.max())
     return totals
 
 
 def best_document(fused: np.ndarray, document_of: np.ndarray, documents: int, *,
-                  choice: DocumentChoice = DocumentChoice()) -> int:
+                  choice: DocumentChoice = DocumentChoice(),
+                  sentences: tuple[np.ndarray, np.ndarray] | None = None) -> int:
     """The document whose passages, together, match best (``document_totals``).
 
     >>> best_document(np.array([3.0, 0.0, 2.5, 2.4]), np.array([0, 0, 1, 1]), 2)
     1
     """
-    return int(np.argmax(document_totals(fused, document_of, documents, choice=choice)))
+    return int(np.argmax(document_totals(fused, document_of, documents, choice=choice, sentences=sentences)))
 
 
 def _bm25(index, terms: Sequence[str], expansions: Sequence[tuple[str, float]]) -> np.ndarray:

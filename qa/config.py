@@ -74,7 +74,8 @@ FUSION_GROUPED = Provenance(
             "other eight 0.667 / 0.841 / 0.768, the best on all nine 0.681 / 0.843 / 0.777 (in-sample); with "
             "round 10 retired too (1,085 questions, 2026-12-03): shipped 0.680 / 0.851 / 0.778, chosen on the other "
             "eight 0.665 / 0.846 / 0.769; with round 11 too (1,182 questions): shipped 0.682 / 0.853 / 0.779, "
-            "chosen on the other eight 0.668 / 0.849 / 0.771: kept")
+            "chosen on the other eight 0.668 / 0.849 / 0.771; with round 12 too (1,279 questions, tenth "
+            "session): shipped 0.686 / 0.853 / 0.782, chosen on the other eight 0.674 / 0.851 / 0.775: kept")
 SECOND_GATE = Provenance(
     how="measured", date="2026-11-28",
     data=f"qa.ask p50 over {DEV}: the largest gate within 1.3 MiniLM encodes (a cost knob, not fitted)",

@@ -471,9 +471,10 @@ def document_totals(fused: np.ndarray, document_of: np.ndarray, documents: int, 
         own = np.sort(fused[document_of == doc])[::-1]
         if len(own):
             totals[doc] = own[0] + share * (own[1] if len(own) > 1 else own[0])
-        said = sentences[0][sentences[1] == doc] if sentences is not None and len(own) else ()
-        if len(said):
-            totals[doc] += choice.sentence_weight * float(said.max())
+    if sentences is not None and len(sentences[0]):
+        said = np.full(documents, -np.inf)
+        np.maximum.at(said, sentences[1], sentences[0])  # each document's best sentence
+        totals += np.where(np.isfinite(said), choice.sentence_weight * said, 0.0)
     return totals
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..config import AboutDocument
-from .query import about_author
+from .query import about_author, without_source_clause
 
 AUTHOR, OCCASION, DATE, PLACE, SOURCE = "author", "occasion", "date", "place", "source"
 TITLE, LICENSE = "title", "license"
@@ -92,12 +92,16 @@ _REFERS = re.compile(r"\b(speech|address|remarks|talk|text|statement|lecture|tra
 
 def field_cue(question: str) -> str:
     """The field a question's words point to when it also points at the text (``CUES``,
-    first match wins); "". Cheap: the question is encoded only when this says something.
+    first match wins); "". Cheap: the question is encoded only when this says something. A
+    clause that says where to read the answer ("Going by the transcript, ...") names the
+    source, not the subject, so it counts for neither.
 
     >>> field_cue("what site hosts this text online"), field_cue("Which website did the minister launch?")
     ('source', '')
+    >>> field_cue("Going by the transcript, who spoke after the minister?")
+    ''
     """
-    lowered = question.lower()
+    lowered = without_source_clause(question).lower()
     if not _REFERS.search(lowered):
         return ""
     return next((kind for kind, pattern in CUES if pattern.search(lowered)), "")

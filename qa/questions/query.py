@@ -232,7 +232,7 @@ def asks_for(question: str) -> str:
     >>> asks_for("He mentions 'last spring'. Going by the delivery date, which year is that?")
     'time'
     """
-    question = _WHEN_CLAUSE.sub("", _SOURCE_CLAUSE.sub("", question))
+    question = _WHEN_CLAUSE.sub("", without_source_clause(question))
     if _REASON.match(question):
         return ""
     for kind, pattern in (*_HEAD, *_ASKS):
@@ -252,6 +252,17 @@ _WHEN_CLAUSE = re.compile(r"^\W*when\b[^?]*?,\s*(?=(does|do|did|is|are|was|were|
 # names is what the answer is worked out from.
 _SOURCE_CLAUSE = re.compile(r"(^|(?<=[.?!;:]\s))\W*(going by|judging (by|from)|based on|according to)\b[^,?]*,\s*",
                             re.I)
+
+
+def without_source_clause(question: str) -> str:
+    """The question without a clause that says where to read the answer.
+
+    >>> without_source_clause("Going by the transcript, who spoke next?")
+    'who spoke next?'
+    >>> without_source_clause("Who spoke next, going by the transcript?")
+    'Who spoke next, going by the transcript?'
+    """
+    return _SOURCE_CLAUSE.sub("", question)
 
 
 # What a question for a figure counts or measures: the words after "how many/much" or after

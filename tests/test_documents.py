@@ -129,6 +129,19 @@ def test_author_questions_name_each_documents_own_speaker(corpus):
             assert {p.source for p in answer.passages} == {source}
 
 
+def test_a_date_or_place_question_naming_the_speaker_is_answered_from_their_metadata(corpus):
+    """"When did Gillard speak?" asks what "When did she give this speech?" asks: the
+    speaker's name, or the office that refers to them, reads as "the speaker"."""
+    seeds, index = corpus
+    for question, source, value in [("When did Gillard speak at the forum?", "gillard-boao-forum-2013.txt", "2013"),
+                                    ("Where did Harris speak?", "harris-lusaka-climate-2023.txt", "Lusaka"),
+                                    ("Where did the vice president give her remarks?",
+                                     "harris-lusaka-climate-2023.txt", "Lusaka")]:
+        answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
+        assert answer.scope == (source,) and not answer.abstained, question
+        assert answer.passages[0].citation == f"{source}, header" and value in answer.passages[0].text, question
+
+
 def test_an_author_question_after_a_chat_takes_the_conversations_document(corpus):
     seeds, index = corpus
     history = ["What does Rudd say about the Kyoto Protocol?"]

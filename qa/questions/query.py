@@ -85,13 +85,14 @@ _TEXT = rf"({'|'.join(TEXT_WORDS)})"
 # "this speech", "the speaker's": words that point at the text itself.
 _ABOUT_TEXT = re.compile(rf"\b(this|that|these|the) ({'|'.join(TEXT_WORDS)}|{'|'.join(AUTHOR_WORDS)})\w*", re.I)
 _AUTHOR = rf"({'|'.join(AUTHOR_WORDS)})"
+_AUTHOR_NOUNS = r"affiliation|employer|job|position|title|organi[sz]ation|institution|institute|background"
 _ABOUT_AUTHOR = re.compile(
     rf"\bwho (wrote|gave|delivered|made|authored|presented)\b.*\b{_TEXT}\b|"
     r"^\W*who(?: is|'s|’s| was)? (?:speaking|talking)(?: here| now)?\W*$|"
     rf"^\W*who (wrote|gave|delivered|authored|presented) (it|this)\W*$|\bname of (the|this) {_AUTHOR}\b|"
     rf"\bwho (is|was|'s) (the|this) {_AUTHOR}\b|\b(the|this) {_AUTHOR} (is|was) who\b|"
-    rf"\b{_AUTHOR}(['’]s)? (affiliation|employer|job|position|title|organi[sz]ation|institution|institute|"
-    rf"background|name)\b(?!\s+(on|about|regarding|towards?)\b)|"
+    # "the speaker's name", but not the verb in "does the speaker name any country?"
+    rf"\b{_AUTHOR}(['’]s (name|{_AUTHOR_NOUNS})| ({_AUTHOR_NOUNS}))\b(?!\s+(on|about|regarding|towards?)\b)|"
     rf"\bwhere (does|did) (the|this|he|she) ?{_AUTHOR}? work\b|"
     rf"\b(where|(what|which) (country|city|institution|organi[sz]ation))\b.*\b(the|this) {_AUTHOR} "
     rf"(comes?|is|was|came) from\b|\bwhere (is|was) (the|this) {_AUTHOR} from\b|"
@@ -312,6 +313,8 @@ def about_author(question: str) -> bool:
     (False, False)
     >>> about_author("Which institutions does the speaker propose?"), about_author("Who does the speaker see as key?")
     (False, False)
+    >>> about_author("What is the speaker's name?"), about_author("Which countries does the speaker name?")
+    (True, False)
     """
     return bool(_ABOUT_AUTHOR.search(question))
 

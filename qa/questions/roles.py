@@ -100,3 +100,20 @@ def referred(question: str, language: str = "en") -> frozenset[str]:
     """
     pattern = _REFERS.get(language)
     return _offices(pattern, _NAMES[language], question) if pattern else frozenset()
+
+
+def as_the_speaker(question: str) -> str:
+    """The English question with an office that refers to the speaker said as "the speaker".
+
+    >>> as_the_speaker("Where did the PM speak?"), as_the_speaker("What did the president of the bank say?")
+    ('Where did the speaker speak?', 'What did the president of the bank say?')
+    >>> as_the_speaker("When did the Vice President's remarks take place?")
+    "When did the speaker's remarks take place?"
+    """
+    return _REFERS["en"].sub(lambda m: "the speaker" + _possessive(m.group(0)), question)
+
+
+def _possessive(words: str) -> str:
+    """The possessive ending of ``words`` ("'s" or "’s"), or ""."""
+    return words[-2:] if words.endswith(("'s", "’s")) else ""
+

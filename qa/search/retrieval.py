@@ -319,12 +319,16 @@ class Retriever:
 
     def about_document(self, question: str, language: str) -> str:
         """Which fact about the document itself the question asks for (its author, date,
-        source...), or "": by the language's patterns, else, in English, by meaning
-        (``qa.questions.meta.by_meaning``)."""
+        source...), or "": by the language's patterns (in English also with a document's
+        speaker, named or called by an office, read as "the speaker": "When did Gillard speak at
+        Boao?"), else, in English, by meaning (``qa.questions.meta.by_meaning``)."""
         from ..questions.language import ENGLISH
         from ..questions.meta import asks_about_document, by_meaning, field_cue
+        from .scope import as_the_speaker
 
         kind = asks_about_document(question, language)
+        if not kind and language == ENGLISH:
+            kind = asks_about_document(as_the_speaker(question, self.documents), language)
         if kind or language != ENGLISH or not field_cue(question):
             return kind  # most questions stop here, before any encoding: retrieval then encodes
             # the question beside the second encoder, not before it

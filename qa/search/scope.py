@@ -24,7 +24,7 @@ _TEXT_WORD = re.compile(r"\b(speech|address|remarks|talk|text|statement|lecture|
                         r"речь|речи|доклад\w*)\b", re.I)
 # A speaker's name scopes the question only when it is about what they said ("What does
 # Biden say about chips?"), not about them as a subject of another speech ("What did Biden do?").
-_ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speech|address|remarks|talk|argue[sd]?|claim\w*|mention\w*|"
+_ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speak|speaks|spoke|spoken|speaking|deliver(s|ed)?|speech|address|remarks|talk|argue[sd]?|claim\w*|mention\w*|"
                              r"according to|told|tell|view|views|position|stance|think|thinks|believe\w*|call(s|ed)? "
                              r"for|propose[sd]?|announce[sd]?|describe[sd]?|warn(s|ed)?|stress(es|ed)?|emphasi[sz]e[sd]?|"
                              r"urge[sd]?|in his|in her|говорит|сказал\w*|выступлени\w*|реч\w*|по словам|считает|"
@@ -165,6 +165,37 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
         if any(topic.get(s) for s in same):
             hits = [s for s in hits if s not in same or topic.get(s)]
     return tuple(hits) if len(hits) < len(documents) else ()
+
+
+def as_the_speaker(question: str, documents: tuple[DocumentInfo, ...]) -> str:
+    """The English question with a document's speaker, named ("Gillard", "Julia Gillard's") or
+    called by an office ("the PM"), said as "the speaker", as a question about the document
+    itself says it ("When did Gillard speak at Boao?" -> "When did the speaker speak at Boao?").
+
+    >>> docs = (DocumentInfo(source="g.txt", header=(), speaker="Julia Gillard",
+    ...                      speaker_words=frozenset({"julia", "gillard"}), topic_words=frozenset()),)
+    >>> as_the_speaker("Where did Julia Gillard's speech take place?", docs)
+    "Where did the speaker's speech take place?"
+    >>> as_the_speaker("When did the PM speak?", docs), as_the_speaker("Who did Abbott thank?", docs)
+    ('When did the speaker speak?', 'Who did Abbott thank?')
+    >>> as_the_speaker("When Gillard spoke, who chaired?", docs)
+    'When the speaker spoke, who chaired?'
+    """
+    speakers = frozenset().union(*(d.speaker_words for d in documents))
+
+    def spoken(m: re.Match) -> str:
+        before, name, possessive = m.group(1), m.group(2), m.group(3) or ""
+        if name.lower() not in speakers:
+            return m.group(0)
+        kept = f"{before} " if before and before.lower() not in speakers else ""  # "When Gillard spoke"
+        return f"{kept}the speaker{possessive}"
+
+    return roles.as_the_speaker(_NAMED.sub(spoken, question))
+
+
+# A capitalised word (a family name), the one before it if capitalised too (a given name),
+# and a possessive ending if any.
+_NAMED = re.compile(r"\b(?:([A-Z][\w-]+)\s+)?([A-Z][\w-]+)(['’]s)?\b(?!['’])")
 
 
 def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> frozenset[str]:

@@ -131,12 +131,15 @@ def test_author_questions_name_each_documents_own_speaker(corpus):
 
 def test_a_date_or_place_question_naming_the_speaker_is_answered_from_their_metadata(corpus):
     """"When did Gillard speak?" asks what "When did she give this speech?" asks: the
-    speaker's name, or the office that refers to them, reads as "the speaker"."""
+    speaker's name, or the office that refers to them, reads as "the speaker"; a Russian
+    question may write the name in Cyrillic."""
     seeds, index = corpus
     for question, source, value in [("When did Gillard speak at the forum?", "gillard-boao-forum-2013.txt", "2013"),
                                     ("Where did Harris speak?", "harris-lusaka-climate-2023.txt", "Lusaka"),
                                     ("Where did the vice president give her remarks?",
-                                     "harris-lusaka-climate-2023.txt", "Lusaka")]:
+                                     "harris-lusaka-climate-2023.txt", "Lusaka"),
+                                    ("Когда выступал Радд?", "rudd-cop13-bali-2007.txt", "2007"),
+                                    ("Где выступала Харрис?", "harris-lusaka-climate-2023.txt", "Lusaka")]:
         answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
         assert answer.scope == (source,) and not answer.abstained, question
         assert answer.passages[0].citation == f"{source}, header" and value in answer.passages[0].text, question

@@ -55,7 +55,8 @@ TABLES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
         (OCCASION, re.compile(r"\b(на|в рамках|для) как(ом|ой|ого)\b.*\b(мероприяти|форум|конференци|саммит|событи|"
                               r"встреч)|\bпо какому (поводу|случаю)\b|\bгде (прозвучал|было произнесено)")),
         (PLACE, re.compile(rf"\bгде\b.*\b{_RU_DELIVER}.*\b{_RU_NOUN}|\bгде\b.*\b{_RU_NOUN}.*\b{_RU_DELIVER}|"
-                           r"\bв каком (городе|месте|стране)\b.*\b(выступал|выступила|выступлени)")),
+                           r"\bв каком (городе|месте|стране)\b.*\b(выступал|выступила|выступлени)|"
+                           r"\bгде\b.*\b(выступал|выступала|выступил|выступила)\b")),
     ],
     "kk": [
         (DATE, re.compile(rf"\bқашан\b.*\b({_KK_TEXT}|сөйледі|айтылды)")),
@@ -131,6 +132,8 @@ def asks_about_document(question: str, language: str = "en") -> str:
     ('author', 'date')
     >>> asks_about_document("Кто выступил с этим докладом?", "ru"), asks_about_document("Где было прочитано это выступление?", "ru")
     ('author', 'place')
+    >>> asks_about_document("Где выступала она?", "ru"), asks_about_document("Когда выступал автор?", "ru")
+    ('place', 'date')
     >>> asks_about_document("Кто, по словам автора, выступает за торговлю?", "ru")
     ''
     """

@@ -28,7 +28,7 @@ _ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speak|speaks|spoke|spoken
                              r"according to|told|tell|view|views|position|stance|think|thinks|believe\w*|call(s|ed)? "
                              r"for|propose[sd]?|announce[sd]?|describe[sd]?|warn(s|ed)?|stress(es|ed)?|emphasi[sz]e[sd]?|"
                              r"urge[sd]?|in his|in her|говорит|сказал\w*|выступлени\w*|реч\w*|по словам|считает|"
-                             r"упомина\w*|заявил\w*|предлага\w*)\b", re.I)
+                             r"упомина\w*|заявил\w*|предлага\w*|выступ\w*)\b", re.I)
 _WORD = re.compile(r"[a-zа-яё][a-zа-яё’'-]*[a-zа-яё]", re.I)
 # Two capitalised words in a row, each pair found ("President Joe Biden's": "Joe Biden" too).
 _GIVEN_AND_FAMILY = re.compile(r"(?=\b([A-Z][a-z]+)\s+([A-Z][\w-]+))")
@@ -152,6 +152,7 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
     def others(d: DocumentInfo) -> list[DocumentInfo]:
         return [o for o in documents if o is not d]
 
+    words |= cyrillic_speakers(question, documents)
     mentioned = {d.source: words & d.speaker_words for d in documents}
     speaker = {d.source: hit for d in documents if (hit := mentioned[d.source]) and (
         speaking or not any(hit & o.vocabulary for o in others(d)))}
@@ -165,6 +166,35 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
         if any(topic.get(s) for s in same):
             hits = [s for s in hits if s not in same or topic.get(s)]
     return tuple(hits) if len(hits) < len(documents) else ()
+
+
+def cyrillic_speakers(question: str, documents: tuple[DocumentInfo, ...]) -> set[str]:
+    """The speakers' names a Russian or Kazakh question writes in Cyrillic ("Радд", "Камерона"
+    for Rudd, Cameron): a capitalised Cyrillic word whose consonants, spelled one way for both
+    alphabets (``crosslingual.name_key``), are a speaker word's; an English h, which Russian
+    writes х, counts as kh ("Харрис").
+
+    >>> docs = (DocumentInfo(source="r.txt", header=(), speaker="Kevin Rudd",
+    ...                      speaker_words=frozenset({"kevin", "rudd"}), topic_words=frozenset()),
+    ...         DocumentInfo(source="h.txt", header=(), speaker="Kamala Harris",
+    ...                      speaker_words=frozenset({"kamala", "harris"}), topic_words=frozenset()))
+    >>> sorted(cyrillic_speakers("Когда выступал Радд?", docs))
+    ['rudd']
+    >>> sorted(cyrillic_speakers("Где выступала Харрис?", docs))
+    ['harris']
+    >>> sorted(cyrillic_speakers("Что говорит Рубио?", docs))
+    []
+    """
+    from .crosslingual import name_key
+
+    found = {name_key(w) for w in _CYRILLIC_NAME.findall(question)}
+    found.discard("")
+    return {w for d in documents for w in d.speaker_words
+            if len(w) >= 4 and {name_key(w), name_key(re.sub(r"^h", "kh", w))} & found}
+
+
+# A capitalised Cyrillic word of four letters or more, not opening the question.
+_CYRILLIC_NAME = re.compile(r"(?<=\s)[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]{3,}")
 
 
 def as_the_speaker(question: str, documents: tuple[DocumentInfo, ...]) -> str:

@@ -145,6 +145,20 @@ def test_a_date_or_place_question_naming_the_speaker_is_answered_from_their_meta
         assert answer.passages[0].citation == f"{source}, header" and value in answer.passages[0].text, question
 
 
+def test_a_question_about_the_document_that_says_which_by_its_topic_is_answered_for_that_one(corpus):
+    """"Who wrote this?" lists every document's author; "Who wrote the text on Central Asia?"
+    says which, and the evidence picks it, in Russian too."""
+    seeds, index = corpus
+    for question in ["Who is the author of the text on Central Asia's modernization?",
+                     "Кто автор выступления о модернизации Центральной Азии?"]:
+        answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
+        assert answer.scope == (IZIMOV,) and "Ruslan Izimov" in answer.passages[0].text, question
+        assert {p.source for p in answer.passages} == {IZIMOV}, question
+    after_rudd = qa.ask("Who is the author of the text on Central Asia's modernization?",
+                        history=["What does Rudd say about the Kyoto Protocol?"], seeds_dir=seeds, index_dir=index)
+    assert after_rudd.scope == (IZIMOV,)
+
+
 def test_an_author_question_after_a_chat_takes_the_conversations_document(corpus):
     seeds, index = corpus
     history = ["What does Rudd say about the Kyoto Protocol?"]

@@ -39,7 +39,9 @@ def evidence_scope(r: "Retriever", question: str, history: Sequence[str], *, lan
     one document that agree outrank a stray passage elsewhere (``retrieval.best_document``).
     A question that compares documents keeps them all."""
     from ..questions.language import ENGLISH
-    if compare or len(r.documents) < 2 or r.about_document(question, language):
+    from .scope import describes
+    if compare or len(r.documents) < 2 or (r.about_document(question, language)
+                                          and not describes(question, r.documents)):
         return ()  # "Who gave this talk?" with nothing to say which: every document answers
     if language != ENGLISH:
         from .crosslingual import best_source
@@ -56,14 +58,14 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
     named; () leaves it to the evidence."""
     from ..questions.language import detect
     from ..questions.query import is_follow_up
-    from .scope import by_role, compares, named
+    from .scope import by_role, compares, describes, named
 
     if documents:
         return pick_documents(r, documents), False
     language = detect(question)
     scope = named(question, r.documents) or by_role(question, r.documents, language)
-    if not scope and history and len(r.documents) > 1 and (
-            is_follow_up(question, language) or r.about_document(question, language)):
+    if not scope and history and len(r.documents) > 1 and (is_follow_up(question, language) or (
+            r.about_document(question, language) and not describes(question, r.documents))):
         # "When was it held?", "Who gave this talk?": about what the conversation was about.
         before, spoken = history[-1], detect(history[-1])
         # The previous question's document as it was chosen then: named, else by the office

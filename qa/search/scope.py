@@ -197,6 +197,35 @@ def cyrillic_speakers(question: str, documents: tuple[DocumentInfo, ...]) -> set
 _CYRILLIC_NAME = re.compile(r"(?<=\s)[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]{3,}")
 
 
+def describes(question: str, documents: tuple[DocumentInfo, ...]) -> bool:
+    """Does the question use a word of a document's title, occasion, place or file name
+    (``topic_words``), in either alphabet ("the text on Central Asia", "о модернизации")? A
+    question about the document itself that does says which one, and the evidence may choose
+    it; "Who delivered this one?" does not.
+
+    >>> docs = (DocumentInfo(source="c.txt", header=(), speaker="", speaker_words=frozenset(),
+    ...                      topic_words=frozenset({"central", "asia", "modernization"})),)
+    >>> describes("Who wrote the text on Central Asia?", docs), describes("Кто автор доклада о модернизации?", docs)
+    (True, True)
+    >>> describes("Who delivered this one?", docs)
+    False
+    """
+    from ..index.lexical import stem
+    from .crosslingual import KEY_CONSONANTS, name_key
+
+    words = {w for d in documents for w in d.topic_words - d.speaker_words if len(w) >= 4}
+    stems = {stem(w) for w in words}
+    # A Cyrillic word by its first four consonants in Latin letters (fewer collide: "форуме" ~ "farm").
+    keys = {k for k in map(name_key, words) if len(k) == KEY_CONSONANTS}
+    for word in _WORD.findall(question.lower()):
+        if re.search(r"[а-яё]", word):
+            if name_key(word) in keys:
+                return True
+        elif len(word) >= 4 and stem(word) in stems:
+            return True
+    return False
+
+
 def as_the_speaker(question: str, documents: tuple[DocumentInfo, ...]) -> str:
     """The English question with a document's speaker, named ("Gillard", "Julia Gillard's") or
     called by an office ("the PM"), said as "the speaker", as a question about the document

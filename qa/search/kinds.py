@@ -25,8 +25,8 @@ WORDS = {
                     "ninety hundred hundreds thousand thousands million millions billion billions trillion "
                     "trillions dozen dozens half third quarter percent twice thrice fourth fifth sixth seventh eighth "
                     "ninth tenth").split() + ["per cent"],
-        # Days said relative to the speech ("announced today").
-        "days": "today yesterday tomorrow tonight".split(),
+        # Days said relative to the speech ("announced today", "on Monday").
+        "days": "today yesterday tomorrow tonight Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
         "roles": ("president minister chairman chairwoman leader expert author professor ambassador secretary "
                   "director official spokesman spokesperson king queen premier chancellor founder researcher "
                   "analyst governor mayor senator administrator envoy commissioner").split(),
@@ -56,7 +56,7 @@ _LIST = r"(^|\n)\s*[-*•]\s.*\n\s*[-*•]\s"
 _HAS = {
     # A day or a month, or one said relative to the day of speaking ("yesterday", "last month"):
     # the document's date resolves it.
-    DATE: re.compile(rf"{_DAY}|(?i:\b{_any(_EN['days'])}\b|\b(this|next|last|coming|past) (week|month)\b)"),
+    DATE: re.compile(rf"{_DAY}|(?i:\b{_any(_EN['days'])}\b|\b(this|next|last|coming|past) (week|weekend|month)\b)"),
     # A year or decade, or a time said relative to now ("this year", "last decade").
     TIME: re.compile(rf"{_DAY}|\b{_any(_EN['days'])}\b|\b(1[89]|20)\d\d(s|’s|'s)?\b|\b(this|next|last|coming|past|previous) "
                      r"(year|month|week|decade|century)\b|\b(years?|months?|weeks?|decades?) ago\b|"
@@ -136,6 +136,8 @@ def contains(kind: str, text: str, *, exclude: frozenset[str] = frozenset()) -> 
     (True, True, False)
     >>> contains("date", "as I announced yesterday"), contains("date", "released last month"), contains("date", "it may")
     (True, True, False)
+    >>> contains("date", "the talks this weekend"), contains("date", "we met on Tuesday")
+    (True, True)
     >>> contains("time", "used over the last two years"), contains("date", "over the last two years")
     (True, False)
     >>> contains("count", "- Launch clusters\\n- Deepen ties"), contains("quantity", "- Launch clusters\\n- Deepen ties")

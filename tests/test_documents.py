@@ -159,6 +159,22 @@ def test_a_question_about_the_document_that_says_which_by_its_topic_is_answered_
     assert after_rudd.scope == (IZIMOV,)
 
 
+def test_within_one_document_the_speakers_name_is_searched_as_the_speaker(corpus):
+    """In Rudd's speech alone "Rudd" says nothing about which passage (his name is in the
+    byline, not the speech) and "the PM" is him: both are searched as "the speaker". Across
+    documents the name still tells them apart."""
+    from qa.api import retriever
+    from qa.config import settings
+
+    seeds, index = corpus
+    r = retriever(settings(seeds_dir=seeds, index_dir=index))
+    rudd = r.for_documents(("rudd-cop13-bali-2007.txt",))
+    for question in ("What does Rudd say about the Kyoto Protocol?", "What does the PM say about the Kyoto Protocol?"):
+        terms = rudd.score(question).terms.terms
+        assert "kyoto" in terms and "rudd" not in terms and "pm" not in terms, (question, terms)
+    assert "rudd" in r.score("What does Rudd say about the Kyoto Protocol?").terms.terms
+
+
 def test_an_author_question_after_a_chat_takes_the_conversations_document(corpus):
     seeds, index = corpus
     history = ["What does Rudd say about the Kyoto Protocol?"]

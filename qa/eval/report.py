@@ -35,6 +35,7 @@ ABLATIONS = [
     ("- top-2 sentence pooling (max)", replace(ALL_STAGES, sentence_pooling=False)),
     ("- query expansion (nearest corpus words)", replace(ALL_STAGES, expansion=False)),
     ("- back-pointing passages with their antecedent", replace(ALL_STAGES, discourse=False)),
+    ("- the speaker's name searched as \"the speaker\"", replace(ALL_STAGES, speaker_as_subject=False)),
     ("- spelling/acronyms", replace(ALL_STAGES, spelling=False)),
     ("- follow-up resolution", replace(ALL_STAGES, follow_up=False)),
     ("- answer-type check", replace(ALL_STAGES, answer_type=False)),

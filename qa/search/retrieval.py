@@ -33,7 +33,7 @@ from ..questions.query import Query, capital_of, is_alias, name_runs, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
 from ..index.views import corpus_names, points_back, restrict, view_texts
-from .scope import DocumentInfo, catalog, speaker_full_names
+from .scope import DocumentInfo, as_the_speaker, catalog, speaker_full_names
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class Stages:
     sentence_pooling: bool = True
     expansion: bool = True
     discourse: bool = True
+    speaker_as_subject: bool = True
 
 
 ALL_STAGES = Stages()
@@ -234,7 +235,11 @@ class Retriever:
         passage's best sentences its sentence-level dense signals average; ``always_second``
         runs the second embedder whatever the question's coverage (for tuning)."""
         query = read(question, history, resolve_follow_ups=stages.follow_up)
-        terms = self.vocabulary.read(query.text, spelling=stages.spelling)
+        # Within one document the speaker's name (or office) says which document, not what in
+        # it: searched as "the speaker". Across documents it still tells them apart.
+        searched = (as_the_speaker(query.text, self.documents)
+                    if stages.speaker_as_subject and len(self.documents) == 1 else query.text)
+        terms = self.vocabulary.read(searched, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
         unknown = terms.unknown if stages.expansion and self.views["word_vectors"] is not None else ()
         # Unknown names and words are encoded once per process (a cache shared by threads).
@@ -246,13 +251,13 @@ class Retriever:
         # The second embedder (pure numpy) runs on another thread while MiniLM encodes. It is
         # fused only for paraphrases (the question's coverage says which), but its cosine is
         # kept for every question as evidence for the abstention decision (``UNFUSED_SECOND``).
-        second = _BACKGROUND.submit(self._second_signal, query.text) if stages.second_embedder else None
+        second = _BACKGROUND.submit(self._second_signal, searched) if stages.second_embedder else None
         fused_second = always_second or bool(self.weights.use_passage) and paraphrase
         # Its new words go to another thread as one short batch while the question is encoded
         # here: padded into one batch with the question, each word would cost as much as the
         # question, and one after the other they cost about as much again (docs/speed.md).
         words = _BACKGROUND.submit(self.encoder.encode, fresh) if fresh else None
-        vector = _vector(self.encoder, query.text)  # often encoded already, to read the question's scope
+        vector = _vector(self.encoder, searched)  # often encoded already, to read the question's scope
         if words is not None:
             known.update(zip(fresh, words.result()))
         with self._names_lock:

@@ -6,8 +6,8 @@ documents it was not fitted on.
 Each speech is built ALONE as a corpus (its own index in a temporary folder), as a user with
 that one speech would have it; every English dev question about it is run and its evidence
 features recorded (``qa.search.evidence``). Rows with ``split == "heldout"`` are not read, except
-with ``--retired``: then those of rounds 1-13, each already run once and reported, are read too
-(the shipped model is fitted that way; round 14 on stays unread).
+with ``--retired``: then those of rounds 1-14, each already run once and reported, are read too
+(the shipped model is fitted that way; round 15 on stays unread).
 Then:
 
 - cross-validation grouped by document (``GroupKFold``, one fold per document): each
@@ -60,10 +60,10 @@ MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-e
 # blind, are fitted on beside the dev rows: those of rounds 1 and 2 (second session), round 3
 # (2026-12-02, code 213f296), round 4 (code 5c7ecf8), round 5 (code 1e85960) and round 6 (code
 # c300d2f), round 7 (code 7fa2466), round 8 (code ee27cf9), round 9 (code 5d5ab8b), round 10
-# (code f57b1f2), round 11 (code 8ca943c), round 12 (code d481dc7) and round 13 (code 92bacfa);
-# docs/evaluation.md. Later rounds (questions/round14/ on) stay unread.
+# (code f57b1f2), round 11 (code 8ca943c), round 12 (code d481dc7), round 13 (code 92bacfa) and
+# round 14 (code ea2d1d9); docs/evaluation.md. Later rounds (questions/round15/ on) stay unread.
 RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
-                  "round12", "round13")
+                  "round12", "round13", "round14")
 # Not for this model: comparisons span several speeches; wording questions go to their own channel.
 SKIP = frozenset({"compare.jsonl", "wording.jsonl"})
 

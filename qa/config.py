@@ -77,7 +77,8 @@ FUSION_GROUPED = Provenance(
             "chosen on the other eight 0.668 / 0.849 / 0.771; with round 12 too (1,279 questions, tenth "
             "session): shipped 0.686 / 0.853 / 0.782, chosen on the other eight 0.674 / 0.851 / 0.775; with round "
             "13 too and the speaker searched as 'the speaker' (1,376 questions): shipped 0.697 / 0.859 / 0.789, "
-            "chosen on the other eight 0.687 / 0.859 / 0.783: kept")
+            "chosen on the other eight 0.687 / 0.859 / 0.783; with round 14 too (1,473 questions): shipped 0.703 / "
+            "0.864 / 0.793, chosen on the other eight 0.695 / 0.863 / 0.789: kept")
 SECOND_GATE = Provenance(
     how="measured", date="2026-11-28",
     data=f"qa.ask p50 over {DEV}: the largest gate within 1.3 MiniLM encodes (a cost knob, not fitted)",

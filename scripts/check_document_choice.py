@@ -55,15 +55,15 @@ FORMS = {"sqrt": (np.sqrt, np.round(np.arange(0, 5.01, 0.1), 2)),
 
 def scores(retired: bool):
     """(best, second, truth, document names, passages per document, sentence best, sentence
-    second) over the questions left to the evidence: best and second (fused passage scores)
-    and the sentence ones (MiniLM cosines of the question with each sentence) are questions x
-    documents."""
+    second, the document the retriever chooses) over the questions left to the evidence: best
+    and second (fused passage scores) and the sentence ones (MiniLM cosines of the question with
+    each sentence) are questions x documents."""
     with tempfile.TemporaryDirectory(prefix="check-document-choice-") as scratch:
         r, _ = together(Path(scratch))
         docs = [d.source for d in r.documents]
         of = np.asarray(r.document_of)
         sentence_of = of[r.sentence_owner]
-        best, second, truth, sentence_best, sentence_second = [], [], [], [], []
+        best, second, truth, sentence_best, sentence_second, shipped = [], [], [], [], [], []
         for speech, items in dev_sets(retired=retired)[0].items():
             for item in items:
                 q = item.question
@@ -80,9 +80,10 @@ def scores(retired: bool):
                 own = [np.sort(cosines[sentence_of == d])[::-1] for d in range(len(docs))]
                 sentence_best.append([o[0] for o in own])
                 sentence_second.append([o[1] if len(o) > 1 else o[0] for o in own])
+                shipped.append(docs.index(r.best_document(q, item.history)))  # the retriever's own rule
         count = np.array([(of == d).sum() for d in range(len(docs))], dtype=float)
         return (np.array(best), np.array(second), np.array(truth), docs, count, np.array(sentence_best),
-                np.array(sentence_second))
+                np.array(sentence_second), np.array(shipped))
 
 
 def show(label: str, right: np.ndarray, truth: np.ndarray, docs: list[str]) -> None:
@@ -95,7 +96,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--retired", action="store_true", help="also the rounds already run once")
     args = ap.parse_args()
-    best, second, truth, docs, count, sentence_best, sentence_second = scores(args.retired)
+    best, second, truth, docs, count, sentence_best, sentence_second, chosen_by_code = scores(args.retired)
     print(f"{len(truth)} questions left to the evidence, {len(docs)} documents: "
           + ", ".join(f"{d} ({int(n)} passages, {(truth == i).sum()} questions)" for i, (d, n) in
                       enumerate(zip(docs, count))))
@@ -107,8 +108,8 @@ def main() -> None:
 
     none = np.zeros(len(docs))
     every = np.ones(len(truth), bool)
-    show(f"shipped (share {shipped:g}, sentence weight {choice.sentence_weight:g})",
-         (best + shipped * second + choice.sentence_weight * sentence_best).argmax(1) == truth, truth, docs)
+    show(f"shipped (share {shipped:g}, sentence weight {choice.sentence_weight:g})", chosen_by_code == truth,
+         truth, docs)
     for label, grid in (("passages alone, share", [(s, "sqrt", 0.0) for s in SHARES]),
                         *((f"share and c * {form}(passages)", [(s, form, c) for s in SHARES for c in FORMS[form][1]])
                           for form in FORMS)):

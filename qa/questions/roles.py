@@ -116,4 +116,3 @@ def as_the_speaker(question: str) -> str:
 def _possessive(words: str) -> str:
     """The possessive ending of ``words`` ("'s" or "’s"), or ""."""
     return words[-2:] if words.endswith(("'s", "’s")) else ""
-

@@ -24,11 +24,12 @@ _TEXT_WORD = re.compile(r"\b(speech|address|remarks|talk|text|statement|lecture|
                         r"речь|речи|доклад\w*)\b", re.I)
 # A speaker's name scopes the question only when it is about what they said ("What does
 # Biden say about chips?"), not about them as a subject of another speech ("What did Biden do?").
-_ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speak|speaks|spoke|spoken|speaking|deliver(s|ed)?|speech|address|remarks|talk|argue[sd]?|claim\w*|mention\w*|"
+_ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speak|speaks|spoke|spoken|speaking|deliver(s|ed)?|speech|"
+                             r"address|remarks|talk|argue[sd]?|claim\w*|mention\w*|"
                              r"according to|told|tell|view|views|position|stance|think|thinks|believe\w*|call(s|ed)? "
                              r"for|propose[sd]?|announce[sd]?|describe[sd]?|warn(s|ed)?|stress(es|ed)?|emphasi[sz]e[sd]?|"
-                             r"urge[sd]?|in his|in her|говорит|сказал\w*|выступлени\w*|реч\w*|по словам|считает|"
-                             r"упомина\w*|заявил\w*|предлага\w*|выступ\w*)\b", re.I)
+                             r"urge[sd]?|in his|in her|говорит|сказал\w*|выступ\w*|реч\w*|по словам|считает|"
+                             r"упомина\w*|заявил\w*|предлага\w*)\b", re.I)
 _WORD = re.compile(r"[a-zа-яё][a-zа-яё’'-]*[a-zа-яё]", re.I)
 # Two capitalised words in a row, each pair found ("President Joe Biden's": "Joe Biden" too).
 _GIVEN_AND_FAMILY = re.compile(r"(?=\b([A-Z][a-z]+)\s+([A-Z][\w-]+))")

@@ -153,8 +153,9 @@ def collect(cache: Path | None, data: Path, *, retired: bool = False) -> list[di
 
 
 # Feature sets compared by the grouped cross-validation; ``--features`` names the one written.
-# The question features added in the seventh session; CANDIDATES ends with them.
-QUESTION_FEATURES = ("asks_aftermath", "unknown_phrases")
+# The question features added in the seventh session and (``asks_stance``) the eleventh;
+# CANDIDATES ends with them.
+QUESTION_FEATURES = ("asks_aftermath", "unknown_phrases", "asks_stance")
 SETS = {"base": FEATURES,
         "support": (*FEATURES, *(f for f in CANDIDATES if f not in QUESTION_FEATURES)),
         "support-only": (*FEATURES, "support_min", "support_mean"),
@@ -169,7 +170,9 @@ SETS.update({f"{name}+aftermath": (*SETS[name], "asks_aftermath")
              for name in ("support-only", "answer+support", "measure+support")})
 SETS.update({f"{name}+phrases": (*SETS[name], "unknown_phrases")
              for name in ("answer+support+aftermath", "measure+support+aftermath")})
-SETS["support+aftermath+phrases"] = (*FEATURES, *CANDIDATES)
+SETS["support+aftermath+phrases"] = (*FEATURES, *(f for f in CANDIDATES if f != "asks_stance"))
+# ... and with whether it is a yes/no question on the speaker's own view (eleventh session).
+SETS["support+aftermath+phrases+stance"] = (*FEATURES, *CANDIDATES)
 
 
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

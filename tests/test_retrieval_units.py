@@ -374,6 +374,18 @@ def test_a_question_for_named_companies_abstains_when_none_is_named(built):
     assert not qa.ask("Which organization does the author work for?", seeds_dir=seeds, index_dir=index).abstained
 
 
+def test_a_yes_no_question_on_the_speakers_view_is_marked_in_every_language():
+    from qa.questions.query import AFTERMATH, STANCE
+
+    assert set(STANCE) == set(AFTERMATH)  # one table per language the question reader knows
+    assert read("Is the minister in favour of a bigger budget?").stance
+    assert read("Would she welcome a second vote?").stance
+    assert not read("Does the minister say the budget will grow?").stance
+    assert not read("Why does the minister favour a bigger budget?").stance  # not a yes/no question
+    assert read("Одобряет ли министр новый бюджет?", language="ru").stance
+    assert not read("Говорит ли министр, что за год бюджет вырос?", language="ru").stance
+
+
 def test_every_language_says_why_for_every_kind_of_question():
     from qa.questions import cues, query
     from qa.answer.compose import FRAMING

@@ -6,7 +6,7 @@ The model (``qa.config.AbstentionModel``, fitted by ``scripts/fit_abstention.py`
 cross-validation grouped by document) gives the probability that the speech is silent; at or
 above its threshold the reply says so. The reason shown is that of the feature that pushed
 hardest towards abstaining: an unknown name, a missing date or figure or person, a question
-about the speech's reception or sequel, or a weak match overall.
+about the speech's reception or sequel or about the speaker's own view, or a weak match overall.
 """
 from __future__ import annotations
 
@@ -57,6 +57,8 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
     'The speech does not mention Power Africa.'
     >>> reason("asks_aftermath", e)
     'A speech does not report how it was received or what came of it later, and the passages that match do not either.'
+    >>> reason("asks_stance", e)
+    "The passages that match do not give the speaker's view on this."
     """
     words = FRAMING.get(language, FRAMING["en"])
     if cause == "unknown_names" and found.unknown_names:
@@ -65,6 +67,8 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
         return unknown_note(found.unknown_phrases, language)
     if cause == "asks_aftermath" and "aftermath" in words:
         return words["aftermath"]
+    if cause == "asks_stance" and "stance" in words:
+        return words["stance"]
     if (cause in _KIND_FEATURES or cause.startswith("asks_")) and found.asks_for in words["missing"]:
         return words["missing"][found.asks_for]
     if cause in _SUPPORT_FEATURES and found.weakest and "unsupported" in words:

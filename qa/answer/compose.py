@@ -44,6 +44,8 @@ FRAMING = {
         # The question asks how the speech was received or what came of it (``asks_aftermath``).
         "aftermath": "A speech does not report how it was received or what came of it later, and the "
                      "passages that match do not either.",
+        # A yes/no question on the speaker's own view or wish (``asks_stance``).
+        "stance": "The passages that match do not give the speaker's view on this.",
         # A question about the document itself whose answer no metadata line gives.
         "no_field": {"date": "No metadata line of the document gives its date.",
                      "source": "No metadata line of the document gives its source.",
@@ -74,6 +76,7 @@ FRAMING = {
         "nothing": "Ничто в выступлении не соответствует вопросу.",
         "unsupported": "В подходящих фрагментах ничего не сказано о «{word}».",
         "aftermath": "Выступление не сообщает, как его восприняли и что было потом; подходящие фрагменты тоже.",
+        "stance": "В подходящих фрагментах не сказано, что думает об этом выступающий.",
         "no_field": {"date": "В метаданных документа нет даты.",
                      "source": "В метаданных документа нет источника.",
                      "license": "В метаданных документа нет лицензии.",

@@ -110,6 +110,7 @@ class Query:
     follow_up: bool = False
     about_author: bool = False
     aftermath: bool = False  # asks how the speech was received or what came of it (``asks_aftermath``)
+    stance: bool = False  # a yes/no question on the speaker's own view or wish (``asks_stance``)
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,37 @@ def asks_aftermath(question: str, language: str = ENGLISH) -> bool:
     True
     """
     pattern = AFTERMATH.get(language)
+    return bool(pattern and pattern.search(question))
+
+
+# A yes/no question on what the speaker thinks, wants or backs ("Does the PM favour ...?", "Is
+# she in favour of ...?"), as against one on what the speech says ("Does he say ...?"). A
+# speaker's view on a topic next to the speech's is a common thing for a speech not to give, so
+# the abstention model weighs this (``asks_stance``, fitted by scripts/fit_abstention.py).
+# Attitude verbs only: verbs of saying ("propose", "call for", "urge") report the text.
+_ATTITUDE = (r"think|thinks|believe|believes|feel|feels|want|wants|wish|wishes|hope|hopes|expect|expects|fear|fears|"
+             r"worry|worries|worried|support|supports|back|backs|favou?r|favou?rs|oppose|opposes|opposed|agree|"
+             r"agrees|endorse|endorses|welcome|welcomes|prefer|prefers|approve|approves|like|likes|against")
+STANCE = {
+    ENGLISH: re.compile(rf"^\W*(does|do|is|are|would|will|did|was|were|has|have|should|can|could)\b.*\b({_ATTITUDE})\b",
+                        re.I),
+    RUSSIAN: re.compile(r"\b(счита|дума|полага|поддержива|хоч|хот|одобря|ожида|опаса|наде|согла[сш]|против)\w*\s+ли\b|"
+                        r"\bвыступа\w* ли\b.{0,40}\b(за|против)\b", re.I),
+    KAZAKH: re.compile(r"\b(қолдай|ойлай|санай|сене|күте|қарсы)\w*\s+(ма|ме|ба|бе|па|пе)\b", re.I),
+}
+
+
+def asks_stance(question: str, language: str = ENGLISH) -> bool:
+    """Is the question a yes/no one on the speaker's own view, wish or backing?
+
+    >>> asks_stance("Does the PM favour a tax on fuel?"), asks_stance("Is she in favour of it?")
+    (True, True)
+    >>> asks_stance("Does the speaker say the plan will cost more?"), asks_stance("What does he think of it?")
+    (False, False)
+    >>> asks_stance("Поддерживает ли автор общую валюту?", RUSSIAN)
+    True
+    """
+    pattern = STANCE.get(language)
     return bool(pattern and pattern.search(question))
 
 
@@ -440,4 +472,5 @@ def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool
     follow_up = resolve_follow_ups and bool(history) and is_follow_up(question, language)
     text = f"{history[-1]} {question}" if follow_up else question
     return Query(text=text, asks_for=asks_for(question), names=names(question), follow_up=follow_up,
-                 about_author=about_author(question), aftermath=asks_aftermath(question, language))
+                 about_author=about_author(question), aftermath=asks_aftermath(question, language),
+                 stance=asks_stance(question, language))

@@ -33,7 +33,8 @@ FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top
 # Computed as well, for the fitting script to weigh against the rest (``--features``); the
 # model in ``abstention.json`` names the features it reads.
 CANDIDATES = ("sentence_coverage", "support_min", "support_mean", "best_support_min", "best_support_mean",
-              "answer_support_min", "answer_support_mean", "measure_missing", "asks_aftermath", "unknown_phrases")
+              "answer_support_min", "answer_support_mean", "measure_missing", "asks_aftermath", "unknown_phrases",
+              "asks_stance")
 COMPUTED = (*FEATURES, *CANDIDATES)
 
 
@@ -251,6 +252,7 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
         "question_words": math.log(1 + len(scored.query.text.split())),
         **{f"asks_{k}": float(kind == k) for k in KINDS},
         "asks_aftermath": float(scored.query.aftermath),
+        "asks_stance": float(scored.query.stance),
     }
     weakest = next((w for w in word_list(scored.query.text) if stem(w) == support[2]), support[2])
     return Evidence(values=values, asks_for=kind, weakest=weakest if support[0] < 1.0 else "",

@@ -37,6 +37,16 @@ def test_overlong_sentence_is_cut_within_max():
     assert all(text[c.start:c.end] == c.text for c in chunks)
 
 
+def test_a_paragraph_whose_long_sentence_takes_the_cuts_early_is_still_chunked():
+    # Sentences of 64, 165, 709 and 419 characters (as in a State of the Union paragraph): four
+    # groups are wanted, but the cuts before the third and fourth sentences use up every place
+    # to cut before the last group is reached.
+    text = " ".join(("S" + "x" * (n - 2) + ".") for n in (64, 165, 709, 419))
+    chunks = chunk_text("x.txt", text, target_chars=450, max_chars=800)
+    assert [len(c.text) for c in chunks] == [230, 709, 419]
+    assert all(text[c.start:c.end] == c.text for c in chunks)
+
+
 def test_speech_chunks_are_exact_quotable_and_short():
     text = SPEECH.read_text(encoding="utf-8")
     chunks = chunk_text(SPEECH.name, text)

@@ -162,6 +162,8 @@ def _balanced_groups(units: list[_Unit], target: int, max_chars: int) -> list[li
     origin, total = units[0].start, _length(units)
     cuts, last = [], 0
     for k in range(1, n):
+        if last + 1 >= len(units):  # a long unit took the cuts early: no place left to cut
+            break
         ideal = origin + total * k / n
         best = min(range(last + 1, len(units)), key=lambda i: abs(units[i].start - ideal))
         if best > last:

@@ -87,6 +87,23 @@ def test_scope_from_a_speaker_named_in_the_question(corpus):
     assert answer.text.startswith("_From David Cameron’s speech")
 
 
+def test_a_text_that_says_nothing_of_its_speaker_stays_in_an_office_scope():
+    """A headerless address may be a president's: "the president" keeps it beside the documents
+    whose byline says President, and leaves out one whose byline describes another speaker."""
+    from qa.index.chunking import chunk_text
+    from qa.index.header import read_header
+    from qa.search.scope import by_role, catalog
+
+    texts = {"byline.txt": "Speaker: Ann Lee, President of Ruritania\n\nWe will build roads.",
+             "bare.txt": "Mr. Speaker, members of the Congress:\nTonight I report on the state of the Union.",
+             "named.txt": "Speaker: Bo Chan\n\nWe will plant trees.",
+             "expert.txt": "Author: Cy Doe, Fellow at the Institute\n\nWe will study ports."}
+    headers = {name: read_header(text)[0] for name, text in texts.items()}
+    chunks = [c for name, text in texts.items() for c in chunk_text(name, text, body=read_header(text)[1])]
+    docs = catalog(list(texts), headers, chunks)
+    assert by_role("What does the president promise?", docs) == ("byline.txt", "bare.txt", "named.txt")
+
+
 def test_scope_from_the_office_the_question_calls_the_speaker_by(corpus):
     """"the vice president" is Harris, the only speaker whose byline or labels give that
     office, even when the words asked about are another speaker's (AGOA is Sullivan's, supply

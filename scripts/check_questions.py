@@ -4,7 +4,8 @@
 Stand-alone: reads only the question files, the speech texts and SOURCES.md; it does not import or run
 the project's code. Checks required fields, that every evidence string is an exact substring of its
 document, the per-file rules (counts of Russian / meta / names_doc / unanswerable questions), the
-held-out split recorded in SPLIT.md (round 1 and round 2), and, for tests/data/questions/wording.jsonl, that quote / phrase /
+held-out split recorded in SPLIT.md (round 1 and round 2), the questions on the two speeches held out
+whole (tests/data/unseen-speeches/), and, for tests/data/questions/wording.jsonl, that quote / phrase /
 mention outcomes and counts follow the rule in tests/data/questions/README.md.
 Prints per-file totals and exits non-zero on any problem.
 
@@ -27,6 +28,9 @@ SPEECHES = [
     "cameron-anticorruption-summit-2016.txt", "gillard-boao-forum-2013.txt", "harris-lusaka-climate-2023.txt",
     "rudd-cop13-bali-2007.txt", "sullivan-agoa-forum-2024.txt",
 ]
+# Speeches held out whole in the eleventh session, their questions in questions/unseen-speeches/.
+UNSEEN_DIR = ROOT / "tests" / "data" / "unseen-speeches"
+UNSEEN_SPEECHES = ["bush-state-of-the-union-1990.txt", "carter-state-of-the-union-1979.txt"]
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
 HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-2013.txt",
                     "sullivan-agoa-forum-2024.txt"}
@@ -41,6 +45,7 @@ EXPECTED_HEADER = {
     "biden-supply-chain-summit-2021.txt": (0, 0), "cameron-anticorruption-summit-2016.txt": (7, 0),
     "gillard-boao-forum-2013.txt": (4, 0), "harris-lusaka-climate-2023.txt": (5, 0),
     "rudd-cop13-bali-2007.txt": (6, 0), "sullivan-agoa-forum-2024.txt": (0, 0), MAIN: (0, 2),
+    "bush-state-of-the-union-1990.txt": (0, 0), "carter-state-of-the-union-1979.txt": (4, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}
@@ -63,7 +68,7 @@ _texts = {}
 
 def text_of(name):
     if name not in _texts:
-        path = MAIN_PATH if name == MAIN else SPEECH_DIR / name
+        path = MAIN_PATH if name == MAIN else (UNSEEN_DIR if name in UNSEEN_SPEECHES else SPEECH_DIR) / name
         _texts[name] = path.read_text(encoding="utf-8")
     return _texts[name]
 
@@ -128,6 +133,14 @@ def check_corpus():
             problem(f"SOURCES.md has no row for {name}")
         elif len(text_of(name)) != int(m.group(1).replace(",", "")):
             problem(f"{name}: {len(text_of(name))} chars, SOURCES.md says {m.group(1)}")
+        body_of(name)
+    unseen_sources = (UNSEEN_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    for name in UNSEEN_SPEECHES:
+        if not (UNSEEN_DIR / name).is_file():
+            problem(f"missing speech {UNSEEN_DIR / name}")
+            continue
+        if f"`{name}`" not in unseen_sources:
+            problem(f"unseen-speeches/SOURCES.md has no row for {name}")
         body_of(name)
     if not MAIN_PATH.is_file():
         problem(f"missing main speech {MAIN_PATH}")
@@ -327,7 +340,7 @@ def check_heldout_round(path, rows, folder):
 
 # Rounds written after round 2: each held out entirely (``check_heldout_round``).
 HELDOUT_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11", "round12",
-                  "round13", "round14", "round15")
+                  "round13", "round14", "round15", "round16")
 
 
 def check_compare(path, rows):
@@ -494,7 +507,7 @@ def main():
         lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
                      f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
                      + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
-    for folder in ("round2", *HELDOUT_ROUNDS):
+    for folder in ("round2", *HELDOUT_ROUNDS, "unseen-speeches"):
         for path in sorted((QDIR / folder).glob("*.jsonl")):
             rows = load(path)
             for r in rows:
@@ -503,7 +516,7 @@ def main():
                 check_round2(path, rows)
             else:
                 check_heldout_round(path, rows, folder)
-            if Path(path.stem + ".txt").name not in {*SPEECHES, MAIN}:
+            if Path(path.stem + ".txt").name not in {*SPEECHES, *UNSEEN_SPEECHES, MAIN}:
                 problem(f"{folder}/{path.name}: no such speech")
             sp = collections.Counter(r.get("split") for r in rows)
             grand["total"] += len(rows)

@@ -6,8 +6,9 @@ documents it was not fitted on.
 Each speech is built ALONE as a corpus (its own index in a temporary folder), as a user with
 that one speech would have it; every English dev question about it is run and its evidence
 features recorded (``qa.search.evidence``). Rows with ``split == "heldout"`` are not read, except
-with ``--retired``: then those of rounds 1-14, each already run once and reported, are read too
-(the shipped model is fitted that way; round 15 on stays unread).
+with ``--retired``: then those of rounds 1-15, each already run once and reported, are read too
+(the shipped model is fitted that way; round 16 on stays unread), and those of the two speeches
+held out whole (``tests/data/unseen-speeches``).
 Then:
 
 - cross-validation grouped by document (``GroupKFold``, one fold per document): each
@@ -60,10 +61,14 @@ MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-e
 # blind, are fitted on beside the dev rows: those of rounds 1 and 2 (second session), round 3
 # (2026-12-02, code 213f296), round 4 (code 5c7ecf8), round 5 (code 1e85960) and round 6 (code
 # c300d2f), round 7 (code 7fa2466), round 8 (code ee27cf9), round 9 (code 5d5ab8b), round 10
-# (code f57b1f2), round 11 (code 8ca943c), round 12 (code d481dc7), round 13 (code 92bacfa) and
-# round 14 (code ea2d1d9); docs/evaluation.md. Later rounds (questions/round15/ on) stay unread.
+# (code f57b1f2), round 11 (code 8ca943c), round 12 (code d481dc7), round 13 (code 92bacfa),
+# round 14 (code ea2d1d9) and round 15 (code da8f53c); docs/evaluation.md. Later rounds
+# (questions/round16/ on) stay unread.
 RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
-                  "round12", "round13", "round14")
+                  "round12", "round13", "round14", "round15")
+# ... and the speeches held out whole (eleventh session, code 9409a79; their questions in
+# questions/unseen-speeches/), with ``--retired``: two more documents for the grouped CV.
+UNSEEN = "unseen-speeches"
 # Not for this model: comparisons span several speeches; wording questions go to their own channel.
 SKIP = frozenset({"compare.jsonl", "wording.jsonl"})
 
@@ -76,13 +81,13 @@ def dev_sets(data: Path = DATA, *, retired: bool = False) -> tuple[dict[Path, li
     files += [f for f in sorted((data / "questions").glob("*.jsonl")) if f.name not in SKIP]
     files += sorted((data / "questions" / "round2").glob("*.jsonl"))
     if retired:
-        files += [f for r in RETIRED_ROUNDS for f in sorted((data / "questions" / r).glob("*.jsonl"))]
+        files += [f for r in (*RETIRED_ROUNDS, UNSEEN) for f in sorted((data / "questions" / r).glob("*.jsonl"))]
     sets: dict[Path, list[Item]] = {}
     for path in files:
         for item in read_items(path):
             if item.lang == "en" and (item.split != "heldout" or retired):
                 doc = item.doc[0] if item.doc else MAIN.name
-                speech = MAIN if doc == MAIN.name else data / "speeches" / doc
+                speech = MAIN if doc == MAIN.name else data / (UNSEEN if path.parent.name == UNSEEN else "speeches") / doc
                 sets.setdefault(speech, []).append(item)
     return sets, files
 
@@ -100,13 +105,14 @@ def alone(speech: Path, scratch: Path):
 
 
 def together(scratch: Path):
-    """The main speech and the eight of ``tests/data/speeches`` in one seeds folder under
-    ``scratch``, built: (its retriever, the seeds folder)."""
+    """The main speech, the eight of ``tests/data/speeches`` and the two held out whole
+    (``tests/data/unseen-speeches``, run once and retired) in one seeds folder under ``scratch``,
+    built: (its retriever, the seeds folder)."""
     from qa.api import build_index
 
     seeds = scratch / "seeds"
     seeds.mkdir(parents=True)
-    for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt"))]:
+    for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt")), *sorted((DATA / UNSEEN).glob("*.txt"))]:
         shutil.copyfile(path, seeds / path.name)
     s = settings(seeds_dir=seeds, index_dir=scratch / "index")
     build_index(s)

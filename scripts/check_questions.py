@@ -28,9 +28,12 @@ SPEECHES = [
     "cameron-anticorruption-summit-2016.txt", "gillard-boao-forum-2013.txt", "harris-lusaka-climate-2023.txt",
     "rudd-cop13-bali-2007.txt", "sullivan-agoa-forum-2024.txt",
 ]
-# Speeches held out whole in the eleventh session, their questions in questions/unseen-speeches/.
-UNSEEN_DIR = ROOT / "tests" / "data" / "unseen-speeches"
-UNSEEN_SPEECHES = ["bush-state-of-the-union-1990.txt", "carter-state-of-the-union-1979.txt"]
+# Speeches held out whole in the eleventh session, two pairs: folder -> its speeches; the
+# questions of tests/data/<folder>/ are in questions/<folder>/.
+UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-of-the-union-1979.txt"],
+          "unseen-speeches-2": ["johnson-state-of-the-union-1964.txt", "reagan-state-of-the-union-1986.md"]}
+UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
+UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
 HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-2013.txt",
                     "sullivan-agoa-forum-2024.txt"}
@@ -46,6 +49,7 @@ EXPECTED_HEADER = {
     "gillard-boao-forum-2013.txt": (4, 0), "harris-lusaka-climate-2023.txt": (5, 0),
     "rudd-cop13-bali-2007.txt": (6, 0), "sullivan-agoa-forum-2024.txt": (0, 0), MAIN: (0, 2),
     "bush-state-of-the-union-1990.txt": (0, 0), "carter-state-of-the-union-1979.txt": (4, 0),
+    "johnson-state-of-the-union-1964.txt": (2, 0), "reagan-state-of-the-union-1986.md": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}
@@ -68,7 +72,7 @@ _texts = {}
 
 def text_of(name):
     if name not in _texts:
-        path = MAIN_PATH if name == MAIN else (UNSEEN_DIR if name in UNSEEN_SPEECHES else SPEECH_DIR) / name
+        path = MAIN_PATH if name == MAIN else UNSEEN_DIRS.get(name, SPEECH_DIR) / name
         _texts[name] = path.read_text(encoding="utf-8")
     return _texts[name]
 
@@ -134,13 +138,12 @@ def check_corpus():
         elif len(text_of(name)) != int(m.group(1).replace(",", "")):
             problem(f"{name}: {len(text_of(name))} chars, SOURCES.md says {m.group(1)}")
         body_of(name)
-    unseen_sources = (UNSEEN_DIR / "SOURCES.md").read_text(encoding="utf-8")
-    for name in UNSEEN_SPEECHES:
-        if not (UNSEEN_DIR / name).is_file():
-            problem(f"missing speech {UNSEEN_DIR / name}")
+    for name, folder in UNSEEN_DIRS.items():
+        if not (folder / name).is_file():
+            problem(f"missing speech {folder / name}")
             continue
-        if f"`{name}`" not in unseen_sources:
-            problem(f"unseen-speeches/SOURCES.md has no row for {name}")
+        if f"`{name}`" not in (folder / "SOURCES.md").read_text(encoding="utf-8"):
+            problem(f"{folder.name}/SOURCES.md has no row for {name}")
         body_of(name)
     if not MAIN_PATH.is_file():
         problem(f"missing main speech {MAIN_PATH}")
@@ -282,7 +285,7 @@ def check_unseen(path, rows):
 def round_rows(path, rows, folder):
     """(position, row, where) for each row of a round's per-speech file that has the fields of
     a QA row, once its document and its QA fields are checked (``check_qa_row``)."""
-    doc = path.stem + ".txt"
+    doc = path.stem + (".md" if path.stem + ".md" in UNSEEN_SPEECHES else ".txt")
     for i, row in enumerate(rows, 1):
         if not need(row, {**QA_FIELDS, "doc": str}, f"{folder}/{path.name}#{i}"):
             continue
@@ -507,7 +510,7 @@ def main():
         lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
                      f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
                      + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
-    for folder in ("round2", *HELDOUT_ROUNDS, "unseen-speeches"):
+    for folder in ("round2", *HELDOUT_ROUNDS, *UNSEEN):
         for path in sorted((QDIR / folder).glob("*.jsonl")):
             rows = load(path)
             for r in rows:
@@ -516,7 +519,7 @@ def main():
                 check_round2(path, rows)
             else:
                 check_heldout_round(path, rows, folder)
-            if Path(path.stem + ".txt").name not in {*SPEECHES, *UNSEEN_SPEECHES, MAIN}:
+            if not {path.stem + ".txt", path.stem + ".md"} & {*SPEECHES, *UNSEEN_SPEECHES, MAIN}:
                 problem(f"{folder}/{path.name}: no such speech")
             sp = collections.Counter(r.get("split") for r in rows)
             grand["total"] += len(rows)

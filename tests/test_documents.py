@@ -104,6 +104,24 @@ def test_a_text_that_says_nothing_of_its_speaker_stays_in_an_office_scope():
     assert by_role("What does the president promise?", docs) == ("byline.txt", "bare.txt", "named.txt")
 
 
+def test_a_file_name_is_the_byline_of_a_text_that_names_no_speaker():
+    """A headerless "reagan-1986.md" is named by "Reagan" in a question about what was said;
+    a document whose byline names its speaker is named by that, as before."""
+    from qa.index.chunking import chunk_text
+    from qa.index.header import read_header
+    from qa.search.scope import catalog, named
+
+    texts = {"reagan-1986.md": "Tonight we cut taxes.", "carter.txt": "Speaker: Jimmy Carter\n\nWe save energy.",
+             "bush.txt": "We build schools."}
+    headers = {name: read_header(text)[0] for name, text in texts.items()}
+    chunks = [c for name, text in texts.items() for c in chunk_text(name, text, body=read_header(text)[1])]
+    docs = catalog(list(texts), headers, chunks)
+    assert named("What does Reagan say about taxes?", docs) == ("reagan-1986.md",)
+    assert named("Does President Reagan tell Congress to cut taxes?", docs) == ("reagan-1986.md",)
+    assert named("What does Carter say about energy?", docs) == ("carter.txt",)
+    assert named("Why are taxes cut in 1986?", docs) == ()  # not about what was said
+
+
 def test_scope_from_the_office_the_question_calls_the_speaker_by(corpus):
     """"the vice president" is Harris, the only speaker whose byline or labels give that
     office, even when the words asked about are another speaker's (AGOA is Sullivan's, supply

@@ -141,8 +141,9 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
     A speaker's name names their documents when the question is about what they said, or
     when no other document's speech uses that name. A topic word (file name, title, occasion,
     place) names a document when no other document has it, in its topic words or its speech,
-    and the question speaks of a speech or names the speaker; among one speaker's documents
-    the topic words pick ("Biden's IPEF remarks").
+    and the question speaks of a speech or names the speaker, or, for a document that names no
+    speaker (its file name is all it has: "reagan-1986.md"), asks what was said; among one
+    speaker's documents the topic words pick ("Biden's IPEF remarks").
 
     >>> from qa.types import Field
     >>> docs = catalog(["rudd.txt", "abbott.txt"], {"rudd.txt": (Field(key="author", label="Speaker",
@@ -164,7 +165,7 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
         speaking or not any(hit & o.vocabulary for o in others(d)))}
     topic = {d.source: {w for w in words & d.topic_words
                         if not any(w in o.topic_words or w in o.vocabulary for o in others(d))}
-             for d in documents if speech or mentioned[d.source]}
+             for d in documents if speech or mentioned[d.source] or (speaking and not d.speaker)}
     hits = [d.source for d in documents if d.source in speaker or topic.get(d.source)]
     # One speaker's several documents: the topic words, if they pick some, pick among them.
     for name in {frozenset(h) for h in speaker.values()}:

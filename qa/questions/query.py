@@ -179,9 +179,11 @@ def asks_aftermath(question: str, language: str = ENGLISH) -> bool:
 # she in favour of ...?"), as against one on what the speech says ("Does he say ...?"). A
 # speaker's view on a topic next to the speech's is a common thing for a speech not to give, so
 # the abstention model weighs this (``asks_stance``, fitted by scripts/fit_abstention.py).
-# Attitude verbs only: verbs of saying ("propose", "call for", "urge") report the text.
+# Attitude verbs only: verbs of saying ("propose", "call for", "urge") report the text. "Back"
+# only with an object ("back a ban"), not as a particle ("come back", "Build Back Better").
 _ATTITUDE = (r"think|thinks|believe|believes|feel|feels|want|wants|wish|wishes|hope|hopes|expect|expects|fear|fears|"
-             r"worry|worries|worried|support|supports|back|backs|favou?r|favou?rs|oppose|opposes|opposed|agree|"
+             r"worry|worries|worried|support|supports|backs? (?:a|an|the|his|her|their|its|any|more|further)|"
+             r"favou?r|favou?rs|oppose|opposes|opposed|agree|"
              r"agrees|endorse|endorses|welcome|welcomes|prefer|prefers|approve|approves|like|likes|against")
 STANCE = {
     ENGLISH: re.compile(rf"^\W*(does|do|is|are|would|will|did|was|were|has|have|should|can|could)\b.*\b({_ATTITUDE})\b",
@@ -199,6 +201,8 @@ def asks_stance(question: str, language: str = ENGLISH) -> bool:
     (True, True)
     >>> asks_stance("Does the speaker say the plan will cost more?"), asks_stance("What does he think of it?")
     (False, False)
+    >>> asks_stance("Does the PM back a ban on coal?"), asks_stance("Will the PM come back to the forum?")
+    (True, False)
     >>> asks_stance("Поддерживает ли автор общую валюту?", RUSSIAN)
     True
     """

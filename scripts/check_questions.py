@@ -4,8 +4,8 @@
 Stand-alone: reads only the question files, the speech texts and SOURCES.md; it does not import or run
 the project's code. Checks required fields, that every evidence string is an exact substring of its
 document, the per-file rules (counts of Russian / meta / names_doc / unanswerable questions), the
-held-out split recorded in SPLIT.md (round 1 and round 2), the questions on the two speeches held out
-whole (tests/data/unseen-speeches/), and, for tests/data/questions/wording.jsonl, that quote / phrase /
+held-out split recorded in SPLIT.md (round 1 and round 2), the questions on the speeches held out
+whole (tests/data/unseen-speeches*/), and, for tests/data/questions/wording.jsonl, that quote / phrase /
 mention outcomes and counts follow the rule in tests/data/questions/README.md.
 Prints per-file totals and exits non-zero on any problem.
 
@@ -31,7 +31,8 @@ SPEECHES = [
 # Speeches held out whole in the eleventh session, two pairs: folder -> its speeches; the
 # questions of tests/data/<folder>/ are in questions/<folder>/.
 UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-of-the-union-1979.txt"],
-          "unseen-speeches-2": ["johnson-state-of-the-union-1964.txt", "reagan-state-of-the-union-1986.md"]}
+          "unseen-speeches-2": ["johnson-state-of-the-union-1964.txt", "reagan-state-of-the-union-1986.md"],
+          "unseen-speeches-3": ["address-2002-01-29.txt", "roosevelt-1941.txt"]}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -50,6 +51,7 @@ EXPECTED_HEADER = {
     "rudd-cop13-bali-2007.txt": (6, 0), "sullivan-agoa-forum-2024.txt": (0, 0), MAIN: (0, 2),
     "bush-state-of-the-union-1990.txt": (0, 0), "carter-state-of-the-union-1979.txt": (4, 0),
     "johnson-state-of-the-union-1964.txt": (2, 0), "reagan-state-of-the-union-1986.md": (0, 0),
+    "address-2002-01-29.txt": (0, 0), "roosevelt-1941.txt": (3, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

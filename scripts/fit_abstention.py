@@ -8,7 +8,7 @@ that one speech would have it; every English dev question about it is run and it
 features recorded (``qa.search.evidence``). Rows with ``split == "heldout"`` are not read, except
 with ``--retired``: then those of rounds 1-15, each already run once and reported, are read too
 (the shipped model is fitted that way; round 16 on stays unread), and those of the two speeches
-held out whole (``tests/data/unseen-speeches``).
+held out whole (``tests/data/unseen-speeches``, ``tests/data/unseen-speeches-2``).
 Then:
 
 - cross-validation grouped by document (``GroupKFold``, one fold per document): each
@@ -66,9 +66,16 @@ MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-e
 # (questions/round16/ on) stay unread.
 RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
                   "round12", "round13", "round14", "round15")
-# ... and the speeches held out whole (eleventh session, code 9409a79; their questions in
-# questions/unseen-speeches/), with ``--retired``: two more documents for the grouped CV.
-UNSEEN = "unseen-speeches"
+# ... and the speeches held out whole (eleventh session: the first pair run with code 9409a79,
+# the second with 1ca6eea; the questions of tests/data/<folder>/ in questions/<folder>/), with
+# ``--retired``: four more documents for the grouped CV.
+UNSEEN = ("unseen-speeches", "unseen-speeches-2")
+
+
+def unseen_speeches(data: Path = DATA) -> list[Path]:
+    """The texts of the speeches held out whole (``.txt`` and ``.md``, not their SOURCES.md)."""
+    return sorted(p for folder in UNSEEN for p in (data / folder).iterdir()
+                  if p.suffix in (".txt", ".md") and p.name != "SOURCES.md")
 # Not for this model: comparisons span several speeches; wording questions go to their own channel.
 SKIP = frozenset({"compare.jsonl", "wording.jsonl"})
 
@@ -81,13 +88,14 @@ def dev_sets(data: Path = DATA, *, retired: bool = False) -> tuple[dict[Path, li
     files += [f for f in sorted((data / "questions").glob("*.jsonl")) if f.name not in SKIP]
     files += sorted((data / "questions" / "round2").glob("*.jsonl"))
     if retired:
-        files += [f for r in (*RETIRED_ROUNDS, UNSEEN) for f in sorted((data / "questions" / r).glob("*.jsonl"))]
+        files += [f for r in (*RETIRED_ROUNDS, *UNSEEN) for f in sorted((data / "questions" / r).glob("*.jsonl"))]
     sets: dict[Path, list[Item]] = {}
     for path in files:
         for item in read_items(path):
             if item.lang == "en" and (item.split != "heldout" or retired):
                 doc = item.doc[0] if item.doc else MAIN.name
-                speech = MAIN if doc == MAIN.name else data / (UNSEEN if path.parent.name == UNSEEN else "speeches") / doc
+                folder = path.parent.name if path.parent.name in UNSEEN else "speeches"
+                speech = MAIN if doc == MAIN.name else data / folder / doc
                 sets.setdefault(speech, []).append(item)
     return sets, files
 
@@ -105,14 +113,14 @@ def alone(speech: Path, scratch: Path):
 
 
 def together(scratch: Path):
-    """The main speech, the eight of ``tests/data/speeches`` and the two held out whole
-    (``tests/data/unseen-speeches``, run once and retired) in one seeds folder under ``scratch``,
-    built: (its retriever, the seeds folder)."""
+    """The main speech, the eight of ``tests/data/speeches`` and the four held out whole
+    (``unseen_speeches``, run once and retired) in one seeds folder under ``scratch``, built:
+    (its retriever, the seeds folder)."""
     from qa.api import build_index
 
     seeds = scratch / "seeds"
     seeds.mkdir(parents=True)
-    for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt")), *sorted((DATA / UNSEEN).glob("*.txt"))]:
+    for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt")), *unseen_speeches()]:
         shutil.copyfile(path, seeds / path.name)
     s = settings(seeds_dir=seeds, index_dir=scratch / "index")
     build_index(s)

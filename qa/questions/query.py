@@ -180,11 +180,12 @@ def asks_aftermath(question: str, language: str = ENGLISH) -> bool:
 # speaker's view on a topic next to the speech's is a common thing for a speech not to give, so
 # the abstention model weighs this (``asks_stance``, fitted by scripts/fit_abstention.py).
 # Attitude verbs only: verbs of saying ("propose", "call for", "urge") report the text. "Back"
-# only with an object ("back a ban"), not as a particle ("come back", "Build Back Better").
+# only with an object ("back a ban"), not as a particle ("come back", "Build Back Better");
+# not "like" or "against", mostly prepositions ("traded off against each other").
 _ATTITUDE = (r"think|thinks|believe|believes|feel|feels|want|wants|wish|wishes|hope|hopes|expect|expects|fear|fears|"
              r"worry|worries|worried|support|supports|backs? (?:a|an|the|his|her|their|its|any|more|further)|"
              r"favou?r|favou?rs|oppose|opposes|opposed|agree|"
-             r"agrees|endorse|endorses|welcome|welcomes|prefer|prefers|approve|approves|like|likes|against")
+             r"agrees|endorse|endorses|welcome|welcomes|prefer|prefers|approve|approves")
 STANCE = {
     ENGLISH: re.compile(rf"^\W*(does|do|is|are|would|will|did|was|were|has|have|should|can|could)\b.*\b({_ATTITUDE})\b",
                         re.I),

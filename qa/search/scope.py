@@ -289,10 +289,10 @@ def by_role(question: str, documents: tuple[DocumentInfo, ...], language: str = 
     A document that describes its speaker without that office ("MR. SULLIVAN:", "Ruslan Izimov,
     Expert at ...") is left out.
 
-    Fitted on the English questions of the dev rows and rounds 1-14 that call the speaker by an
-    office (unscoped, nine speeches; /tmp script over ``Retriever.documents_by_evidence``,
-    eleventh session, 2026-12-03), with four more corpora in which one prime minister's header
-    was taken away: right document first, as given / with the header taken away, 0.885 / 0.000
+    Chosen among three rules on the English questions of the dev rows and rounds 1-14 that call
+    the speaker by an office (unscoped, nine speeches; a /tmp script over
+    ``Retriever.documents_by_evidence``, eleventh session, 2026-12-03), with four more corpora
+    in which one prime minister's header was taken away: right document first, as given / with the header taken away, 0.885 / 0.000
     leaving out every document without the office, 0.831 / 0.880 keeping every one, 0.885 /
     0.880 keeping those that say nothing of their speaker (shipped; docs/documents.md).
 

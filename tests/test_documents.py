@@ -87,35 +87,37 @@ def test_scope_from_a_speaker_named_in_the_question(corpus):
     assert answer.text.startswith("_From David Cameron’s speech")
 
 
+def _catalog(texts: dict[str, str]):
+    """What the corpus knows of each of ``texts`` (file name -> text), as the retriever reads it."""
+    from qa.index.chunking import chunk_text
+    from qa.index.header import read_header
+    from qa.search.scope import catalog
+
+    read = {name: read_header(text) for name, text in texts.items()}
+    chunks = [c for name, text in texts.items() for c in chunk_text(name, text, body=read[name][1])]
+    return catalog(list(texts), {name: header for name, (header, _) in read.items()}, chunks)
+
+
 def test_a_text_that_says_nothing_of_its_speaker_stays_in_an_office_scope():
     """A headerless address may be a president's: "the president" keeps it beside the documents
     whose byline says President, and leaves out one whose byline describes another speaker."""
-    from qa.index.chunking import chunk_text
-    from qa.index.header import read_header
-    from qa.search.scope import by_role, catalog
+    from qa.search.scope import by_role
 
-    texts = {"byline.txt": "Speaker: Ann Lee, President of Ruritania\n\nWe will build roads.",
-             "bare.txt": "Mr. Speaker, members of the Congress:\nTonight I report on the state of the Union.",
-             "named.txt": "Speaker: Bo Chan\n\nWe will plant trees.",
-             "expert.txt": "Author: Cy Doe, Fellow at the Institute\n\nWe will study ports."}
-    headers = {name: read_header(text)[0] for name, text in texts.items()}
-    chunks = [c for name, text in texts.items() for c in chunk_text(name, text, body=read_header(text)[1])]
-    docs = catalog(list(texts), headers, chunks)
+    docs = _catalog({"byline.txt": "Speaker: Ann Lee, President of Ruritania\n\nWe will build roads.",
+                     "bare.txt": "Mr. Speaker, members of the Congress:\nTonight I report on the state of the Union.",
+                     "named.txt": "Speaker: Bo Chan\n\nWe will plant trees.",
+                     "expert.txt": "Author: Cy Doe, Fellow at the Institute\n\nWe will study ports."})
     assert by_role("What does the president promise?", docs) == ("byline.txt", "bare.txt", "named.txt")
 
 
 def test_a_file_name_is_the_byline_of_a_text_that_names_no_speaker():
     """A headerless "reagan-1986.md" is named by "Reagan" in a question about what was said;
     a document whose byline names its speaker is named by that, as before."""
-    from qa.index.chunking import chunk_text
-    from qa.index.header import read_header
-    from qa.search.scope import catalog, named
+    from qa.search.scope import named
 
-    texts = {"reagan-1986.md": "Tonight we cut taxes.", "carter.txt": "Speaker: Jimmy Carter\n\nWe save energy.",
-             "bush.txt": "We build schools."}
-    headers = {name: read_header(text)[0] for name, text in texts.items()}
-    chunks = [c for name, text in texts.items() for c in chunk_text(name, text, body=read_header(text)[1])]
-    docs = catalog(list(texts), headers, chunks)
+    docs = _catalog({"reagan-1986.md": "Tonight we cut taxes.",
+                     "carter.txt": "Speaker: Jimmy Carter\n\nWe save energy.",
+                     "bush.txt": "We build schools."})
     assert named("What does Reagan say about taxes?", docs) == ("reagan-1986.md",)
     assert named("Does President Reagan tell Congress to cut taxes?", docs) == ("reagan-1986.md",)
     assert named("What does Carter say about energy?", docs) == ("carter.txt",)

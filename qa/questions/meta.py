@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..config import AboutDocument
-from .query import about_author, without_source_clause
+from .query import TIME, about_author, read, without_source_clause
 
 AUTHOR, OCCASION, DATE, PLACE, SOURCE = "author", "occasion", "date", "place", "source"
 TITLE, LICENSE = "title", "license"
@@ -117,8 +117,18 @@ def by_meaning(question: str, cosine: float, about: AboutDocument = AboutDocumen
     ('source', '')
     >>> by_meaning("Is this all of it?", 0.9)
     ''
+
+    A date is the field only when the question asks for a date or a time: "when he gave this
+    address" inside a question on how long he had held office, or on what office he held, says
+    when, it does not ask it.
+
+    >>> by_meaning("On which day was this address given?", 0.9), by_meaning("How long had he served when he gave this address?", 0.9)
+    ('date', '')
     """
-    return field_cue(question) if cosine >= about.min_cosine else ""
+    kind = field_cue(question) if cosine >= about.min_cosine else ""
+    if kind == DATE and read(question).asks_for not in (DATE, TIME):
+        return ""
+    return kind
 
 
 def asks_about_document(question: str, language: str = "en") -> str:

@@ -124,6 +124,20 @@ def test_a_file_name_is_the_byline_of_a_text_that_names_no_speaker():
     assert named("Why are taxes cut in 1986?", docs) == ()  # not about what was said
 
 
+def test_a_file_name_names_its_text_though_another_speech_mentions_that_person():
+    """"Ford" names "ford-1975.txt" (which never names its speaker) in a question about what
+    he said, though another address thanks "President Ford"; written in lower case, or with no
+    speaking, a word of a file name names nothing another text uses."""
+    from qa.search.scope import named
+
+    docs = _catalog({"ford-1975.txt": "We must cut taxes now.",
+                     "reagan.txt": "Speaker: Ronald Reagan\n\nI thank President Ford for his service."})
+    assert named("What does Ford say about taxes?", docs) == ("ford-1975.txt",)
+    assert named("In his speech, whose verdict does Ford recall?", docs) == ("ford-1975.txt",)
+    assert named("what does ford say about taxes?", docs) == ()
+    assert named("Who thanks Ford?", docs) == ()
+
+
 def test_scope_from_the_office_the_question_calls_the_speaker_by(corpus):
     """"the vice president" is Harris, the only speaker whose byline or labels give that
     office, even when the words asked about are another speaker's (AGOA is Sullivan's, supply

@@ -122,8 +122,7 @@ def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],
     for source in sources:
         header, own = headers.get(source, ()), by_source.get(source, [])
         speaker = speaker_of(header, own)
-        stem = re.sub(r"\.[a-z]+$", "", source.rsplit("/", 1)[-1])
-        topic = _words(stem.replace("-", " ").replace("_", " "))
+        topic = file_name_words(source)
         topic |= {w for f in header if f.key in ("title", "occasion", "place") for w in _words(f.value)}
         speaker_words = (_words(speaker) | label_names(own)) - roles.TITLE_WORDS
         described = [f.value for f in header if f.key in ("author", "role")] + labels(own)
@@ -160,7 +159,7 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
         return [o for o in documents if o is not d]
 
     words |= cyrillic_speakers(question, documents)
-    mentioned = {d.source: words & d.speaker_words for d in documents}
+    mentioned = {d.source: (words & d.speaker_words) | file_name_speaker(question, d, documents) for d in documents}
     speaker = {d.source: hit for d in documents if (hit := mentioned[d.source]) and (
         speaking or not any(hit & o.vocabulary for o in others(d)))}
     topic = {d.source: {w for w in words & d.topic_words
@@ -173,6 +172,29 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
         if any(topic.get(s) for s in same):
             hits = [s for s in hits if s not in same or topic.get(s)]
     return tuple(hits) if len(hits) < len(documents) else ()
+
+
+def file_name_words(source: str) -> set[str]:
+    """The words of a document's file name, its extension and folders left out."""
+    stem = re.sub(r"\.[a-z]+$", "", source.rsplit("/", 1)[-1])
+    return _words(stem.replace("-", " ").replace("_", " "))
+
+
+def file_name_speaker(question: str, document: DocumentInfo, documents: tuple[DocumentInfo, ...]) -> set[str]:
+    """For a document that names no speaker, known by its file name alone ("ford-1975.txt"):
+    the words of that name the question writes as a name ("Ford"), which no other document's
+    file name has and its own text never uses: read as its speaker's name, as a header's author
+    is, though other speeches may mention that person ("President Ford").
+
+    >>> docs = catalog(["ford-1975.txt", "reagan.txt"], {}, [])
+    >>> file_name_speaker("What did Ford say?", docs[0], docs), file_name_speaker("What did ford say?", docs[0], docs)
+    ({'ford'}, set())
+    """
+    if document.speaker:
+        return set()
+    others = set().union(*(file_name_words(d.source) for d in documents if d is not document))
+    written = {w.lower() for w in re.findall(r"\b[A-Z][a-z’'-]+", question)}
+    return (written & file_name_words(document.source)) - others - document.vocabulary - _STOP
 
 
 def cyrillic_speakers(question: str, documents: tuple[DocumentInfo, ...]) -> set[str]:

@@ -5,7 +5,7 @@ rules, with cross-validation grouped by document.
 
     python scripts/check_document_choice.py [--retired]
 
-The main speech, the eight speeches of ``tests/data/speeches`` and the six held out whole and
+The main speech, the eight speeches of ``tests/data/speeches`` and the eight held out whole and
 then retired (``fit_abstention.together``) are built into one corpus (in a temporary folder). Every answerable English question (``fit_abstention.dev_sets``; with
 ``--retired`` also the rounds already run once) that leaves the document to the evidence (it
 names none, calls the speaker by no office, compares nothing and does not ask about the

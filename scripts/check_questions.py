@@ -33,7 +33,8 @@ SPEECHES = [
 UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-of-the-union-1979.txt"],
           "unseen-speeches-2": ["johnson-state-of-the-union-1964.txt", "reagan-state-of-the-union-1986.md"],
           "unseen-speeches-3": ["address-2002-01-29.txt", "roosevelt-1941.txt"],
-          "unseen-speeches-4": ["eisenhower-1957.txt", "ford-1975.txt"]}
+          "unseen-speeches-4": ["eisenhower-1957.txt", "ford-1975.txt"],
+          "unseen-speeches-5": ["nixon-1972.txt", "truman-1949-annual-message.txt"]}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -54,6 +55,7 @@ EXPECTED_HEADER = {
     "johnson-state-of-the-union-1964.txt": (2, 0), "reagan-state-of-the-union-1986.md": (0, 0),
     "address-2002-01-29.txt": (0, 0), "roosevelt-1941.txt": (3, 0),
     "eisenhower-1957.txt": (3, 0), "ford-1975.txt": (0, 0),
+    "nixon-1972.txt": (0, 2), "truman-1949-annual-message.txt": (4, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

@@ -67,9 +67,10 @@ MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-e
 RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
                   "round12", "round13", "round14", "round15")
 # ... and the speeches held out whole (eleventh session: the first pair run with code 9409a79,
-# the second with 1ca6eea, the third with 15ffa13; the questions of tests/data/<folder>/ in
-# questions/<folder>/), with ``--retired``: six more documents for the grouped CV.
-UNSEEN = ("unseen-speeches", "unseen-speeches-2", "unseen-speeches-3")
+# the second with 1ca6eea, the third with 15ffa13; twelfth session: the fourth with 17a6d7d; the
+# questions of tests/data/<folder>/ in questions/<folder>/), with ``--retired``: eight more
+# documents for the grouped CV.
+UNSEEN = ("unseen-speeches", "unseen-speeches-2", "unseen-speeches-3", "unseen-speeches-4")
 
 
 def unseen_speeches(data: Path = DATA) -> list[Path]:
@@ -113,7 +114,7 @@ def alone(speech: Path, scratch: Path):
 
 
 def together(scratch: Path):
-    """The main speech, the eight of ``tests/data/speeches`` and the six held out whole
+    """The main speech, the eight of ``tests/data/speeches`` and the eight held out whole
     (``unseen_speeches``, run once and retired) in one seeds folder under ``scratch``, built:
     (its retriever, the seeds folder)."""
     from qa.api import build_index

@@ -4,7 +4,7 @@ margin, the reply says so and how to choose.
 
     python scripts/fit_document_note.py [--retired]
 
-The main speech, the eight speeches of ``tests/data/speeches`` and the six held out whole and
+The main speech, the eight speeches of ``tests/data/speeches`` and the eight held out whole and
 then retired (``fit_abstention.together``) are built into one corpus (in a temporary folder); every answerable English dev question about one of them (``split !=
 "heldout"``, the files ``fit_abstention.dev_sets`` reads; with ``--retired`` also the rounds
 already run once) is scored over the whole corpus and the margin between the best and the

@@ -138,6 +138,18 @@ def test_a_file_name_names_its_text_though_another_speech_mentions_that_person()
     assert named("Who thanks Ford?", docs) == ()
 
 
+def test_a_speaker_named_with_a_verb_of_wanting_names_their_document():
+    """What a named speaker wants, backs or thinks is what their speech says, as what they say
+    is, though another speech mentions them; a question only mentioning them names nothing."""
+    from qa.search.scope import named
+
+    docs = _catalog({"truman.txt": "Speaker: Harry S. Truman\n\nWe need new taxes.",
+                     "ford.txt": "Speaker: Gerald Ford\n\nAs President Truman said, the buck stops here."})
+    assert named("Which taxes does Truman want?", docs) == ("truman.txt",)
+    assert named("Does Truman support new taxes?", docs) == ("truman.txt",)
+    assert named("Who quotes Truman?", docs) == ()
+
+
 def test_scope_from_the_office_the_question_calls_the_speaker_by(corpus):
     """"the vice president" is Harris, the only speaker whose byline or labels give that
     office, even when the words asked about are another speaker's (AGOA is Sullivan's, supply

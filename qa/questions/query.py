@@ -186,6 +186,8 @@ _ATTITUDE = (r"think|thinks|believe|believes|feel|feels|want|wants|wish|wishes|h
              r"worry|worries|worried|support|supports|backs? (?:a|an|the|his|her|their|its|any|more|further)|"
              r"favou?r|favou?rs|oppose|opposes|opposed|agree|"
              r"agrees|endorse|endorses|welcome|welcomes|prefer|prefers|approve|approves")
+# The speaker's own view, wish or backing, in any question form ("What does Truman want ...?").
+ATTITUDE = re.compile(rf"\b({_ATTITUDE})\b", re.I)
 STANCE = {
     ENGLISH: re.compile(rf"^\W*(does|do|is|are|would|will|did|was|were|has|have|should|can|could)\b.*\b({_ATTITUDE})\b",
                         re.I),

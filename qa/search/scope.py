@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..questions import roles
+from ..questions.query import ATTITUDE
 from ..types import Chunk, Field
 
 # A transcript label opening a paragraph: upper-case words, then a colon.
@@ -153,7 +154,8 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
     if len(documents) < 2:
         return ()
     words = _words(re.sub(r"['’]s\b", "", question))
-    speaking, speech = bool(_ABOUT_SPEAKING.search(question)), bool(_TEXT_WORD.search(question))
+    speaking = bool(_ABOUT_SPEAKING.search(question) or ATTITUDE.search(question))
+    speech = bool(_TEXT_WORD.search(question))
 
     def others(d: DocumentInfo) -> list[DocumentInfo]:
         return [o for o in documents if o is not d]

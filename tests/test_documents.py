@@ -246,10 +246,27 @@ def test_an_author_question_after_a_chat_takes_the_conversations_document(corpus
     # Without anything to say which speech, every document's speaker is listed.
     listed = qa.ask("Who gave this talk?", seeds_dir=seeds, index_dir=index)
     assert len({p.source for p in listed.passages}) == len(SPEECHES) + 1
+    assert "Listed for the first" not in listed.text  # all of them: nothing to say
     # ... each line of the reply names its document, so no reader has to match [n] to the list.
     lines = [line for line in listed.text.split("\n\n---\n\n")[0].splitlines() if re.search(r"\[\d+\]$", line)]
     assert [line.split(": ")[0].replace("\\", "") for line in lines] == [p.source for p in listed.passages]
     assert any(line.startswith(f"{IZIMOV}: Ruslan Izimov") for line in lines)
+
+
+def test_a_list_of_every_document_says_when_it_stops_short(seeds, tmp_path, fake_encoder):
+    """With more documents than a reply lists, "Who gave this talk?" says how many it listed of
+    how many, and how to ask about another, instead of passing a part for the whole."""
+    from qa.answer.meta import MAX_LISTED_DOCUMENTS
+
+    total = MAX_LISTED_DOCUMENTS + 2
+    for n in range(total):
+        (seeds / f"talk-{n:02d}.txt").write_text(f"Speaker: Person Number{n}\n\nWe discuss harbour {n} and its ships.\n",
+                                                 encoding="utf-8")
+    index = tmp_path / "many-index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    listed = qa.ask("Who gave this talk?", seeds_dir=seeds, index_dir=index)
+    assert len({p.source for p in listed.passages}) == MAX_LISTED_DOCUMENTS
+    assert f"first {MAX_LISTED_DOCUMENTS} of the {total + 1} documents" in listed.text  # the seeds' speech too
 
 
 def test_a_russian_follow_up_takes_the_conversations_document(corpus):

@@ -46,6 +46,9 @@ FRAMING = {
                      "passages that match do not either.",
         # A yes/no question on the speaker's own view or wish (``asks_stance``).
         "stance": "The passages that match do not give the speaker's view on this.",
+        # A question about "the speech" in a corpus of more documents than a reply lists.
+        "listed": "Listed for the first {n} of the {total} documents; to ask about another, name its speaker "
+                  "or choose it.",
         # A question about the document itself whose answer no metadata line gives.
         "no_field": {"date": "No metadata line of the document gives its date.",
                      "source": "No metadata line of the document gives its source.",
@@ -77,6 +80,8 @@ FRAMING = {
         "unsupported": "В подходящих фрагментах ничего не сказано о «{word}».",
         "aftermath": "Выступление не сообщает, как его восприняли и что было потом; подходящие фрагменты тоже.",
         "stance": "В подходящих фрагментах не сказано, что думает об этом выступающий.",
+        "listed": "Перечислены первые {n} из {total} документов; чтобы спросить о другом, назовите выступающего "
+                  "или выберите документ.",
         "no_field": {"date": "В метаданных документа нет даты.",
                      "source": "В метаданных документа нет источника.",
                      "license": "В метаданных документа нет лицензии.",

@@ -71,11 +71,14 @@ def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[P
 
 def metadata_answer(r: "Retriever", question: str, *, language: str, notes: tuple[str, ...]) -> Answer | None:
     """The reply to a question about the document itself, from its metadata lines, or None."""
-    from .compose import render
+    from .compose import framing, render
 
     passages = metadata_passages(r, question, language=language)
     if not passages:
         return None
+    if len(r.documents) > MAX_LISTED_DOCUMENTS:  # say so: the list is not every document
+        listed = framing(language).get("listed", framing("en")["listed"])
+        notes = (*notes, listed.format(n=MAX_LISTED_DOCUMENTS, total=len(r.documents)))
     return render(question, [(p, (0,)) for p in passages], notes=notes, language=language)
 
 

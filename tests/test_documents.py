@@ -400,3 +400,25 @@ def test_a_refusal_names_no_runner_up(corpus):
     refused = answer_with(r, "What do the speakers say about the Atlantis Treaty and Zorblax?", k=5, history=())
     assert refused.abstained and refused.notes
     assert not any(n.startswith("Another document") for n in refused.notes)
+
+
+def test_a_question_for_several_facts_about_the_document_is_answered_for_each(corpus):
+    """"Who gave it, and when?" cites both metadata lines; a fact no line gives is said to be
+    missing beside the one that is there; a later clause about the text asks for no fact."""
+    seeds, index = corpus
+    both = qa.ask("Who delivered these remarks, and on which day?", documents=["rudd-cop13-bali-2007.txt"],
+                  seeds_dir=seeds, index_dir=index)
+    assert not both.abstained
+    assert [p.citation for p in both.passages] == ["rudd-cop13-bali-2007.txt, header"] * 2
+    assert "Date: 12/12/2007" in [p.text for p in both.passages] and "Rudd" in both.passages[0].text
+    half = qa.ask("Who is the author of this talk, and when?", documents=[IZIMOV], seeds_dir=seeds, index_dir=index)
+    assert not half.abstained and "Izimov" in half.passages[0].text and len(half.passages) == 1
+    assert "No metadata line of the document gives its date." in half.notes
+    # The speech's Source line gives its occasion: a clause on what was said of a summit is
+    # not asking for it.
+    content = qa.ask("Who delivered this talk, and what does he say about the summit?", documents=[IZIMOV],
+                     seeds_dir=seeds, index_dir=index)
+    assert [p.text.split(":")[0] for p in content.passages] == ["Auther"]
+    occasion = qa.ask("Who delivered this talk, and at what event?", documents=[IZIMOV], seeds_dir=seeds,
+                      index_dir=index)
+    assert [p.text.split(":")[0] for p in occasion.passages] == ["Auther", "Source"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from ..questions.meta import AUTHOR, FIELDS
+from ..questions.meta import AUTHOR, FIELDS, further_fields
 from ..search.scope import DocumentInfo
 from ..types import Answer, Chunk, Field, Passage
 
@@ -60,13 +60,23 @@ def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[P
     for each document of the retriever (one, once scoped); [] for any other question."""
     from ..search.retrieval import to_passage
 
-    kind = r.about_document(question, language)
+    kinds = asked_fields(r, question, language)
     out: list[Passage] = []
-    for document in r.documents[:MAX_LISTED_DOCUMENTS] if kind else ():
-        passages = field_passages(kind, document)
-        chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
-        out += passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
+    for document in r.documents[:MAX_LISTED_DOCUMENTS] if kinds else ():
+        for kind in kinds:
+            passages = field_passages(kind, document)
+            chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
+            passages = passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
+            out += [p for p in passages if p not in out]  # "occasion" and "title" may share a line
     return out
+
+
+def asked_fields(r: "Retriever", question: str, language: str) -> tuple[str, ...]:
+    """The facts about the document a question asks for, first the one its patterns or meaning
+    read (``Retriever.about_document``), then those its later clauses ask (``further_fields``);
+    () for a question about what the text says."""
+    kind = r.about_document(question, language)
+    return (kind, *further_fields(question, kind, language)) if kind else ()
 
 
 def metadata_answer(r: "Retriever", question: str, *, language: str, notes: tuple[str, ...]) -> Answer | None:
@@ -76,6 +86,10 @@ def metadata_answer(r: "Retriever", question: str, *, language: str, notes: tupl
     passages = metadata_passages(r, question, language=language)
     if not passages:
         return None
+    said = framing(language).get("no_field", framing("en")["no_field"])
+    for kind in asked_fields(r, question, language)[1:]:  # a further field no document gives: say so
+        if kind in said and all(d.field(*FIELDS[kind]) is None for d in r.documents[:MAX_LISTED_DOCUMENTS]):
+            notes = (*notes, said[kind])
     if len(r.documents) > MAX_LISTED_DOCUMENTS:  # say so: the list is not every document
         listed = framing(language).get("listed", framing("en")["listed"])
         notes = (*notes, listed.format(n=MAX_LISTED_DOCUMENTS, total=len(r.documents)))

@@ -131,6 +131,58 @@ def by_meaning(question: str, cosine: float, about: AboutDocument = AboutDocumen
     return kind
 
 
+# A question about the document may ask for several of its facts, a clause each: "Who gave this
+# message, on what date, and what is its title?". A later clause counts when it is a bare question
+# for a field: its field word (``CLAUSE_CUES``) and nothing else but the words of ``FILLER``, so
+# "..., and what did he say about the summit?" asks about the text, not its occasion.
+_SPLIT = {"en": re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+(?=(?:on |in |at |from |by )?(?:what|which|when|where|who|"
+                           r"whose|how)\b)|(?<=^when) and |(?<=^where) and |(?<=^who) and "),
+          "ru": re.compile(r"\s*[,;]\s*(?:и\s+)?|\s+и\s+(?=(?:в |на |по )?(?:когда|где|кто|как|какой|каком|какого|откуда)"
+                           r"\b)")}
+CLAUSE_CUES = {"en": CUES, "ru": [
+    (SOURCE, re.compile(r"\b(источник\w*|откуда|ссылк\w*)")),
+    (TITLE, re.compile(r"\b(назван\w*|заголов\w*)")),
+    (DATE, re.compile(r"\b(когда|дат[аеуы]|числа|год[ау]?)\b")),
+    (OCCASION, re.compile(r"\b(повод\w*|случа\w*|мероприяти\w*|форум\w*|конференци\w*|саммит\w*)")),
+    (PLACE, re.compile(r"\b(где|город\w*|стран\w*|мест\w*)")),
+    (AUTHOR, re.compile(r"\b(кто|автор\w*)"))]}
+FILLER = {"en": frozenset("""what which when where who whose whom how on in at from by for of to and or the a an its it
+                          this that these is was were are be been did does do his her their he she they formal full
+                          exact official given delivered made held presented written spoken published speech address
+                          remarks talk text statement message document transcript speaker author name named
+                          precisely""".split()),
+          "ru": frozenset("""и а в на по из о об с со у к когда где кто как какой какая каком какого каким какие
+                          откуда это этот эта этого этой его её ее их он она был была было были дата даты
+                          назван название называется источник автор текст речь речи выступление выступления
+                          доклад произнесено произнесена прозвучала прозвучало""".split())}
+
+
+def further_fields(question: str, first: str, language: str = "en") -> tuple[str, ...]:
+    """The facts about the document a question asks for beyond ``first``, a clause each, in order.
+
+    >>> further_fields("Whose address is this, on which day was it made, and what is it titled?", "author")
+    ('date', 'title')
+    >>> further_fields("When and where did she deliver this lecture?", "place"), further_fields("Who wrote it and when?", "author")
+    (('date',), ('date',))
+    >>> further_fields("When was this lecture delivered, and what did she say about the summit?", "date")
+    ()
+    >>> further_fields("Кто автор этого доклада и когда?", "author", "ru")
+    ('date',)
+    """
+    split, cues, filler = _SPLIT.get(language), CLAUSE_CUES.get(language), FILLER.get(language)
+    if split is None or cues is None or filler is None:
+        return ()
+    clauses = [c for c in split.split(without_source_clause(question).lower()) if c and c.strip()]
+    out: list[str] = []
+    for clause in clauses:
+        words = re.findall(r"\w+", clause)
+        kind = next((k for k, pattern in cues if pattern.search(clause)), "")
+        if kind and kind != first and kind not in out and all(
+                w in filler or any(pattern.search(w) for _, pattern in cues) for w in words):
+            out.append(kind)
+    return tuple(out)
+
+
 def asks_about_document(question: str, language: str = "en") -> str:
     """Which fact about the document itself the question asks for, or "".
 

@@ -34,7 +34,8 @@ UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-
           "unseen-speeches-2": ["johnson-state-of-the-union-1964.txt", "reagan-state-of-the-union-1986.md"],
           "unseen-speeches-3": ["address-2002-01-29.txt", "roosevelt-1941.txt"],
           "unseen-speeches-4": ["eisenhower-1957.txt", "ford-1975.txt"],
-          "unseen-speeches-5": ["nixon-1972.txt", "truman-1949-annual-message.txt"]}
+          "unseen-speeches-5": ["nixon-1972.txt", "truman-1949-annual-message.txt"],
+          "unseen-speeches-6": ["bush-1991-state-of-the-union.txt", "wilson-1913.txt"]}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -43,7 +44,7 @@ HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-20
 
 # Metadata lines ("Key: value") at the top or bottom of a file are not part of the speech body.
 HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "Delivered", "Location",
-               "Speech type", "Source", "Licence", "License", "Occasion", "Place", "Event"}
+               "Speech type", "Source", "Licence", "License", "Occasion", "Place", "Event", "President"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -56,6 +57,7 @@ EXPECTED_HEADER = {
     "address-2002-01-29.txt": (0, 0), "roosevelt-1941.txt": (3, 0),
     "eisenhower-1957.txt": (3, 0), "ford-1975.txt": (0, 0),
     "nixon-1972.txt": (0, 2), "truman-1949-annual-message.txt": (4, 0),
+    "bush-1991-state-of-the-union.txt": (0, 0), "wilson-1913.txt": (3, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

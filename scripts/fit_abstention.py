@@ -62,15 +62,15 @@ MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-e
 # (2026-12-02, code 213f296), round 4 (code 5c7ecf8), round 5 (code 1e85960) and round 6 (code
 # c300d2f), round 7 (code 7fa2466), round 8 (code ee27cf9), round 9 (code 5d5ab8b), round 10
 # (code f57b1f2), round 11 (code 8ca943c), round 12 (code d481dc7), round 13 (code 92bacfa),
-# round 14 (code ea2d1d9) and round 15 (code da8f53c); docs/evaluation.md. Round 16 was run once
-# (twelfth session, code 6ab369e) and is not fitted on yet; later rounds stay unread.
+# round 14 (code ea2d1d9), round 15 (code da8f53c) and round 16 (code 6ab369e); docs/evaluation.md.
+# Later rounds stay unread.
 RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
-                  "round12", "round13", "round14", "round15")
+                  "round12", "round13", "round14", "round15", "round16")
 # ... and the speeches held out whole (eleventh session: the first pair run with code 9409a79,
-# the second with 1ca6eea, the third with 15ffa13; twelfth session: the fourth with 17a6d7d; the
-# questions of tests/data/<folder>/ in questions/<folder>/), with ``--retired``: eight more
-# documents for the grouped CV.
-UNSEEN = ("unseen-speeches", "unseen-speeches-2", "unseen-speeches-3", "unseen-speeches-4")
+# the second with 1ca6eea, the third with 15ffa13; twelfth session: the fourth with 17a6d7d, the
+# fifth with 1d16ca3; the questions of tests/data/<folder>/ in questions/<folder>/), with
+# ``--retired``: ten more documents for the grouped CV.
+UNSEEN = ("unseen-speeches", "unseen-speeches-2", "unseen-speeches-3", "unseen-speeches-4", "unseen-speeches-5")
 
 
 def unseen_speeches(data: Path = DATA) -> list[Path]:
@@ -83,8 +83,8 @@ SKIP = frozenset({"compare.jsonl", "wording.jsonl"})
 
 def dev_sets(data: Path = DATA, *, retired: bool = False) -> tuple[dict[Path, list[Item]], list[Path]]:
     """Each speech file -> its English dev questions (held-out rows are dropped unread, unless
-    ``retired``: then those of rounds 1-11, already evaluated once, are read too), and the
-    question files read."""
+    ``retired``: then those of the rounds and speeches already evaluated once, RETIRED_ROUNDS and
+    UNSEEN, are read too), and the question files read."""
     files = [f for f in MAIN_FILES if f.is_file() and f.parent != DATA / "questions"]
     files += [f for f in sorted((data / "questions").glob("*.jsonl")) if f.name not in SKIP]
     files += sorted((data / "questions" / "round2").glob("*.jsonl"))
@@ -294,7 +294,8 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, help="features file: read it if there, else write it")
     ap.add_argument("--data", type=Path, default=DATA, help="folder with speeches/ and questions/ (default: tests/data)")
     ap.add_argument("--retired", action="store_true",
-                    help="also fit on the held-out rows of rounds 1-11, already evaluated once and reported")
+                    help="also fit on the held-out rows of the rounds and speeches already "
+                         "evaluated once and reported (RETIRED_ROUNDS, UNSEEN)")
     args = ap.parse_args()
     rows = collect(args.cache, args.data, retired=args.retired)
     docs = len({r["doc"] for r in rows})

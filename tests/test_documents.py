@@ -48,6 +48,41 @@ def test_header_blocks_at_either_end_and_transcript_labels():
     assert read_header(only) == ((), (0, len(only) - 1))
 
 
+def test_a_title_line_and_byline_or_an_office_key_are_metadata_not_speech():
+    """A headerless file that opens as a web page shows it (title, byline, blank line), a
+    Markdown heading, and a speaker given by office ("President: A. Person") are metadata, by
+    offsets; a greeting, a hard-wrapped first paragraph and a transcript label are speech."""
+    text = "Remarks on Trade and Growth\r\nJane Q. Doe -- March 3, 2021\r\n\r\nThank you all. We met.\r\n"
+    fields, body = read_header(text)
+    assert [(f.key, f.value) for f in fields] == [("title", "Remarks on Trade and Growth"), ("author", "Jane Q. Doe"),
+                                                  ("date", "March 3, 2021")]
+    assert all(text[f.start:f.end] == f.value and text[f.line_start:f.line_end] == f.line for f in fields)
+    assert text[body[0]:body[1]] == "Thank you all. We met."
+    assert [f.value for f in read_header("# Remarks on Trade\n\nWe met.\n")[0]] == ["Remarks on Trade"]
+    office = read_header("President: Jane Q. Doe\nDelivered: 3 March 2021\n\nWe met.\n")[0]
+    assert [(f.key, f.value) for f in office] == [("author", "Jane Q. Doe"), ("date", "3 March 2021")]
+    for speech in ["Fellow members of the Assembly:\n\nWe met.\n",
+                   "Madam Speaker, Members of the Senate and of the House, and\nfellow citizens, we met.\n\nThen.\n",
+                   "President: Thank you all for coming.\nWe met.\n", "Good evening\n\nWe met.\n"]:
+        assert read_header(speech)[0] == (), speech
+
+
+def test_a_titled_file_answers_who_when_and_its_title_from_those_lines(seeds, tmp_path, fake_encoder):
+    (seeds / "doe.txt").write_text("Remarks on Trade and Growth\nJane Q. Doe -- March 3, 2021\n\n"
+                                   "Thank you all. Tariffs on steel will fall by half next year.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    chunks = qa.retrieve("Remarks on Trade and Growth, Jane Q. Doe", k=10, documents=["doe.txt"], seeds_dir=seeds,
+                         index_dir=index)
+    assert chunks and all("Remarks on Trade" not in c.text and c.paragraph >= 1 for c in chunks if c.paragraph)
+    answer = qa.ask("Who delivered this message, and on which day?", documents=["doe.txt"], seeds_dir=seeds,
+                    index_dir=index)
+    assert not answer.abstained and [p.citation for p in answer.passages] == ["doe.txt, header"] * 2
+    assert "Jane Q. Doe" in answer.text and "March 3, 2021" in answer.text
+    titled = qa.ask("What is this address titled?", documents=["doe.txt"], seeds_dir=seeds, index_dir=index)
+    assert not titled.abstained and titled.passages[0].text == "Remarks on Trade and Growth"
+
+
 def test_the_speech_metadata_is_cited_by_offsets(built):
     seeds, index = built
     answer = qa.ask("Who gave this talk?", seeds_dir=seeds, index_dir=index)

@@ -27,6 +27,12 @@ KEYS: dict[str, str] = {
     "license": "license", "licence": "license", "rights": "license", "copyright": "license",
     "language": "language", "role": "role", "position": "role", "affiliation": "role",
 }
+# An office written as the key names the speaker ("President: Woodrow Wilson") when the value
+# is a name: a transcript may label a speaker so too ("President: Thank you all.").
+OFFICES = frozenset({"president", "vice president", "prime minister", "premier", "chancellor", "minister",
+                     "secretary", "ambassador", "governor", "mayor", "chair", "chairman", "chairwoman",
+                     "chairperson", "senator", "king", "queen"})
+_NAME = re.compile(r"(?:[A-Z][\w.'’-]*|of|de|van|von|da|al|bin)(?: (?:[A-Z][\w.'’-]*|of|de|van|von|da|al|bin)){0,5}")
 # ``Key: value``: a key of one to four words, then a value on the same line. A key the table
 # does not know must be capitalised and not all upper case: a transcript label such as
 # ``MR. SULLIVAN:`` or ``THE PRESIDENT:`` is speech.
@@ -49,6 +55,10 @@ def _field(text: str, start: int, end: int) -> Field | None:
     key = m.group("key").lower()
     if key not in KEYS and not _TITLE_CASE.fullmatch(m.group("key")):
         return None
+    if key in OFFICES:
+        if not _NAME.fullmatch(m.group("value")):
+            return None
+        key = "speaker"
     return Field(key=KEYS.get(key, key), label=m.group("key"), value=m.group("value"),
                  start=m.start("value"), end=m.end("value"), line_start=start, line_end=end,
                  line=text[start:end])
@@ -65,7 +75,109 @@ def _block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
         if found is None:
             break
         fields.append(found)
-    return fields if any(f.label.lower() in KEYS for f in fields) else []
+    return fields if any(f.label.lower() in KEYS or f.label.lower() in OFFICES for f in fields) else []
+
+
+# A file without ``Key: value`` lines often opens as a web page shows it: a title line
+# (a Markdown heading, or a short capitalised line without final punctuation), perhaps a byline
+# under it ("By A. Person", "A. Person -- 1 May 2020"), then a blank line. Those lines are not
+# speech either. The greeting that opens many speeches ends with a colon or a comma, and a
+# hard-wrapped first paragraph runs on past two lines or breaks after a word like "and".
+_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+(?P<value>\S.*?)[ \t#]*")
+_DANGLING = frozenset("a an and as at by for from in of on or the to with".split())
+_YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
+_BYLINE_SPLIT = re.compile(r"\s+(?:--?|–|—|\|)\s+")
+
+
+def _is_title(line: str) -> bool:
+    """A title as a page shows it: two to twenty words, most long ones capitalised, no
+    final punctuation, not ending on a word that leads on.
+
+    >>> _is_title("Address Before a Joint Session of the Congress on the State of the Union")
+    True
+    >>> _is_title("Mr. Speaker, Mr. Vice President, Members of the 94th Congress, and"), _is_title("Good evening")
+    (False, False)
+    """
+    words = line.split()
+    long = [w for w in words if sum(c.isalpha() for c in w) >= 4]
+    return (2 <= len(words) <= 20 and line[-1] not in ".,;:!?" and words[-1].lower() not in _DANGLING
+            and bool(long) and sum(w[0].isupper() for w in long) >= 2 * len(long) / 3)
+
+
+def _byline(text: str, start: int, end: int) -> list[Field]:
+    """The fields of a byline under a title: who (``author``) and when (``date``), each by the
+    offsets of its part of the line."""
+    line = text[start:end]
+    if len(line.split()) > 14 or line[-1] in ".;:!?":
+        return []
+    by = re.match(r"(?:by|from)\s+", line, re.I)
+    at = start + (by.end() if by else 0)
+    parts, pos = [], at
+    for m in _BYLINE_SPLIT.finditer(text, at, end):
+        parts.append((pos, m.start()))
+        pos = m.end()
+    parts.append((pos, end))
+    if len(parts) == 1:  # "A. Person, 1 May 2020": a name, a comma, a date
+        comma = text.find(", ", at, end)
+        if comma > 0 and _NAME.fullmatch(text[at:comma]) and _YEAR.search(text, comma, end):
+            parts = [(at, comma), (comma + 2, end)]
+    out = []
+    for a, b in parts:
+        value = text[a:b]
+        if _YEAR.search(value) and not any(f.key == "date" for f in out):
+            out.append(Field(key="date", label="", value=value, start=a, end=b, line_start=start, line_end=end,
+                             line=line))
+        elif _NAME.fullmatch(value) and not any(f.key == "author" for f in out):
+            out.append(Field(key="author", label="", value=value, start=a, end=b, line_start=start, line_end=end,
+                             line=line))
+        else:
+            return []
+    return out
+
+
+def _title_block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
+    """The title line and byline a headerless file opens with, if it does (see above).
+
+    >>> [(f.key, f.value) for f in _title_block(*_doc("# Remarks on Trade\\n\\nWe met."))]
+    [('title', 'Remarks on Trade')]
+    >>> [(f.key, f.value) for f in _title_block(*_doc("Remarks on Trade\\nA. Person -- May 1, 2020\\n\\nWe met."))]
+    [('title', 'Remarks on Trade'), ('author', 'A. Person'), ('date', 'May 1, 2020')]
+    >>> [(f.key, f.value) for f in _title_block(*_doc("Remarks on Trade\\nBy A. Person, 1 May 2020\\n\\nWe met."))][1:]
+    [('author', 'A. Person'), ('date', '1 May 2020')]
+    >>> _title_block(*_doc("Gentlemen of the Congress:\\n\\nWe met.")), _title_block(*_doc("Remarks on Trade\\nWe met."))
+    ([], [])
+    """
+    run: list[tuple[int, int]] = []
+    for start, end in lines:
+        if text[start:end].strip():
+            run.append((start, end))
+        elif run:
+            break
+        if len(run) > 2:
+            return []
+    if not run or len(run) == len([s for s in lines if text[s[0]:s[1]].strip()]):
+        return []  # nothing after it: the file is all title
+    (start, end), byline = run[0], run[1:]
+    heading = _HEADING.fullmatch(text, start, end)
+    if heading:
+        a, b = heading.span("value")
+    else:
+        a = start + len(text[start:end]) - len(text[start:end].lstrip())
+        b = start + len(text[start:end].rstrip())
+        if not _is_title(text[a:b]):
+            return []
+    fields = [Field(key="title", label="", value=text[a:b], start=a, end=b, line_start=start, line_end=end,
+                    line=text[start:end])]
+    if byline:
+        found = _byline(text, *byline[0])
+        if not found:
+            return []
+        fields += found
+    return fields
+
+
+def _doc(text: str) -> tuple[str, list[tuple[int, int]]]:
+    return text, _lines(text)
 
 
 def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
@@ -84,7 +196,7 @@ def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
     ((), (0, 16))
     """
     lines = _lines(text)
-    top = _block(text, lines)
+    top = _block(text, lines) or _title_block(text, lines)
     rest = [s for s in lines if s[0] > top[-1].line_end] if top else lines
     bottom = _block(text, rest[::-1])[::-1]
     if not any(text[s:e].strip() for s, e in rest if not bottom or s < bottom[0].line_start):

@@ -39,7 +39,8 @@ from ..types import Chunk, Document, Field
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: word_vectors (query expansion); 3: documents' metadata, headers not chunked
+FORMAT_VERSION = 4  # 2: word_vectors (query expansion); 3: documents' metadata, headers not chunked;
+# 4: a title line and byline at the top of a headerless file are metadata
 MANIFEST = "manifest.json"
 REBUILD = "python -m qa build"
 # Only names the store itself writes are ever deleted, so an index folder shared with other

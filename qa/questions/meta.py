@@ -21,7 +21,7 @@ FIELDS = {AUTHOR: ("author",), OCCASION: ("occasion", "title", "source"), DATE: 
           PLACE: ("place", "occasion", "title"), SOURCE: ("source",), TITLE: ("title", "occasion"),
           LICENSE: ("license",)}
 
-_EN_TEXT = r"(speech|address|remarks|talk|text|statement|lecture|transcript|this|it)"
+_EN_TEXT = r"(speech|address|message|remarks|talk|text|statement|lecture|transcript|this|it)"
 _EN_GIVEN = r"(given|delivered|made|held|presented|written|spoken|published)"
 _RU_TEXT = r"(выступлени|реч[ьи]|доклад|текст|обращени|стенограмм|этот|это)"
 # A noun for the text itself (not "это") and a verb of delivering it: "Кто прочитал этот доклад?"
@@ -87,7 +87,7 @@ CUES = [
 
 
 # Words that point at the text: without one a question is about what the text says.
-_REFERS = re.compile(r"\b(speech|address|remarks|talk|text|statement|lecture|transcript|document|this|these|it|"
+_REFERS = re.compile(r"\b(speech|address|message|remarks|talk|text|statement|lecture|transcript|document|this|these|it|"
                      r"here|one)\b")
 
 
@@ -132,9 +132,9 @@ def by_meaning(question: str, cosine: float, about: AboutDocument = AboutDocumen
 
 
 # A question about the document may ask for several of its facts, a clause each: "Who gave this
-# message, on what date, and what is its title?". A later clause counts when it is a bare question
-# for a field: its field word (``CLAUSE_CUES``) and nothing else but the words of ``FILLER``, so
-# "..., and what did he say about the summit?" asks about the text, not its occasion.
+# message, on what date, and what is its title?". A clause counts when it is a bare question for
+# fields: their words (``CLAUSE_CUES``) and nothing else but the words of ``FILLER``, so "...,
+# and what did he say about the summit?" asks about the text, not its occasion.
 _SPLIT = {"en": re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+(?=(?:on |in |at |from |by )?(?:what|which|when|where|who|"
                            r"whose|how)\b)|(?<=^when) and |(?<=^where) and |(?<=^who) and "),
           "ru": re.compile(r"\s*[,;]\s*(?:и\s+)?|\s+и\s+(?=(?:в |на |по )?(?:когда|где|кто|как|какой|каком|какого|откуда)"
@@ -146,11 +146,11 @@ CLAUSE_CUES = {"en": CUES, "ru": [
     (OCCASION, re.compile(r"\b(повод\w*|случа\w*|мероприяти\w*|форум\w*|конференци\w*|саммит\w*)")),
     (PLACE, re.compile(r"\b(где|город\w*|стран\w*|мест\w*)")),
     (AUTHOR, re.compile(r"\b(кто|автор\w*)"))]}
-FILLER = {"en": frozenset("""what which when where who whose whom how on in at from by for of to and or the a an its it
-                          this that these is was were are be been did does do his her their he she they formal full
-                          exact official given delivered made held presented written spoken published speech address
-                          remarks talk text statement message document transcript speaker author name named
-                          precisely""".split()),
+FILLER = {"en": frozenset("""what which when where who whose whom how on in at from by for of to under and or the a an
+                          its it this that these is was were are be been did does do his her their he she they formal
+                          full exact official given delivered made held presented written spoken published speech
+                          address remarks talk text statement message document transcript speaker author name named
+                          precisely listed known president minister prime leader""".split()),
           "ru": frozenset("""и а в на по из о об с со у к когда где кто как какой какая каком какого каким какие
                           откуда это этот эта этого этой его её ее их он она был была было были дата даты
                           назван название называется источник автор текст речь речи выступление выступления
@@ -166,20 +166,21 @@ def further_fields(question: str, first: str, language: str = "en") -> tuple[str
     (('date',), ('date',))
     >>> further_fields("When was this lecture delivered, and what did she say about the summit?", "date")
     ()
-    >>> further_fields("Кто автор этого доклада и когда?", "author", "ru")
-    ('date',)
+    >>> further_fields("Кто автор этого доклада и когда?", "author", "ru"), further_fields("Where was it published?", "source")
+    (('date',), ())
     """
     split, cues, filler = _SPLIT.get(language), CLAUSE_CUES.get(language), FILLER.get(language)
     if split is None or cues is None or filler is None:
         return ()
     clauses = [c for c in split.split(without_source_clause(question).lower()) if c and c.strip()]
+    if len(clauses) < 2:  # one clause asks one thing: "Where was it published?" asks the source
+        return ()
     out: list[str] = []
     for clause in clauses:
         words = re.findall(r"\w+", clause)
-        kind = next((k for k, pattern in cues if pattern.search(clause)), "")
-        if kind and kind != first and kind not in out and all(
-                w in filler or any(pattern.search(w) for _, pattern in cues) for w in words):
-            out.append(kind)
+        if not all(w in filler or any(pattern.search(w) for _, pattern in cues) for w in words):
+            continue
+        out += [k for k, pattern in cues if pattern.search(clause) and k != first and k not in out]
     return tuple(out)
 
 

@@ -79,18 +79,21 @@ _HEAD = [
 _NAME = re.compile(r"(?<=[\s(“\"'-])([A-Z][a-z’']+|[A-Z]{2,})")
 # Questions about who wrote or gave the text, or where its author works: the byline answers.
 # Words for the text itself and for its author (not for what it says).
-TEXT_WORDS = ("speech", "text", "talk", "remarks", "address", "piece", "article", "paper")
+TEXT_WORDS = ("speech", "text", "talk", "remarks", "address", "message", "piece", "article", "paper")
 AUTHOR_WORDS = ("author", "speaker", "auther", "writer")
 _TEXT = rf"({'|'.join(TEXT_WORDS)})"
 # "this speech", "the speaker's": words that point at the text itself.
 _ABOUT_TEXT = re.compile(rf"\b(this|that|these|the) ({'|'.join(TEXT_WORDS)}|{'|'.join(AUTHOR_WORDS)})\w*", re.I)
 _AUTHOR = rf"({'|'.join(AUTHOR_WORDS)})"
+_OFFICE = r"person|president|prime minister|minister|leader|official|politician|chancellor|premier|secretary|senator|governor|mayor"
 _AUTHOR_NOUNS = r"affiliation|employer|job|position|title|organi[sz]ation|institution|institute|background"
 _ABOUT_AUTHOR = re.compile(
     rf"\bwho (wrote|gave|delivered|made|authored|presented)\b.*\b{_TEXT}\b|"
     r"^\W*who(?: is|'s|’s| was)? (?:speaking|talking)(?: here| now)?\W*$|"
     rf"^\W*who (wrote|gave|delivered|authored|presented) (it|this)\W*$|\bname of (the|this) {_AUTHOR}\b|"
     rf"\bwho (is|was|'s) (the|this) {_AUTHOR}\b|\b(the|this) {_AUTHOR} (is|was) who\b|"
+    # "Which president gave it?", "What minister is this?": the speaker by their office
+    rf"\b(which|what) ({_OFFICE}) ((wrote|gave|delivered|made|presented)\b.*\b({_TEXT}|it|this)\b|(is|was) (this|speaking)\b)|"
     # "the speaker's name", but not the verb in "does the speaker name any country?"
     rf"\b{_AUTHOR}(['’]s (name|{_AUTHOR_NOUNS})| ({_AUTHOR_NOUNS}))\b(?!\s+(on|about|regarding|towards?)\b)|"
     rf"\bwhere (does|did) (the|this|he|she) ?{_AUTHOR}? work\b|"
@@ -353,6 +356,10 @@ def about_author(question: str) -> bool:
     >>> about_author("Which institutions does the speaker propose?"), about_author("Who does the speaker see as key?")
     (False, False)
     >>> about_author("What is the speaker's name?"), about_author("Which countries does the speaker name?")
+    (True, False)
+    >>> about_author("Which prime minister gave this talk?"), about_author("Which president signed the treaty?")
+    (True, False)
+    >>> about_author("What president is this?"), about_author("He met a president then; which president was it?")
     (True, False)
     """
     return bool(_ABOUT_AUTHOR.search(question))

@@ -77,8 +77,10 @@ def test_a_titled_file_answers_who_when_and_its_title_from_those_lines(seeds, tm
     assert chunks and all("Remarks on Trade" not in c.text and c.paragraph >= 1 for c in chunks if c.paragraph)
     answer = qa.ask("Who delivered this message, and on which day?", documents=["doe.txt"], seeds_dir=seeds,
                     index_dir=index)
-    assert not answer.abstained and [p.citation for p in answer.passages] == ["doe.txt, header"] * 2
+    # Both come from the byline: one citation, both values highlighted.
+    assert not answer.abstained and [p.citation for p in answer.passages] == ["doe.txt, header"]
     assert "Jane Q. Doe" in answer.text and "March 3, 2021" in answer.text
+    assert [h.end - h.start for h in answer.highlights[0]] == [len("Jane Q. Doe"), len("March 3, 2021")]
     titled = qa.ask("What is this address titled?", documents=["doe.txt"], seeds_dir=seeds, index_dir=index)
     assert not titled.abstained and titled.passages[0].text == "Remarks on Trade and Growth"
 

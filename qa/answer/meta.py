@@ -67,7 +67,28 @@ def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[P
             passages = field_passages(kind, document)
             chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
             passages = passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
-            out += [p for p in passages if p not in out]  # "occasion" and "title" may share a line
+            out = merged(out, passages)
+    return out
+
+
+def merged(out: list[Passage], more: list[Passage]) -> list[Passage]:
+    """``out`` and then ``more``, one passage per metadata line: a line that gives two asked
+    fields (a byline's name and date) is cited once, with both values.
+
+    >>> f = dict(source="a.txt", text="Ann -- 1 May 2020", start=0, end=17, paragraph=0, last_paragraph=0, score=1.0)
+    >>> [p.sentences for p in merged([Passage(sentences=((0, 3),), **f)], [Passage(sentences=((7, 17),), **f)])]
+    [((0, 3), (7, 17))]
+    """
+    from dataclasses import replace
+
+    out = list(out)
+    for p in more:
+        same = next((i for i, q in enumerate(out) if (q.source, q.start, q.end) == (p.source, p.start, p.end)), None)
+        if same is None:
+            out.append(p)
+        else:
+            spans = out[same].sentences + tuple(s for s in p.sentences if s not in out[same].sentences)
+            out[same] = replace(out[same], sentences=tuple(sorted(spans)))
     return out
 
 
@@ -93,7 +114,7 @@ def metadata_answer(r: "Retriever", question: str, *, language: str, notes: tupl
     if len(r.documents) > MAX_LISTED_DOCUMENTS:  # say so: the list is not every document
         listed = framing(language).get("listed", framing("en")["listed"])
         notes = (*notes, listed.format(n=MAX_LISTED_DOCUMENTS, total=len(r.documents)))
-    return render(question, [(p, (0,)) for p in passages], notes=notes, language=language)
+    return render(question, [(p, tuple(range(len(p.sentences)))) for p in passages], notes=notes, language=language)
 
 
 def unlisted_field(r: "Retriever", question: str, *, language: str, k: int, history: Sequence[str],

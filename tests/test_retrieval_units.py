@@ -417,6 +417,23 @@ def test_a_why_reply_quotes_the_sentence_that_gives_the_reasons():
     assert not explains("How many came?") and not explains("Where did they meet?")
 
 
+def test_a_name_the_text_writes_by_its_initials_is_known(seeds, tmp_path, fake_encoder):
+    """"The United States" where a text writes "U.S.", and "the WTO" where it writes "World
+    Trade Organization", are names the text uses; "the European Union" is not."""
+    (seeds / "trade.txt").write_text("The U.S. and Chile spoke at the World Trade Organization about ports.\n",
+                                     encoding="utf-8")
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    from qa.api import _settings, served
+
+    r, _ = served(_settings(seeds, index, None), auto_rebuild=False)
+    part = r.for_documents(["trade.txt"])
+    known = part.score("What did the United States and the WTO say about ports?")
+    assert known.unknown_names == () and known.unknown_phrases == ()
+    unknown = part.score("What did the European Union say about ports?")
+    assert unknown.unknown_phrases == ("the European Union",)
+
+
 def test_a_name_the_speech_never_uses_is_named_with_its_article(built):
     seeds, index = built
     answer = qa.ask("What does he say about the Baltic Fleet?", seeds_dir=seeds, index_dir=index)

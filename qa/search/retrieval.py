@@ -93,6 +93,35 @@ class Scored:
     sentence_dense: np.ndarray | None = None
 
 
+# An initialism as written ("U.S.", "EU", "WTO"): two to six capitals, dotted or not.
+_INITIALISM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,6}|(?<![\w.-])[A-Z]{2,6}(?![\w])")
+# A name of several capitalised words, "of"/"and"/"for"/"the" allowed inside ("World Trade
+# Organization", "Bank for International Settlements").
+_LONG_NAME = re.compile(r"\b[A-Z][a-z]+(?: (?:(?:of|and|for|the) )?[A-Z][a-z]+)+")
+_LINKING = frozenset({"of", "and", "for", "the"})
+
+
+def initials(name: str) -> str:
+    """The lower-cased initials of a name's capitalised words.
+
+    >>> initials("United States"), initials("World Trade Organization"), initials("Bank for International Settlements")
+    ('us', 'wto', 'bis')
+    """
+    return "".join(w[0].lower() for w in name.split() if w.lower() not in _LINKING)
+
+
+def initialisms(text: str) -> tuple[set[str], set[str]]:
+    """The initialisms ``text`` writes, lower-cased, without dots, and the initials of its names
+    of several words ("eu" for "European Union"), apart: a name in the question is matched
+    against the first, an initialism in the question against the second.
+
+    >>> [sorted(s) for s in initialisms("The U.S.-China talks and the EU; the World Trade Organization met.")]
+    [['eu', 'us'], ['wto']]
+    """
+    return ({m.group().replace(".", "").lower() for m in _INITIALISM.finditer(text)},
+            {initials(m.group()) for m in _LONG_NAME.finditer(text)})
+
+
 def _plain(text: str) -> str:
     """Lower-case words joined by single spaces, possessives and marks dropped.
 
@@ -187,7 +216,7 @@ class Retriever:
         says "here in Tokyo"), nor a speaker's given name put before the family name the
         document knows them by ("Jake Sullivan" for a transcript's "MR. SULLIVAN")."""
         given = {n.split()[0].lower() for n in speaker_full_names(query.text, self.documents)}  # "Jake Sullivan"
-        unknown = set(terms.unknown) - self.metadata_words - given
+        unknown = set(terms.unknown) - self.metadata_words - given - self._initialled_words(query)
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
                      and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
                      and not any(same_name(n, name) for name in self.names)
@@ -211,11 +240,34 @@ class Retriever:
 
     def _unknown_phrases(self, query: Query) -> tuple[str, ...]:
         """The question's names of several words ("the Green Climate Fund") that no passage or
-        metadata line of these documents writes, word for word (case and marks aside), with
-        the article the question gives them; a speaker's full name ("Jake Sullivan") is not one."""
+        metadata line of these documents writes, word for word (case and marks aside), nor by
+        its initials ("the United States" where the text writes "U.S."), with the article the
+        question gives them; a speaker's full name ("Jake Sullivan") is not one."""
         speakers = speaker_full_names(query.text, self.documents)
         return tuple(run for run in name_runs(query.text, articles=True)
-                     if f" {_plain(run.removeprefix('the '))} " not in self._plain_text and run not in speakers)
+                     if f" {_plain(run.removeprefix('the '))} " not in self._plain_text and run not in speakers
+                     and not self._initialled(run.removeprefix("the ")))
+
+    @cached_property
+    def _initialisms(self) -> tuple[frozenset[str], frozenset[str]]:
+        """What the documents write as initials, and the initials of the names they write in words."""
+        found = [initialisms(c.text) for c in self.chunks]
+        return frozenset().union(*(w for w, _ in found)), frozenset().union(*(n for _, n in found))
+
+    def _initialled(self, name: str) -> bool:
+        """Is ``name`` known by its initials ("United States": "U.S."), or, written as initials,
+        known in words ("WTO": "World Trade Organization")?"""
+        written, named = self._initialisms
+        if " " in name:
+            return len(initials(name)) >= 2 and initials(name) in written
+        return name.isupper() and 2 <= len(name) <= 6 and name.lower() in named
+
+    def _initialled_words(self, query: Query) -> set[str]:
+        """The question's name words that the documents know by initials: each word of a name
+        of several words known so, and an initialism known in words."""
+        words = {w.lower() for run in name_runs(query.text) if self._initialled(run) for w in run.split()}
+        return words | {m.group().lower() for m in re.finditer(r"\b[A-Z]{2,6}\b", query.text)
+                        if self._initialled(m.group())}
 
     def _names_country(self, country: str) -> bool:
         """Does the corpus name ``country`` (as written, or in another form of a one-word name:

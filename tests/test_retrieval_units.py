@@ -434,6 +434,21 @@ def test_a_name_the_text_writes_by_its_initials_is_known(seeds, tmp_path, fake_e
     assert unknown.unknown_phrases == ("the European Union",)
 
 
+def test_a_country_named_in_another_form_is_known(seeds, tmp_path, fake_encoder):
+    """"France" where a text writes "the French Republic", "the British" where it writes
+    "Great Britain": names the text uses, in another form; "Germany" is not."""
+    (seeds / "treaty.txt").write_text("The French Republic and Great Britain signed the treaty of ports.\n",
+                                      encoding="utf-8")
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    from qa.api import _settings, served
+
+    r, _ = served(_settings(seeds, index, None), auto_rebuild=False)
+    part = r.for_documents(["treaty.txt"])
+    assert part.score("What did France and the British sign about ports?").unknown_names == ()
+    assert part.score("What did Germany sign about ports?").unknown_names == ("germany",)
+
+
 def test_a_name_the_speech_never_uses_is_named_with_its_article(built):
     seeds, index = built
     answer = qa.ask("What does he say about the Baltic Fleet?", seeds_dir=seeds, index_dir=index)

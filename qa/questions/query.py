@@ -35,6 +35,8 @@ _CONTINUES = re.compile(r"\W*(what about|how about|and|also|what else|anything e
 # often a relative clause ("what people eat"), so "what" counts only where it opens the
 # question (``_HEAD``).
 _ASKS = [
+    # "From what year does the pact date?" asks for a year, whatever the verb.
+    (TIME, re.compile(r"\b(what|which) year\b", re.I)),
     (DATE, re.compile(r"\bdate\b|\b(what|which) (day|month)\b|\bwhen exactly\b|\bon what day\b", re.I)),
     (TIME, re.compile(r"^\W*when\b|\bwhen (is|was|are|were|will|did|does|do|has|have|had)\b|"
                       r"\b(what|which) year\b", re.I)),
@@ -272,6 +274,8 @@ def asks_for(question: str) -> str:
     A clause saying where to read the answer is not what is asked:
     >>> asks_for("Going by the header date, in which year did it open?"), asks_for("Judging by the date, who came?")
     ('time', 'agent')
+    >>> asks_for("From what year does the pact date?"), asks_for("On what date was the pact signed?")
+    ('time', 'date')
     >>> asks_for("He mentions 'last spring'. Going by the delivery date, which year is that?")
     'time'
     """

@@ -221,7 +221,8 @@ class Retriever:
                      and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
                      and not any(same_name(n, name) for name in self.names)
                      and not self._names_country(capital_of(n, query.text))
-                     and not any(same_name(n, country) for country in self._capital_countries))
+                     and not any(same_name(n, country) for country in self._capital_countries)
+                     and not self._country_written_otherwise(n))
 
     @cached_property
     def _plain_text(self) -> str:
@@ -246,7 +247,16 @@ class Retriever:
         speakers = speaker_full_names(query.text, self.documents)
         return tuple(run for run in name_runs(query.text, articles=True)
                      if f" {_plain(run.removeprefix('the '))} " not in self._plain_text and run not in speakers
-                     and not self._initialled(run.removeprefix("the ")))
+                     and not self._initialled(run.removeprefix("the "))
+                     and not self._country_written_otherwise(run.removeprefix("the ")))
+
+    def _country_written_otherwise(self, name: str) -> bool:
+        """Is ``name`` a country's name or the word for its people that the documents write in
+        another of its forms ("France" for a text's "French Republic", "the British" for its
+        "Great Britain"; table: ``qa/questions/demonyms.py``)?"""
+        from ..questions.demonyms import forms_of
+
+        return any(f" {form} " in self._plain_text for form in forms_of(name))
 
     @cached_property
     def _initialisms(self) -> tuple[frozenset[str], frozenset[str]]:

@@ -67,6 +67,15 @@ def test_a_title_line_and_byline_or_an_office_key_are_metadata_not_speech():
         assert read_header(speech)[0] == (), speech
 
 
+def test_markdown_front_matter_is_metadata_and_a_rule_above_prose_is_not():
+    text = '---\ntitle: "Remarks on Trade"\nspeaker: Jane Q. Doe\ntags:\n  - trade\n---\n\n# Remarks\n\nWe met.\n'
+    fields, body = read_header(text)
+    assert [(f.key, f.value) for f in fields] == [("title", "Remarks on Trade"), ("author", "Jane Q. Doe")]
+    assert all(text[f.start:f.end] == f.value for f in fields) and text[body[0]:].startswith("# Remarks")
+    ruled = "---\nWe met, and then we talked at length.\n---\nMore.\n"
+    assert read_header(ruled)[0] == ()
+
+
 def test_a_titled_file_answers_who_when_and_its_title_from_those_lines(seeds, tmp_path, fake_encoder):
     (seeds / "doe.txt").write_text("Remarks on Trade and Growth\nJane Q. Doe -- March 3, 2021\n\n"
                                    "Thank you all. Tariffs on steel will fall by half next year.\n", encoding="utf-8")

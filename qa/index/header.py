@@ -78,6 +78,45 @@ def _block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
     return fields if any(f.label.lower() in KEYS or f.label.lower() in OFFICES for f in fields) else []
 
 
+_YAML_FIELD = re.compile(r"(?P<key>[A-Za-z][\w -]{0,30}?)[ \t]*:[ \t]+(?P<value>\S.*?)[ \t]*")
+_YAML_KEY = re.compile(r"[A-Za-z][\w -]{0,30}:[ \t]*")  # "tags:", a list below it
+
+
+def _front_matter(text: str, lines: list[tuple[int, int]]) -> tuple[list[Field], int] | None:
+    """Markdown front matter: a ``---`` line first, ``key: value`` lines (any case, a value
+    in quotes read inside them; indented or list lines skipped; one known key at least), a
+    closing ``---`` line. Its fields and the offset where the speech starts; None when the file
+    does not open so (a line of prose between two rules is speech).
+
+    >>> fields, end = _front_matter(*_doc('---\\ntitle: "On Trade"\\nspeaker: A. Person\\n---\\nWe met.'))
+    >>> [(f.key, f.value) for f in fields], end
+    ([('title', 'On Trade'), ('author', 'A. Person')], 44)
+    >>> _front_matter(*_doc("---\\nWe met, and then we talked.\\n---\\nMore.")) is None
+    True
+    """
+    if not lines or text[lines[0][0]:lines[0][1]].strip() != "---":
+        return None
+    fields = []
+    for start, end in lines[1:]:
+        line = text[start:end]
+        if line.strip() in ("---", "..."):
+            known = any(f.label.lower() in KEYS or f.label.lower() in OFFICES for f in fields)
+            return (fields, end) if known else None
+        m = _YAML_FIELD.fullmatch(text, start, end)
+        if not m:
+            if line.strip() and not line.startswith((" ", "\t", "- ", "#")) and not _YAML_KEY.fullmatch(line):
+                return None  # a line of prose: a rule above the text, not front matter
+            continue
+        a, b = m.span("value")
+        if b - a >= 2 and text[a] in "\"'" and text[b - 1] == text[a]:
+            a, b = a + 1, b - 1
+        key = m.group("key").lower()
+        key = "speaker" if key in OFFICES else key
+        fields.append(Field(key=KEYS.get(key, key), label=m.group("key"), value=text[a:b], start=a, end=b,
+                            line_start=start, line_end=end, line=line))
+    return None  # never closed: not front matter
+
+
 # A file without ``Key: value`` lines often opens as a web page shows it: a title line
 # (a Markdown heading, or a short capitalised line without final punctuation), perhaps a byline
 # under it ("By A. Person", "A. Person -- 1 May 2020"), then a blank line. Those lines are not
@@ -196,12 +235,14 @@ def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
     ((), (0, 16))
     """
     lines = _lines(text)
-    top = _block(text, lines) or _title_block(text, lines)
-    rest = [s for s in lines if s[0] > top[-1].line_end] if top else lines
+    front = _front_matter(text, lines)
+    top, after = front if front else (_block(text, lines) or _title_block(text, lines), 0)
+    after = after or (top[-1].line_end if top else 0)
+    rest = [s for s in lines if s[0] > after] if after else lines
     bottom = _block(text, rest[::-1])[::-1]
     if not any(text[s:e].strip() for s, e in rest if not bottom or s < bottom[0].line_start):
-        top, bottom = [], []  # nothing but key/value lines: keep them as text rather than lose them
-    start = top[-1].line_end if top else 0
+        top, bottom, after = [], [], 0  # nothing but key/value lines: keep them as text rather than lose them
+    start = after
     end = bottom[0].line_start if bottom else len(text)
     while start < end and text[start].isspace():
         start += 1

@@ -417,17 +417,22 @@ def test_a_why_reply_quotes_the_sentence_that_gives_the_reasons():
     assert not explains("How many came?") and not explains("Where did they meet?")
 
 
+def _one_document(seeds, tmp_path, name: str, text: str):
+    """A retriever over ``text`` alone, saved as ``seeds/name`` beside the speech and built."""
+    from qa.api import _settings, served
+
+    (seeds / name).write_text(text, encoding="utf-8")
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    r, _ = served(_settings(seeds, index, None), auto_rebuild=False)
+    return r.for_documents([name])
+
+
 def test_a_name_the_text_writes_by_its_initials_is_known(seeds, tmp_path, fake_encoder):
     """"The United States" where a text writes "U.S.", and "the WTO" where it writes "World
     Trade Organization", are names the text uses; "the European Union" is not."""
-    (seeds / "trade.txt").write_text("The U.S. and Chile spoke at the World Trade Organization about ports.\n",
-                                     encoding="utf-8")
-    index = tmp_path / "index"
-    qa.build(seeds_dir=seeds, index_dir=index)
-    from qa.api import _settings, served
-
-    r, _ = served(_settings(seeds, index, None), auto_rebuild=False)
-    part = r.for_documents(["trade.txt"])
+    part = _one_document(seeds, tmp_path, "trade.txt",
+                         "The U.S. and Chile spoke at the World Trade Organization about ports.\n")
     known = part.score("What did the United States and the WTO say about ports?")
     assert known.unknown_names == () and known.unknown_phrases == ()
     unknown = part.score("What did the European Union say about ports?")
@@ -437,14 +442,8 @@ def test_a_name_the_text_writes_by_its_initials_is_known(seeds, tmp_path, fake_e
 def test_a_country_named_in_another_form_is_known(seeds, tmp_path, fake_encoder):
     """"France" where a text writes "the French Republic", "the British" where it writes
     "Great Britain": names the text uses, in another form; "Germany" is not."""
-    (seeds / "treaty.txt").write_text("The French Republic and Great Britain signed the treaty of ports.\n",
-                                      encoding="utf-8")
-    index = tmp_path / "index"
-    qa.build(seeds_dir=seeds, index_dir=index)
-    from qa.api import _settings, served
-
-    r, _ = served(_settings(seeds, index, None), auto_rebuild=False)
-    part = r.for_documents(["treaty.txt"])
+    part = _one_document(seeds, tmp_path, "treaty.txt",
+                         "The French Republic and Great Britain signed the treaty of ports.\n")
     assert part.score("What did France and the British sign about ports?").unknown_names == ()
     assert part.score("What did Germany sign about ports?").unknown_names == ("germany",)
 

@@ -58,9 +58,14 @@ def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[P
     """For a question about the document itself (who gave it, when, where, its source): the
     metadata lines that answer it, or, for its speaker, the passage with its transcript label,
     for each document of the retriever (one, once scoped); [] for any other question."""
+    return field_lines(r, asked_fields(r, question, language))
+
+
+def field_lines(r: "Retriever", kinds: tuple[str, ...]) -> list[Passage]:
+    """The metadata lines (or, for a speaker, the labelled passage) that give ``kinds``, for
+    each document of the retriever, up to ``MAX_LISTED_DOCUMENTS``."""
     from ..search.retrieval import to_passage
 
-    kinds = asked_fields(r, question, language)
     out: list[Passage] = []
     for document in r.documents[:MAX_LISTED_DOCUMENTS] if kinds else ():
         for kind in kinds:
@@ -104,11 +109,12 @@ def metadata_answer(r: "Retriever", question: str, *, language: str, notes: tupl
     """The reply to a question about the document itself, from its metadata lines, or None."""
     from .compose import framing, render
 
-    passages = metadata_passages(r, question, language=language)
+    kinds = asked_fields(r, question, language)  # read once: reading may encode the question
+    passages = field_lines(r, kinds)
     if not passages:
         return None
     said = framing(language).get("no_field", framing("en")["no_field"])
-    for kind in asked_fields(r, question, language)[1:]:  # a further field no document gives: say so
+    for kind in kinds[1:]:  # a further field no document gives: say so
         if kind in said and all(d.field(*FIELDS[kind]) is None for d in r.documents[:MAX_LISTED_DOCUMENTS]):
             notes = (*notes, said[kind])
     if len(r.documents) > MAX_LISTED_DOCUMENTS:  # say so: the list is not every document

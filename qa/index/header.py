@@ -75,7 +75,12 @@ def _block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
         if found is None:
             break
         fields.append(found)
-    return fields if any(f.label.lower() in KEYS or f.label.lower() in OFFICES for f in fields) else []
+    return fields if _knows_a_key(fields) else []
+
+
+def _knows_a_key(fields: list[Field]) -> bool:
+    """Is one of the keys written one the table knows (or an office)?"""
+    return any(f.label.lower() in KEYS or f.label.lower() in OFFICES for f in fields)
 
 
 _YAML_FIELD = re.compile(r"(?P<key>[A-Za-z][\w -]{0,30}?)[ \t]*:[ \t]+(?P<value>\S.*?)[ \t]*")
@@ -100,8 +105,7 @@ def _front_matter(text: str, lines: list[tuple[int, int]]) -> tuple[list[Field],
     for start, end in lines[1:]:
         line = text[start:end]
         if line.strip() in ("---", "..."):
-            known = any(f.label.lower() in KEYS or f.label.lower() in OFFICES for f in fields)
-            return (fields, end) if known else None
+            return (fields, end) if _knows_a_key(fields) else None
         m = _YAML_FIELD.fullmatch(text, start, end)
         if not m:
             if line.strip() and not line.startswith((" ", "\t", "- ", "#")) and not _YAML_KEY.fullmatch(line):
@@ -160,17 +164,13 @@ def _byline(text: str, start: int, end: int) -> list[Field]:
         comma = text.find(", ", at, end)
         if comma > 0 and _NAME.fullmatch(text[at:comma]) and _YEAR.search(text, comma, end):
             parts = [(at, comma), (comma + 2, end)]
-    out = []
+    out: list[Field] = []
     for a, b in parts:
         value = text[a:b]
-        if _YEAR.search(value) and not any(f.key == "date" for f in out):
-            out.append(Field(key="date", label="", value=value, start=a, end=b, line_start=start, line_end=end,
-                             line=line))
-        elif _NAME.fullmatch(value) and not any(f.key == "author" for f in out):
-            out.append(Field(key="author", label="", value=value, start=a, end=b, line_start=start, line_end=end,
-                             line=line))
-        else:
+        key = "date" if _YEAR.search(value) else "author" if _NAME.fullmatch(value) else ""
+        if not key or any(f.key == key for f in out):
             return []
+        out.append(Field(key=key, label="", value=value, start=a, end=b, line_start=start, line_end=end, line=line))
     return out
 
 

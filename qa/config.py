@@ -379,6 +379,45 @@ def settings(
     )
 
 
+# The feature ``AbstentionModel.pair`` adds: how well the question's meaning matches the best
+# passages', by a classifier fitted on question/passage vector pairs (``PairScore``).
+PAIR_MATCH = "pair_match"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairScore:
+    """A linear score over the question-and-passages vector (``qa.search.evidence.pair_vector``),
+    fitted by ``scripts/fit_abstention.py`` as a logistic regression of "the speech is silent";
+    its log-odds is one input (``PAIR_MATCH``) of the abstention model. The weights belong to
+    the vector space of ``encoder`` (the index manifest's ``model``): under any other encoder
+    the score is not read (``AbstentionModel.inputs``).
+
+    >>> PairScore(mean=(0.0, 1.0), scale=(1.0, 2.0), coef=(1.0, 1.0), intercept=0.5, encoder="m").score([2.0, 3.0])
+    3.5
+    """
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    encoder: str
+
+    def __post_init__(self) -> None:
+        if not len(self.mean) == len(self.scale) == len(self.coef):
+            raise ValueError("abstention model: the pair score's mean, scale and coef differ in length")
+
+    def score(self, vector) -> float:
+        import numpy as np
+
+        v = np.asarray(vector, dtype=np.float64)
+        if v.shape != (len(self.coef),):
+            raise ValueError(f"pair vector of shape {v.shape}, the model reads {len(self.coef)} values: "
+                             "was the index built with another encoder? Rebuild with `python -m qa build`.")
+        scale = np.asarray(self.scale)
+        z = (v - np.asarray(self.mean)) / np.where(scale == 0, 1.0, scale)
+        return float(z @ np.asarray(self.coef) + self.intercept)
+
+
 @dataclass(frozen=True, kw_only=True)
 class AbstentionModel:
     """A logistic regression over the evidence features (``qa.search.evidence``): the speech
@@ -404,11 +443,32 @@ class AbstentionModel:
     data: tuple[str, ...] = ()
     date: str = ""
     cv: dict = field(default_factory=dict)
+    # Reads ``PAIR_MATCH`` (among ``features``) from the evidence's pair vector, when set.
+    pair: PairScore | None = None
 
     def __post_init__(self) -> None:
         sizes = {len(self.features), len(self.mean), len(self.scale), len(self.coef)}
         if len(sizes) != 1:
             raise ValueError(f"abstention model: features, mean, scale and coef differ in length ({sorted(sizes)})")
+        if (PAIR_MATCH in self.features) != (self.pair is not None):
+            raise ValueError(f"abstention model: {PAIR_MATCH!r} among the features needs a pair score, and only then")
+
+    def inputs(self, values: dict[str, float], pair_vector=None, encoder: str = "") -> dict[str, float]:
+        """The evidence features with, if the model reads it, the pair score of ``pair_vector``
+        (made by ``encoder``). Without a pair vector of the encoder the score was fitted for,
+        the score is its mean over the fitted rows: it pushes neither way.
+
+        >>> pair = PairScore(mean=(0.0,), scale=(1.0,), coef=(2.0,), intercept=0.0, encoder="m")
+        >>> m = AbstentionModel(features=("a", PAIR_MATCH), mean=(0.0, -1.0), scale=(1.0, 1.0), coef=(1.0, 1.0),
+        ...                     intercept=0.0, threshold=0.5, pair=pair)
+        >>> m.inputs({"a": 1.0}, [0.25], "m"), m.inputs({"a": 1.0}, [0.25], "other encoder")
+        ({'a': 1.0, 'pair_match': 0.5}, {'a': 1.0, 'pair_match': -1.0})
+        """
+        if self.pair is None:
+            return values
+        if pair_vector is None or encoder != self.pair.encoder or len(pair_vector) != len(self.pair.coef):
+            return {**values, PAIR_MATCH: self.mean[self.features.index(PAIR_MATCH)]}
+        return {**values, PAIR_MATCH: self.pair.score(pair_vector)}
 
     def contributions(self, values: dict[str, float]) -> dict[str, float]:
         """Each feature's term of the log-odds of abstaining; a missing feature is a KeyError."""
@@ -427,4 +487,7 @@ class AbstentionModel:
         import json
 
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+        pair = data.pop("pair", None)
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()},
+                   pair=None if pair is None else PairScore(
+                       **{k: tuple(v) if isinstance(v, list) else v for k, v in pair.items()}))

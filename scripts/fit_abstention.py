@@ -45,7 +45,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa.search.evidence import CANDIDATES, FEATURES, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
-from qa.config import ABSTENTION_FILE, settings  # noqa: E402
+from qa.config import ABSTENTION_FILE, PAIR_MATCH, PairScore, settings  # noqa: E402
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402
 from qa.index.corpus import read_corpus  # noqa: E402
 from qa.search.retrieval import ALL_STAGES  # noqa: E402
@@ -151,8 +151,10 @@ def speech_rows(speech: Path, items: list[Item], r, seeds: Path, readers: list |
         scored = r.score(item.question, item.history)
         outcome = judge(item, r.rank(scored, k=RANK_DEPTH), False, {document.source: document.text})
         for found, reader in zip(rows, readers):
+            seen = evidence(reader, scored, stages=ALL_STAGES)
             found.append({"doc": speech.name, "id": item.id, "type": item.type, "silent": not item.evidence,
-                          "rank": outcome.rank, "features": evidence(reader, scored, stages=ALL_STAGES).values})
+                          "rank": outcome.rank, "features": seen.values,
+                          "pair": np.round(seen.pair, 6).tolist()})
     return rows
 
 
@@ -190,13 +192,69 @@ SETS.update({f"{name}+phrases": (*SETS[name], "unknown_phrases")
 SETS["support+aftermath+phrases"] = (*FEATURES, *(f for f in CANDIDATES if f != "asks_stance"))
 # ... and with whether it is a yes/no question on the speaker's own view (eleventh session).
 SETS["support+aftermath+phrases+stance"] = (*FEATURES, *CANDIDATES)
+# ... and with the pair score: a logistic regression over the question's MiniLM vector against
+# the mean of the best three passages' (``pair_vector``), stacked (fourteenth session).
+SETS["support+aftermath+phrases+stance+pair"] = (*FEATURES, *CANDIDATES, PAIR_MATCH)
+# The pair score's inverse L2 strength, fixed before its first run (2026-12-03), not tuned: its
+# 768 inputs need far more shrinkage than the main model's 33. (Tried once each afterwards, not
+# chosen: 0.01 and 0.2 gave 0.625 and 0.591 on the formerly blind rows against 0.618.)
+PAIR_C = 0.05
+# Folds of the inner cross-validation that gives each training row a pair score from a model
+# that did not see its document, as the rows of an unseen document get at query time.
+PAIR_FOLDS = 5
 
 
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    X = np.array([[r["features"][f] for f in features] for r in rows], dtype=np.float64)
+    """(features, silent, document) per row; the ``PAIR_MATCH`` column, if asked, is left at 0
+    for ``with_pair`` to fill fold by fold."""
+    X = np.array([[r["features"].get(f, 0.0) if f == PAIR_MATCH else r["features"][f] for f in features]
+                  for r in rows], dtype=np.float64)
     y = np.array([r["silent"] for r in rows], dtype=bool)
     groups = np.array([r["doc"] for r in rows])
     return X, y, groups
+
+
+def fit_pair(Z: np.ndarray, y: np.ndarray) -> PairScore:
+    """The pair score fitted on the pair vectors ``Z`` (``qa.search.evidence.pair_vector``)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = Z.mean(0), Z.std(0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=PAIR_C, class_weight="balanced", max_iter=5000).fit((Z - mean) / scale, y)
+    return PairScore(mean=tuple(mean.round(6)), scale=tuple(scale.round(6)), coef=tuple(model.coef_[0].round(6)),
+                     intercept=round(float(model.intercept_[0]), 6), encoder=settings().model)
+
+
+def stacked_pair(Z: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each row's pair score from a pair model fitted on other documents only (``PAIR_FOLDS``
+    folds grouped by document): what the main model is fitted on, so that it weighs the score
+    as it will be on a document the pair model never saw."""
+    from sklearn.model_selection import GroupKFold
+
+    out = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=min(PAIR_FOLDS, len(set(groups)))).split(Z, y, groups):
+        pair = fit_pair(Z[train], y[train])
+        out[test] = [pair.score(z) for z in Z[test]]
+    return out
+
+
+def with_pair(X: np.ndarray, y: np.ndarray, groups: np.ndarray, Z: np.ndarray | None, column: int | None,
+              train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(training rows, test rows) of ``X``, the pair column filled: stacked scores for the
+    training rows, a pair model fitted on all of them for the test rows."""
+    Xtr, Xte = X[train].copy(), X[test].copy()
+    if Z is not None and column is not None:
+        Xtr[:, column] = stacked_pair(Z[train], y[train], groups[train])
+        pair = fit_pair(Z[train], y[train])
+        Xte[:, column] = [pair.score(z) for z in Z[test]]
+    return Xtr, Xte
+
+
+def pair_inputs(rows: list[dict], features: tuple[str, ...]) -> tuple[np.ndarray | None, int | None]:
+    """The rows' pair vectors and the ``PAIR_MATCH`` column, if ``features`` has it."""
+    if PAIR_MATCH not in features:
+        return None, None
+    return np.array([r["pair"] for r in rows], dtype=np.float64), features.index(PAIR_MATCH)
 
 
 def fit(X: np.ndarray, y: np.ndarray):
@@ -209,14 +267,17 @@ def fit(X: np.ndarray, y: np.ndarray):
     return mean, scale, model
 
 
-def out_of_fold(X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each question's probability from a model that never saw its document."""
+def out_of_fold(X: np.ndarray, y: np.ndarray, groups: np.ndarray, Z: np.ndarray | None = None,
+                column: int | None = None) -> np.ndarray:
+    """Each question's probability from a model (and pair score, with ``Z``) that never saw
+    its document."""
     from sklearn.model_selection import GroupKFold
 
     p = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=len(set(groups))).split(X, y, groups):
-        mean, scale, model = fit(X[train], y[train])
-        p[test] = model.predict_proba((X[test] - mean) / scale)[:, 1]
+        Xtr, Xte = with_pair(X, y, groups, Z, column, train, test)
+        mean, scale, model = fit(Xtr, y[train])
+        p[test] = model.predict_proba((Xte - mean) / scale)[:, 1]
     return p
 
 
@@ -254,7 +315,7 @@ def cross_validate(rows: list[dict], features: tuple[str, ...],
     the lowest that keeps each group of rows ``calibrate`` marks (default: all rows, one
     group) at most ``MAX_WRONG`` wrongly refused."""
     X, y, groups = matrix(rows, features)
-    p = out_of_fold(X, y, groups)
+    p = out_of_fold(X, y, groups, *pair_inputs(rows, features))
     masks = [np.ones(len(y), bool)] if calibrate is None else calibrate
     t = max(threshold_for(p[mask], y[mask]) for mask in masks)
     per_doc = {}
@@ -277,13 +338,15 @@ def compare_training(rows: list[dict], features: tuple[str, ...], dev_ids: set[s
     seen? Grouped by document, each document's rows are scored by a model fitted on the other
     documents' dev rows only, or on all their rows; printed for the formerly blind rows and all."""
     X, y, groups = matrix(rows, features)
+    Z, column = pair_inputs(rows, features)
     dev = np.array([r["id"] in dev_ids for r in rows])
     for label, pool in (("dev rows only", dev), ("all rows", np.ones(len(rows), bool))):
         p = np.zeros(len(y))
         for doc in sorted(set(groups)):
             test = groups == doc
-            mean, scale, model = fit(X[~test & pool], y[~test & pool])
-            p[test] = model.predict_proba((X[test] - mean) / scale)[:, 1]
+            Xtr, Xte = with_pair(X, y, groups, Z, column, ~test & pool, test)
+            mean, scale, model = fit(Xtr, y[~test & pool])
+            p[test] = model.predict_proba((Xte - mean) / scale)[:, 1]
         for name, mask in (("formerly blind rows", ~dev), ("all rows", np.ones(len(rows), bool))):
             got = figures(p[mask] >= threshold_for(p[mask], y[mask]), y[mask])
             print(f"  fitted on the other documents' {label:13s} scored on {name:19s}: {got}")
@@ -320,7 +383,10 @@ def main() -> None:
     print(f"written set: {args.features}")
     for doc, figs in per_doc.items():
         print(f"  {doc}: {figs}")
-    X, y, _ = matrix(rows, features)
+    X, y, groups = matrix(rows, features)
+    Z, column = pair_inputs(rows, features)
+    if Z is not None:
+        X[:, column] = stacked_pair(Z, y, groups)
     mean, scale, model = fit(X, y)
     for name, c in sorted(zip(features, model.coef_[0]), key=lambda x: -abs(x[1])):
         print(f"  {name:22s} {c:+.3f}")
@@ -331,8 +397,10 @@ def main() -> None:
                "threshold": round(t, 6),
                "fitted_by": f"scripts/fit_abstention.py --features {args.features}"
                              + (" --retired (dev rows and the retired held-out rows)" if args.retired
-                                else " (split == dev rows only)"),
+                                else " (split == dev rows only)")
+                             + (f"; pair score C={PAIR_C}, stacked over {PAIR_FOLDS} folds" if Z is not None else ""),
                "data": data, "date": dt.date.today().isoformat(),
+               **({"pair": vars(fit_pair(Z, y))} if Z is not None else {}),
                "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities"
                                   + (" of the formerly blind rows, the main speech's and the other speeches' "
                                      "each held to the target" if args.retired else ""),

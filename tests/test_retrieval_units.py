@@ -13,7 +13,7 @@ from qa.answer.abstain import decide
 from qa.answer.compose import Candidate, choose, explains
 from qa.search.evidence import COMPUTED, Evidence
 from qa.search.kinds import contains, unmatched_focus
-from qa.config import AbstentionModel
+from qa.config import DEFAULT_MODEL, PAIR_MATCH, AbstentionModel, PairScore
 from qa.search.fusion import Weights, fuse, zscore
 from qa.index.lexical import Vocabulary, acronyms, edit_distance, words
 from qa.questions.query import asks_for, is_alias, is_follow_up, read
@@ -123,7 +123,9 @@ def test_the_threshold_is_the_models_and_a_model_missing_a_feature_fails_loudly(
 
 def test_the_shipped_model_reads_computed_features_and_says_where_it_comes_from():
     model = AbstentionModel.load()
-    assert set(model.features) <= set(COMPUTED) and len(set(model.features)) == len(model.features)
+    assert set(model.features) <= {*COMPUTED, PAIR_MATCH} and len(set(model.features)) == len(model.features)
+    # The pair score, if read, is fitted in the default encoder's space over its 2 x 384 values.
+    assert model.pair is None or (model.pair.encoder == DEFAULT_MODEL and len(model.pair.coef) == 768)
     assert 0.0 < model.threshold < 1.0 and model.date and "fit_abstention.py" in model.fitted_by
     root = Path(qa.__file__).resolve().parent.parent
     assert model.data and all((root / f).is_file() for f in model.data if not f.startswith(".."))
@@ -563,3 +565,56 @@ def test_a_name_the_document_never_uses_is_not_covered_by_a_neighbouring_name():
     assert expansions == {"swiftly": ("rapid",)}
     assert covered_share(("mongolia", "trade"), dict(scored.expansions), "Kazakhstan trade grew.") == 1.0
     assert covered_share(("mongolia", "trade"), expansions, "Kazakhstan trade grew.") == 0.5
+
+
+def _paired(encoder: str = "minilm") -> AbstentionModel:
+    """A hand-made model that reads only the pair score, which rises with the vector's first
+    value; fitted (so to speak) for ``encoder``."""
+    pair = PairScore(mean=(0.0, 0.0), scale=(1.0, 1.0), coef=(4.0, 0.0), intercept=-2.0, encoder=encoder)
+    return AbstentionModel(features=(PAIR_MATCH,), mean=(-1.0,), scale=(1.0,), coef=(1.0,), intercept=-1.0,
+                           threshold=0.5, pair=pair)
+
+
+def test_the_pair_score_decides_only_under_the_encoder_it_was_fitted_for():
+    unmatched = Evidence(values={}, asks_for="", unknown_names=(), pair=np.array([1.0, 0.0]), encoder="minilm")
+    refused = decide(unmatched, _paired())  # score 2: log-odds -1 + (2 - -1) = 2
+    assert refused.abstain and refused.cause == PAIR_MATCH
+    assert refused.reason == "The closest passages are about something else than what was asked."
+    assert not decide(Evidence(values={}, asks_for="", unknown_names=(), pair=np.array([0.0, 1.0]),
+                               encoder="minilm"), _paired()).abstain  # score -2
+    # Another encoder's vectors, or none: the score sits at its mean and pushes neither way.
+    for other in (dataclasses.replace(unmatched, encoder="another model"), dataclasses.replace(unmatched, pair=None),
+                  dataclasses.replace(unmatched, pair=np.array([1.0, 0.0, 0.0]))):
+        assert not decide(other, _paired()).abstain
+    with pytest.raises(ValueError):  # a pair score without the feature, or the feature without one
+        dataclasses.replace(_paired(), pair=None)
+    with pytest.raises(ValueError):
+        PairScore(mean=(0.0,), scale=(1.0, 1.0), coef=(1.0,), intercept=0.0, encoder="m")
+
+
+def test_a_model_with_a_pair_score_survives_its_file(tmp_path):
+    import json
+
+    model = _paired()
+    data = {k: v for k, v in dataclasses.asdict(model).items()}
+    path = tmp_path / "abstention.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert AbstentionModel.load(path) == model
+
+
+def test_the_evidence_pairs_the_question_with_its_best_passages(tmp_path):
+    """``pair`` is the question's vector against the mean of the best passages' (product,
+    then absolute difference), made by the index's encoder."""
+    from qa.search.evidence import evidence, pair_vector
+    from qa.search.retrieval import ALL_STAGES
+
+    r = _one_file_retriever(tmp_path, "port.txt",
+                            "The harbour of Ostrava Bay received container ships from every continent.\n\n"
+                            "The harbour festival opens every spring in the old market hall.\n\n"
+                            "Grain for the northern farms left by rail.\n")
+    scored = r.score("When does the harbour festival open?")
+    found = evidence(r, scored, stages=ALL_STAGES)
+    best = np.argsort(-scored.fused, kind="stable")[:r.tuning.features.covered_by]
+    assert found.encoder == r.stored.manifest.model and found.pair.shape == (2 * r.stored.vectors.shape[1],)
+    assert np.allclose(found.pair, pair_vector(scored.query_vector, r.stored.vectors[best]))
+    assert not np.allclose(found.pair, pair_vector(scored.query_vector, r.stored.vectors[best[:1]]))

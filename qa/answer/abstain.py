@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import ABSTENTION_FILE, AbstentionModel
+from ..config import ABSTENTION_FILE, PAIR_MATCH, AbstentionModel
 from ..search.evidence import Evidence
 from .compose import FRAMING, unknown_note
 
@@ -22,6 +22,8 @@ from .compose import FRAMING, unknown_note
 # (A figure that counts something else is no figure of what was asked: ``measure_missing``.)
 _KIND_FEATURES = frozenset({"kind_missing", "focus_missing", "measure_missing"})
 # ... and those whose push means "the best passages do not speak of one of the question's words".
+# The pair score's push means "the best passages are about something else than what was asked".
+_MATCH_FEATURES = frozenset({PAIR_MATCH})
 _SUPPORT_FEATURES = frozenset({"passage_coverage", "sentence_coverage", "support_min", "best_support_min",
                                "answer_support_min", "vocabulary_coverage", "unknown_words"})
 
@@ -71,6 +73,8 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
         return words["stance"]
     if (cause in _KIND_FEATURES or cause.startswith("asks_")) and found.asks_for in words["missing"]:
         return words["missing"][found.asks_for]
+    if cause in _MATCH_FEATURES and "unmatched" in words:
+        return words["unmatched"]
     if cause in _SUPPORT_FEATURES and found.weakest and "unsupported" in words:
         return words["unsupported"].format(word=found.weakest)
     return words["nothing"]
@@ -86,10 +90,11 @@ def decide(found: Evidence, model: AbstentionModel) -> Decision:
     >>> decide(Evidence(values={"unknown_names": 0.0, "dense_top": 0.6}, asks_for="", unknown_names=()), m).abstain
     False
     """
-    p = model.probability(found.values)
+    values = model.inputs(found.values, found.pair, found.encoder)
+    p = model.probability(values)
     if p < model.threshold:
         return Decision(abstain=False, probability=p)
-    pushes = model.contributions(found.values)
+    pushes = model.contributions(values)
     cause = max(pushes, key=pushes.__getitem__)
     return Decision(abstain=True, reason=reason(cause, found), probability=p, cause=cause)
 

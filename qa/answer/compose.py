@@ -40,6 +40,8 @@ FRAMING = {
         # Reasons to abstain, for questions routed through the cross-lingual channel.
         "unknown": "The speech does not mention {names}.",
         "nothing": "Nothing in the speech matches the question.",
+        # The closest passages speak of something near but not of what was asked (``pair_match``).
+        "unmatched": "The closest passages are about something else than what was asked.",
         "unsupported": "The passages that match say nothing of “{word}”.",
         # The question asks how the speech was received or what came of it (``asks_aftermath``).
         "aftermath": "A speech does not report how it was received or what came of it later, and the "

@@ -48,6 +48,10 @@ class Evidence:
     unknown_names: tuple[str, ...]  # as the question writes them
     unknown_phrases: tuple[str, ...] = ()  # names of several words the documents never write
     weakest: str = ""  # the question's word the best passages support least, if not used there
+    # The question's vector beside the mean vector of the best passages (``pair_vector``): the
+    # abstention model may read it through its own fitted match score (``AbstentionModel.pair``).
+    pair: np.ndarray | None = None
+    encoder: str = ""  # the encoder of ``pair`` (the index manifest's model)
 
 
 def top_and_margin(scores: np.ndarray) -> tuple[float, float]:
@@ -213,6 +217,19 @@ def focus_missing(retriever: "Retriever", scored: "Scored", best: int) -> float:
     return len(unmatched_focus(focus, f"{before} {chunk.text}")) / len(focus)
 
 
+def pair_vector(question: np.ndarray, passages: np.ndarray) -> np.ndarray:
+    """The question's MiniLM vector against the mean of the best passages' vectors, as the
+    element-wise product and absolute difference (the usual input of a sentence-pair
+    classifier): which directions of meaning the two share and where they part.
+
+    >>> pair_vector(np.array([1.0, 0.0]), np.array([[0.0, 1.0], [1.0, 1.0]])).tolist()
+    [0.5, 0.0, 0.5, 1.0]
+    """
+    mean = np.asarray(passages, dtype=np.float64).mean(axis=0)
+    question = np.asarray(question, dtype=np.float64)
+    return np.concatenate([question * mean, np.abs(question - mean)])
+
+
 def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> Evidence | None:
     """The features of what ``retriever`` found for one question; None when it has no passages."""
     if not len(scored.fused):
@@ -257,4 +274,6 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
     weakest = next((w for w in word_list(scored.query.text) if stem(w) == support[2]), support[2])
     return Evidence(values=values, asks_for=kind, weakest=weakest if support[0] < 1.0 else "",
                     unknown_names=name_phrases(scored.query.text, scored.unknown_names),
-                    unknown_phrases=scored.unknown_phrases)
+                    unknown_phrases=scored.unknown_phrases,
+                    pair=pair_vector(scored.query_vector, retriever.stored.vectors[order]),
+                    encoder=retriever.stored.manifest.model)

@@ -67,6 +67,25 @@ def test_a_title_line_and_byline_or_an_office_key_are_metadata_not_speech():
         assert read_header(speech)[0] == (), speech
 
 
+def test_a_byline_in_emphasis_or_in_its_own_paragraph_is_metadata_and_a_short_greeting_is_not():
+    """Under a Markdown heading, a byline set in emphasis in a paragraph of its own is read by
+    the offsets inside the asterisks, and the speech starts after it; a paragraph of its own
+    that could be a greeting ("Mr. Speaker") or a line of speech stays speech."""
+    text = "# Remarks on Trade\n\n*Jane Q. Doe, March 3, 2021*\n\nMr. Speaker:\n\nWe met.\n"
+    fields, body = read_header(text)
+    assert [(f.key, f.value) for f in fields] == [("title", "Remarks on Trade"), ("author", "Jane Q. Doe"),
+                                                  ("date", "March 3, 2021")]
+    assert all(text[f.start:f.end] == f.value for f in fields)
+    assert text[fields[1].line_start:fields[1].line_end] == "*Jane Q. Doe, March 3, 2021*"
+    assert text[body[0]:body[1]] == "Mr. Speaker:\n\nWe met."
+    assert [f.value for f in read_header("Remarks on Trade\n_By Jane Q. Doe_\n\nWe met.\n")[0]] == [
+        "Remarks on Trade", "Jane Q. Doe"]
+    for speech in ["# Remarks on Trade\n\nMr. Speaker\n\nWe met.\n", "# Remarks on Trade\n\nThank you all.\n\nWe met.\n",
+                   "# Remarks on Trade\n\nJane Q. Doe\n\nWe met.\n"]:
+        fields, body = read_header(speech)
+        assert [f.key for f in fields] == ["title"] and speech[body[0]:].startswith(speech.split("\n")[2]), speech
+
+
 def test_markdown_front_matter_is_metadata_and_a_rule_above_prose_is_not():
     text = '---\ntitle: "Remarks on Trade"\nspeaker: Jane Q. Doe\ntags:\n  - trade\n---\n\n# Remarks\n\nWe met.\n'
     fields, body = read_header(text)

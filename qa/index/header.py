@@ -130,6 +130,7 @@ _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+(?P<value>\S.*?)[ \t#]*")
 _DANGLING = frozenset("a an and as at by for from in of on or the to with".split())
 _YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 _BYLINE_SPLIT = re.compile(r"\s+(?:--?|–|—|\|)\s+")
+_EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(?P<inner>\S(?:.*\S)?)\1")
 
 
 def _is_title(line: str) -> bool:
@@ -147,13 +148,24 @@ def _is_title(line: str) -> bool:
             and bool(long) and sum(w[0].isupper() for w in long) >= 2 * len(long) / 3)
 
 
-def _byline(text: str, start: int, end: int) -> list[Field]:
+def _byline(text: str, start: int, end: int, *, apart: bool = False) -> list[Field]:
     """The fields of a byline under a title: who (``author``) and when (``date``), each by the
-    offsets of its part of the line."""
-    line = text[start:end]
-    if len(line.split()) > 14 or line[-1] in ".;:!?":
+    offsets of its part of the line; set in Markdown emphasis or not ("*A. Person, 1 May
+    2020*"). A byline ``apart`` from the title, a paragraph of its own, must look like one
+    beyond doubt: set in emphasis, opening with "By", or giving both a name and a date.
+
+    >>> [(f.key, f.value) for f in _byline("*A. Person, May 1, 2020*", 0, 24, apart=True)]
+    [('author', 'A. Person'), ('date', 'May 1, 2020')]
+    >>> _byline("Mr. Speaker", 0, 11, apart=True), [f.value for f in _byline("Mr. Speaker", 0, 11)]
+    ([], ['Mr. Speaker'])
+    """
+    line, line_start, line_end = text[start:end], start, end
+    emphasis = _EMPHASIS.fullmatch(text, start, end)
+    if emphasis:
+        start, end = emphasis.span("inner")
+    if len(line.split()) > 14 or text[end - 1] in ".;:!?":
         return []
-    by = re.match(r"(?:by|from)\s+", line, re.I)
+    by = re.match(r"(?:by|from)\s+", text[start:end], re.I)
     at = start + (by.end() if by else 0)
     parts, pos = [], at
     for m in _BYLINE_SPLIT.finditer(text, at, end):
@@ -170,7 +182,10 @@ def _byline(text: str, start: int, end: int) -> list[Field]:
         key = "date" if _YEAR.search(value) else "author" if _NAME.fullmatch(value) else ""
         if not key or any(f.key == key for f in out):
             return []
-        out.append(Field(key=key, label="", value=value, start=a, end=b, line_start=start, line_end=end, line=line))
+        out.append(Field(key=key, label="", value=value, start=a, end=b, line_start=line_start, line_end=line_end,
+                         line=line))
+    if apart and not (emphasis or by or {f.key for f in out} == {"author", "date"}):
+        return []
     return out
 
 
@@ -183,18 +198,24 @@ def _title_block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
     [('title', 'Remarks on Trade'), ('author', 'A. Person'), ('date', 'May 1, 2020')]
     >>> [(f.key, f.value) for f in _title_block(*_doc("Remarks on Trade\\nBy A. Person, 1 May 2020\\n\\nWe met."))][1:]
     [('author', 'A. Person'), ('date', '1 May 2020')]
+    >>> [(f.key, f.value) for f in _title_block(*_doc("# Remarks on Trade\\n\\n*A. Person, 1 May 2020*\\n\\nWe met."))]
+    [('title', 'Remarks on Trade'), ('author', 'A. Person'), ('date', '1 May 2020')]
+    >>> [(f.key, f.value) for f in _title_block(*_doc("Remarks on Trade\\n\\nMr. Speaker\\n\\nWe met."))]
+    [('title', 'Remarks on Trade')]
     >>> _title_block(*_doc("Gentlemen of the Congress:\\n\\nWe met.")), _title_block(*_doc("Remarks on Trade\\nWe met."))
     ([], [])
     """
-    run: list[tuple[int, int]] = []
+    paragraphs: list[list[tuple[int, int]]] = [[]]
     for start, end in lines:
         if text[start:end].strip():
-            run.append((start, end))
-        elif run:
-            break
-        if len(run) > 2:
-            return []
-    if not run or len(run) == len([s for s in lines if text[s[0]:s[1]].strip()]):
+            paragraphs[-1].append((start, end))
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    paragraphs = [para for para in paragraphs if para]
+    run = paragraphs[0] if paragraphs else []
+    if len(run) > 2:
+        return []
+    if not run or len(paragraphs) == 1:
         return []  # nothing after it: the file is all title
     (start, end), byline = run[0], run[1:]
     heading = _HEADING.fullmatch(text, start, end)
@@ -212,6 +233,8 @@ def _title_block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
         if not found:
             return []
         fields += found
+    elif len(paragraphs) > 2 and len(paragraphs[1]) == 1:  # a byline of its own, a blank line either side
+        fields += _byline(text, *paragraphs[1][0], apart=True)
     return fields
 
 

@@ -39,8 +39,9 @@ from ..types import Chunk, Document, Field
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5  # 2: word_vectors (query expansion); 3: documents' metadata, headers not chunked;
-# 4: a title line and byline at the top of a headerless file are metadata; 5: Markdown front matter too
+FORMAT_VERSION = 6  # 2: word_vectors (query expansion); 3: documents' metadata, headers not chunked;
+# 4: a title line and byline at the top of a headerless file are metadata; 5: Markdown front matter too;
+# 6: a byline in a paragraph of its own under the title, or set in Markdown emphasis
 MANIFEST = "manifest.json"
 REBUILD = "python -m qa build"
 # Only names the store itself writes are ever deleted, so an index folder shared with other

@@ -6,7 +6,8 @@ The model (``qa.config.AbstentionModel``, fitted by ``scripts/fit_abstention.py`
 cross-validation grouped by document) gives the probability that the speech is silent; at or
 above its threshold the reply says so. The reason shown is that of the feature that pushed
 hardest towards abstaining: an unknown name, a missing date or figure or person, a question
-about the speech's reception or sequel or about the speaker's own view, or a weak match overall.
+about the speech's reception or sequel or about the speaker's own view, passages whose meaning is
+near but not what was asked (the pair score), or a weak match overall.
 """
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ from .compose import FRAMING, unknown_note
 # (A figure that counts something else is no figure of what was asked: ``measure_missing``.)
 _KIND_FEATURES = frozenset({"kind_missing", "focus_missing", "measure_missing"})
 # ... and those whose push means "the best passages do not speak of one of the question's words".
-# The pair score's push means "the best passages are about something else than what was asked".
-_MATCH_FEATURES = frozenset({PAIR_MATCH})
 _SUPPORT_FEATURES = frozenset({"passage_coverage", "sentence_coverage", "support_min", "best_support_min",
                                "answer_support_min", "vocabulary_coverage", "unknown_words"})
+# ... and the pair score's: "the best passages are about something else than what was asked".
+_MATCH_FEATURES = frozenset({PAIR_MATCH})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 
 __version__ = "0.1.0"  # keep in step with pyproject.toml
@@ -406,6 +407,14 @@ class PairScore:
         if not len(self.mean) == len(self.scale) == len(self.coef):
             raise ValueError("abstention model: the pair score's mean, scale and coef differ in length")
 
+    @cached_property
+    def _arrays(self):
+        """(mean, scale, coef) as arrays, made once: the score runs for every question."""
+        import numpy as np
+
+        scale = np.asarray(self.scale, dtype=np.float64)
+        return np.asarray(self.mean, dtype=np.float64), np.where(scale == 0, 1.0, scale), np.asarray(self.coef)
+
     def score(self, vector) -> float:
         import numpy as np
 
@@ -413,9 +422,8 @@ class PairScore:
         if v.shape != (len(self.coef),):
             raise ValueError(f"pair vector of shape {v.shape}, the model reads {len(self.coef)} values: "
                              "was the index built with another encoder? Rebuild with `python -m qa build`.")
-        scale = np.asarray(self.scale)
-        z = (v - np.asarray(self.mean)) / np.where(scale == 0, 1.0, scale)
-        return float(z @ np.asarray(self.coef) + self.intercept)
+        mean, scale, coef = self._arrays
+        return float((v - mean) / scale @ coef + self.intercept)
 
 
 @dataclass(frozen=True, kw_only=True)

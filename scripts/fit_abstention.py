@@ -217,11 +217,7 @@ def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.n
 
 def fit_pair(Z: np.ndarray, y: np.ndarray) -> PairScore:
     """The pair score fitted on the pair vectors ``Z`` (``qa.search.evidence.pair_vector``)."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean, scale = Z.mean(0), Z.std(0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=PAIR_C, class_weight="balanced", max_iter=5000).fit((Z - mean) / scale, y)
+    mean, scale, model = fit(Z, y, PAIR_C)
     return PairScore(mean=tuple(mean.round(6)), scale=tuple(scale.round(6)), coef=tuple(model.coef_[0].round(6)),
                      intercept=round(float(model.intercept_[0]), 6), encoder=settings().model)
 
@@ -258,13 +254,13 @@ def pair_inputs(rows: list[dict], features: tuple[str, ...]) -> tuple[np.ndarray
     return np.array([r["pair"] for r in rows], dtype=np.float64), features.index(PAIR_MATCH)
 
 
-def fit(X: np.ndarray, y: np.ndarray):
-    """(mean, scale, model) fitted on standardised features."""
+def fit(X: np.ndarray, y: np.ndarray, c: float = C):
+    """(mean, scale, model) fitted on standardised features, with inverse L2 strength ``c``."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = X.mean(0), X.std(0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit((X - mean) / scale, y)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit((X - mean) / scale, y)
     return mean, scale, model
 
 

@@ -29,6 +29,7 @@ Answerable questions whose evidence lies only in a document's metadata lines (an
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -208,8 +209,8 @@ PAIR_FOLDS = 5
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(features, silent, document) per row; the ``PAIR_MATCH`` column, if asked, is left at 0
     for ``with_pair`` to fill fold by fold."""
-    X = np.array([[r["features"].get(f, 0.0) if f == PAIR_MATCH else r["features"][f] for f in features]
-                  for r in rows], dtype=np.float64)
+    X = np.array([[0.0 if f == PAIR_MATCH else r["features"][f] for f in features] for r in rows],
+                 dtype=np.float64)
     y = np.array([r["silent"] for r in rows], dtype=bool)
     groups = np.array([r["doc"] for r in rows])
     return X, y, groups
@@ -397,7 +398,7 @@ def main() -> None:
                                 else " (split == dev rows only)")
                              + (f"; pair score C={PAIR_C}, stacked over {PAIR_FOLDS} folds" if Z is not None else ""),
                "data": data, "date": dt.date.today().isoformat(),
-               **({"pair": vars(fit_pair(Z, y))} if Z is not None else {}),
+               **({"pair": dataclasses.asdict(fit_pair(Z, y))} if Z is not None else {}),
                "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities"
                                   + (" of the formerly blind rows, the main speech's and the other speeches' "
                                      "each held to the target" if args.retired else ""),

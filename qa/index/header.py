@@ -205,11 +205,13 @@ def _title_block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
     >>> _title_block(*_doc("Gentlemen of the Congress:\\n\\nWe met.")), _title_block(*_doc("Remarks on Trade\\nWe met."))
     ([], [])
     """
-    paragraphs: list[list[tuple[int, int]]] = [[]]
+    paragraphs: list[list[tuple[int, int]]] = [[]]  # the first three are all it reads
     for start, end in lines:
         if text[start:end].strip():
             paragraphs[-1].append((start, end))
         elif paragraphs[-1]:
+            if len(paragraphs) == 3:
+                break
             paragraphs.append([])
     paragraphs = [para for para in paragraphs if para]
     run = paragraphs[0] if paragraphs else []

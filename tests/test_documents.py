@@ -86,6 +86,31 @@ def test_a_byline_in_emphasis_or_in_its_own_paragraph_is_metadata_and_a_short_gr
         assert [f.key for f in fields] == ["title"] and speech[body[0]:].startswith(speech.split("\n")[2]), speech
 
 
+def test_a_dateline_gives_a_place_a_date_value_its_place_and_a_title_the_speaker_it_names():
+    """One word before a date is a place, not a name; a date value that goes on to a place is
+    split, each part by its own offsets; a title naming a speaker by office gives the author
+    when no line does, and the speech starts after the last metadata line, not the title's."""
+    text = "ADDRESS OF PRESIDENT JANE Q. DOE TO THE ASSEMBLY\n\nGeneva, March 3, 2021\n\nWe met.\n"
+    fields, body = read_header(text)
+    assert sorted((f.key, f.value) for f in fields) == [("author", "JANE Q. DOE"), ("date", "March 3, 2021"),
+                                                        ("place", "Geneva"),
+                                                        ("title", "ADDRESS OF PRESIDENT JANE Q. DOE TO THE ASSEMBLY")]
+    assert all(text[f.start:f.end] == f.value and text[f.line_start:f.line_end] == f.line for f in fields)
+    assert text[body[0]:body[1]] == "We met."
+    keyed = "Speaker: Jane Q. Doe\nDelivered: March 3, 2021, Geneva, Switzerland\n\nWe met.\n"
+    fields = read_header(keyed)[0]
+    assert [(f.key, f.value) for f in fields] == [("author", "Jane Q. Doe"), ("date", "March 3, 2021"),
+                                                  ("place", "Geneva, Switzerland")]
+    assert all(keyed[f.start:f.end] == f.value for f in fields)
+    # A name of two words is still a byline's author; a title naming an office alone gives no author;
+    # a speaker line wins over the title.
+    assert [f.key for f in read_header("Remarks on Trade\n\nJane Doe, March 3, 2021\n\nWe met.\n")[0]] == [
+        "title", "author", "date"]
+    assert [f.key for f in read_header("Remarks by the President\n\nWe met.\n")[0]] == ["title"]
+    named = read_header("Title: Remarks by President Roe on Trade\nSpeaker: Jane Doe\n\nWe met.\n")[0]
+    assert [f.value for f in named if f.key == "author"] == ["Jane Doe"]
+
+
 def test_markdown_front_matter_is_metadata_and_a_rule_above_prose_is_not():
     text = '---\ntitle: "Remarks on Trade"\nspeaker: Jane Q. Doe\ntags:\n  - trade\n---\n\n# Remarks\n\nWe met.\n'
     fields, body = read_header(text)

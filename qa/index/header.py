@@ -10,6 +10,7 @@ speech. The file's bytes are never changed: each field keeps the offsets of its 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..types import Field
 
@@ -128,6 +129,7 @@ def _front_matter(text: str, lines: list[tuple[int, int]]) -> tuple[list[Field],
 # hard-wrapped first paragraph runs on past two lines or breaks after a word like "and".
 _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+(?P<value>\S.*?)[ \t#]*")
 _DANGLING = frozenset("a an and as at by for from in of on or the to with".split())
+_LEADS_ON = frozenset("before during about regarding upon after into over under".split())
 _YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 _BYLINE_SPLIT = re.compile(r"\s+(?:--?|–|—|\|)\s+")
 _EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(?P<inner>\S(?:.*\S)?)\1")
@@ -151,13 +153,16 @@ def _is_title(line: str) -> bool:
 def _byline(text: str, start: int, end: int, *, apart: bool = False) -> list[Field]:
     """The fields of a byline under a title: who (``author``) and when (``date``), each by the
     offsets of its part of the line; set in Markdown emphasis or not ("*A. Person, 1 May
-    2020*"). A byline ``apart`` from the title, a paragraph of its own, must look like one
-    beyond doubt: set in emphasis, opening with "By", or giving both a name and a date.
+    2020*"); or a dateline, where (``place``) and when. A byline ``apart`` from the title, a
+    paragraph of its own, must look like one beyond doubt: set in emphasis, opening with "By",
+    or giving both a name (or place) and a date.
 
     >>> [(f.key, f.value) for f in _byline("*A. Person, May 1, 2020*", 0, 24, apart=True)]
     [('author', 'A. Person'), ('date', 'May 1, 2020')]
     >>> _byline("Mr. Speaker", 0, 11, apart=True), [f.value for f in _byline("Mr. Speaker", 0, 11)]
     ([], ['Mr. Speaker'])
+    >>> [(f.key, f.value) for f in _byline("Geneva, 3 May 2020", 0, 18, apart=True)]
+    [('place', 'Geneva'), ('date', '3 May 2020')]
     """
     line, line_start, line_end = text[start:end], start, end
     emphasis = _EMPHASIS.fullmatch(text, start, end)
@@ -179,12 +184,15 @@ def _byline(text: str, start: int, end: int, *, apart: bool = False) -> list[Fie
     out: list[Field] = []
     for a, b in parts:
         value = text[a:b]
-        key = "date" if _YEAR.search(value) else "author" if _NAME.fullmatch(value) else ""
+        # One word before a date is a dateline's place ("Geneva, 3 May 2020"), not a name:
+        # a byline names a person by two words or more ("A. Person").
+        key = ("date" if _YEAR.search(value) else "" if not _NAME.fullmatch(value)
+               else "place" if " " not in value and not by else "author")
         if not key or any(f.key == key for f in out):
             return []
         out.append(Field(key=key, label="", value=value, start=a, end=b, line_start=line_start, line_end=line_end,
                          line=line))
-    if apart and not (emphasis or by or {f.key for f in out} == {"author", "date"}):
+    if apart and not (emphasis or by or {f.key for f in out} in ({"author", "date"}, {"place", "date"})):
         return []
     return out
 
@@ -244,6 +252,58 @@ def _doc(text: str) -> tuple[str, list[tuple[int, int]]]:
     return text, _lines(text)
 
 
+_DATE_THEN_PLACE = re.compile(r"(?P<date>.*?\b(?:1[5-9]\d\d|20\d\d)\b),[ \t]+(?P<place>[A-Z].*)")
+# A title that names its speaker by office: "Remarks by Vice President Harris on ...",
+# "FOURTH ANNUAL MESSAGE OF PRESIDENT JAMES MADISON". The name is one to four capitalised
+# words after the office, up to a word that leads on (in an upper-case title too).
+_OFFICE = "|".join(sorted((re.escape(o).replace(r"\ ", r"\s+") for o in OFFICES), key=len, reverse=True))
+_TITLE_SPEAKER = re.compile(rf"\b(?:by|of|from)\s+(?:the\s+)?(?:{_OFFICE})\s+"
+                            r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})", re.I)
+
+
+def _date_and_place(field: Field) -> list[Field]:
+    """A date value that goes on to a place ("January 27, 1987, Washington, D.C.") as a date
+    and a place, each by its own offsets.
+
+    >>> [(f.key, f.value) for f in read_header("Delivered: 1 May 2020, Geneva\\n\\nWe met.")[0]]
+    [('date', '1 May 2020'), ('place', 'Geneva')]
+    """
+    m = _DATE_THEN_PLACE.fullmatch(field.value)
+    if field.key != "date" or not m:
+        return [field]
+    return [replace(field, key=key, value=m.group(key), start=field.start + m.start(key),
+                    end=field.start + m.end(key)) for key in ("date", "place")]
+
+
+def _title_speaker(title: Field) -> Field | None:
+    """The speaker a title names by office, as an ``author`` field within the title's line.
+
+    >>> [(f.key, f.value) for f in read_header("REMARKS BY PRESIDENT JANE DOE AT THE SUMMIT\\n\\nWe met.")[0]]
+    [('title', 'REMARKS BY PRESIDENT JANE DOE AT THE SUMMIT'), ('author', 'JANE DOE')]
+    >>> [f.key for f in read_header("Remarks by the President\\n\\nWe met.")[0]]
+    ['title']
+    """
+    m = _TITLE_SPEAKER.search(title.value)
+    words = list(re.finditer(r"\S+", m.group("name"))) if m else []
+    n = next((i for i, w in enumerate(words) if w.group().lower() in _DANGLING | _LEADS_ON), len(words))
+    if not n:
+        return None
+    start, end = title.start + m.start("name"), title.start + m.start("name") + words[n - 1].end()
+    return replace(title, key="author", value=title.value[start - title.start:end - title.start], start=start, end=end)
+
+
+def _completed(fields: list[Field]) -> list[Field]:
+    """``fields`` with a date's place set apart and, when no field names the speaker, the
+    speaker a title names by office."""
+    places = any(f.key == "place" for f in fields)
+    out = [g for f in fields for g in (_date_and_place(f) if not places else [f])]
+    if out and not any(f.key == "author" for f in out):
+        speaker = next((s for f in out if f.key == "title" and (s := _title_speaker(f))), None)
+        if speaker:
+            out.append(speaker)
+    return out
+
+
 def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
     """The metadata fields (top block, then bottom block) and the (start, end) of the speech.
 
@@ -262,7 +322,8 @@ def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
     lines = _lines(text)
     front = _front_matter(text, lines)
     top, after = front if front else (_block(text, lines) or _title_block(text, lines), 0)
-    after = after or (top[-1].line_end if top else 0)
+    top = _completed(top)
+    after = after or max((f.line_end for f in top), default=0)
     rest = [s for s in lines if s[0] > after] if after else lines
     bottom = _block(text, rest[::-1])[::-1]
     if not any(text[s:e].strip() for s, e in rest if not bottom or s < bottom[0].line_start):

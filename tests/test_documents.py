@@ -14,6 +14,7 @@ import qa
 from qa.index.chunking import chunk_text
 from qa.index.corpus import make_document
 from qa.index.header import read_header
+from qa.search.scope import speaker_of
 
 DATA = Path(__file__).resolve().parent / "data" / "speeches"
 SPEECHES = sorted(DATA.glob("*.txt"))
@@ -97,6 +98,7 @@ def test_a_dateline_gives_a_place_a_date_value_its_place_and_a_title_the_speaker
                                                         ("title", "ADDRESS OF PRESIDENT JANE Q. DOE TO THE ASSEMBLY")]
     assert all(text[f.start:f.end] == f.value and text[f.line_start:f.line_end] == f.line for f in fields)
     assert text[body[0]:body[1]] == "We met."
+    assert speaker_of(fields, []) == "Jane Q. Doe"  # shown as a name; the citation quotes the bytes
     keyed = "Speaker: Jane Q. Doe\nDelivered: March 3, 2021, Geneva, Switzerland\n\nWe met.\n"
     fields = read_header(keyed)[0]
     assert [(f.key, f.value) for f in fields] == [("author", "Jane Q. Doe"), ("date", "March 3, 2021"),

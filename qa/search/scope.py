@@ -90,10 +90,14 @@ def speaker_of(header: tuple[Field, ...], chunks: Iterable[Chunk]) -> str:
     >>> from qa.index.chunking import chunk_text
     >>> speaker_of((), chunk_text("a.txt", "MR. SULLIVAN: Thank you."))
     'Sullivan'
+    >>> speaker_of((Field(key="author", label="", value="JANE Q. DOE", start=0, end=11, line_start=0, line_end=11),), [])
+    'Jane Q. Doe'
     """
     author = next((f.value for f in header if f.key == "author"), "")
     if author:
-        return re.split(r"\s*[,(;–—]|\s+-\s+", author, maxsplit=1)[0].strip()
+        name = re.split(r"\s*[,(;–—]|\s+-\s+", author, maxsplit=1)[0].strip()
+        # A name in an upper-case title ("... OF PRESIDENT JAMES MADISON") is shown as a name.
+        return " ".join(w.capitalize() for w in name.split()) if name.isupper() else name
     for chunk in chunks:
         for m in _LABEL.finditer(chunk.text):
             name = [w for w in re.findall(r"[A-Z][A-Z'’-]+", m.group(1)) if w.lower() not in roles.TITLE_WORDS]

@@ -129,7 +129,8 @@ def _front_matter(text: str, lines: list[tuple[int, int]]) -> tuple[list[Field],
 # hard-wrapped first paragraph runs on past two lines or breaks after a word like "and".
 _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+(?P<value>\S.*?)[ \t#]*")
 _DANGLING = frozenset("a an and as at by for from in of on or the to with".split())
-_LEADS_ON = frozenset("before during about regarding upon after into over under".split())
+# Words that end a name in a title, upper-case titles included ("JANE DOE AT THE SUMMIT").
+_NAME_ENDS = _DANGLING | frozenset("before during about regarding upon after into over under".split())
 _YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 _BYLINE_SPLIT = re.compile(r"\s+(?:--?|–|—|\|)\s+")
 _EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(?P<inner>\S(?:.*\S)?)\1")
@@ -268,8 +269,8 @@ def _date_and_place(field: Field) -> list[Field]:
     >>> [(f.key, f.value) for f in read_header("Delivered: 1 May 2020, Geneva\\n\\nWe met.")[0]]
     [('date', '1 May 2020'), ('place', 'Geneva')]
     """
-    m = _DATE_THEN_PLACE.fullmatch(field.value)
-    if field.key != "date" or not m:
+    m = _DATE_THEN_PLACE.fullmatch(field.value) if field.key == "date" else None
+    if not m:
         return [field]
     return [replace(field, key=key, value=m.group(key), start=field.start + m.start(key),
                     end=field.start + m.end(key)) for key in ("date", "place")]
@@ -285,11 +286,11 @@ def _title_speaker(title: Field) -> Field | None:
     """
     m = _TITLE_SPEAKER.search(title.value)
     words = list(re.finditer(r"\S+", m.group("name"))) if m else []
-    n = next((i for i, w in enumerate(words) if w.group().lower() in _DANGLING | _LEADS_ON), len(words))
+    n = next((i for i, w in enumerate(words) if w.group().lower() in _NAME_ENDS), len(words))
     if not n:
         return None
-    start, end = title.start + m.start("name"), title.start + m.start("name") + words[n - 1].end()
-    return replace(title, key="author", value=title.value[start - title.start:end - title.start], start=start, end=end)
+    a, b = m.start("name"), m.start("name") + words[n - 1].end()  # within the title's value
+    return replace(title, key="author", value=title.value[a:b], start=title.start + a, end=title.start + b)
 
 
 def _completed(fields: list[Field]) -> list[Field]:

@@ -38,7 +38,8 @@ UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-
           "unseen-speeches-6": ["bush-1991-state-of-the-union.txt", "wilson-1913.txt"],
           "unseen-speeches-7": ["carter-1980.txt", "washington-1796.md"],
           "unseen-speeches-8": ["fdr-1942-01-06.txt", "kennedy-1961.md"],
-          "unseen-speeches-9": ["fourth-annual-message.txt", "reagan-state-of-the-union-1987.txt"]}
+          "unseen-speeches-9": ["fourth-annual-message.txt", "reagan-state-of-the-union-1987.txt"],
+          "unseen-speeches-10": ["1996-state-of-the-union.txt", "truman-1951-annual-message.txt"]}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -47,7 +48,7 @@ HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-20
 
 # Metadata lines ("Key: value") at the top or bottom of a file are not part of the speech body.
 HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "Delivered", "Location",
-               "Speech type", "Source", "Licence", "License", "Occasion", "Place", "Event", "President"}
+               "Speech type", "Source", "Licence", "License", "Occasion", "Place", "Event", "President", "By"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -64,6 +65,7 @@ EXPECTED_HEADER = {
     "carter-1980.txt": (0, 0), "washington-1796.md": (0, 0),
     "fdr-1942-01-06.txt": (0, 0), "kennedy-1961.md": (0, 0),
     "fourth-annual-message.txt": (0, 0), "reagan-state-of-the-union-1987.txt": (3, 0),
+    "1996-state-of-the-union.txt": (0, 0), "truman-1951-annual-message.txt": (3, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}
@@ -358,7 +360,7 @@ def check_heldout_round(path, rows, folder):
 # Rounds written after round 2: each held out entirely (``check_heldout_round``).
 HELDOUT_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11", "round12",
                   "round13", "round14", "round15", "round16", "round17", "round18", "round19",
-                  "round20")
+                  "round20", "round21")
 
 
 def check_compare(path, rows):

@@ -39,7 +39,8 @@ UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-
           "unseen-speeches-7": ["carter-1980.txt", "washington-1796.md"],
           "unseen-speeches-8": ["fdr-1942-01-06.txt", "kennedy-1961.md"],
           "unseen-speeches-9": ["fourth-annual-message.txt", "reagan-state-of-the-union-1987.txt"],
-          "unseen-speeches-10": ["1996-state-of-the-union.txt", "truman-1951-annual-message.txt"]}
+          "unseen-speeches-10": ["1996-state-of-the-union.txt", "truman-1951-annual-message.txt"],
+          "unseen-speeches-11": ["jefferson-1801.md", "obama-2014-sotu.txt"]}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -66,6 +67,7 @@ EXPECTED_HEADER = {
     "fdr-1942-01-06.txt": (0, 0), "kennedy-1961.md": (0, 0),
     "fourth-annual-message.txt": (0, 0), "reagan-state-of-the-union-1987.txt": (3, 0),
     "1996-state-of-the-union.txt": (0, 0), "truman-1951-annual-message.txt": (3, 0),
+    "jefferson-1801.md": (0, 0), "obama-2014-sotu.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}
@@ -360,7 +362,7 @@ def check_heldout_round(path, rows, folder):
 # Rounds written after round 2: each held out entirely (``check_heldout_round``).
 HELDOUT_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11", "round12",
                   "round13", "round14", "round15", "round16", "round17", "round18", "round19",
-                  "round20", "round21")
+                  "round20", "round21", "round22")
 
 
 def check_compare(path, rows):

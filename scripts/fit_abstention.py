@@ -73,8 +73,9 @@ RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "r
 # ... and the speeches held out whole (eleventh session: the first pair run with code 9409a79,
 # the second with 1ca6eea, the third with 15ffa13; twelfth session: the fourth with 17a6d7d, the
 # fifth with 1d16ca3; thirteenth: the sixth with 4db1694, the seventh with 97aecf4; fourteenth: the
-# eighth with b2ae403; fifteenth: the ninth with 28ce64b; sixteenth: the tenth with 1f49194, the eleventh with cfd707a; the questions of tests/data/<folder>/ in
-# questions/<folder>/), with ``--retired``: twenty-two more documents for the grouped CV.
+# eighth with b2ae403; fifteenth: the ninth with 28ce64b; sixteenth: the tenth with 1f49194, the
+# eleventh with cfd707a; the questions of tests/data/<folder>/ in questions/<folder>/), with
+# ``--retired``: twenty-two more documents for the grouped CV.
 UNSEEN = ("unseen-speeches", "unseen-speeches-2", "unseen-speeches-3", "unseen-speeches-4", "unseen-speeches-5",
           "unseen-speeches-6", "unseen-speeches-7", "unseen-speeches-8", "unseen-speeches-9", "unseen-speeches-10",
           "unseen-speeches-11")

@@ -88,7 +88,8 @@ FUSION_GROUPED = Provenance(
             "fourth pair too (1,753 questions, seventeen speeches): shipped 0.711 / 0.870 / 0.800, chosen on the "
             "others 0.702 / 0.869 / 0.795; thirteenth session, with the fifth pair and round 16 too (1,827 "
             "questions, nineteen speeches): shipped 0.714 / 0.872 / 0.803, chosen on the others 0.707 / 0.872 / "
-            "0.799: kept")
+            "0.799; sixteenth session, with pairs 6-9 and rounds 17-20 too (2,120 questions, 27 speeches, "
+            "2026-12-03): shipped 0.718 / 0.876 / 0.806, chosen on the others 0.717 / 0.875 / 0.806: kept")
 SECOND_GATE = Provenance(
     how="measured", date="2026-11-28",
     data=f"qa.ask p50 over {DEV}: the largest gate within 1.3 MiniLM encodes (a cost knob, not fitted)",

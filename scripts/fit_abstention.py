@@ -201,6 +201,11 @@ SETS["support+aftermath+phrases+stance"] = (*FEATURES, *CANDIDATES)
 # ... and with the pair score: a logistic regression over the question's MiniLM vector against
 # the mean of the best three passages' (``pair_vector``), stacked (fourteenth session).
 SETS["support+aftermath+phrases+stance+pair"] = (*FEATURES, *CANDIDATES, PAIR_MATCH)
+# ... and the same without ``question_words``, the one input that reads the question's length
+# rather than its evidence (seventeenth session, written down before its run in
+# docs/experiments.md).
+SETS["support+aftermath+phrases+stance+pair-length"] = tuple(
+    f for f in SETS["support+aftermath+phrases+stance+pair"] if f != "question_words")
 # The pair score's inverse L2 strength, fixed before its first run (2026-12-03), not tuned: its
 # 768 inputs need far more shrinkage than the main model's 33. (Tried once each afterwards, not
 # chosen: 0.01 and 0.2 gave 0.625 and 0.591 on the formerly blind rows against 0.618.)

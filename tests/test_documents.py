@@ -87,6 +87,25 @@ def test_a_byline_in_emphasis_or_in_its_own_paragraph_is_metadata_and_a_short_gr
         assert [f.key for f in fields] == ["title"] and speech[body[0]:].startswith(speech.split("\n")[2]), speech
 
 
+def test_a_signature_closing_a_written_message_is_metadata_and_a_closing_line_is_speech():
+    """A last paragraph that is a signature (a name set in capitals; or a name, a place and a
+    date) gives the author, place and date by offsets and is not speech; a closing line of
+    speech stays speech, and a file with a header keeps the header's author first."""
+    text = "We met.\r\n\r\nJANE Q. DOE\r\nGeneva,\r\nMarch 3, 2021.\r\n"
+    fields, body = read_header(text)
+    assert [(f.key, f.value) for f in fields] == [("author", "JANE Q. DOE"), ("place", "Geneva"),
+                                                  ("date", "March 3, 2021")]
+    assert all(text[f.start:f.end] == f.value and text[f.line_start:f.line_end] == f.line for f in fields)
+    assert text[body[0]:body[1]] == "We met."
+    assert [f.value for f in read_header("We met.\n\nJane Q. Doe\nMarch 3, 2021\n")[0]] == ["Jane Q. Doe", "March 3, 2021"]
+    headed = read_header("Speaker: Jane Q. Doe\n\nWe met.\n\nJANE Q. DOE\n")[0]
+    assert [f.line for f in headed if f.key == "author"][0] == "Speaker: Jane Q. Doe"
+    for speech in ["We met.\n\nThank You\n", "We met.\n\nGod bless America.\n", "We met.\n\nJane Q. Doe\n",
+                   "We met.\n\nTHANK YOU ALL.\n", "We met.\n\nGOD BLESS AMERICA\n", "JANE Q. DOE\n"]:
+        fields, body = read_header(speech)
+        assert fields == () and speech[body[0]:body[1]] == speech.strip(), speech
+
+
 def test_a_dateline_gives_a_place_a_date_value_its_place_and_a_title_the_speaker_it_names():
     """One word before a date is a place, not a name; a date value that goes on to a place is
     split, each part by its own offsets; a title naming a speaker by office gives the author

@@ -1,4 +1,5 @@
-"""A document's metadata: the block of ``Key: value`` lines at its top or bottom. Pure functions.
+"""A document's metadata: the block of ``Key: value`` lines at its top or bottom, a title and
+byline at its top, a signature at its bottom. Pure functions.
 
 Users' files carry their own keys (``Author:``, ``Auther:``, ``Speaker:``, ``Source:``,
 ``URL:``, ``Occasion:``, ``Date:``...). A block is read as metadata when every line of it has
@@ -305,6 +306,61 @@ def _completed(fields: list[Field]) -> list[Field]:
     return out
 
 
+# Words of the lines a speech closes with, set in capitals as a signature is ("THANK YOU ALL").
+_CLOSINGS = frozenset("thank thanks you god bless amen applause end laughter".split())
+_PLACE_LINE = re.compile(r"(?P<value>[A-Z][\w.'’ -]{1,60}?)[ \t]*,?[ \t]*")
+
+
+def _signature(text: str, lines: list[tuple[int, int]]) -> list[Field]:
+    """The signature a written message closes with, if it does: a last paragraph of one to
+    three short lines, a name first, then a place and a date ("HERBERT HOOVER / The White
+    House, / December 2, 1930."), each a field by the offsets of its value. The name alone must
+    be upper case, as a signature is set; with a date under it, any name will do. A closing
+    sentence ("Thank you.", "God bless America.") is not a name, so it stays speech.
+
+    >>> [(f.key, f.value) for f in _signature(*_doc("We met.\\n\\nA. PERSON\\nGeneva,\\nMay 1, 2020.\\n"))]
+    [('author', 'A. PERSON'), ('place', 'Geneva'), ('date', 'May 1, 2020')]
+    >>> [(f.key, f.value) for f in _signature(*_doc("We met.\\n\\nJANE DOE"))]
+    [('author', 'JANE DOE')]
+    >>> _signature(*_doc("We met.\\n\\nThank You")), _signature(*_doc("We met.\\n\\nGod bless America.")), _signature(*_doc("JANE DOE"))
+    ([], [], [])
+    """
+    last: list[tuple[int, int]] = []
+    for start, end in reversed(lines):
+        if text[start:end].strip():
+            last.insert(0, (start, end))
+        elif last:
+            break
+    if not 1 <= len(last) <= 3 or last[0] == next((s for s in lines if text[s[0]:s[1]].strip()), None):
+        return []
+    (start, end), *rest = last
+    a = start + len(text[start:end]) - len(text[start:end].lstrip())
+    b = start + len(text[start:end].rstrip())
+    name = text[a:b]
+    words = [w for w in name.lower().split() if len(w) > 1 and not w.endswith(".")]  # initials aside
+    if (len(name.split()) < 2 or not _NAME.fullmatch(name) or not name[-1].isalpha()
+            or any(w in _NAME_ENDS or w in _CLOSINGS for w in words)):
+        return []
+    out = [Field(key="author", label="", value=name, start=a, end=b, line_start=start, line_end=end,
+                 line=text[start:end])]
+    for start, end in rest:
+        line = text[start:end].strip()
+        a = start + len(text[start:end]) - len(text[start:end].lstrip())
+        if _YEAR.search(line) and len(line.split()) <= 6 and not any(f.key == "date" for f in out):
+            value = line.rstrip(".")
+            out.append(Field(key="date", label="", value=value, start=a, end=a + len(value), line_start=start,
+                             line_end=end, line=text[start:end]))
+        elif (m := _PLACE_LINE.fullmatch(line)) and len(line.split()) <= 6 and not any(f.key in ("place", "date")
+                                                                                       for f in out):
+            out.append(Field(key="place", label="", value=m.group("value"), start=a, end=a + m.end("value"),
+                             line_start=start, line_end=end, line=text[start:end]))
+        else:
+            return []
+    if not name.isupper() and not any(f.key == "date" for f in out):
+        return []
+    return out
+
+
 def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
     """The metadata fields (top block, then bottom block) and the (start, end) of the speech.
 
@@ -326,7 +382,7 @@ def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
     top = _completed(top)
     after = after or max((f.line_end for f in top), default=0)
     rest = [s for s in lines if s[0] > after] if after else lines
-    bottom = _block(text, rest[::-1])[::-1]
+    bottom = _block(text, rest[::-1])[::-1] or _signature(text, rest)
     if not any(text[s:e].strip() for s, e in rest if not bottom or s < bottom[0].line_start):
         top, bottom, after = [], [], 0  # nothing but key/value lines: keep them as text rather than lose them
     start = after

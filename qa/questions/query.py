@@ -93,6 +93,8 @@ _ABOUT_AUTHOR = re.compile(
     rf"\bwho (wrote|gave|delivered|made|authored|presented)\b.*\b{_TEXT}\b|"
     r"^\W*who(?: is|'s|’s| was)? (?:speaking|talking)(?: here| now)?\W*$|"
     rf"^\W*who (wrote|gave|delivered|authored|presented) (it|this)\W*$|\bname of (the|this) {_AUTHOR}\b|"
+    # a written message's signature: "Who signed this message?", not "Who signed the treaty?"
+    rf"^\W*who signed (it|this|(the|this) {_TEXT})\W*$|"
     rf"\bwho (is|was|'s) (the|this) {_AUTHOR}\b|\b(the|this) {_AUTHOR} (is|was) who\b|"
     # "Which president gave it?", "What minister is this?": the speaker by their office
     rf"\b(which|what) ({_OFFICE}) ((wrote|gave|delivered|made|presented)\b.*\b({_TEXT}|it|this)\b|(is|was) (this|speaking)\b)|"
@@ -364,6 +366,8 @@ def about_author(question: str) -> bool:
     >>> about_author("Which prime minister gave this talk?"), about_author("Which president signed the treaty?")
     (True, False)
     >>> about_author("What president is this?"), about_author("He met a president then; which president was it?")
+    (True, False)
+    >>> about_author("Who signed this message?"), about_author("Who signed the treaty?")
     (True, False)
     """
     return bool(_ABOUT_AUTHOR.search(question))

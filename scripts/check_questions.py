@@ -41,7 +41,8 @@ UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-
           "unseen-speeches-9": ["fourth-annual-message.txt", "reagan-state-of-the-union-1987.txt"],
           "unseen-speeches-10": ["1996-state-of-the-union.txt", "truman-1951-annual-message.txt"],
           "unseen-speeches-11": ["jefferson-1801.md", "obama-2014-sotu.txt"],
-          "unseen-speeches-12": ["hoover-1930.txt", "kennedy-1962.txt"]}
+          "unseen-speeches-12": ["hoover-1930.txt", "kennedy-1962.txt"],
+          "unseen-speeches-13": ["coolidge-1923.md", "biden-2022.txt"]}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -70,6 +71,7 @@ EXPECTED_HEADER = {
     "1996-state-of-the-union.txt": (0, 0), "truman-1951-annual-message.txt": (3, 0),
     "jefferson-1801.md": (0, 0), "obama-2014-sotu.txt": (0, 0),
     "hoover-1930.txt": (0, 0), "kennedy-1962.txt": (0, 0),
+    "coolidge-1923.md": (0, 0), "biden-2022.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

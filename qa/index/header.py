@@ -50,6 +50,12 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """The (start, end) of the line ``text[start:end]`` without the white space around it."""
+    line = text[start:end]
+    return start + len(line) - len(line.lstrip()), start + len(line.rstrip())
+
+
 def _field(text: str, start: int, end: int) -> Field | None:
     m = _FIELD.fullmatch(text, start, end)
     if not m:
@@ -234,8 +240,7 @@ def _title_block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
     if heading:
         a, b = heading.span("value")
     else:
-        a = start + len(text[start:end]) - len(text[start:end].lstrip())
-        b = start + len(text[start:end].rstrip())
+        a, b = _stripped(text, start, end)
         if not _is_title(text[a:b]):
             return []
     fields = [Field(key="title", label="", value=text[a:b], start=a, end=b, line_start=start, line_end=end,
@@ -334,8 +339,7 @@ def _signature(text: str, lines: list[tuple[int, int]]) -> list[Field]:
     if not 1 <= len(last) <= 3 or last[0] == next((s for s in lines if text[s[0]:s[1]].strip()), None):
         return []
     (start, end), *rest = last
-    a = start + len(text[start:end]) - len(text[start:end].lstrip())
-    b = start + len(text[start:end].rstrip())
+    a, b = _stripped(text, start, end)
     name = text[a:b]
     words = [w for w in name.lower().split() if len(w) > 1 and not w.endswith(".")]  # initials aside
     if (len(name.split()) < 2 or not _NAME.fullmatch(name) or not name[-1].isalpha()
@@ -343,19 +347,20 @@ def _signature(text: str, lines: list[tuple[int, int]]) -> list[Field]:
         return []
     out = [Field(key="author", label="", value=name, start=a, end=b, line_start=start, line_end=end,
                  line=text[start:end])]
-    for start, end in rest:
-        line = text[start:end].strip()
-        a = start + len(text[start:end]) - len(text[start:end].lstrip())
-        if _YEAR.search(line) and len(line.split()) <= 6 and not any(f.key == "date" for f in out):
-            value = line.rstrip(".")
-            out.append(Field(key="date", label="", value=value, start=a, end=a + len(value), line_start=start,
-                             line_end=end, line=text[start:end]))
-        elif (m := _PLACE_LINE.fullmatch(line)) and len(line.split()) <= 6 and not any(f.key in ("place", "date")
-                                                                                       for f in out):
-            out.append(Field(key="place", label="", value=m.group("value"), start=a, end=a + m.end("value"),
-                             line_start=start, line_end=end, line=text[start:end]))
+    for start, end in rest:  # a place, then a date; each at most once
+        a, b = _stripped(text, start, end)
+        line, keys = text[a:b], {f.key for f in out}
+        place = _PLACE_LINE.fullmatch(line)
+        if len(line.split()) > 6:
+            return []
+        if _YEAR.search(line) and "date" not in keys:
+            key, value = "date", line.rstrip(".")
+        elif place and not keys & {"place", "date"}:
+            key, value = "place", place.group("value")
         else:
             return []
+        out.append(Field(key=key, label="", value=value, start=a, end=a + len(value), line_start=start, line_end=end,
+                         line=text[start:end]))
     if not name.isupper() and not any(f.key == "date" for f in out):
         return []
     return out

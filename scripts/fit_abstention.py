@@ -277,15 +277,16 @@ def fit(X: np.ndarray, y: np.ndarray, c: float = C):
 
 
 def out_of_fold(X: np.ndarray, y: np.ndarray, groups: np.ndarray, Z: np.ndarray | None = None,
-                column: int | None = None) -> np.ndarray:
+                column: int | None = None, fitter=None) -> np.ndarray:
     """Each question's probability from a model (and pair score, with ``Z``) that never saw
-    its document."""
+    its document; the model fitted by ``fitter`` (default ``fit``), the pair score always by ``fit``."""
+    fitter = fitter or fit
     from sklearn.model_selection import GroupKFold
 
     p = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=len(set(groups))).split(X, y, groups):
         Xtr, Xte = with_pair(X, y, groups, Z, column, train, test)
-        mean, scale, model = fit(Xtr, y[train])
+        mean, scale, model = fitter(Xtr, y[train])
         p[test] = model.predict_proba((Xte - mean) / scale)[:, 1]
     return p
 
@@ -318,13 +319,13 @@ def populations(rows: list[dict], blind: np.ndarray) -> list[np.ndarray]:
     return [blind & main, blind & ~main]
 
 
-def cross_validate(rows: list[dict], features: tuple[str, ...],
-                   calibrate: list[np.ndarray] | None = None) -> tuple[float, dict, dict]:
+def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[np.ndarray] | None = None,
+                   fitter=None) -> tuple[float, dict, dict]:
     """(threshold, pooled figures, per-document figures), all out of fold. The threshold is
     the lowest that keeps each group of rows ``calibrate`` marks (default: all rows, one
-    group) at most ``MAX_WRONG`` wrongly refused."""
+    group) at most ``MAX_WRONG`` wrongly refused. ``fitter``: as ``out_of_fold``."""
     X, y, groups = matrix(rows, features)
-    p = out_of_fold(X, y, groups, *pair_inputs(rows, features))
+    p = out_of_fold(X, y, groups, *pair_inputs(rows, features), fitter=fitter)
     masks = [np.ones(len(y), bool)] if calibrate is None else calibrate
     t = max(threshold_for(p[mask], y[mask]) for mask in masks)
     per_doc = {}

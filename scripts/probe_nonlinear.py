@@ -24,33 +24,13 @@ import fit_abstention as fa  # noqa: E402
 BOOSTING = {"max_iter": 200, "max_depth": 3, "learning_rate": 0.05, "class_weight": "balanced", "random_state": 0}
 
 
-def fit_boosted(X: np.ndarray, y: np.ndarray, c: float = fa.C):
+def fit_boosted(X: np.ndarray, y: np.ndarray):
     """``fit_abstention.fit``'s shape (mean, scale, model) with a boosted-trees model."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     mean, scale = X.mean(0), X.std(0)
     scale[scale == 0] = 1.0
     return mean, scale, HistGradientBoostingClassifier(**BOOSTING).fit((X - mean) / scale, y)
-
-
-def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[np.ndarray], fitter) -> tuple[float, dict]:
-    """``fit_abstention.cross_validate``'s threshold and pooled figures, the decision fitted by
-    ``fitter`` (the pair score inside stays ``fit_abstention``'s logistic regression)."""
-    from sklearn.model_selection import GroupKFold
-
-    X, y, groups = fa.matrix(rows, features)
-    Z, column = fa.pair_inputs(rows, features)
-    p = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=len(set(groups))).split(X, y, groups):
-        Xtr, Xte = fa.with_pair(X, y, groups, Z, column, train, test)
-        mean, scale, model = fitter(Xtr, y[train])
-        p[test] = model.predict_proba((Xte - mean) / scale)[:, 1]
-    t = max(fa.threshold_for(p[mask], y[mask]) for mask in calibrate)
-    union = np.logical_or.reduce(calibrate)
-    pooled = fa.figures(p >= t, y)
-    pooled["formerly_blind"] = fa.figures(p[union] >= t, y[union])
-    pooled["by_group"] = [fa.figures(p[mask] >= t, y[mask]) for mask in calibrate]
-    return t, pooled
 
 
 def main() -> None:
@@ -63,7 +43,7 @@ def main() -> None:
     calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
     features = fa.SETS[args.features]
     for name, fitter in (("logistic regression", fa.fit), ("gradient boosting", fit_boosted)):
-        t, pooled = cross_validate(rows, features, calibrate, fitter)
+        t, pooled, _ = fa.cross_validate(rows, features, calibrate, fitter=fitter)
         print(f"{name:20s} grouped CV ({len({r['doc'] for r in rows})} documents, threshold {t:.3f}): {pooled}")
 
 

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from qa.search.evidence import CANDIDATES, FEATURES, evidence  # noqa: E402
+from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.config import ABSTENTION_FILE, PAIR_MATCH, PairScore, settings  # noqa: E402
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402
@@ -162,8 +162,20 @@ def speech_rows(speech: Path, items: list[Item], r, seeds: Path, readers: list |
             seen = evidence(reader, scored, stages=ALL_STAGES)
             found.append({"doc": speech.name, "id": item.id, "type": item.type, "silent": not item.evidence,
                           "rank": outcome.rank, "features": seen.values,
-                          "pair": np.round(seen.pair, 6).tolist()})
+                          "pair": np.round(seen.pair, 6).tolist(), **read_texts(reader, scored, item.question)})
     return rows
+
+
+def read_texts(r, scored, question: str) -> dict:
+    """What the evidence features were read on, kept in the row so that a probe can compute a
+    further candidate from the texts without running retrieval again: the question, the best
+    passage and the best sentences of the best passages (``evidence.best_rows``)."""
+    if not len(scored.fused):
+        return {"question": question, "passage": "", "sentences": []}
+    best = int(scored.fused.argmax())
+    order = np.argsort(-scored.fused, kind="stable")[:r.tuning.features.covered_by]
+    return {"question": question, "passage": r.chunks[best].text,
+            "sentences": [r.sentences[int(row)] for row in best_rows(r, scored, order)]}
 
 
 def collect(cache: Path | None, data: Path, *, retired: bool = False) -> list[dict]:

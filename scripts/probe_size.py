@@ -1,0 +1,54 @@
+"""Experiment: is the size of the answering document a useful abstention input?
+
+    python scripts/probe_size.py --cache features.json [--features SET]
+
+Reads the rows ``scripts/fit_abstention.py --retired --cache features.json`` collected, adds
+``document_passages`` (log(1 + the number of passages of the row's document, chunked as the build
+chunks it)) and runs ``fit_abstention.cross_validate`` (grouped by document, threshold on the
+formerly blind rows, main speech and others each at most ``MAX_WRONG`` wrongly refused) for SET
+with and without it. Prints both; writes nothing. Written down before its run in
+docs/experiments.md (eighteenth session), with the rule that decides.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fit_abstention as fa  # noqa: E402
+from qa.config import settings  # noqa: E402
+from qa.index.chunking import chunk_text  # noqa: E402
+from qa.index.corpus import read_document  # noqa: E402
+
+
+def passages(speech: Path) -> int:
+    document = read_document(speech, speech.name)
+    return len(chunk_text(document.source, document.text, body=document.body_span, **settings().chunk_settings()))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cache", type=Path, required=True, help="rows written by fit_abstention.py --retired --cache")
+    ap.add_argument("--features", default="support+aftermath+phrases+stance+pair-length", choices=sorted(fa.SETS))
+    args = ap.parse_args()
+    rows = json.loads(args.cache.read_text())
+    counts = {speech.name: passages(speech) for speech in fa.dev_sets(fa.DATA, retired=True)[0]}
+    print("passages per document:", dict(sorted(counts.items(), key=lambda kv: kv[1])))
+    for r in rows:
+        r["features"]["document_passages"] = math.log1p(counts[r["doc"]])
+    dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
+    calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
+    base = fa.SETS[args.features]
+    for label, features in ((args.features, base), (f"{args.features}+size", (*base, "document_passages"))):
+        t, pooled, _ = fa.cross_validate(rows, features, calibrate)
+        print(f"{label}: threshold {t:.3f}; formerly blind {pooled['formerly_blind']}; "
+              f"main {pooled['by_group'][0]}; others {pooled['by_group'][1]}; all rows {pooled}")
+
+
+if __name__ == "__main__":
+    main()

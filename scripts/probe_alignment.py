@@ -108,13 +108,8 @@ def main() -> None:
         sys.exit(f"{args.cache} was collected before rows kept their texts: collect it again with "
                  "scripts/fit_abstention.py --retired --cache NEW.json")
     add_alignment(rows, Tokens())
-    dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
-    calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
     base = fa.SETS[args.features]
-    for label, features in ((args.features, base), (f"{args.features}+align", (*base, *ALIGN))):
-        t, pooled, _ = fa.cross_validate(rows, features, calibrate)
-        print(f"{label}: threshold {t:.3f}; formerly blind {pooled['formerly_blind']}; "
-              f"main {pooled['by_group'][0]}; others {pooled['by_group'][1]}; all rows {pooled}")
+    fa.compare_sets(rows, {args.features: base, f"{args.features}+align": (*base, *ALIGN)})
     y = np.array([r["silent"] for r in rows])
     for f in ALIGN:
         x = np.array([r["features"][f] for r in rows])

@@ -39,12 +39,9 @@ def main() -> None:
     ap.add_argument("--features", default="support+aftermath+phrases+stance+pair-length", choices=sorted(fa.SETS))
     args = ap.parse_args()
     rows = fa.collect(args.cache, fa.DATA, retired=True)
-    dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
-    calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
     features = fa.SETS[args.features]
     for name, fitter in (("logistic regression", fa.fit), ("gradient boosting", fit_boosted)):
-        t, pooled, _ = fa.cross_validate(rows, features, calibrate, fitter=fitter)
-        print(f"{name:20s} grouped CV ({len({r['doc'] for r in rows})} documents, threshold {t:.3f}): {pooled}")
+        fa.compare_sets(rows, {name: features}, fitter=fitter)
 
 
 if __name__ == "__main__":

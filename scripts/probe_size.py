@@ -17,8 +17,6 @@ import math
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
 from qa.config import settings  # noqa: E402
@@ -41,13 +39,8 @@ def main() -> None:
     print("passages per document:", dict(sorted(counts.items(), key=lambda kv: kv[1])))
     for r in rows:
         r["features"]["document_passages"] = math.log1p(counts[r["doc"]])
-    dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
-    calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
     base = fa.SETS[args.features]
-    for label, features in ((args.features, base), (f"{args.features}+size", (*base, "document_passages"))):
-        t, pooled, _ = fa.cross_validate(rows, features, calibrate)
-        print(f"{label}: threshold {t:.3f}; formerly blind {pooled['formerly_blind']}; "
-              f"main {pooled['by_group'][0]}; others {pooled['by_group'][1]}; all rows {pooled}")
+    fa.compare_sets(rows, {args.features: base, f"{args.features}+size": (*base, "document_passages")})
 
 
 if __name__ == "__main__":

@@ -355,6 +355,24 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
     return t, pooled, per_doc
 
 
+def probe_arguments(doc: str) -> argparse.ArgumentParser:
+    """The probes' shared options: the cached rows (``--cache``) and the feature set they add to."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--cache", type=Path, required=True, help="rows written by fit_abstention.py --retired --cache")
+    ap.add_argument("--features", default="support+aftermath+phrases+stance+pair-length", choices=sorted(SETS))
+    return ap
+
+
+def cached_rows(cache: Path, *, texts: bool = False) -> list[dict]:
+    """The rows ``--cache`` holds; with ``texts``, exits with what to do when they were collected
+    before rows kept the texts their features were read on (``read_texts``)."""
+    rows = json.loads(cache.read_text())
+    if texts and any("passage" not in r for r in rows):
+        sys.exit(f"{cache} was collected before rows kept their texts: collect it again with "
+                 "scripts/fit_abstention.py --retired --cache NEW.json")
+    return rows
+
+
 def compare_sets(rows: list[dict], sets: dict[str, tuple[str, ...]], fitter=None) -> None:
     """For the probes: each feature set of ``sets`` (label -> features) by ``cross_validate``
     with the threshold set as ``--retired`` sets it (formerly blind rows, main speech and others

@@ -18,8 +18,6 @@ its run in docs/experiments.md (eighteenth session), with the rule that decides.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -99,14 +97,8 @@ def add_alignment(rows: list[dict], tokens: Tokens) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cache", type=Path, required=True, help="rows written by fit_abstention.py --retired --cache")
-    ap.add_argument("--features", default="support+aftermath+phrases+stance+pair-length", choices=sorted(fa.SETS))
-    args = ap.parse_args()
-    rows = json.loads(args.cache.read_text())
-    if any("question" not in r for r in rows):
-        sys.exit(f"{args.cache} was collected before rows kept their texts: collect it again with "
-                 "scripts/fit_abstention.py --retired --cache NEW.json")
+    args = fa.probe_arguments(__doc__).parse_args()
+    rows = fa.cached_rows(args.cache, texts=True)
     add_alignment(rows, Tokens())
     base = fa.SETS[args.features]
     fa.compare_sets(rows, {args.features: base, f"{args.features}+align": (*base, *ALIGN)})

@@ -13,7 +13,6 @@ session); every setting below was fixed there, not tuned.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -77,14 +76,10 @@ def out_of_fold(rows: list[dict]) -> np.ndarray:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cache", type=Path, required=True, help="rows written by fit_abstention.py --retired --cache")
-    ap.add_argument("--features", default="support+aftermath+phrases+stance+pair-length", choices=sorted(fa.SETS))
+    ap = fa.probe_arguments(__doc__)
     ap.add_argument("--scores", type=Path, help="out-of-fold scores: read if there, else computed and written")
     args = ap.parse_args()
-    rows = [r for r in json.loads(args.cache.read_text())]
-    if any("passage" not in r for r in rows):
-        sys.exit(f"{args.cache} was collected before rows kept their texts: collect it again")
+    rows = fa.cached_rows(args.cache, texts=True)
     if args.scores and args.scores.is_file():
         scores = np.array(json.loads(args.scores.read_text()))
     else:

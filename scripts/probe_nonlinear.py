@@ -11,7 +11,6 @@ in docs/experiments.md (seventeenth session).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -34,10 +33,7 @@ def fit_boosted(X: np.ndarray, y: np.ndarray):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cache", type=Path, required=True, help="rows written by fit_abstention.py --retired --cache")
-    ap.add_argument("--features", default="support+aftermath+phrases+stance+pair-length", choices=sorted(fa.SETS))
-    args = ap.parse_args()
+    args = fa.probe_arguments(__doc__).parse_args()
     rows = fa.collect(args.cache, fa.DATA, retired=True)
     features = fa.SETS[args.features]
     for name, fitter in (("logistic regression", fa.fit), ("gradient boosting", fit_boosted)):

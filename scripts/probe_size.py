@@ -11,8 +11,6 @@ docs/experiments.md (eighteenth session), with the rule that decides.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import sys
 from pathlib import Path
@@ -30,11 +28,8 @@ def passages(speech: Path) -> int:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cache", type=Path, required=True, help="rows written by fit_abstention.py --retired --cache")
-    ap.add_argument("--features", default="support+aftermath+phrases+stance+pair-length", choices=sorted(fa.SETS))
-    args = ap.parse_args()
-    rows = json.loads(args.cache.read_text())
+    args = fa.probe_arguments(__doc__).parse_args()
+    rows = fa.cached_rows(args.cache)
     counts = {speech.name: passages(speech) for speech in fa.dev_sets(fa.DATA, retired=True)[0]}
     print("passages per document:", dict(sorted(counts.items(), key=lambda kv: kv[1])))
     for r in rows:

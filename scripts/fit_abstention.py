@@ -48,7 +48,7 @@ from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa
 from qa.api import retriever  # noqa: E402
 from qa.config import ABSTENTION_FILE, PAIR_MATCH, PairScore, settings  # noqa: E402
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402
-from qa.index.corpus import read_corpus  # noqa: E402
+from qa.index.corpus import read_corpus, read_document  # noqa: E402
 from qa.search.retrieval import ALL_STAGES  # noqa: E402
 
 MAX_WRONG = 0.05
@@ -353,6 +353,15 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
         pooled["formerly_blind"] = figures(p[union] >= t, y[union])
         pooled["by_group"] = [figures(p[mask] >= t, y[mask]) for mask in masks]
     return t, pooled, per_doc
+
+
+def speech_passages(speech: Path) -> list[str]:
+    """The passages of ``speech`` alone, chunked as the build chunks it (metadata lines left out)."""
+    from qa.index.chunking import chunk_text
+
+    document = read_document(speech, speech.name)
+    return [c.text for c in chunk_text(document.source, document.text, body=document.body_span,
+                                       **settings().chunk_settings())]
 
 
 def probe_arguments(doc: str) -> argparse.ArgumentParser:

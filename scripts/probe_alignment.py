@@ -57,8 +57,7 @@ class Tokens:
                     continue  # [CLS], [SEP]
                 word = self.word_at(text, start, end)
                 content[i] = any(c.isalnum() for c in word) and word.lower() not in STOPWORDS
-            special = np.array([e <= s for s, e in enc["offset_mapping"][:len(v)]])
-            self.cache[text] = (v, content & ~special)
+            self.cache[text] = (v, content)
 
     @staticmethod
     def word_at(text: str, start: int, end: int) -> str:

@@ -23,8 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
-from qa.config import DEFAULT_MODEL, settings  # noqa: E402
-from qa.index.chunking import chunk_text  # noqa: E402
+from qa.config import DEFAULT_MODEL  # noqa: E402
 from qa.index.corpus import read_document  # noqa: E402
 from qa.index.embedding import get_encoder  # noqa: E402
 from qa.questions.meta import PROTOTYPES, asks_about_document, by_meaning, field_cue  # noqa: E402
@@ -41,8 +40,7 @@ def main() -> None:
         if not document.header:
             continue
         lines = [f.line for f in document.header]
-        chunks = [c.text for c in chunk_text(document.source, document.text, body=document.body_span,
-                                             **settings().chunk_settings())]
+        chunks = fa.speech_passages(speech)
         line_vectors, chunk_vectors = encoder.encode(lines), encoder.encode(chunks)
         questions = encoder.encode([i.question for i in items])
         for item, q in zip(items, questions):

@@ -17,20 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
-from qa.config import settings  # noqa: E402
-from qa.index.chunking import chunk_text  # noqa: E402
-from qa.index.corpus import read_document  # noqa: E402
-
-
-def passages(speech: Path) -> int:
-    document = read_document(speech, speech.name)
-    return len(chunk_text(document.source, document.text, body=document.body_span, **settings().chunk_settings()))
 
 
 def main() -> None:
     args = fa.probe_arguments(__doc__).parse_args()
     rows = fa.cached_rows(args.cache)
-    counts = {speech.name: passages(speech) for speech in fa.dev_sets(fa.DATA, retired=True)[0]}
+    counts = {speech.name: len(fa.speech_passages(speech)) for speech in fa.dev_sets(fa.DATA, retired=True)[0]}
     print("passages per document:", dict(sorted(counts.items(), key=lambda kv: kv[1])))
     for r in rows:
         r["features"]["document_passages"] = math.log1p(counts[r["doc"]])

@@ -1,14 +1,15 @@
-# make chat  - set up .venv (once) and start the web chat on http://127.0.0.1:7860
-#              (another port: make chat PORT=7861)
-# make test  - set up .venv (once), install Chromium if missing, and run every test
-# Both are safe to run again; they reinstall only when pyproject.toml changes.
+# make chat  - set up .venv (once), train the answerability judge (once, about 15 min on 2 cores)
+#              and start the web chat on http://127.0.0.1:7860 (another port: make chat PORT=7861)
+# make test  - the same set-up, install Chromium if missing, and run every test
+# Both are safe to run again; they reinstall only when pyproject.toml changes, and train the
+# judge only when it is missing or the abstention model was refitted.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 7860
 
-.PHONY: chat test setup build bench clean
+.PHONY: chat test setup judge build bench clean
 
 $(STAMP): pyproject.toml
 	@# A venv whose creation failed (e.g. no python3-venv) is removed, so a re-run starts clean.
@@ -22,13 +23,16 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-chat: $(STAMP)
+judge: $(STAMP)
+	$(PY) -m qa train-judge
+
+chat: judge
 	$(PY) app.py --port $(PORT)
 
 build: $(STAMP)
 	$(PY) -m qa build
 
-test: $(STAMP)
+test: judge
 	bash scripts/ensure-chromium.sh
 	$(PY) -m pytest -q -rs -p no:cacheprovider --junitxml=test-output/junit.xml
 

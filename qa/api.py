@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .config import MAX_QUESTION_CHARS, AbstentionModel, Settings
 from .config import settings as make_settings
-from .errors import IndexCorrupt, IndexMissing, IndexStale, QuestionError
+from .errors import IndexCorrupt, IndexMissing, IndexStale, QAError, QuestionError
 from .search.routing import crosslingual_view, narrowed, resolve_scope, searched_label
 from .types import Answer, BuildReport, Passage
 
@@ -38,6 +38,9 @@ class Status:
     message: str
     corrupt: bool = False
     skipped: tuple[str, ...] = ()
+    # Why refusals are decided without the answerability judge ("" when it is trained, or when
+    # the abstention model reads none): ``python -m qa train-judge`` fixes it.
+    judge: str = ""
 
 
 def clean_question(question: object) -> tuple[str, tuple[str, ...]]:
@@ -327,10 +330,41 @@ def status(*, seeds_dir: PathLike = None, index_dir: PathLike = None, model: str
     except IndexStale as err:
         return Status(fresh=False, exists=True, changes=err.changes, message=str(err), skipped=_skipped(s))
     slower = slower_because(s.index_dir, s.model, manifest.query_encoder)
-    if slower:
-        return Status(fresh=True, exists=True, changes=(), skipped=_skipped(s), message=(
-            f"The index is up to date, but {slower}"))
-    return Status(fresh=True, exists=True, changes=(), message="The index is up to date.", skipped=_skipped(s))
+    judge = judge_missing(s)
+    message = f"The index is up to date, but {slower}" if slower else "The index is up to date."
+    if judge:
+        message += f" Refusals are decided without the answerability judge: {judge}."
+    return Status(fresh=True, exists=True, changes=(), message=message, skipped=_skipped(s), judge=judge)
+
+
+def judge_missing(s: Settings) -> str:
+    """Why the abstention model of ``s`` cannot read its judge ("" when it can or reads none)."""
+    from .answer.abstain import load_model
+    from .answer.judge import missing
+
+    model = load_model(s.abstention)
+    return (missing(model.judge) or "") if model.judge is not None else ""
+
+
+def train_judge(*, force: bool = False, progress=None) -> str:
+    """Fine-tune and export the judge the shipped abstention model reads (``qa.answer.judge_train``),
+    unless it is there already (or ``force``); returns what was done, in one line."""
+    from .answer.abstain import load_model
+    from .answer.judge import PAIRS_FILE, missing
+    from .answer.judge_train import train
+
+    model = load_model(make_settings().abstention)
+    if model.judge is None:
+        return "The abstention model reads no judge: nothing to train."
+    if not force and missing(model.judge) is None:
+        return "The answerability judge is trained already."
+    if not PAIRS_FILE.is_file():
+        raise QAError(f"No training pairs at {PAIRS_FILE} - restore the file with git (git checkout -- qa/answer/{PAIRS_FILE.name})")
+    try:
+        folder = train(model.judge, PAIRS_FILE, force=force, progress=progress)
+    except ValueError as err:
+        raise QAError(str(err)) from err
+    return f"The answerability judge is trained, in {folder}."
 
 
 def _skipped(s: Settings) -> tuple[str, ...]:

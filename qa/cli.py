@@ -1,4 +1,4 @@
-"""``python -m qa``: build, ask, eval, status. Thin: parse, call the library, print.
+"""``python -m qa``: build, ask, eval, status, train-judge. Thin: parse, call the library, print.
 
 Exit codes: 0 success (status: the index is fresh); 1 an error, explained in one line on
 stderr; 2 a usage error; 3 status: the index is stale; 4 status: there is no index;
@@ -75,6 +75,13 @@ def parser() -> argparse.ArgumentParser:
                    help="run again with each stage switched off and print one table (English questions)")
     _common(p)
 
+    p = sub.add_parser("train-judge", help="fine-tune the answerability judge (once per machine, about 15 min)",
+                       description="Fine-tune the cross-encoder that helps decide when the speech does not answer "
+                                   "(qa/answer/judge_train.py) from the pairs shipped in qa/answer/, export it to "
+                                   "ONNX into models/judge/ (or $QA_JUDGE_DIR) and check it against torch. Returns at "
+                                   "once when it is there. Until it is trained, refusals are decided without it.")
+    p.add_argument("--force", action="store_true", help="train again even if a judge is there")
+
     p = sub.add_parser("status", help="say whether index/ matches seeds/ and the model",
                        description="Exit 0 when the index is fresh, 3 when stale (it lists what changed), "
                                    "4 when missing, 5 when a file in it is damaged.")
@@ -140,6 +147,11 @@ def cmd_status(args) -> int:
     return EXIT_CORRUPT if s.corrupt else EXIT_STALE if s.exists else EXIT_MISSING
 
 
+def cmd_train_judge(args) -> int:
+    print(api.train_judge(force=args.force, progress=lambda line: print(line, file=sys.stderr, flush=True)))
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .eval.evaluation import read_items
     from .eval.report import run_ablation, run_eval
@@ -172,7 +184,8 @@ def missing_dependency(module: str, then: str = ".venv/bin/python -m qa ...") ->
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = parser().parse_args(argv)
-    command = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "status": cmd_status}[args.command]
+    command = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "status": cmd_status,
+               "train-judge": cmd_train_judge}[args.command]
     try:
         return command(args)
     except QAError as err:

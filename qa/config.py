@@ -386,6 +386,38 @@ def settings(
 PAIR_MATCH = "pair_match"
 
 
+# The feature ``AbstentionModel.judge`` adds: the fine-tuned cross-encoder's probability that
+# the best passage does not answer the question (``qa.answer.judge``).
+CROSS_SCORE = "cross_score"
+
+
+@dataclass(frozen=True, kw_only=True)
+class JudgeSpec:
+    """What the abstention model's ``CROSS_SCORE`` was fitted for: the training pairs (by their
+    sha256), the base encoder and the training settings. Its ``key`` names the judge's folder.
+
+    >>> spec = JudgeSpec(pairs_sha256="ab" * 32, base="all-MiniLM-L6-v2", epochs=2, rate=3e-5, batch=16,
+    ...                  max_pieces=256, seed=0)
+    >>> len(spec.key), spec.key == JudgeSpec(**{**spec.__dict__, "epochs": 3}).key
+    (16, False)
+    """
+
+    pairs_sha256: str
+    base: str
+    epochs: int
+    rate: float
+    batch: int
+    max_pieces: int
+    seed: int
+
+    @property
+    def key(self) -> str:
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass(frozen=True, kw_only=True)
 class PairScore:
     """A linear score over the question-and-passages vector (``qa.search.evidence.pair_vector``),
@@ -454,6 +486,10 @@ class AbstentionModel:
     cv: dict = field(default_factory=dict)
     # Reads ``PAIR_MATCH`` (among ``features``) from the evidence's pair vector, when set.
     pair: PairScore | None = None
+    # Reads ``CROSS_SCORE`` (among ``features``) from the judge trained for this spec, when set;
+    # ``fallback`` is the same model fitted without it, used while there is no such judge.
+    judge: JudgeSpec | None = None
+    fallback: "AbstentionModel | None" = None
 
     def __post_init__(self) -> None:
         sizes = {len(self.features), len(self.mean), len(self.scale), len(self.coef)}
@@ -461,6 +497,10 @@ class AbstentionModel:
             raise ValueError(f"abstention model: features, mean, scale and coef differ in length ({sorted(sizes)})")
         if (PAIR_MATCH in self.features) != (self.pair is not None):
             raise ValueError(f"abstention model: {PAIR_MATCH!r} among the features needs a pair score, and only then")
+        if (CROSS_SCORE in self.features) != (self.judge is not None):
+            raise ValueError(f"abstention model: {CROSS_SCORE!r} among the features needs a judge, and only then")
+        if self.judge is not None and (self.fallback is None or self.fallback.judge is not None):
+            raise ValueError("abstention model: a model that reads the judge needs a fallback that does not")
 
     def inputs(self, values: dict[str, float], pair_vector=None, encoder: str = "") -> dict[str, float]:
         """The evidence features with, if the model reads it, the pair score of ``pair_vector``
@@ -495,8 +535,14 @@ class AbstentionModel:
     def load(cls, path: Path = ABSTENTION_FILE) -> "AbstentionModel":
         import json
 
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        pair = data.pop("pair", None)
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "AbstentionModel":
+        data = dict(data)
+        pair, judge, fallback = data.pop("pair", None), data.pop("judge", None), data.pop("fallback", None)
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()},
                    pair=None if pair is None else PairScore(
-                       **{k: tuple(v) if isinstance(v, list) else v for k, v in pair.items()}))
+                       **{k: tuple(v) if isinstance(v, list) else v for k, v in pair.items()}),
+                   judge=None if judge is None else JudgeSpec(**judge),
+                   fallback=None if fallback is None else cls.from_dict(fallback))

@@ -46,7 +46,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
-from qa.config import ABSTENTION_FILE, PAIR_MATCH, PairScore, settings  # noqa: E402
+from qa.config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, JudgeSpec, PairScore, settings  # noqa: E402
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402
 from qa.index.corpus import read_corpus, read_document  # noqa: E402
 from qa.search.retrieval import ALL_STAGES  # noqa: E402
@@ -220,6 +220,13 @@ SETS["support+aftermath+phrases+stance+pair"] = (*FEATURES, *CANDIDATES, PAIR_MA
 # docs/experiments.md).
 SETS["support+aftermath+phrases+stance+pair-length"] = tuple(
     f for f in SETS["support+aftermath+phrases+stance+pair"] if f != "question_words")
+# ... and with the judge's score (nineteenth session, written down before its run in
+# docs/experiments.md): a cross-encoder fine-tuned on the rows' (question, best passage), each
+# row's score out of fold (``--judge-scores``).
+JUDGED = "support+aftermath+phrases+stance+pair-length+judge"
+SETS[JUDGED] = (*SETS["support+aftermath+phrases+stance+pair-length"], CROSS_SCORE)
+# Folds of the judge's out-of-fold scores, grouped by document (as the eighteenth session's probe).
+JUDGE_FOLDS = 5
 # The pair score's inverse L2 strength, fixed before its first run (2026-12-03), not tuned: its
 # 768 inputs need far more shrinkage than the main model's 33. (Tried once each afterwards, not
 # chosen: 0.01 and 0.2 gave 0.625 and 0.591 on the formerly blind rows against 0.618.)
@@ -413,6 +420,60 @@ def compare_training(rows: list[dict], features: tuple[str, ...], dev_ids: set[s
             print(f"  fitted on the other documents' {label:13s} scored on {name:19s}: {got}")
 
 
+def judge_scores(rows: list[dict], path: Path) -> None:
+    """Each row's ``CROSS_SCORE``: the judge's out-of-fold score (``JUDGE_FOLDS`` folds grouped
+    by document), read from ``path`` if there, else computed (about an hour on 2 cores) and
+    written there."""
+    from qa.answer import judge_train
+
+    if path.is_file():
+        scores = json.loads(path.read_text())
+        if len(scores) != len(rows):
+            sys.exit(f"{path} holds {len(scores)} scores for {len(rows)} rows: delete it to compute them again")
+    else:
+        if any("passage" not in r for r in rows):
+            sys.exit("the rows were collected before they kept their texts: collect them again (--cache NEW.json)")
+        spec = judge_train.spec_for(judge_train.PAIRS_FILE) if judge_train.PAIRS_FILE.is_file() else None
+        spec = spec or JudgeSpec(pairs_sha256="", base=settings().model, epochs=judge_train.EPOCHS,
+                                 rate=judge_train.RATE, batch=judge_train.BATCH, max_pieces=judge_train.MAX_PIECES,
+                                 seed=judge_train.SEED)
+        scores = judge_train.out_of_fold(rows, spec, JUDGE_FOLDS,
+                                         progress=lambda line: print(line, file=sys.stderr, flush=True)).round(6).tolist()
+        path.write_text(json.dumps(scores))
+    for r, score in zip(rows, scores):
+        r["features"][CROSS_SCORE] = float(score)
+
+
+def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict:
+    """The model of ``features`` fitted on all ``rows``, as ``abstention.json`` holds it, its
+    threshold and figures from the grouped CV; printed as it goes."""
+    t, pooled, per_doc = cross_validate(rows, features, calibrate)
+    X, y, groups = matrix(rows, features)
+    Z, column = pair_inputs(rows, features)
+    if Z is not None:
+        X[:, column] = stacked_pair(Z, y, groups)
+    mean, scale, model = fit(X, y)
+    for name, c in sorted(zip(features, model.coef_[0]), key=lambda x: -abs(x[1])):
+        print(f"  {name:22s} {c:+.3f}")
+    data = [os.path.relpath(f.resolve(), ROOT) for f in dev_sets(args.data, retired=args.retired)[1]]
+    name = next((k for k, v in SETS.items() if v == features), args.features)
+    return {"features": list(features), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
+            "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
+            "threshold": round(t, 6),
+            "fitted_by": f"scripts/fit_abstention.py --features {name}"
+                         + (" --retired (dev rows and the retired held-out rows)" if args.retired
+                            else " (split == dev rows only)")
+                         + (f"; pair score C={PAIR_C}, stacked over {PAIR_FOLDS} folds" if Z is not None else "")
+                         + (f"; judge scores out of fold over {JUDGE_FOLDS} folds grouped by document"
+                            if CROSS_SCORE in features else ""),
+            "data": data, "date": dt.date.today().isoformat(),
+            **({"pair": dataclasses.asdict(fit_pair(Z, y))} if Z is not None else {}),
+            "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities"
+                               + (" of the formerly blind rows, the main speech's and the other speeches' "
+                                  "each held to the target" if args.retired else ""),
+                   "pooled": pooled, "per_document": per_doc}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help=f"write the model to {ABSTENTION_FILE.relative_to(ROOT)}")
@@ -422,8 +483,16 @@ def main() -> None:
     ap.add_argument("--retired", action="store_true",
                     help="also fit on the held-out rows of the rounds and speeches already "
                          "evaluated once and reported (RETIRED_ROUNDS, UNSEEN)")
+    ap.add_argument("--judge-scores", type=Path,
+                    help="the judge's out-of-fold scores: read if there, else computed (about an hour) and "
+                         f"written; needed by the sets with {CROSS_SCORE} (with --write, the training pairs "
+                         "go to qa/answer/judge-pairs.jsonl.gz)")
     args = ap.parse_args()
     rows = collect(args.cache, args.data, retired=args.retired)
+    if args.judge_scores:
+        judge_scores(rows, args.judge_scores)
+    elif CROSS_SCORE in SETS[args.features]:
+        ap.error(f"--features {args.features} reads {CROSS_SCORE}: give --judge-scores")
     docs = len({r["doc"] for r in rows})
     dev_ids = {i.id for items in dev_sets(args.data)[0].values() for i in items}
     # With --retired the threshold is set on the formerly blind rows alone: the dev rows were
@@ -434,38 +503,28 @@ def main() -> None:
     calibrate = populations(rows, np.array([r["id"] not in dev_ids for r in rows])) if args.retired else None
     where = "the formerly blind rows, main speech and others each" if args.retired else "all rows"
     for name, features in SETS.items():
+        if CROSS_SCORE in features and not args.judge_scores:
+            continue
         t, pooled, per_doc = cross_validate(rows, features, calibrate)
         print(f"{name:13s} grouped CV ({docs} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
               f"out of fold on {where}): {pooled}")
     features = SETS[args.features]
     if args.retired:
         compare_training(rows, features, dev_ids)
-    t, pooled, per_doc = cross_validate(rows, features, calibrate)
     print(f"written set: {args.features}")
-    for doc, figs in per_doc.items():
+    out = fitted(rows, features, calibrate, args)
+    for doc, figs in out["cv"]["per_document"].items():
         print(f"  {doc}: {figs}")
-    X, y, groups = matrix(rows, features)
-    Z, column = pair_inputs(rows, features)
-    if Z is not None:
-        X[:, column] = stacked_pair(Z, y, groups)
-    mean, scale, model = fit(X, y)
-    for name, c in sorted(zip(features, model.coef_[0]), key=lambda x: -abs(x[1])):
-        print(f"  {name:22s} {c:+.3f}")
+    if CROSS_SCORE in features:
+        print("its fallback, without the judge (used until the judge is trained):")
+        out["fallback"] = fitted(rows, tuple(f for f in features if f != CROSS_SCORE), calibrate, args)
     if args.write:
-        data = [os.path.relpath(f.resolve(), ROOT) for f in dev_sets(args.data, retired=args.retired)[1]]
-        out = {"features": list(features), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
-               "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
-               "threshold": round(t, 6),
-               "fitted_by": f"scripts/fit_abstention.py --features {args.features}"
-                             + (" --retired (dev rows and the retired held-out rows)" if args.retired
-                                else " (split == dev rows only)")
-                             + (f"; pair score C={PAIR_C}, stacked over {PAIR_FOLDS} folds" if Z is not None else ""),
-               "data": data, "date": dt.date.today().isoformat(),
-               **({"pair": dataclasses.asdict(fit_pair(Z, y))} if Z is not None else {}),
-               "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities"
-                                  + (" of the formerly blind rows, the main speech's and the other speeches' "
-                                     "each held to the target" if args.retired else ""),
-                      "pooled": pooled, "per_document": per_doc}}
+        if CROSS_SCORE in features:
+            from qa.answer import judge_train
+
+            judge_train.write_pairs(rows, judge_train.PAIRS_FILE)
+            out["judge"] = dataclasses.asdict(judge_train.spec_for(judge_train.PAIRS_FILE, settings().model))
+            print(f"wrote {judge_train.PAIRS_FILE} ({len(rows)} pairs): run python -m qa train-judge")
         ABSTENTION_FILE.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {ABSTENTION_FILE}")
 

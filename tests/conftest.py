@@ -62,9 +62,16 @@ class Tags(HTMLParser):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path, monkeypatch):
+def _isolated_dirs(request, tmp_path, monkeypatch):
     monkeypatch.setenv("QA_SEEDS_DIR", str(tmp_path / "no-seeds-set"))
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "no-index-set"))
+    # Fast tests never read a trained judge (``qa.answer.judge``): what they check must not
+    # depend on whether ``python -m qa train-judge`` has run on this machine. Model tests read
+    # the trained one, as a user's answers do.
+    if "model" in request.keywords:
+        monkeypatch.delenv("QA_JUDGE_DIR", raising=False)
+    else:
+        monkeypatch.setenv("QA_JUDGE_DIR", str(tmp_path / "no-judge-set"))
     monkeypatch.delenv("QA_MODEL", raising=False)
     monkeypatch.delenv("QA_ABSTENTION", raising=False)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import ABSTENTION_FILE, PAIR_MATCH, AbstentionModel
+from ..config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, AbstentionModel, JudgeSpec
 from ..search.evidence import Evidence
 from .compose import FRAMING, unknown_note
 
@@ -38,6 +38,7 @@ class Decision:
     reason: str = ""
     probability: float = 0.0
     cause: str = ""
+    judged: bool = False  # whether the judge's score was read (else the fallback model decided)
 
 
 @lru_cache(maxsize=4)
@@ -62,6 +63,8 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
     'A speech does not report how it was received or what came of it later, and the passages that match do not either.'
     >>> reason("asks_stance", e)
     "The passages that match do not give the speaker's view on this."
+    >>> reason("cross_score", e)
+    'The closest passages do not answer this.'
     """
     words = FRAMING.get(language, FRAMING["en"])
     if cause == "unknown_names" and found.unknown_names:
@@ -74,6 +77,8 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
         return words["stance"]
     if (cause in _KIND_FEATURES or cause.startswith("asks_")) and found.asks_for in words["missing"]:
         return words["missing"][found.asks_for]
+    if cause == CROSS_SCORE and "unanswered" in words:
+        return words["unanswered"]
     if cause in _MATCH_FEATURES and "unmatched" in words:
         return words["unmatched"]
     if cause in _SUPPORT_FEATURES and found.weakest and "unsupported" in words:
@@ -81,8 +86,21 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
     return words["nothing"]
 
 
-def decide(found: Evidence, model: AbstentionModel) -> Decision:
+def cross_score(found: Evidence, spec: JudgeSpec) -> float | None:
+    """The judge's score of the question beside its best passage, or None when there is no
+    judge trained for ``spec`` or no passage text to read."""
+    if not found.question or not found.passage:
+        return None
+    from . import judge
+
+    trained = judge.load(spec)
+    return None if trained is None else trained.score(found.question, found.passage)
+
+
+def decide(found: Evidence, model: AbstentionModel, *, scorer=cross_score) -> Decision:
     """Abstain when the model's probability that the speech is silent reaches its threshold.
+    A model that reads the judge (``CROSS_SCORE``) gets its score from ``scorer``; when that
+    is None, the model's ``fallback`` (fitted without it) decides.
 
     >>> m = AbstentionModel(features=("unknown_names", "dense_top"), mean=(0.0, 0.5), scale=(1.0, 0.1),
     ...                     coef=(3.0, -1.0), intercept=-1.0, threshold=0.5)
@@ -90,14 +108,33 @@ def decide(found: Evidence, model: AbstentionModel) -> Decision:
     'The speech does not mention Mars.'
     >>> decide(Evidence(values={"unknown_names": 0.0, "dense_top": 0.6}, asks_for="", unknown_names=()), m).abstain
     False
+
+    With a judge: its score when there is one, else the fallback model.
+
+    >>> spec = JudgeSpec(pairs_sha256="0" * 64, base="m", epochs=1, rate=1.0, batch=1, max_pieces=8, seed=0)
+    >>> plain = AbstentionModel(features=("a",), mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0, threshold=0.5)
+    >>> judged = AbstentionModel(features=("a", "cross_score"), mean=(0.0, 0.5), scale=(1.0, 0.1), coef=(1.0, 2.0),
+    ...                          intercept=0.0, threshold=0.5, judge=spec, fallback=plain)
+    >>> e = Evidence(values={"a": -0.1}, asks_for="", unknown_names=())
+    >>> with_score = decide(e, judged, scorer=lambda found, spec: 0.9)
+    >>> with_score.abstain, with_score.judged, with_score.reason
+    (True, True, 'The closest passages do not answer this.')
+    >>> without = decide(e, judged, scorer=lambda found, spec: None)
+    >>> without.abstain, without.judged
+    (False, False)
     """
+    score = scorer(found, model.judge) if model.judge is not None else None
+    if model.judge is not None and score is None:
+        model = model.fallback
     values = model.inputs(found.values, found.pair, found.encoder)
+    if score is not None:
+        values = {**values, CROSS_SCORE: score}
     p = model.probability(values)
     if p < model.threshold:
-        return Decision(abstain=False, probability=p)
+        return Decision(abstain=False, probability=p, judged=score is not None)
     pushes = model.contributions(values)
     cause = max(pushes, key=pushes.__getitem__)
-    return Decision(abstain=True, reason=reason(cause, found), probability=p, cause=cause)
+    return Decision(abstain=True, reason=reason(cause, found), probability=p, cause=cause, judged=score is not None)
 
 
 def judge(found: Evidence | None, *, model: AbstentionModel | None = None) -> Decision:

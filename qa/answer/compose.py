@@ -42,6 +42,8 @@ FRAMING = {
         "nothing": "Nothing in the speech matches the question.",
         # The closest passages speak of something near but not of what was asked (``pair_match``).
         "unmatched": "The closest passages are about something else than what was asked.",
+        # The judge, reading the question beside the best passage, finds no answer there (``cross_score``).
+        "unanswered": "The closest passages do not answer this.",
         "unsupported": "The passages that match say nothing of “{word}”.",
         # The question asks how the speech was received or what came of it (``asks_aftermath``).
         "aftermath": "A speech does not report how it was received or what came of it later, and the "

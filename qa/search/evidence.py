@@ -52,6 +52,10 @@ class Evidence:
     # abstention model may read it through its own fitted match score (``AbstentionModel.pair``).
     pair: np.ndarray | None = None
     encoder: str = ""  # the encoder of ``pair`` (the index manifest's model)
+    # The question as searched and the best passage's text: what the judge reads
+    # (``qa.answer.judge``; the abstention model's ``CROSS_SCORE``).
+    question: str = ""
+    passage: str = ""
 
 
 def top_and_margin(scores: np.ndarray) -> tuple[float, float]:
@@ -276,4 +280,5 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
                     unknown_names=name_phrases(scored.query.text, scored.unknown_names),
                     unknown_phrases=scored.unknown_phrases,
                     pair=pair_vector(scored.query_vector, retriever.stored.vectors[order]),
-                    encoder=retriever.stored.manifest.model)
+                    encoder=retriever.stored.manifest.model, question=scored.query.text,
+                    passage=retriever.chunks[best].text)

@@ -331,8 +331,12 @@ def threads(index_dir: Path, qs: list[str]) -> list[Row]:
 OUTSIDE = "MiniLM: the question encoded outside the search (does it ask about the document?)"
 
 
+JUDGE = "judge: the question beside its best passage (ONNX; within the reply)"
+
+
 def stage_times(index_dir: Path, qs: list[str]) -> list[Row]:
     """Where a first-seen question's time goes, stage by stage (``qa.api.answer_with``)."""
+    from qa.answer.judge import Judge
     from qa.api import answer_with, retriever
     from qa.config import settings
     from qa.search import retrieval
@@ -383,6 +387,9 @@ def stage_times(index_dir: Path, qs: list[str]) -> list[Row]:
     Retriever.signals = in_search(Retriever.signals)
     bm25 = retrieval._bm25
     retrieval._bm25 = timed("BM25 (passages and sentences)", bm25)
+    # Part of the reply: the answerability judge reads the question beside its best passage.
+    judge_scores = Judge.scores
+    Judge.scores = timed(JUDGE, judge_scores)
     totals: dict[str, list[float]] = {}
     try:
         answer_with(r, "A warm-up question about something else entirely?", k=5, history=())
@@ -404,12 +411,13 @@ def stage_times(index_dir: Path, qs: list[str]) -> list[Row]:
                 totals.setdefault(name, []).append(value)
     finally:
         retrieval._bm25 = bm25
+        Judge.scores = judge_scores
         for name, original in originals.items():
             setattr(Retriever, name, original)
     order = ["MiniLM: encode the question (ONNX)", OUTSIDE, "second embedder (its own thread, beside MiniLM)",
              "unknown words: encode (beside MiniLM)", "unknown words: nearest corpus words",
              "BM25 (passages and sentences)", "reading the question, waiting, other signals", "fusion",
-             "reply (decide and compose)", "total"]
+             "reply (decide and compose)", JUDGE, "total"]
     rows = []
     for name in order:
         samples = totals.get(name, [])

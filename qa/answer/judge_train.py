@@ -81,10 +81,12 @@ def fine_tune(rows: list[dict], spec: JudgeSpec, progress: Callable[[str], None]
     tokenizer = AutoTokenizer.from_pretrained(folder)
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # "some weights are newly initialised": the head, as meant
+    hf_logging.disable_progress_bar()  # a bar for loading 103 tensors, in every fold
     try:
         model = AutoModelForSequenceClassification.from_pretrained(folder, num_labels=1)
     finally:
         hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
     optimiser = torch.optim.AdamW(model.parameters(), lr=spec.rate)
     loss = torch.nn.BCEWithLogitsLoss()
     rng = np.random.default_rng(spec.seed)

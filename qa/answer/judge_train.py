@@ -192,7 +192,11 @@ def train(spec: JudgeSpec, pairs: Path = PAIRS_FILE, root: Path | None = None, *
         (temp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
-        os.replace(temp, target)
+        try:
+            os.replace(temp, target)
+        except OSError:
+            if missing(spec, root) is not None:  # not another run's judge, installed meanwhile
+                raise
     finally:
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)

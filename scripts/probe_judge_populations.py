@@ -1,0 +1,60 @@
+"""Diagnostic: the judge's gain in each population at matched wrong refusals.
+
+    python scripts/probe_judge_populations.py --cache rows37.json --judge-scores judge-oof.json
+
+``fit_abstention.py`` sets one threshold for all questions, the highest of those that keep the
+main speech's and the other speeches' formerly blind rows each at most 5% wrongly refused; so a
+population whose wrong refusals fall below 5% with a new input may also lose recall. This prints,
+for the shipped set with and without the judge's score, each population's recall at the shared
+threshold and at the threshold of its own that refuses it wrongly as often as the other set
+does: whether the input ranks that population's questions better, apart from where the shared
+threshold falls. Ships nothing.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fit_abstention as fa  # noqa: E402
+
+
+def recall_at(p: np.ndarray, y: np.ndarray, wrong: float) -> float:
+    """Recall at the lowest threshold whose wrong refusals stay at most ``wrong``."""
+    t = fa.threshold_for(p, y, wrong)
+    return float((p[y] >= t).mean())
+
+
+def main() -> None:
+    ap = fa.probe_arguments(__doc__)
+    ap.add_argument("--judge-scores", type=Path, required=True)
+    args = ap.parse_args()
+    rows = fa.cached_rows(args.cache)
+    fa.judge_scores(rows, args.judge_scores)
+    dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
+    groups = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
+    base = fa.SETS[args.features]
+    sets = {"without the judge": base, "with the judge": (*base, fa.CROSS_SCORE)}
+    out = {}
+    for label, features in sets.items():
+        X, y, g = fa.matrix(rows, features)
+        p = fa.out_of_fold(X, y, g, *fa.pair_inputs(rows, features))
+        t = max(fa.threshold_for(p[m], y[m]) for m in groups)
+        out[label] = (p, y, t)
+    for name, mask in zip(("main speech", "other speeches"), groups):
+        for label, (p, y, t) in out.items():
+            pm, ym = p[mask], y[mask]
+            print(f"{name}, {label}: shared threshold {t:.3f}: recall {(pm[ym] >= t).mean():.3f} "
+                  f"at {(pm[~ym] >= t).mean():.3f} wrong")
+        (p0, y0, t0), (p1, y1, t1) = out.values()
+        for label, (p, y, t), other in (("with the judge", out["with the judge"], (p0, t0)),
+                                         ("without the judge", out["without the judge"], (p1, t1))):
+            wrong = float((other[0][mask][~y[mask]] >= other[1]).mean())
+            print(f"  {label} at the other set's wrong refusals ({wrong:.3f}): "
+                  f"recall {recall_at(p[mask], y[mask], wrong):.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,8 +1,9 @@
-# make chat  - set up .venv (once), train the answerability judge (once, about 15 min on 2 cores)
-#              and start the web chat on http://127.0.0.1:7860 (another port: make chat PORT=7861)
-# make test  - the same set-up, install Chromium if missing, and run every test
-# Both are safe to run again; they reinstall only when pyproject.toml changes, and train the
-# judge only when it is missing or the abstention model was refitted.
+# make chat  - set up .venv (once) and start the web chat on http://127.0.0.1:7860
+#              (another port: make chat PORT=7861)
+# make test  - set up .venv (once), install Chromium if missing, and run every test
+# Both are safe to run again; they reinstall only when pyproject.toml changes. When the
+# abstention model reads the answerability judge, both train it first (once per machine,
+# python -m qa train-judge); the shipped model does not read one, and that step returns at once.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

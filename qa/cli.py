@@ -75,7 +75,7 @@ def parser() -> argparse.ArgumentParser:
                    help="run again with each stage switched off and print one table (English questions)")
     _common(p)
 
-    p = sub.add_parser("train-judge", help="fine-tune the answerability judge (once per machine, about 15 min)",
+    p = sub.add_parser("train-judge", help="fine-tune the answerability judge (once per machine, about 10 min)",
                        description="Fine-tune the cross-encoder that helps decide when the speech does not answer "
                                    "(qa/answer/judge_train.py) from the pairs shipped in qa/answer/, export it to "
                                    "ONNX into models/judge/ (or $QA_JUDGE_DIR) and check it against torch. Returns at "

@@ -60,11 +60,11 @@ def missing(spec: JudgeSpec, root: Path | None = None) -> str | None:
     >>> import tempfile
     >>> spec = JudgeSpec(pairs_sha256="0" * 64, base="m", epochs=1, rate=1.0, batch=1, max_pieces=8, seed=0)
     >>> print(missing(spec, Path(tempfile.mkdtemp())))
-    the answerability judge is not trained yet - run: python -m qa train-judge (once, about 15 minutes on 2 cores)
+    the answerability judge is not trained yet - run: python -m qa train-judge (once, about 10 minutes on 2 cores)
     """
     folder = folder_of(spec, root)
     if not (folder / MANIFEST_FILE).is_file():
-        return f"the answerability judge is not trained yet - run: {TRAIN} (once, about 15 minutes on 2 cores)"
+        return f"the answerability judge is not trained yet - run: {TRAIN} (once, about 10 minutes on 2 cores)"
     try:
         recorded = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -17,15 +17,14 @@ judge, and an old one is never read with a model fitted for another.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-import threading
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import CROSS_SCORE, REPO_ROOT, JudgeSpec
+from ..config import REPO_ROOT, JudgeSpec
+from ..index.store import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +43,6 @@ def judge_dir() -> Path:
 def folder_of(spec: JudgeSpec, root: Path | None = None) -> Path:
     """The folder of the judge trained for ``spec``."""
     return (root or judge_dir()) / spec.key
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def missing(spec: JudgeSpec, root: Path | None = None) -> str | None:
@@ -98,7 +89,6 @@ class Judge:
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(str(self.folder / MODEL_FILE), options,
                                                     providers=["CPUExecutionProvider"])
-        self._lock = threading.Lock()
 
     def scores(self, pairs: list[tuple[str, str]]) -> list[float]:
         """The judge's probability that each passage does not answer its question."""
@@ -106,8 +96,7 @@ class Judge:
 
         if not pairs:
             return []
-        with self._lock:  # the tokenizer's truncation settings are shared state
-            encoded = self.tokenizer.encode_batch(pairs)
+        encoded = self.tokenizer.encode_batch(pairs)
         width = max(len(e.ids) for e in encoded)
 
         def padded(field: str) -> np.ndarray:
@@ -131,15 +120,23 @@ def _load(folder: Path, max_pieces: int) -> Judge | None:
 
 
 _said: set[str] = set()
+_ready: dict[Path, Judge] = {}
 
 
 def load(spec: JudgeSpec, root: Path | None = None) -> Judge | None:
-    """The trained judge of ``spec``, read once per process; None (and one log line on why)
-    when there is none: the abstention model then falls back to its inputs without it."""
+    """The trained judge of ``spec``, read once per process (its folder is checked until then,
+    so a judge trained while the chat runs is picked up); None (and one log line on why) when
+    there is none: the abstention model then falls back to its inputs without it."""
+    folder = folder_of(spec, root)
+    if folder in _ready:
+        return _ready[folder]
     why = missing(spec, root)
     if why is not None:
         if why not in _said:
             _said.add(why)
             log.warning("refusals are decided without the answerability judge: %s", why)
         return None
-    return _load(folder_of(spec, root), spec.max_pieces)
+    judge = _load(folder, spec.max_pieces)
+    if judge is not None:
+        _ready[folder] = judge
+    return judge

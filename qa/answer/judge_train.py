@@ -34,7 +34,8 @@ from typing import Callable
 import numpy as np
 
 from ..config import DEFAULT_MODEL, JudgeSpec
-from .judge import MANIFEST_FILE, MODEL_FILE, PAIRS_FILE, TOKENIZER_FILE, Judge, file_sha256, folder_of, missing
+from ..index.store import file_sha256
+from .judge import MANIFEST_FILE, MODEL_FILE, PAIRS_FILE, TOKENIZER_FILE, Judge, folder_of, missing
 
 log = logging.getLogger(__name__)
 

@@ -184,7 +184,7 @@ def write_atomic(path: Path, write) -> str:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        digest = _sha256(Path(tmp))
+        digest = file_sha256(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -192,7 +192,8 @@ def write_atomic(path: Path, write) -> str:
     return digest
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of the file at ``path``, read a MiB at a time."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -348,7 +349,7 @@ def _checked(index_dir: Path, manifest: Manifest, kind: str) -> Path:
     path = index_dir / name
     expected = manifest.checksums.get(kind)
     try:
-        if expected and _sha256(path) != expected:
+        if expected and file_sha256(path) != expected:
             raise IndexCorrupt(f"{path} is damaged (its sha256 differs from the manifest's) - run: {REBUILD}")
     except OSError:  # gone, e.g. removed by a build that switched generations meanwhile
         raise IndexCorrupt(f"{path} is missing - run: {REBUILD}") from None

@@ -46,7 +46,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
-from qa.config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, JudgeSpec, PairScore, settings  # noqa: E402
+from qa.config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, PairScore, settings  # noqa: E402
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402
 from qa.index.corpus import read_corpus, read_document  # noqa: E402
 from qa.search.retrieval import ALL_STAGES  # noqa: E402
@@ -422,26 +422,23 @@ def compare_training(rows: list[dict], features: tuple[str, ...], dev_ids: set[s
             print(f"  fitted on the other documents' {label:13s} scored on {name:19s}: {got}")
 
 
-def judge_scores(rows: list[dict], path: Path) -> None:
+def judge_scores(rows: list[dict], path: Path | None) -> None:
     """Each row's ``CROSS_SCORE``: the judge's out-of-fold score (``JUDGE_FOLDS`` folds grouped
-    by document), read from ``path`` if there, else computed (about an hour on 2 cores) and
-    written there."""
+    by document, about 25 minutes on 2 cores), read from ``path`` if there, else computed and
+    written there (``path`` None: computed, not written)."""
     from qa.answer import judge_train
 
-    if path.is_file():
+    if path is not None and path.is_file():
         scores = json.loads(path.read_text())
         if len(scores) != len(rows):
             sys.exit(f"{path} holds {len(scores)} scores for {len(rows)} rows: delete it to compute them again")
     else:
         if any("passage" not in r for r in rows):
             sys.exit("the rows were collected before they kept their texts: collect them again (--cache NEW.json)")
-        spec = judge_train.spec_for(judge_train.PAIRS_FILE) if judge_train.PAIRS_FILE.is_file() else None
-        spec = spec or JudgeSpec(pairs_sha256="", base=settings().model, epochs=judge_train.EPOCHS,
-                                 rate=judge_train.RATE, batch=judge_train.BATCH, max_pieces=judge_train.MAX_PIECES,
-                                 seed=judge_train.SEED)
-        scores = judge_train.out_of_fold(rows, spec, JUDGE_FOLDS,
+        scores = judge_train.out_of_fold(rows, judge_train.spec_for(None, settings().model), JUDGE_FOLDS,
                                          progress=lambda line: print(line, file=sys.stderr, flush=True)).round(6).tolist()
-        path.write_text(json.dumps(scores))
+        if path is not None:
+            path.write_text(json.dumps(scores))
     for r, score in zip(rows, scores):
         r["features"][CROSS_SCORE] = float(score)
 
@@ -486,7 +483,7 @@ def main() -> None:
                     help="also fit on the held-out rows of the rounds and speeches already "
                          "evaluated once and reported (RETIRED_ROUNDS, UNSEEN)")
     ap.add_argument("--judge-scores", type=Path,
-                    help="the judge's out-of-fold scores: read if there, else computed (about an hour) and "
+                    help="the judge's out-of-fold scores: read if there, else computed (about 25 minutes) and "
                          f"written; needed by the sets with {CROSS_SCORE} (with --write, the training pairs "
                          "go to qa/answer/judge-pairs.jsonl.gz)")
     args = ap.parse_args()

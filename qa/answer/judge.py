@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-from functools import lru_cache
 from pathlib import Path
 
 from ..config import REPO_ROOT, JudgeSpec
@@ -110,7 +109,6 @@ class Judge:
         return self.scores([(question, passage)])[0]
 
 
-@lru_cache(maxsize=2)
 def _load(folder: Path, max_pieces: int) -> Judge | None:
     try:
         return Judge(folder, max_pieces=max_pieces)
@@ -120,7 +118,8 @@ def _load(folder: Path, max_pieces: int) -> Judge | None:
 
 
 _said: set[str] = set()
-_ready: dict[Path, Judge] = {}
+# Each judge folder that passed ``missing``, once read: its judge, or None when it would not load.
+_loaded: dict[Path, Judge | None] = {}
 
 
 def load(spec: JudgeSpec, root: Path | None = None) -> Judge | None:
@@ -128,15 +127,12 @@ def load(spec: JudgeSpec, root: Path | None = None) -> Judge | None:
     so a judge trained while the chat runs is picked up); None (and one log line on why) when
     there is none: the abstention model then falls back to its inputs without it."""
     folder = folder_of(spec, root)
-    if folder in _ready:
-        return _ready[folder]
-    why = missing(spec, root)
-    if why is not None:
-        if why not in _said:
-            _said.add(why)
-            log.warning("refusals are decided without the answerability judge: %s", why)
-        return None
-    judge = _load(folder, spec.max_pieces)
-    if judge is not None:
-        _ready[folder] = judge
-    return judge
+    if folder not in _loaded:
+        why = missing(spec, root)
+        if why is not None:
+            if why not in _said:
+                _said.add(why)
+                log.warning("refusals are decided without the answerability judge: %s", why)
+            return None
+        _loaded[folder] = _load(folder, spec.max_pieces)
+    return _loaded[folder]

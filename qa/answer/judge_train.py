@@ -48,10 +48,11 @@ MAX_GAP = 1e-4
 CHECKED = 32
 
 
-def spec_for(pairs: Path = PAIRS_FILE, base: str = DEFAULT_MODEL) -> JudgeSpec:
-    """The spec of a judge trained on ``pairs`` with the fixed settings."""
-    return JudgeSpec(pairs_sha256=file_sha256(pairs), base=base, epochs=EPOCHS, rate=RATE, batch=BATCH,
-                     max_pieces=MAX_PIECES, seed=SEED)
+def spec_for(pairs: Path | None = PAIRS_FILE, base: str = DEFAULT_MODEL) -> JudgeSpec:
+    """The spec of a judge trained on ``pairs`` with the fixed settings (``pairs`` None: the
+    settings alone, for out-of-fold training on rows in memory)."""
+    return JudgeSpec(pairs_sha256=file_sha256(pairs) if pairs is not None else "", base=base, epochs=EPOCHS,
+                     rate=RATE, batch=BATCH, max_pieces=MAX_PIECES, seed=SEED)
 
 
 def write_pairs(rows: list[dict], path: Path = PAIRS_FILE) -> None:

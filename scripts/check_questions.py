@@ -44,7 +44,8 @@ UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-
           "unseen-speeches-12": ["hoover-1930.txt", "kennedy-1962.txt"],
           "unseen-speeches-13": ["coolidge-1923.md", "biden-2022.txt"],
           "unseen-speeches-14": ["harding-1921.txt", "johnson-1966.txt"],
-          "unseen-speeches-15": ["lincoln-1862.md", "nixon-1970.txt"]}
+          "unseen-speeches-15": ["lincoln-1862.md", "nixon-1970.txt"],
+          "unseen-speeches-16": ["grant-1876.txt", "obama-2016.txt"]}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -76,6 +77,7 @@ EXPECTED_HEADER = {
     "coolidge-1923.md": (0, 0), "biden-2022.txt": (0, 0),
     "harding-1921.txt": (3, 0), "johnson-1966.txt": (0, 0),
     "lincoln-1862.md": (0, 0), "nixon-1970.txt": (0, 0),
+    "grant-1876.txt": (3, 0), "obama-2016.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}
@@ -370,7 +372,7 @@ def check_heldout_round(path, rows, folder):
 # Rounds written after round 2: each held out entirely (``check_heldout_round``).
 HELDOUT_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11", "round12",
                   "round13", "round14", "round15", "round16", "round17", "round18", "round19",
-                  "round20", "round21", "round22", "round23", "round24", "round25", "round26")
+                  "round20", "round21", "round22", "round23", "round24", "round25", "round26", "round27")
 
 
 def check_compare(path, rows):

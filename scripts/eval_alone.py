@@ -37,7 +37,7 @@ COLUMNS = ("questions", "hit@1", "hit@3", "mrr@10", "abstain_recall", "wrong_abs
 
 
 # The blind rounds written after round 2, each in its own folder (``round3/`` ...).
-LATER_ROUNDS = tuple(str(n) for n in range(3, 27))
+LATER_ROUNDS = tuple(str(n) for n in range(3, 28))
 
 
 def question_files(round_: str) -> list[Path]:

@@ -70,7 +70,7 @@ MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-e
 RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
                   "round12", "round13", "round14", "round15", "round16", "round17", "round18", "round19",
                   "round20", "round21", "round22", "round23", "round24", "round25",
-                  "round26")
+                  "round26", "round27")
 # ... and the speeches held out whole (eleventh session: the first pair run with code 9409a79,
 # the second with 1ca6eea, the third with 15ffa13; twelfth session: the fourth with 17a6d7d, the
 # fifth with 1d16ca3; thirteenth: the sixth with 4db1694, the seventh with 97aecf4; fourteenth: the
@@ -82,7 +82,8 @@ RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "r
 UNSEEN = ("unseen-speeches", "unseen-speeches-2", "unseen-speeches-3", "unseen-speeches-4", "unseen-speeches-5",
           "unseen-speeches-6", "unseen-speeches-7", "unseen-speeches-8", "unseen-speeches-9", "unseen-speeches-10",
           "unseen-speeches-11", "unseen-speeches-12",
-          "unseen-speeches-13", "unseen-speeches-14", "unseen-speeches-15")
+          "unseen-speeches-13", "unseen-speeches-14", "unseen-speeches-15",
+          "unseen-speeches-16")
 
 
 def unseen_speeches(data: Path = DATA) -> list[Path]:

@@ -425,7 +425,7 @@ def compare_training(rows: list[dict], features: tuple[str, ...], dev_ids: set[s
 
 def judge_scores(rows: list[dict], path: Path | None) -> None:
     """Each row's ``CROSS_SCORE``: the judge's out-of-fold score (``JUDGE_FOLDS`` folds grouped
-    by document, about 25 minutes on 2 cores), read from ``path`` if there, else computed and
+    by document, 25-40 minutes on 2 cores), read from ``path`` if there, else computed and
     written there (``path`` None: computed, not written)."""
     from qa.answer import judge_train
 
@@ -484,7 +484,7 @@ def main() -> None:
                     help="also fit on the held-out rows of the rounds and speeches already "
                          "evaluated once and reported (RETIRED_ROUNDS, UNSEEN)")
     ap.add_argument("--judge-scores", type=Path,
-                    help="the judge's out-of-fold scores: read if there, else computed (about 25 minutes) and "
+                    help="the judge's out-of-fold scores: read if there, else computed (25-40 minutes) and "
                          f"written; needed by the sets with {CROSS_SCORE} (with --write, the training pairs "
                          "go to qa/answer/judge-pairs.jsonl.gz)")
     args = ap.parse_args()

@@ -8,7 +8,8 @@ population whose wrong refusals fall below 5% with a new input may also lose rec
 for the shipped set with and without the judge's score, each population's recall at the shared
 threshold and at the threshold of its own that refuses it wrongly as often as the other set
 does: whether the input ranks that population's questions better, apart from where the shared
-threshold falls. Ships nothing.
+threshold falls; and first the judge's score by label, by whether the best passage holds the
+evidence, and by question type (``by_kind``). Ships nothing.
 """
 from __future__ import annotations
 
@@ -27,12 +28,30 @@ def recall_at(p: np.ndarray, y: np.ndarray, wrong: float) -> float:
     return float((p[y] >= t).mean())
 
 
+def by_kind(rows: list[dict]) -> None:
+    """The judge's out-of-fold score (the probability that the best passage does not answer) by
+    label, by whether the best passage holds the evidence, and by question type: does it read the
+    passage, or the form of the question?"""
+    s = np.array([r["features"][fa.CROSS_SCORE] for r in rows])
+    silent = np.array([r["silent"] for r in rows])
+    first = np.array([r["rank"] == 1 for r in rows])
+    kinds = np.array([r["type"] for r in rows])
+    for label, m in (("unanswerable", silent), ("answerable, evidence in the best passage", ~silent & first),
+                     ("answerable, evidence elsewhere", ~silent & ~first)):
+        print(f"{label}: {m.sum()} rows, mean score {s[m].mean():.3f}, over 0.5: {(s[m] > 0.5).mean():.3f}")
+    for kind in sorted(set(kinds)):
+        m = ~silent & first & (kinds == kind)
+        if m.sum() >= 20:
+            print(f"  evidence in the best passage, {kind}: {m.sum()} rows, over 0.5: {(s[m] > 0.5).mean():.3f}")
+
+
 def main() -> None:
     ap = fa.probe_arguments(__doc__)
     ap.add_argument("--judge-scores", type=Path, required=True)
     args = ap.parse_args()
     rows = fa.cached_rows(args.cache)
     fa.judge_scores(rows, args.judge_scores)
+    by_kind(rows)
     dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
     groups = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
     base = fa.SETS[args.features]

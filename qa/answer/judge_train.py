@@ -9,8 +9,8 @@ is unanswerable: the pairs ``scripts/fit_abstention.py --write`` ships in ``PAIR
 question of the retired sets, each passage the one retrieval ranked first. The settings are
 the eighteenth session's probe's, fixed before its run and not tuned (``EPOCHS`` ...
 ``SEED``; docs/experiments.md). Training is deterministic for a given torch build and takes
-about 10 minutes on 2 cores (3,342 pairs: 1,142 s while other work shared the cores; a fold of
-2,750 pairs alone, 255-328 s); it runs once per machine (``make chat`` and ``make test`` call it
+about 10 minutes on 2 cores (3,439 pairs alone: 392 s; 3,342 pairs while other work shared the
+cores: 1,142 s); it runs once per machine (``make chat`` and ``make test`` call it
 when the shipped model reads a judge, and it returns at once when the judge is there).
 
 The judge is written to a temp folder beside its place, checked (the ONNX export must give

@@ -66,7 +66,8 @@ MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-e
 # round 14 (code ea2d1d9), round 15 (code da8f53c), round 16 (code 6ab369e), round 17 (code
 # 4db1694), round 18 (code 97aecf4), round 19 (code b2ae403), round 20 (code 28ce64b), round 21
 # (code 1f49194), round 22 (code cfd707a), round 23 (code a6538d7), round 24 (code 5a22c46),
-# round 25 (code 6dbbcc4) and round 26 (code bc8f078); docs/evaluation.md. Later rounds stay unread.
+# round 25 (code 6dbbcc4), round 26 (code bc8f078) and round 27 (code 7006dcc); docs/evaluation.md.
+# Later rounds stay unread.
 RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
                   "round12", "round13", "round14", "round15", "round16", "round17", "round18", "round19",
                   "round20", "round21", "round22", "round23", "round24", "round25",
@@ -76,9 +77,9 @@ RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "r
 # fifth with 1d16ca3; thirteenth: the sixth with 4db1694, the seventh with 97aecf4; fourteenth: the
 # eighth with b2ae403; fifteenth: the ninth with 28ce64b; sixteenth: the tenth with 1f49194, the
 # eleventh with cfd707a; seventeenth: the twelfth with a6538d7, the thirteenth with 655efe6;
-# eighteenth: the fourteenth with 6dbbcc4; nineteenth: the fifteenth with bc8f078; the questions
-# of tests/data/<folder>/ in questions/<folder>/), with ``--retired``: thirty more documents for
-# the grouped CV.
+# eighteenth: the fourteenth with 6dbbcc4; nineteenth: the fifteenth with bc8f078; twentieth: the
+# sixteenth with 7006dcc; the questions of tests/data/<folder>/ in questions/<folder>/), with
+# ``--retired``: thirty-two more documents for the grouped CV.
 UNSEEN = ("unseen-speeches", "unseen-speeches-2", "unseen-speeches-3", "unseen-speeches-4", "unseen-speeches-5",
           "unseen-speeches-6", "unseen-speeches-7", "unseen-speeches-8", "unseen-speeches-9", "unseen-speeches-10",
           "unseen-speeches-11", "unseen-speeches-12",

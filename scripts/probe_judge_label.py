@@ -24,14 +24,10 @@ def main() -> None:
     ap = fa.probe_arguments(__doc__)
     ap.add_argument("--out", type=Path, required=True, help="where to write the out-of-fold scores")
     args = ap.parse_args()
-    from qa.answer import judge_train
-    from qa.config import settings
-
     rows = [dict(r, silent=bool(r["silent"]) or r["rank"] != 1) for r in fa.cached_rows(args.cache)]
     print(f"{len(rows)} rows, {sum(r['silent'] for r in rows)} labelled 'the best passage does not hold the evidence'")
-    scores = judge_train.out_of_fold(rows, judge_train.spec_for(None, settings().model), fa.JUDGE_FOLDS,
-                                     progress=lambda line: print(line, file=sys.stderr, flush=True))
-    args.out.write_text(json.dumps(scores.round(6).tolist()))
+    fa.judge_scores(rows, None)  # the shipped judge's folds and settings, on these labels
+    args.out.write_text(json.dumps([r["features"][fa.CROSS_SCORE] for r in rows]))
 
 
 if __name__ == "__main__":

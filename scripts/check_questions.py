@@ -17,6 +17,8 @@ import re
 import sys
 from pathlib import Path
 
+import question_sets  # scripts/question_sets.py: the rounds and pairs written, and which are retired
+
 ROOT = Path(__file__).resolve().parent.parent
 QDIR = ROOT / "tests" / "data" / "questions"
 SPEECH_DIR = ROOT / "tests" / "data" / "speeches"
@@ -28,24 +30,9 @@ SPEECHES = [
     "cameron-anticorruption-summit-2016.txt", "gillard-boao-forum-2013.txt", "harris-lusaka-climate-2023.txt",
     "rudd-cop13-bali-2007.txt", "sullivan-agoa-forum-2024.txt",
 ]
-# Speeches held out whole in the eleventh and twelfth sessions, in pairs: folder -> its speeches; the
-# questions of tests/data/<folder>/ are in questions/<folder>/.
-UNSEEN = {"unseen-speeches": ["bush-state-of-the-union-1990.txt", "carter-state-of-the-union-1979.txt"],
-          "unseen-speeches-2": ["johnson-state-of-the-union-1964.txt", "reagan-state-of-the-union-1986.md"],
-          "unseen-speeches-3": ["address-2002-01-29.txt", "roosevelt-1941.txt"],
-          "unseen-speeches-4": ["eisenhower-1957.txt", "ford-1975.txt"],
-          "unseen-speeches-5": ["nixon-1972.txt", "truman-1949-annual-message.txt"],
-          "unseen-speeches-6": ["bush-1991-state-of-the-union.txt", "wilson-1913.txt"],
-          "unseen-speeches-7": ["carter-1980.txt", "washington-1796.md"],
-          "unseen-speeches-8": ["fdr-1942-01-06.txt", "kennedy-1961.md"],
-          "unseen-speeches-9": ["fourth-annual-message.txt", "reagan-state-of-the-union-1987.txt"],
-          "unseen-speeches-10": ["1996-state-of-the-union.txt", "truman-1951-annual-message.txt"],
-          "unseen-speeches-11": ["jefferson-1801.md", "obama-2014-sotu.txt"],
-          "unseen-speeches-12": ["hoover-1930.txt", "kennedy-1962.txt"],
-          "unseen-speeches-13": ["coolidge-1923.md", "biden-2022.txt"],
-          "unseen-speeches-14": ["harding-1921.txt", "johnson-1966.txt"],
-          "unseen-speeches-15": ["lincoln-1862.md", "nixon-1970.txt"],
-          "unseen-speeches-16": ["grant-1876.txt", "obama-2016.txt"]}
+# Speeches held out whole, in pairs: folder -> its speeches (``question_sets.PAIRS``, every pair
+# written, run or not); the questions of tests/data/<folder>/ are in questions/<folder>/.
+UNSEEN = {folder: list(names) for folder, (names, _) in question_sets.PAIRS.items()}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -369,10 +356,8 @@ def check_heldout_round(path, rows, folder):
         problem(f"{folder}/{path.name}: {unans} unanswerable of {len(rows)}, need a fifth")
 
 
-# Rounds written after round 2: each held out entirely (``check_heldout_round``).
-HELDOUT_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11", "round12",
-                  "round13", "round14", "round15", "round16", "round17", "round18", "round19",
-                  "round20", "round21", "round22", "round23", "round24", "round25", "round26", "round27")
+# Rounds written after round 2: each held out entirely (``check_heldout_round``), run or not.
+HELDOUT_ROUNDS = tuple(question_sets.ROUNDS)
 
 
 def check_compare(path, rows):

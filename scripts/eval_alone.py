@@ -8,8 +8,8 @@ row per speech and the speeches pooled.
 
 Reads ``../shared/eval/dev.jsonl`` and ``tests/data/questions-en-extra.jsonl`` (main speech,
 dev), ``tests/data/questions/*.jsonl`` (round 1) and ``tests/data/questions/round2/*.jsonl``
-(round 2), ``tests/data/questions/round3/`` to ``round18/`` (rounds 3-18, each held out
-entirely); ``--round`` keeps one round of the blind sets. Questions whose evidence is only in a
+(round 2), and the later rounds already run once and retired (``tests/data/questions/round3/``
+onward, as ``scripts/question_sets.py`` lists them); ``--round`` keeps one round of the blind sets. Questions whose evidence is only in a
 document's metadata lines are counted like the rest (the metadata channel answers them).
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+import question_sets  # noqa: E402
 from fit_abstention import DATA, MAIN, MAIN_FILES, SKIP, alone  # noqa: E402
 from qa.answer.abstain import load_model  # noqa: E402
 from qa.eval.evaluation import read_items, summarize  # noqa: E402
@@ -36,8 +37,8 @@ from qa.search.retrieval import ALL_STAGES  # noqa: E402
 COLUMNS = ("questions", "hit@1", "hit@3", "mrr@10", "abstain_recall", "wrong_abstain_rate")
 
 
-# The blind rounds written after round 2, each in its own folder (``round3/`` ...).
-LATER_ROUNDS = tuple(str(n) for n in range(3, 28))
+# The blind rounds after round 2 already run once and retired, each in its own folder (``round3/`` ...).
+LATER_ROUNDS = tuple(r.removeprefix("round") for r in question_sets.RETIRED_ROUNDS)
 
 
 def question_files(round_: str) -> list[Path]:

@@ -42,8 +42,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+import question_sets  # noqa: E402
 from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, PairScore, settings  # noqa: E402
@@ -59,32 +61,11 @@ DATA = ROOT / "tests" / "data"
 MAIN_FILES = (ROOT.parent / "shared" / "eval" / "dev.jsonl", DATA / "questions-en-extra.jsonl",
               DATA / "questions" / "central-asia-unseen.jsonl")
 # ``--retired``: the held-out rows that were evaluated once and reported, and so are no longer
-# blind, are fitted on beside the dev rows: those of rounds 1 and 2 (second session), round 3
-# (2026-12-02, code 213f296), round 4 (code 5c7ecf8), round 5 (code 1e85960) and round 6 (code
-# c300d2f), round 7 (code 7fa2466), round 8 (code ee27cf9), round 9 (code 5d5ab8b), round 10
-# (code f57b1f2), round 11 (code 8ca943c), round 12 (code d481dc7), round 13 (code 92bacfa),
-# round 14 (code ea2d1d9), round 15 (code da8f53c), round 16 (code 6ab369e), round 17 (code
-# 4db1694), round 18 (code 97aecf4), round 19 (code b2ae403), round 20 (code 28ce64b), round 21
-# (code 1f49194), round 22 (code cfd707a), round 23 (code a6538d7), round 24 (code 5a22c46),
-# round 25 (code 6dbbcc4), round 26 (code bc8f078) and round 27 (code 7006dcc); docs/evaluation.md.
-# Later rounds stay unread.
-RETIRED_ROUNDS = ("round3", "round4", "round5", "round6", "round7", "round8", "round9", "round10", "round11",
-                  "round12", "round13", "round14", "round15", "round16", "round17", "round18", "round19",
-                  "round20", "round21", "round22", "round23", "round24", "round25",
-                  "round26", "round27")
-# ... and the speeches held out whole (eleventh session: the first pair run with code 9409a79,
-# the second with 1ca6eea, the third with 15ffa13; twelfth session: the fourth with 17a6d7d, the
-# fifth with 1d16ca3; thirteenth: the sixth with 4db1694, the seventh with 97aecf4; fourteenth: the
-# eighth with b2ae403; fifteenth: the ninth with 28ce64b; sixteenth: the tenth with 1f49194, the
-# eleventh with cfd707a; seventeenth: the twelfth with a6538d7, the thirteenth with 655efe6;
-# eighteenth: the fourteenth with 6dbbcc4; nineteenth: the fifteenth with bc8f078; twentieth: the
-# sixteenth with 7006dcc; the questions of tests/data/<folder>/ in questions/<folder>/), with
-# ``--retired``: thirty-two more documents for the grouped CV.
-UNSEEN = ("unseen-speeches", "unseen-speeches-2", "unseen-speeches-3", "unseen-speeches-4", "unseen-speeches-5",
-          "unseen-speeches-6", "unseen-speeches-7", "unseen-speeches-8", "unseen-speeches-9", "unseen-speeches-10",
-          "unseen-speeches-11", "unseen-speeches-12",
-          "unseen-speeches-13", "unseen-speeches-14", "unseen-speeches-15",
-          "unseen-speeches-16")
+# blind, are fitted on beside the dev rows: those of rounds 1 and 2 (second session), of the later
+# rounds retired in ``question_sets.ROUNDS`` and of the speeches held out whole in the pairs retired
+# in ``question_sets.PAIRS`` (each beside the commit it was run once with; docs/evaluation.md).
+# Sets not yet run stay unread.
+RETIRED_ROUNDS, UNSEEN = question_sets.RETIRED_ROUNDS, question_sets.RETIRED_PAIRS
 
 
 def unseen_speeches(data: Path = DATA) -> list[Path]:

@@ -1,0 +1,42 @@
+"""The blind question sets written after round 2, and which of them have had their one run.
+
+One list for every script: ``check_questions.py`` checks every set written; ``fit_abstention.py``
+(and the scripts that read its rows) and ``eval_alone.py`` read only the retired ones. A set is
+retired by writing beside it the commit of the ``qa/`` it was run once with (reported in
+docs/evaluation.md); until then its commit is "" and no fitting script reads it.
+"""
+from __future__ import annotations
+
+# Rounds of questions on the main speech (tests/data/questions/<round>/): the commit of the
+# ``qa/`` each was run once with.
+ROUNDS = {
+    "round3": "213f296", "round4": "5c7ecf8", "round5": "1e85960", "round6": "c300d2f", "round7": "7fa2466",
+    "round8": "ee27cf9", "round9": "5d5ab8b", "round10": "f57b1f2", "round11": "8ca943c", "round12": "d481dc7",
+    "round13": "92bacfa", "round14": "ea2d1d9", "round15": "da8f53c", "round16": "6ab369e", "round17": "4db1694",
+    "round18": "97aecf4", "round19": "b2ae403", "round20": "28ce64b", "round21": "1f49194", "round22": "cfd707a",
+    "round23": "a6538d7", "round24": "5a22c46", "round25": "6dbbcc4", "round26": "bc8f078", "round27": "7006dcc",
+}
+
+# Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
+# tests/data/questions/<folder>/): the two files and the commit of the ``qa/`` they were run once with.
+PAIRS = {
+    "unseen-speeches": (("bush-state-of-the-union-1990.txt", "carter-state-of-the-union-1979.txt"), "9409a79"),
+    "unseen-speeches-2": (("johnson-state-of-the-union-1964.txt", "reagan-state-of-the-union-1986.md"), "1ca6eea"),
+    "unseen-speeches-3": (("address-2002-01-29.txt", "roosevelt-1941.txt"), "15ffa13"),
+    "unseen-speeches-4": (("eisenhower-1957.txt", "ford-1975.txt"), "17a6d7d"),
+    "unseen-speeches-5": (("nixon-1972.txt", "truman-1949-annual-message.txt"), "1d16ca3"),
+    "unseen-speeches-6": (("bush-1991-state-of-the-union.txt", "wilson-1913.txt"), "4db1694"),
+    "unseen-speeches-7": (("carter-1980.txt", "washington-1796.md"), "97aecf4"),
+    "unseen-speeches-8": (("fdr-1942-01-06.txt", "kennedy-1961.md"), "b2ae403"),
+    "unseen-speeches-9": (("fourth-annual-message.txt", "reagan-state-of-the-union-1987.txt"), "28ce64b"),
+    "unseen-speeches-10": (("1996-state-of-the-union.txt", "truman-1951-annual-message.txt"), "1f49194"),
+    "unseen-speeches-11": (("jefferson-1801.md", "obama-2014-sotu.txt"), "cfd707a"),
+    "unseen-speeches-12": (("hoover-1930.txt", "kennedy-1962.txt"), "a6538d7"),
+    "unseen-speeches-13": (("coolidge-1923.md", "biden-2022.txt"), "655efe6"),
+    "unseen-speeches-14": (("harding-1921.txt", "johnson-1966.txt"), "6dbbcc4"),
+    "unseen-speeches-15": (("lincoln-1862.md", "nixon-1970.txt"), "bc8f078"),
+    "unseen-speeches-16": (("grant-1876.txt", "obama-2016.txt"), "7006dcc"),
+}
+
+RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)
+RETIRED_PAIRS = tuple(name for name, (_, run) in PAIRS.items() if run)

@@ -142,13 +142,27 @@ def speech_rows(speech: Path, items: list[Item], r, seeds: Path, readers: list |
         if item.evidence and not all(e in body for e in item.evidence):
             continue  # answered by the metadata lines, which are not passages
         scored = r.score(item.question, item.history)
-        outcome = judge(item, r.rank(scored, k=RANK_DEPTH), False, {document.source: document.text})
+        ranked = r.rank(scored, k=RANK_DEPTH)
+        texts = {document.source: document.text}
+        outcome = judge(item, ranked, False, texts)
         for found, reader in zip(rows, readers):
             seen = evidence(reader, scored, stages=ALL_STAGES)
             found.append({"doc": speech.name, "id": item.id, "type": item.type, "silent": not item.evidence,
                           "rank": outcome.rank, "features": seen.values,
-                          "pair": np.round(seen.pair, 6).tolist(), **read_texts(reader, scored, item.question)})
+                          "pair": np.round(seen.pair, 6).tolist(), **read_texts(reader, scored, item.question),
+                          **contrast(item, ranked, outcome.rank, texts)})
     return rows
+
+
+def contrast(item: Item, ranked: list, rank: int | None, texts: dict[str, str]) -> dict:
+    """The passages a contrastive judge is shown (twenty-first session, docs/experiments.md): the
+    three best (``passages``), the best-ranked one holding the evidence within ``RANK_DEPTH``
+    (``gold``) and the best-ranked one among the five first holding none of it (``negative``);
+    "" when there is none."""
+    holds = [bool(item.evidence) and judge(item, [p], False, texts).rank == 1 for p in ranked[:5]]
+    return {"passages": [p.text for p in ranked[:3]],
+            "gold": ranked[rank - 1].text if rank else "",
+            "negative": next((p.text for p, h in zip(ranked, holds) if not h), "")}
 
 
 def read_texts(r, scored, question: str) -> dict:

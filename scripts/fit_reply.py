@@ -53,7 +53,9 @@ def overlaps(span: tuple[int, int], evidence: tuple[str, int, int], source: str)
 
 
 def f1(precision: float, recall: float) -> float:
-    """>>> f1(1.0, 0.5)
+    """The harmonic mean of ``precision`` and ``recall`` (0 when both are 0).
+
+    >>> f1(1.0, 0.5)
     0.6666666666666666
     """
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0

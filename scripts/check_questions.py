@@ -2,7 +2,7 @@
 """Validate the blind question sets in tests/data/questions/.
 
 Stand-alone: reads only the question files, the speech texts and SOURCES.md; it does not import or run
-the project's code. Checks required fields, that every evidence string is an exact substring of its
+the project's code (only ``scripts/question_sets.py``, the list of the sets written). Checks required fields, that every evidence string is an exact substring of its
 document, the per-file rules (counts of Russian / meta / names_doc / unanswerable questions), the
 held-out split recorded in SPLIT.md (round 1 and round 2), the questions on the speeches held out
 whole (tests/data/unseen-speeches*/), and, for tests/data/questions/wording.jsonl, that quote / phrase /

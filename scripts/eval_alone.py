@@ -9,8 +9,9 @@ row per speech and the speeches pooled.
 Reads ``../shared/eval/dev.jsonl`` and ``tests/data/questions-en-extra.jsonl`` (main speech,
 dev), ``tests/data/questions/*.jsonl`` (round 1) and ``tests/data/questions/round2/*.jsonl``
 (round 2), and the later rounds already run once and retired (``tests/data/questions/round3/``
-onward, as ``scripts/question_sets.py`` lists them); ``--round`` keeps one round of the blind sets. Questions whose evidence is only in a
-document's metadata lines are counted like the rest (the metadata channel answers them).
+onward, as ``scripts/question_sets.py`` lists them); ``--round`` keeps one round of the blind
+sets. Questions whose evidence is only in a document's metadata lines are counted like the rest
+(the metadata channel answers them).
 """
 from __future__ import annotations
 

@@ -158,11 +158,14 @@ def contrast(item: Item, ranked: list, rank: int | None, texts: dict[str, str]) 
     """The passages a contrastive judge is shown (twenty-first session, docs/experiments.md): the
     three best (``passages``), the best-ranked one holding the evidence within ``RANK_DEPTH``
     (``gold``) and the best-ranked one among the five first holding none of it (``negative``);
-    "" when there is none."""
+    "" when there is none. For a reranking probe (twenty-second session): the five best
+    passages (``top``), their fused scores (``scores``) and whether each holds the evidence
+    (``holds``)."""
     holds = [bool(item.evidence) and judge(item, [p], False, texts).rank == 1 for p in ranked[:5]]
     return {"passages": [p.text for p in ranked[:3]],
             "gold": ranked[rank - 1].text if rank else "",
-            "negative": next((p.text for p, h in zip(ranked, holds) if not h), "")}
+            "negative": next((p.text for p, h in zip(ranked, holds) if not h), ""),
+            "top": [p.text for p in ranked[:5]], "scores": [p.score for p in ranked[:5]], "holds": holds}
 
 
 def read_texts(r, scored, question: str) -> dict:

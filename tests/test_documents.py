@@ -68,6 +68,23 @@ def test_a_title_line_and_byline_or_an_office_key_are_metadata_not_speech():
         assert read_header(speech)[0] == (), speech
 
 
+def test_a_key_the_table_does_not_know_is_read_by_its_form():
+    """An inflected known key ("Dated"), a key naming the agent ("Written by") or the sender
+    ("From"), and a value that is a date alone ("Sent: ...") give the author and the date, by
+    offsets; a second "... by" line does not displace the speaker, and a block whose keys say
+    nothing by their form stays speech."""
+    text = "Written by: Jane Q. Doe, Governor\nOccasion: Budget Address\nDated: Tuesday, 6 March 2021\n\nWe met.\n"
+    fields, body = read_header(text)
+    assert [(f.key, f.value) for f in fields] == [("author", "Jane Q. Doe, Governor"), ("occasion", "Budget Address"),
+                                                  ("date", "Tuesday, 6 March 2021")]
+    assert all(text[f.start:f.end] == f.value for f in fields) and text[body[0]:body[1]] == "We met."
+    sent = read_header("From: Governor Jane Q. Doe\nSent: March 6, 2021\n\nWe met.\n")[0]
+    assert [(f.key, f.value) for f in sent] == [("author", "Governor Jane Q. Doe"), ("date", "March 6, 2021")]
+    translated = read_header("Speaker: Jane Q. Doe\nTranslated by: John Roe\n\nWe met.\n")[0]
+    assert [f.key for f in translated] == ["author", "translated by"]
+    assert read_header("Note: first.\nSeen on: the web\nWe met.\n")[0] == ()
+
+
 def test_a_byline_in_emphasis_or_in_its_own_paragraph_is_metadata_and_a_short_greeting_is_not():
     """Under a Markdown heading, a byline set in emphasis in a paragraph of its own is read by
     the offsets inside the asterisks, and the speech starts after it; a paragraph of its own

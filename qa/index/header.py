@@ -29,6 +29,16 @@ KEYS: dict[str, str] = {
     "license": "license", "licence": "license", "rights": "license", "copyright": "license",
     "language": "language", "role": "role", "position": "role", "affiliation": "role",
 }
+# A key the table does not know may still say which field it is, by its form: a known key
+# inflected ("Dated", "Authored", "Speakers"), a key naming the text's agent by "by" or its
+# sender by "from" ("Written by", "Spoken by", "From"), or a value that is a date and nothing
+# else ("Sent: Tuesday, 2 December 1823"). See ``_table_key`` and ``_by_form``.
+_INFLECTIONS = ("d", "ed", "s", "es", "ing")
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DATE_VALUE = re.compile(rf"(?:[A-Z][a-z]+day,?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
+                         rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|{_MONTH},?\s+\d{{4}}"
+                         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{4})\.?")
 # An office written as the key names the speaker ("President: Woodrow Wilson") when the value
 # is a name: a transcript may label a speaker so too ("President: Thank you all.").
 OFFICES = frozenset({"president", "vice president", "prime minister", "premier", "chancellor", "minister",
@@ -40,6 +50,45 @@ _NAME = re.compile(r"(?:[A-Z][\w.'’-]*|of|de|van|von|da|al|bin)(?: (?:[A-Z][\w
 # ``MR. SULLIVAN:`` or ``THE PRESIDENT:`` is speech.
 _FIELD = re.compile(r"(?P<key>[A-Za-z][A-Za-z]*(?:[ -][A-Za-z][a-z]*){0,3})[ \t]*:[ \t]+(?P<value>\S.*?)[ \t]*$")
 _TITLE_CASE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Za-z][a-z]*){0,3}")
+
+
+def _table_key(key: str) -> str | None:
+    """The field the table gives ``key`` (lower case), directly or as an inflected form of a
+    key it knows; None when it gives none.
+
+    >>> _table_key("date"), _table_key("dated"), _table_key("authored"), _table_key("speakers"), _table_key("host")
+    ('date', 'date', 'author', 'author', None)
+    """
+    if key in KEYS:
+        return KEYS[key]
+    for ending in _INFLECTIONS:
+        stem = key[:-len(ending)] if key.endswith(ending) else ""
+        if stem in KEYS or (stem and stem + "e" in KEYS):
+            return KEYS.get(stem) or KEYS[stem + "e"]
+    return None
+
+
+def _by_form(fields: list[Field]) -> list[Field]:
+    """``fields`` with keys the table does not know read by their form, for a field the block
+    lacks: the first key ending in "by" or reading "from" as the author, the first value that is
+    a date alone as the date.
+
+    >>> [(f.key, f.value) for f in read_header("Written by: A. Person\\nSent: Tuesday, 2 May 2023\\n\\nWe met.")[0]]
+    [('author', 'A. Person'), ('date', 'Tuesday, 2 May 2023')]
+    >>> [(f.key, f.value) for f in read_header("Speaker: A. Person\\nTranslated by: B. Other\\n\\nWe met.")[0]]
+    [('author', 'A. Person'), ('translated by', 'B. Other')]
+    """
+    known = set(KEYS.values()) | {"speaker"}
+    out, have = list(fields), {f.key for f in fields}
+    for i, f in enumerate(out):
+        if f.key in known:
+            continue
+        words = f.label.lower().split()
+        if "author" not in have and (words[-1] == "by" or words == ["from"]):
+            out[i], have = replace(f, key="author"), have | {"author"}
+        elif "date" not in have and _DATE_VALUE.fullmatch(f.value):
+            out[i], have = replace(f, key="date"), have | {"date"}
+    return out
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -61,13 +110,13 @@ def _field(text: str, start: int, end: int) -> Field | None:
     if not m:
         return None
     key = m.group("key").lower()
-    if key not in KEYS and not _TITLE_CASE.fullmatch(m.group("key")):
+    if _table_key(key) is None and not _TITLE_CASE.fullmatch(m.group("key")):
         return None
     if key in OFFICES:
         if not _NAME.fullmatch(m.group("value")):
             return None
         key = "speaker"
-    return Field(key=KEYS.get(key, key), label=m.group("key"), value=m.group("value"),
+    return Field(key=_table_key(key) or key, label=m.group("key"), value=m.group("value"),
                  start=m.start("value"), end=m.end("value"), line_start=start, line_end=end,
                  line=text[start:end])
 
@@ -87,8 +136,10 @@ def _block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
 
 
 def _knows_a_key(fields: list[Field]) -> bool:
-    """Is one of the keys written one the table knows (or an office)?"""
-    return any(f.label.lower() in KEYS or f.label.lower() in OFFICES for f in fields)
+    """Is one of the keys written one the table knows (or an office), or one read by its form
+    (``_by_form``)?"""
+    return (any(_table_key(f.label.lower()) or f.label.lower() in OFFICES for f in fields)
+            or any(f.key != g.key for f, g in zip(fields, _by_form(fields))))
 
 
 _YAML_FIELD = re.compile(r"(?P<key>[A-Za-z][\w -]{0,30}?)[ \t]*:[ \t]+(?P<value>\S.*?)[ \t]*")
@@ -124,7 +175,7 @@ def _front_matter(text: str, lines: list[tuple[int, int]]) -> tuple[list[Field],
             a, b = a + 1, b - 1
         key = m.group("key").lower()
         key = "speaker" if key in OFFICES else key
-        fields.append(Field(key=KEYS.get(key, key), label=m.group("key"), value=text[a:b], start=a, end=b,
+        fields.append(Field(key=_table_key(key) or key, label=m.group("key"), value=text[a:b], start=a, end=b,
                             line_start=start, line_end=end, line=line))
     return None  # never closed: not front matter
 
@@ -302,6 +353,7 @@ def _title_speaker(title: Field) -> Field | None:
 def _completed(fields: list[Field]) -> list[Field]:
     """``fields`` with a date's place set apart and, when no field names the speaker, the
     speaker a title names by office."""
+    fields = _by_form(fields)
     places = any(f.key == "place" for f in fields)
     out = [g for f in fields for g in (_date_and_place(f) if not places else [f])]
     if out and not any(f.key == "author" for f in out):
@@ -387,7 +439,7 @@ def read_header(text: str) -> tuple[tuple[Field, ...], tuple[int, int]]:
     top = _completed(top)
     after = after or max((f.line_end for f in top), default=0)
     rest = [s for s in lines if s[0] > after] if after else lines
-    bottom = _block(text, rest[::-1])[::-1] or _signature(text, rest)
+    bottom = _by_form(_block(text, rest[::-1])[::-1]) or _signature(text, rest)
     if not any(text[s:e].strip() for s, e in rest if not bottom or s < bottom[0].line_start):
         top, bottom, after = [], [], 0  # nothing but key/value lines: keep them as text rather than lose them
     start = after

@@ -39,6 +39,7 @@ PAIRS = {
     "unseen-speeches-16": (("grant-1876.txt", "obama-2016.txt"), "7006dcc"),
     "unseen-speeches-17": (("monroe-1823.txt", "trump-2018.txt"), "964845e"),
     "unseen-speeches-18": (("jackson-1831.txt", "cleveland-1887.txt"), "964845e"),
+    "unseen-speeches-19": (("taylor-1849.txt", "adams-1827.txt"), ""),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

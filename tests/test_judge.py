@@ -124,4 +124,8 @@ def test_a_trained_judge_scores_with_onnx_as_torch_does(tmp_path):
     # A passage far longer than max_pieces is cut to fit, not refused.
     long = judge.load(spec, root).score("What of the orchards?", "orchards " * 500)
     assert 0.0 < long < 1.0
+    # So is a question longer than max_pieces, the passage beside it in the same batch kept.
+    both = judge.load(spec, root).scores([("What of the orchards? " + "7 " * 300, "orchards " * 500),
+                                          ("What of the orchards?", "The orchards bloom.")])
+    assert len(both) == 2 and all(0.0 < s < 1.0 for s in both)
     assert judge_train.train(spec, pairs, root) == folder  # there already: nothing done

@@ -79,8 +79,11 @@ class Judge:
         self.folder = Path(folder)
         self.tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
         self.tokenizer.no_padding()
-        # As training read them: the passage is cut, never the question.
+        # As training read them: the passage is cut, never the question; a question too long to
+        # leave the passage room (the encoder reads up to 254 of its pieces) is cut too.
+        self.both = Tokenizer.from_str(self.tokenizer.to_str())
         self.tokenizer.enable_truncation(max_length=max_pieces, strategy="only_second")
+        self.both.enable_truncation(max_length=max_pieces, strategy="longest_first")
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -95,7 +98,10 @@ class Judge:
 
         if not pairs:
             return []
-        encoded = self.tokenizer.encode_batch(pairs)
+        try:
+            encoded = self.tokenizer.encode_batch(pairs)
+        except Exception:  # tokenizers: "Sequence to truncate too short to respect the provided max_length"
+            encoded = self.both.encode_batch(pairs)
         width = max(len(e.ids) for e in encoded)
 
         def padded(field: str) -> np.ndarray:

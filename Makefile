@@ -1,9 +1,9 @@
 # make chat  - set up .venv (once) and start the web chat on http://127.0.0.1:7860
 #              (another port: make chat PORT=7861)
 # make test  - set up .venv (once), install Chromium if missing, and run every test
-# Both are safe to run again; they reinstall only when pyproject.toml changes. The abstention
-# model reads the answerability judge, so both train it first (python -m qa train-judge: once
-# per machine, about 10 minutes on 2 cores; later runs find it and return at once).
+# Both are safe to run again; they reinstall only when pyproject.toml changes. When the
+# abstention model reads the answerability judge, both train it first (once per machine,
+# python -m qa train-judge); the shipped model does not read one, and that step returns at once.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

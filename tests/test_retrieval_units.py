@@ -13,7 +13,7 @@ from qa.answer.abstain import decide
 from qa.answer.compose import Candidate, choose, explains
 from qa.search.evidence import COMPUTED, Evidence
 from qa.search.kinds import contains, unmatched_focus
-from qa.config import CROSS_SCORE, DEFAULT_MODEL, PAIR_MATCH, AbstentionModel, PairScore
+from qa.config import DEFAULT_MODEL, PAIR_MATCH, AbstentionModel, PairScore
 from qa.search.fusion import Weights, fuse, zscore
 from qa.index.lexical import Vocabulary, acronyms, edit_distance, words
 from qa.questions.query import asks_for, is_alias, is_follow_up, read
@@ -123,11 +123,7 @@ def test_the_threshold_is_the_models_and_a_model_missing_a_feature_fails_loudly(
 
 def test_the_shipped_model_reads_computed_features_and_says_where_it_comes_from():
     model = AbstentionModel.load()
-    # It may read the judge's score too, and then falls back to a model without it while no judge
-    # is trained; that model reads computed features only.
-    assert set(model.features) <= {*COMPUTED, PAIR_MATCH, CROSS_SCORE} and len(set(model.features)) == len(model.features)
-    assert (model.judge is None) == (CROSS_SCORE not in model.features)
-    assert model.fallback is None or set(model.fallback.features) <= {*COMPUTED, PAIR_MATCH}
+    assert set(model.features) <= {*COMPUTED, PAIR_MATCH} and len(set(model.features)) == len(model.features)
     # The pair score, if read, is fitted in the default encoder's space over its 2 x 384 values.
     assert model.pair is None or (model.pair.encoder == DEFAULT_MODEL and len(model.pair.coef) == 768)
     assert 0.0 < model.threshold < 1.0 and model.date and "fit_abstention.py" in model.fitted_by

@@ -29,6 +29,7 @@ KEYS: dict[str, str] = {
     "license": "license", "licence": "license", "rights": "license", "copyright": "license",
     "language": "language", "role": "role", "position": "role", "affiliation": "role",
 }
+_FIELDS = frozenset(KEYS.values())  # the fields a key can name
 # A key the table does not know may still say which field it is, by its form: a known key
 # inflected ("Dated", "Authored", "Speakers"), a key naming the text's agent by "by" or its
 # sender by "from" ("Written by", "Spoken by", "From"), or a value that is a date and nothing
@@ -78,10 +79,9 @@ def _by_form(fields: list[Field]) -> list[Field]:
     >>> [(f.key, f.value) for f in read_header("Speaker: A. Person\\nTranslated by: B. Other\\n\\nWe met.")[0]]
     [('author', 'A. Person'), ('translated by', 'B. Other')]
     """
-    known = set(KEYS.values()) | {"speaker"}
     out, have = list(fields), {f.key for f in fields}
     for i, f in enumerate(out):
-        if f.key in known:
+        if f.key in _FIELDS:
             continue
         words = f.label.lower().split()
         if "author" not in have and (words[-1] == "by" or words == ["from"]):
@@ -136,10 +136,9 @@ def _block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
 
 
 def _knows_a_key(fields: list[Field]) -> bool:
-    """Is one of the keys written one the table knows (or an office), or one read by its form
-    (``_by_form``)?"""
-    return (any(_table_key(f.label.lower()) or f.label.lower() in OFFICES for f in fields)
-            or any(f.key != g.key for f, g in zip(fields, _by_form(fields))))
+    """Is one of the keys written one the table knows (or an office, read as the speaker), or
+    one read by its form (``_by_form``)?"""
+    return any(f.key in _FIELDS for f in _by_form(fields))
 
 
 _YAML_FIELD = re.compile(r"(?P<key>[A-Za-z][\w -]{0,30}?)[ \t]*:[ \t]+(?P<value>\S.*?)[ \t]*")

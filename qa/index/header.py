@@ -350,8 +350,8 @@ def _title_speaker(title: Field) -> Field | None:
 
 
 def _completed(fields: list[Field]) -> list[Field]:
-    """``fields`` with a date's place set apart and, when no field names the speaker, the
-    speaker a title names by office."""
+    """``fields`` with keys the table does not know read by their form (``_by_form``), a date's
+    place set apart and, when no field names the speaker, the speaker a title names by office."""
     fields = _by_form(fields)
     places = any(f.key == "place" for f in fields)
     out = [g for f in fields for g in (_date_and_place(f) if not places else [f])]

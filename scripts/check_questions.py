@@ -42,7 +42,8 @@ HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-20
 # Metadata lines ("Key: value") at the top or bottom of a file are not part of the speech body.
 HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "Delivered", "Location",
                "Speech type", "Source", "Licence", "License", "Occasion", "Place", "Event", "President", "By",
-               "From", "Sent", "Written by", "Dated", "Document", "Issued by", "Issued on"}
+               "From", "Sent", "Written by", "Dated", "Document", "Issued by", "Issued on",
+               "Message", "Signed", "Transmitted"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -69,6 +70,7 @@ EXPECTED_HEADER = {
     "monroe-1823.txt": (3, 0), "trump-2018.txt": (0, 0),
     "jackson-1831.txt": (3, 0), "cleveland-1887.txt": (0, 0),
     "taylor-1849.txt": (3, 0), "adams-1827.txt": (0, 0),
+    "arthur-1883.txt": (3, 0), "hayes-1878.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

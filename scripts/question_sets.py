@@ -40,6 +40,7 @@ PAIRS = {
     "unseen-speeches-17": (("monroe-1823.txt", "trump-2018.txt"), "964845e"),
     "unseen-speeches-18": (("jackson-1831.txt", "cleveland-1887.txt"), "964845e"),
     "unseen-speeches-19": (("taylor-1849.txt", "adams-1827.txt"), "d546a69"),
+    "unseen-speeches-20": (("arthur-1883.txt", "hayes-1878.txt"), None),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

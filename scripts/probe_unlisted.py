@@ -1,6 +1,6 @@
 """Probe (twenty-third session): the questions about a document's date, place, occasion, source,
 licence or title that no metadata line of the document answers (``qa.answer.meta.unlisted_field``
-refuses them all, "No metadata line of the document gives its date."), and what the ordinary
+refused them all at 705cc23, "No metadata line of the document gives its date."), and what the ordinary
 pipeline would do with them instead: rank the passages and let the fitted abstention model decide.
 
 Each speech alone, on its English questions of the dev sets and the retired held-out sets (the

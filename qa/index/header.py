@@ -32,14 +32,20 @@ KEYS: dict[str, str] = {
 _FIELDS = frozenset(KEYS.values())  # the fields a key can name
 # A key the table does not know may still say which field it is, by its form: a known key
 # inflected ("Dated", "Authored", "Speakers"), a key naming the text's agent by "by" or its
-# sender by "from" ("Written by", "Spoken by", "From"), or a value that is a date and nothing
-# else ("Sent: Tuesday, 2 December 1823"). See ``_table_key`` and ``_by_form``.
+# sender by "from" ("Written by", "Spoken by", "From"), a value that is a date and nothing
+# else ("Sent: Tuesday, 2 December 1823") or holds a full one ("Transmitted: the 4th of December,
+# 1883 (a Tuesday)"), or a verb's "by" left out before a name ("Signed: Chester A. Arthur").
+# See ``_table_key`` and ``_by_form``.
 _INFLECTIONS = ("d", "ed", "s", "es", "ing")
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _DATE_VALUE = re.compile(rf"(?:[A-Z][a-z]+day,?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
                          rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|{_MONTH},?\s+\d{{4}}"
                          r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{4})\.?")
+# A day, a month and a year inside a longer value ("the 4th of December, 1883 (a Tuesday)"); a
+# month and year alone ("May 1998") may be a subject's words, so it counts only as the whole value.
+_FULL_DATE = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
+                        rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}/\d{{4}})\b")
 # An office written as the key names the speaker ("President: Woodrow Wilson") when the value
 # is a name: a transcript may label a speaker so too ("President: Thank you all.").
 OFFICES = frozenset({"president", "vice president", "prime minister", "premier", "chancellor", "minister",
@@ -71,13 +77,19 @@ def _table_key(key: str) -> str | None:
 
 def _by_form(fields: list[Field]) -> list[Field]:
     """``fields`` with keys the table does not know read by their form, for a field the block
-    lacks: the first key ending in "by" or reading "from" as the author, the first value that is
-    a date alone as the date.
+    lacks: the first key ending in "by" or reading "from" as the author; the first value that is
+    a date alone, or holds a day, month and year, as the date; then the first key of one word in
+    "-ed" (a verb's "by" left out: "Signed", "Approved") whose value opens with a name of two
+    words or more, as the author.
 
     >>> [(f.key, f.value) for f in read_header("Written by: A. Person\\nSent: Tuesday, 2 May 2023\\n\\nWe met.")[0]]
     [('author', 'A. Person'), ('date', 'Tuesday, 2 May 2023')]
     >>> [(f.key, f.value) for f in read_header("Speaker: A. Person\\nTranslated by: B. Other\\n\\nWe met.")[0]]
     [('author', 'A. Person'), ('translated by', 'B. Other')]
+    >>> [(f.key, f.value) for f in read_header("Signed: Ann B. Person, Mayor\\nPosted: the 2nd of May, 2023 (noon)\\n\\nWe met.")[0]]
+    [('author', 'Ann B. Person, Mayor'), ('date', 'the 2nd of May, 2023 (noon)')]
+    >>> read_header("Regarding: The May 1998 accord\\nFiled: Press office\\n\\nWe met.")[0]
+    ()
     """
     out, have = list(fields), {f.key for f in fields}
     for i, f in enumerate(out):
@@ -86,8 +98,13 @@ def _by_form(fields: list[Field]) -> list[Field]:
         words = f.label.lower().split()
         if "author" not in have and (words[-1] == "by" or words == ["from"]):
             out[i], have = replace(f, key="author"), have | {"author"}
-        elif "date" not in have and _DATE_VALUE.fullmatch(f.value):
+        elif "date" not in have and (_DATE_VALUE.fullmatch(f.value) or _FULL_DATE.search(f.value)):
             out[i], have = replace(f, key="date"), have | {"date"}
+    for i, f in enumerate(out):
+        words = f.label.lower().split()
+        if "author" not in have and f.key not in _FIELDS and len(words) == 1 and words[0].endswith("ed") \
+                and sum(w[:1].isupper() for w in _NAME.match(f.value)[0].split()) >= 2:
+            out[i], have = replace(f, key="author"), have | {"author"}
     return out
 
 

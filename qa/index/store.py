@@ -39,12 +39,13 @@ from ..types import Chunk, Document, Field
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 9  # 2: word_vectors (query expansion); 3: documents' metadata, headers not chunked;
+FORMAT_VERSION = 10  # 2: word_vectors (query expansion); 3: documents' metadata, headers not chunked;
 # 4: a title line and byline at the top of a headerless file are metadata; 5: Markdown front matter too;
 # 6: a byline in a paragraph of its own under the title, or set in Markdown emphasis; 7: a dateline
 # ("Geneva, 3 May 2020") gives a place, a date value's trailing place is set apart, a title may name the speaker;
 # 8: a signature closing a written message (name, place, date) is metadata; 9: a header key the table does
-# not know read by its form ("Dated", "Written by", "From", a date value)
+# not know read by its form ("Dated", "Written by", "From", a date value); 10: a value holding a full date,
+# a one-word "-ed" key ("Signed") before a name
 MANIFEST = "manifest.json"
 REBUILD = "python -m qa build"
 # Only names the store itself writes are ever deleted, so an index folder shared with other

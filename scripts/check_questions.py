@@ -43,7 +43,7 @@ HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-20
 HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "Delivered", "Location",
                "Speech type", "Source", "Licence", "License", "Occasion", "Place", "Event", "President", "By",
                "From", "Sent", "Written by", "Dated", "Document", "Issued by", "Issued on",
-               "Message", "Signed", "Transmitted"}
+               "Message", "Signed", "Transmitted", "Personal name", "Main title", "Published/Created"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -71,6 +71,7 @@ EXPECTED_HEADER = {
     "jackson-1831.txt": (3, 0), "cleveland-1887.txt": (0, 0),
     "taylor-1849.txt": (3, 0), "adams-1827.txt": (0, 0),
     "arthur-1883.txt": (3, 0), "hayes-1878.txt": (0, 0),
+    "tyler-1843.txt": (3, 0), "fillmore-1850.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}
@@ -99,7 +100,7 @@ def text_of(name):
 
 
 def is_meta_line(line):
-    m = re.match(r"^([A-Za-z][A-Za-z ]*): \S", line)
+    m = re.match(r"^([A-Za-z][A-Za-z /]*): \S", line)
     return bool(m) and m.group(1) in HEADER_KEYS
 
 

@@ -41,6 +41,7 @@ PAIRS = {
     "unseen-speeches-18": (("jackson-1831.txt", "cleveland-1887.txt"), "964845e"),
     "unseen-speeches-19": (("taylor-1849.txt", "adams-1827.txt"), "d546a69"),
     "unseen-speeches-20": (("arthur-1883.txt", "hayes-1878.txt"), None),
+    "unseen-speeches-21": (("tyler-1843.txt", "fillmore-1850.txt"), None),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

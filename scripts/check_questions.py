@@ -43,7 +43,8 @@ HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-20
 HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "Delivered", "Location",
                "Speech type", "Source", "Licence", "License", "Occasion", "Place", "Event", "President", "By",
                "From", "Sent", "Written by", "Dated", "Document", "Issued by", "Issued on",
-               "Message", "Signed", "Transmitted", "Personal name", "Main title", "Published/Created"}
+               "Message", "Signed", "Transmitted", "Personal name", "Main title", "Published/Created",
+               "Communicated by", "Congress and session", "Message date"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -72,6 +73,7 @@ EXPECTED_HEADER = {
     "taylor-1849.txt": (3, 0), "adams-1827.txt": (0, 0),
     "arthur-1883.txt": (3, 0), "hayes-1878.txt": (0, 0),
     "tyler-1843.txt": (3, 0), "fillmore-1850.txt": (0, 0),
+    "pierce-1853.txt": (3, 0), "vanburen-1840.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

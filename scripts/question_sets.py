@@ -42,6 +42,7 @@ PAIRS = {
     "unseen-speeches-19": (("taylor-1849.txt", "adams-1827.txt"), "d546a69"),
     "unseen-speeches-20": (("arthur-1883.txt", "hayes-1878.txt"), "294be34"),
     "unseen-speeches-21": (("tyler-1843.txt", "fillmore-1850.txt"), "7e4a9a1"),
+    "unseen-speeches-22": (("pierce-1853.txt", "vanburen-1840.txt"), None),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

@@ -39,13 +39,14 @@ _FIELDS = frozenset(KEYS.values())  # the fields a key can name
 _INFLECTIONS = ("d", "ed", "s", "es", "ing")
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_DATE_VALUE = re.compile(rf"(?:[A-Z][a-z]+day,?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
-                         rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|{_MONTH},?\s+\d{{4}}"
-                         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{4})\.?")
-# A day, a month and a year inside a longer value ("the 4th of December, 1883 (a Tuesday)"); a
-# month and year alone ("May 1998") may be a subject's words, so it counts only as the whole value.
-_FULL_DATE = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
-                        rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}/\d{{4}})\b")
+# A day, a month and a year ("4th of December, 1883", "May 2, 2023", "2023-05-02", "2/5/2023").
+_FULL = (rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+         r"|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{4}")
+# A value that is a date and nothing else, a weekday before it or a month and year alone.
+_DATE_VALUE = re.compile(rf"(?:[A-Z][a-z]+day,?\s+)?(?:{_FULL}|{_MONTH},?\s+\d{{4}})\.?")
+# A full date inside a longer value ("the 4th of December, 1883 (a Tuesday)"); a month and year
+# alone ("May 1998") may be a subject's words, so it counts only as the whole value.
+_FULL_DATE = re.compile(rf"\b(?:{_FULL})\b")
 # An office written as the key names the speaker ("President: Woodrow Wilson") when the value
 # is a name: a transcript may label a speaker so too ("President: Thank you all.").
 OFFICES = frozenset({"president", "vice president", "prime minister", "premier", "chancellor", "minister",

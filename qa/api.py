@@ -223,8 +223,8 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     """Read the question, find its documents, retrieve, decide whether they answer (by
     ``abstention``, else the shipped model), reply."""
     from .answer.abstain import judge
-    from .answer.compose import Candidate, compose
-    from .answer.meta import metadata_answer, unlisted_field, unlisted_note
+    from .answer.compose import Candidate, compose, silence
+    from .answer.meta import metadata_answer, unlisted_note
     from .answer.wording import wording_answer
     from .search.evidence import evidence
     from .questions.language import ENGLISH, detect
@@ -248,13 +248,11 @@ def answer_with(r: "Retriever", question: str, *, k: int, history: Sequence[str]
     meta = metadata_answer(part, question, language=language, notes=notes)
     if meta is not None:
         return _stamped(r, meta, scope)
-    unlisted = unlisted_field(part, question, language=language, history=history, notes=notes, searched=searched)
-    if unlisted is not None:
-        return _stamped(r, unlisted, scope)
-    if language == ENGLISH:  # a fact no metadata line gives is looked for in the text, with a note
-        note = unlisted_note(part, question, language=language, history=history)
-        notes = notes + ((note,) if note else ())
-    else:
+    unlisted = unlisted_note(part, question, language=language, history=history)
+    notes = notes + ((unlisted,) if unlisted else ())
+    if unlisted and language != ENGLISH:  # no data to judge the text's answer by: refused as such
+        return _stamped(r, silence(question, (), notes=notes, language=language, searched=searched), scope)
+    if language != ENGLISH:
         from .answer.crosslingual import answer
 
         reply = answer(crosslingual_view(part), question, language=language, k=k, history=history, notes=notes,

@@ -5,8 +5,8 @@ pipeline would do with them instead: rank the passages and let the fitted absten
 
 Each speech alone, on its English questions of the dev sets and the retired held-out sets (the
 same rows as ``scripts/fit_abstention.py --retired``; in-sample, none blind). One line per question
-that ``unlisted_field`` takes, then per policy: answerable ones refused, unanswerable ones
-answered, and hit@3 of the answerable ones.
+that took that refusal (``qa.answer.meta.unlisted_note`` now says its sentence as a note), then
+per policy: answerable ones refused, unanswerable ones answered, and hit@3 of the answerable ones.
 
     python scripts/probe_unlisted.py [--cache FILE]
 """

@@ -5,7 +5,7 @@ scope, cited by the exact offsets of its value; a document without such a line b
 transcript labels ("MR. SULLIVAN: ...") is answered by the passage that opens with the label.
 A date, place, occasion, source, licence or title that no line gives is looked for in the
 text, with a note that no line gives it (``unlisted_note``); a question in another language
-is refused as such (``unlisted_field``).
+is refused with that note.
 """
 from __future__ import annotations
 
@@ -129,7 +129,15 @@ def unlisted_note(r: "Retriever", question: str, *, language: str, history: Sequ
     no metadata line answers (``metadata_answer`` found none): the sentence that says so ("No
     metadata line of the document gives its date."); "" for any other question, and for a
     follow-up, whose "it" is what the conversation was about. The author of a transcript is
-    found by its labels, so no sentence is said of it."""
+    found by its labels, so no sentence is said of it.
+
+    An English question then goes on to the passages, the sentence a note above them, and the
+    fitted abstention model decides: the text often says what no line does (a transcript's
+    opening greets the occasion; a message names "the present year"). Refusing them all refused
+    12 of 12 answerable such questions of the dev and retired held-out sets, and the ordinary
+    decision 1 of 12, with none of the 3 unanswerable answered (``scripts/probe_unlisted.py``,
+    twenty-third session, docs/experiments.md). A question in another language is refused with
+    the sentence: no such data exists for the other languages."""
     from .compose import framing
     from ..questions.query import is_follow_up
 
@@ -137,23 +145,3 @@ def unlisted_note(r: "Retriever", question: str, *, language: str, history: Sequ
         return ""  # "When was it held?" after a question on the summit: "it" is the summit
     kind = r.about_document(question, language)
     return framing(language).get("no_field", framing("en")["no_field"]).get(kind, "")
-
-
-def unlisted_field(r: "Retriever", question: str, *, language: str, history: Sequence[str],
-                   notes: tuple[str, ...], searched: str) -> Answer | None:
-    """For a question not in English about a document fact no metadata line gives
-    (``unlisted_note``): a refusal that says so. None for any other question.
-
-    An English one goes on to the passages instead, with the sentence as a note, and the fitted
-    abstention model decides: the text often says what no line does (a transcript's opening
-    greets the occasion; a message names "the present year"). Refusing them all refused 12 of
-    12 answerable such questions of the dev and retired held-out sets, and the ordinary decision
-    1 of 12, with none of the 3 unanswerable answered (``scripts/probe_unlisted.py``, twenty-third
-    session, docs/experiments.md). No such data exists for the other languages' questions."""
-    from .compose import silence
-    from ..questions.language import ENGLISH
-
-    note = unlisted_note(r, question, language=language, history=history) if language != ENGLISH else ""
-    if not note:
-        return None
-    return silence(question, (), notes=(*notes, note), language=language, searched=searched)

@@ -91,6 +91,8 @@ def _by_form(fields: list[Field]) -> list[Field]:
     [('author', 'Ann B. Person, Mayor'), ('date', 'the 2nd of May, 2023 (noon)')]
     >>> read_header("Regarding: The May 1998 accord\\nFiled: Press office\\n\\nWe met.")[0]
     ()
+    >>> [(f.key, f.value) for f in read_header("Date: 1 May 2020\\nPublished: the city press\\n\\nWe met.")[0]]
+    [('date', '1 May 2020'), ('published', 'the city press')]
     """
     out, have = list(fields), {f.key for f in fields}
     for i, f in enumerate(out):
@@ -103,8 +105,9 @@ def _by_form(fields: list[Field]) -> list[Field]:
             out[i], have = replace(f, key="date"), have | {"date"}
     for i, f in enumerate(out):
         words = f.label.lower().split()
+        name = _NAME.match(f.value)  # None for a value that opens in lower case or with a figure
         if "author" not in have and f.key not in _FIELDS and len(words) == 1 and words[0].endswith("ed") \
-                and sum(w[:1].isupper() for w in _NAME.match(f.value)[0].split()) >= 2:
+                and name and sum(w[:1].isupper() for w in name[0].split()) >= 2:
             out[i], have = replace(f, key="author"), have | {"author"}
     return out
 

@@ -43,6 +43,7 @@ PAIRS = {
     "unseen-speeches-20": (("arthur-1883.txt", "hayes-1878.txt"), "294be34"),
     "unseen-speeches-21": (("tyler-1843.txt", "fillmore-1850.txt"), "7e4a9a1"),
     "unseen-speeches-22": (("pierce-1853.txt", "vanburen-1840.txt"), "9d8468d"),
+    "unseen-speeches-23": (("arthur-1882.txt", "truman-1953.txt"), ""),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

@@ -505,6 +505,23 @@ def test_a_country_whose_capital_the_speech_names_is_no_unknown_name(tmp_path, f
     assert r.score("What does he thank Korea's president for?").unknown_names == ("korea",)
 
 
+def test_a_speaker_known_only_by_the_file_name_is_no_unknown_name(tmp_path, fake_encoder):
+    """A text that never names its speaker is known by its file name ("vandyke-1901.txt"): a
+    question naming that speaker, with given names ("Jane Van Dyke") or the family name in two
+    words ("Van Dyke"), names nothing the text never uses; another person still is. A month or a
+    weekday is no name a text must write either."""
+    r = _one_file_retriever(tmp_path, "vandyke-1901.txt",
+                            "Fellow citizens, the harvest fair opens in the old market hall.\n\n"
+                            "Our farmers trade rice with buyers from Japan every autumn.\n")
+    for question in ("Did Jane Van Dyke say the fair opens in the hall?",
+                     "In Van Dyke's 1901 message, where does the fair open?"):
+        scored = r.score(question)
+        assert scored.unknown_names == () and scored.unknown_phrases == (), question
+    other = r.score("Did Jane Doe say the fair opens in the hall?")
+    assert other.unknown_names == ("jane", "doe") and other.unknown_phrases == ("Jane Doe",)
+    assert r.score("Does the fair open in September, on a Monday?").unknown_names == ()
+
+
 def test_a_name_of_several_words_counts_only_as_the_text_writes_it(tmp_path, fake_encoder):
     """Each word of "Power Africa" is in the text, the name is not: it is an unknown phrase
     (the abstention model weighs it); a name the text writes, in another case or with a

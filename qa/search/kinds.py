@@ -44,6 +44,8 @@ def _any(words: list[str]) -> str:
 
 
 _EN = WORDS["en"]
+# Months and weekdays, which English capitalises: not names of things a text must write.
+DATE_NAMES = frozenset(w.lower() for w in _EN["months"] + [d for d in _EN["days"] if d[0].isupper()])
 _MONTH = _any(_EN["months"])
 _NUMBER_WORDS = _any(_EN["numbers"])
 _ROLE = f"(?i:{'|'.join(_EN['roles'])})"

@@ -28,6 +28,7 @@ import numpy as np
 from ..config import DocumentChoice, Tuning
 from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
+from .kinds import DATE_NAMES
 from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, same_name, stem
 from ..questions.query import Query, capital_of, is_alias, name_runs, read
 from ..index.store import StoredIndex
@@ -214,9 +215,11 @@ class Retriever:
         ("Japanese" from "Japan"), nor a capital standing for a country it names ("Washington"
         for "the United States"), nor a country whose capital it names ("Japan" in a text that
         says "here in Tokyo"), nor a speaker's given name put before the family name the
-        document knows them by ("Jake Sullivan" for a transcript's "MR. SULLIVAN")."""
-        given = {n.split()[0].lower() for n in speaker_full_names(query.text, self.documents)}  # "Jake Sullivan"
-        unknown = set(terms.unknown) - self.metadata_words - given - self._initialled_words(query)
+        document knows them by ("Jake Sullivan" for a transcript's "MR. SULLIVAN", "Van Buren"
+        for "vanburen-1840.txt"), nor a month or a weekday (``DATE_NAMES``: they date something,
+        which the asked kind and the passages judge)."""
+        given = {w.lower() for n in speaker_full_names(query.text, self.documents) for w in n.split()}
+        unknown = set(terms.unknown) - self.metadata_words - given - self._initialled_words(query) - DATE_NAMES
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
                      and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
                      and not any(same_name(n, name) for name in self.names)
@@ -243,10 +246,12 @@ class Retriever:
         """The question's names of several words ("the Green Climate Fund") that no passage or
         metadata line of these documents writes, word for word (case and marks aside), nor by
         its initials ("the United States" where the text writes "U.S."), with the article the
-        question gives them; a speaker's full name ("Jake Sullivan") is not one."""
+        question gives them; a speaker's full name ("Jake Sullivan"), or a part of it ("John
+        Quincy" of "John Quincy Adams's"), is not one."""
         speakers = speaker_full_names(query.text, self.documents)
         return tuple(run for run in name_runs(query.text, articles=True)
-                     if f" {_plain(run.removeprefix('the '))} " not in self._plain_text and run not in speakers
+                     if f" {_plain(run.removeprefix('the '))} " not in self._plain_text
+                     and not any(f" {run} " in f" {name} " for name in speakers)
                      and not self._initialled(run.removeprefix("the "))
                      and not self._country_written_otherwise(run.removeprefix("the ")))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..questions import roles
-from ..questions.query import ATTITUDE
+from ..questions.query import ATTITUDE, opens_sentence
 from ..types import Chunk, Field
 
 # A transcript label opening a paragraph: upper-case words, then a colon.
@@ -32,8 +32,8 @@ _ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speak|speaks|spoke|spoken
                              r"urge[sd]?|in his|in her|говорит|сказал\w*|выступ\w*|реч\w*|по словам|считает|"
                              r"упомина\w*|заявил\w*|предлага\w*)\b", re.I)
 _WORD = re.compile(r"[a-zа-яё][a-zа-яё’'-]*[a-zа-яё]", re.I)
-# Two capitalised words in a row, each pair found ("President Joe Biden's": "Joe Biden" too).
-_GIVEN_AND_FAMILY = re.compile(r"(?=\b([A-Z][a-z]+)\s+([A-Z][\w-]+))")
+# A run of capitalised words; a possessive ends it ("John Quincy Adams's": "John Quincy Adams").
+_CAPITALISED = re.compile(r"\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,12 +195,29 @@ def file_name_speaker(question: str, document: DocumentInfo, documents: tuple[Do
     >>> docs = catalog(["ford-1975.txt", "reagan.txt"], {}, [])
     >>> file_name_speaker("What did Ford say?", docs[0], docs), file_name_speaker("What did ford say?", docs[0], docs)
     ({'ford'}, set())
+    >>> docs = catalog(["vanburen-1840.txt", "reagan.txt"], {}, [])
+    >>> file_name_speaker("What did Van Buren say?", docs[0], docs)
+    {'vanburen'}
+    """
+    written = {w.lower() for w in re.findall(r"\b[A-Z][a-z’'-]+", question)}
+    # Two capitalised words written as the file name writes them together ("Van Buren").
+    written |= {(a + b).lower() for a, b in re.findall(r"(?=\b([A-Z][a-z’'-]+)\s+([A-Z][a-z’'-]+))", question)}
+    return written & file_name_surnames(document, documents)
+
+
+def file_name_surnames(document: DocumentInfo, documents: tuple[DocumentInfo, ...]) -> set[str]:
+    """For a document that names no speaker: the words of its file name that no other
+    document's file name has and its own text never uses ("vanburen" for "vanburen-1840.txt"),
+    each read as its speaker's family name (``file_name_speaker``, ``speaker_full_names``).
+
+    >>> docs = catalog(["vanburen-1840.txt", "reagan-1986.txt"], {}, [])
+    >>> file_name_surnames(docs[0], docs)
+    {'vanburen'}
     """
     if document.speaker:
         return set()
     others = set().union(*(file_name_words(d.source) for d in documents if d is not document))
-    written = {w.lower() for w in re.findall(r"\b[A-Z][a-z’'-]+", question)}
-    return (written & file_name_words(document.source)) - others - document.vocabulary - _STOP
+    return file_name_words(document.source) - others - document.vocabulary - _STOP
 
 
 def cyrillic_speakers(question: str, documents: tuple[DocumentInfo, ...]) -> set[str]:
@@ -293,9 +310,12 @@ _NAMED = re.compile(r"\b(?:([A-Z][\w-]+)\s+)?([A-Z][\w-]+)(['’]s)?\b(?!['’])
 
 
 def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> frozenset[str]:
-    """The names in a question made of a word and a speaker's family name ("Jake Sullivan" where
-    a transcript labels him only "MR. SULLIVAN"): that speaker, whose given name the text need
-    not write.
+    """The names in a question made of given names and a speaker's family name ("Jake Sullivan"
+    where a transcript labels him only "MR. SULLIVAN"; "John Quincy Adams" for "adams-1827.txt",
+    a text that never names its speaker, ``file_name_surnames``), or of two words the file name
+    writes as one ("Van Buren" for "vanburen-1840.txt"): that speaker, whose full name the text
+    need not write. A word that only opens the question is not part of the name; one with a
+    title is given with and without it ("President Jake Sullivan", "Jake Sullivan").
 
     >>> docs = (DocumentInfo(source="s.txt", header=(), speaker="Sullivan", speaker_words=frozenset({"sullivan"}),
     ...                      topic_words=frozenset()),)
@@ -303,10 +323,30 @@ def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> fr
     ['Jake Sullivan']
     >>> sorted(speaker_full_names("Does Power Africa help?", docs))
     []
+    >>> docs = catalog(["adams-1827.txt", "vanburen-1840.txt"], {}, [])
+    >>> sorted(speaker_full_names("Did John Quincy Adams or Van Buren say so?", docs))
+    ['John Quincy Adams', 'Van Buren']
+    >>> sorted(speaker_full_names("Is President Adams's message long?", docs))
+    ['President Adams']
     """
-    speakers = frozenset().union(*(d.speaker_words for d in documents))
-    return frozenset(f"{m.group(1)} {m.group(2)}" for m in _GIVEN_AND_FAMILY.finditer(question)
-                     if m.group(2).lower() in speakers)
+    family = frozenset().union(*(d.speaker_words | file_name_surnames(d, documents) for d in documents))
+    out = set()
+    for m in _CAPITALISED.finditer(question):
+        words = m.group().split()
+        if m.start() == 0 or opens_sentence(question, m.start()):
+            words = words[1:]  # "Did Richard Nixon ...": "Did" only opens the question
+        titles = 0
+        while titles < len(words) and words[titles].lower() in roles.TITLE_WORDS:
+            titles += 1
+        for end in range(len(words), titles, -1):
+            joined = end - titles >= 2 and "".join(words[end - 2:end]).lower() in family  # "Van Buren"
+            if words[end - 1].lower() in family or joined:
+                if end - titles >= 2:
+                    out.add(" ".join(words[titles:end]))  # "Jake Sullivan"
+                if titles:
+                    out.add(" ".join(words[:end]))  # "President Jake Sullivan", "Dr Izimov"
+                break
+    return frozenset(out)
 
 
 def by_role(question: str, documents: tuple[DocumentInfo, ...], language: str = "en") -> tuple[str, ...]:

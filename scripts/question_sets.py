@@ -45,6 +45,7 @@ PAIRS = {
     "unseen-speeches-21": (("tyler-1843.txt", "fillmore-1850.txt"), "7e4a9a1"),
     "unseen-speeches-22": (("pierce-1853.txt", "vanburen-1840.txt"), "9d8468d"),
     "unseen-speeches-23": (("arthur-1882.txt", "truman-1953.txt"), "a61c147"),
+    "unseen-speeches-24": (("roosevelt-1902.txt", "eisenhower-1955.txt"), ""),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

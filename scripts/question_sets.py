@@ -17,6 +17,7 @@ ROUNDS = {
     "round23": "a6538d7", "round24": "5a22c46", "round25": "6dbbcc4", "round26": "bc8f078", "round27": "7006dcc",
     "round28": "964845e", "round29": "964845e", "round30": "d546a69", "round31": "294be34", "round32": "9d8468d",
     "round33": "a61c147",
+    "round34": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

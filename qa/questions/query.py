@@ -479,7 +479,7 @@ def name_phrases(question: str, names: tuple[str, ...]) -> tuple[str, ...]:
 def _without_opener(question: str, m: re.Match) -> str:
     """The run ``m`` of capitalised words without its first word when that word only opens a
     sentence of the question ("Did Richard Nixon" -> "Richard Nixon"; a run of one word is kept)."""
-    first, _, rest = m.group().partition(" ")
+    rest = m.group().partition(" ")[2]
     return rest if rest and (m.start() == 0 or opens_sentence(question, m.start())) else m.group()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from ..questions import roles
@@ -182,8 +183,15 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
 
 def file_name_words(source: str) -> set[str]:
     """The words of a document's file name, its extension and folders left out."""
+    return set(_file_name_words(source))
+
+
+@lru_cache(maxsize=1024)
+def _file_name_words(source: str) -> frozenset[str]:
+    """``file_name_words``, read once per name: every question compares each document's file
+    name with every other's (``file_name_surnames``)."""
     stem = re.sub(r"\.[a-z]+$", "", source.rsplit("/", 1)[-1])
-    return _words(stem.replace("-", " ").replace("_", " "))
+    return frozenset(_words(stem.replace("-", " ").replace("_", " ")))
 
 
 def file_name_speaker(question: str, document: DocumentInfo, documents: tuple[DocumentInfo, ...]) -> set[str]:

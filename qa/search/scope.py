@@ -269,11 +269,21 @@ def describes(question: str, documents: tuple[DocumentInfo, ...]) -> bool:
     (True, True)
     >>> describes("Who delivered this one?", docs)
     False
+
+    A word that frames a question about the document ("delivered", "given", ``meta.FILLER``)
+    names none, though a title line may use it ("Address delivered before a joint session").
+
+    >>> docs = (DocumentInfo(source="c.txt", header=(), speaker="", speaker_words=frozenset(),
+    ...                      topic_words=frozenset({"delivered", "joint", "session"})),)
+    >>> describes("In what city was the lecture delivered?", docs), describes("Who spoke at the joint session?", docs)
+    (False, True)
     """
     from ..index.lexical import stem
+    from ..questions.meta import FILLER
     from .crosslingual import KEY_CONSONANTS, name_key
 
-    words = {w for d in documents for w in d.topic_words - d.speaker_words if len(w) >= 4}
+    framing = frozenset().union(*FILLER.values())
+    words = {w for d in documents for w in d.topic_words - d.speaker_words - framing if len(w) >= 4}
     stems = {stem(w) for w in words}
     # A Cyrillic word by its first four consonants in Latin letters (fewer collide: "форуме" ~ "farm").
     keys = {k for k in map(name_key, words) if len(k) == KEY_CONSONANTS}

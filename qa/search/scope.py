@@ -9,8 +9,8 @@ Bali address", "the AGOA remarks"). Pure functions over what the index stores.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
 from ..questions import roles
@@ -54,6 +54,10 @@ class DocumentInfo:
     # name ("Ruslan Izimov, Expert at ...", "MR. SULLIVAN:"): then an office they do not give is
     # not the speaker's. False when the text says nothing of its speaker, or only a name.
     speaker_described: bool = False
+    # For a document that names no speaker: the words of its file name that no other document's
+    # file name has and its own text never uses ("vanburen" for "vanburen-1840.txt"), each read
+    # as its speaker's family name (``file_name_speaker``, ``speaker_full_names``).
+    surnames: frozenset[str] = frozenset()
 
     def field(self, *keys: str) -> Field | None:
         """The first metadata line under any of ``keys``, in the order given."""
@@ -120,10 +124,16 @@ def label_names(chunks: Iterable[Chunk]) -> set[str]:
 
 def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],
             chunks: Iterable[Chunk]) -> tuple[DocumentInfo, ...]:
-    """One ``DocumentInfo`` per source, in the order given."""
+    """One ``DocumentInfo`` per source, in the order given.
+
+    >>> [d.surnames for d in catalog(["vanburen-1840.txt", "reagan-1986.txt", "reagan-1987.txt"], {}, [])]
+    [frozenset({'vanburen'}), frozenset(), frozenset()]
+    """
     by_source: dict[str, list[Chunk]] = {}
     for c in chunks:
         by_source.setdefault(c.source, []).append(c)
+    sources = list(sources)
+    in_names = Counter(w for source in sources for w in file_name_words(source))
     out = []
     for source in sources:
         header, own = headers.get(source, ()), by_source.get(source, [])
@@ -132,11 +142,13 @@ def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],
         topic |= {w for f in header if f.key in ("title", "occasion", "place") for w in _words(f.value)}
         speaker_words = (_words(speaker) | label_names(own)) - roles.TITLE_WORDS
         described = [f.value for f in header if f.key in ("author", "role")] + labels(own)
+        vocabulary = frozenset(w for c in own for w in _words(c.text))
+        surnames = set() if speaker else {w for w in file_name_words(source) if in_names[w] == 1} - vocabulary - _STOP
         out.append(DocumentInfo(source=source, header=header, speaker=speaker,
                                 speaker_words=frozenset(speaker_words), topic_words=frozenset(topic - _STOP),
-                                vocabulary=frozenset(w for c in own for w in _words(c.text)),
-                                roles=frozenset().union(*map(roles.described, described)),
-                                speaker_described=any(d.strip() != speaker for d in described)))
+                                vocabulary=vocabulary, roles=frozenset().union(*map(roles.described, described)),
+                                speaker_described=any(d.strip() != speaker for d in described),
+                                surnames=frozenset(surnames)))
     return tuple(out)
 
 
@@ -166,7 +178,7 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
         return [o for o in documents if o is not d]
 
     words |= cyrillic_speakers(question, documents)
-    mentioned = {d.source: (words & d.speaker_words) | file_name_speaker(question, d, documents) for d in documents}
+    mentioned = {d.source: (words & d.speaker_words) | file_name_speaker(question, d) for d in documents}
     speaker = {d.source: hit for d in documents if (hit := mentioned[d.source]) and (
         speaking or not any(hit & o.vocabulary for o in others(d)))}
     topic = {d.source: {w for w in words & d.topic_words
@@ -183,49 +195,27 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
 
 def file_name_words(source: str) -> set[str]:
     """The words of a document's file name, its extension and folders left out."""
-    return set(_file_name_words(source))
-
-
-@lru_cache(maxsize=1024)
-def _file_name_words(source: str) -> frozenset[str]:
-    """``file_name_words``, read once per name: every question compares each document's file
-    name with every other's (``file_name_surnames``)."""
     stem = re.sub(r"\.[a-z]+$", "", source.rsplit("/", 1)[-1])
-    return frozenset(_words(stem.replace("-", " ").replace("_", " ")))
+    return _words(stem.replace("-", " ").replace("_", " "))
 
 
-def file_name_speaker(question: str, document: DocumentInfo, documents: tuple[DocumentInfo, ...]) -> set[str]:
+def file_name_speaker(question: str, document: DocumentInfo) -> set[str]:
     """For a document that names no speaker, known by its file name alone ("ford-1975.txt"):
     the words of that name the question writes as a name ("Ford"), which no other document's
     file name has and its own text never uses: read as its speaker's name, as a header's author
     is, though other speeches may mention that person ("President Ford").
 
     >>> docs = catalog(["ford-1975.txt", "reagan.txt"], {}, [])
-    >>> file_name_speaker("What did Ford say?", docs[0], docs), file_name_speaker("What did ford say?", docs[0], docs)
+    >>> file_name_speaker("What did Ford say?", docs[0]), file_name_speaker("What did ford say?", docs[0])
     ({'ford'}, set())
     >>> docs = catalog(["vanburen-1840.txt", "reagan.txt"], {}, [])
-    >>> file_name_speaker("What did Van Buren say?", docs[0], docs)
+    >>> file_name_speaker("What did Van Buren say?", docs[0])
     {'vanburen'}
     """
     written = {w.lower() for w in re.findall(r"\b[A-Z][a-z’'-]+", question)}
     # Two capitalised words written as the file name writes them together ("Van Buren").
     written |= {(a + b).lower() for a, b in re.findall(r"(?=\b([A-Z][a-z’'-]+)\s+([A-Z][a-z’'-]+))", question)}
-    return written & file_name_surnames(document, documents)
-
-
-def file_name_surnames(document: DocumentInfo, documents: tuple[DocumentInfo, ...]) -> set[str]:
-    """For a document that names no speaker: the words of its file name that no other
-    document's file name has and its own text never uses ("vanburen" for "vanburen-1840.txt"),
-    each read as its speaker's family name (``file_name_speaker``, ``speaker_full_names``).
-
-    >>> docs = catalog(["vanburen-1840.txt", "reagan-1986.txt"], {}, [])
-    >>> file_name_surnames(docs[0], docs)
-    {'vanburen'}
-    """
-    if document.speaker:
-        return set()
-    others = set().union(*(file_name_words(d.source) for d in documents if d is not document))
-    return file_name_words(document.source) - others - document.vocabulary - _STOP
+    return written & document.surnames
 
 
 def cyrillic_speakers(question: str, documents: tuple[DocumentInfo, ...]) -> set[str]:
@@ -330,7 +320,7 @@ _NAMED = re.compile(r"\b(?:([A-Z][\w-]+)\s+)?([A-Z][\w-]+)(['’]s)?\b(?!['’])
 def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> frozenset[str]:
     """The names in a question made of given names and a speaker's family name ("Jake Sullivan"
     where a transcript labels him only "MR. SULLIVAN"; "John Quincy Adams" for "adams-1827.txt",
-    a text that never names its speaker, ``file_name_surnames``), or of two words the file name
+    a text that never names its speaker, ``DocumentInfo.surnames``), or of two words the file name
     writes as one ("Van Buren" for "vanburen-1840.txt"): that speaker, whose full name the text
     need not write. A word that only opens the question is not part of the name; one with a
     title is given with and without it ("President Jake Sullivan", "Jake Sullivan").
@@ -347,7 +337,7 @@ def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> fr
     >>> sorted(speaker_full_names("Is President Adams's message long?", docs))
     ['President Adams']
     """
-    family = frozenset().union(*(d.speaker_words | file_name_surnames(d, documents) for d in documents))
+    family = frozenset().union(*(d.speaker_words | d.surnames for d in documents))
     out = set()
     for m in _CAPITALISED.finditer(question):
         words = m.group().split()

@@ -382,7 +382,7 @@ def names(question: str) -> tuple[str, ...]:
     ('kazakhstan',)
     """
     return tuple(re.sub(r"['’]s$", "", m.group()).lower() for m in _NAME.finditer(question)
-                 if not opens_sentence(question, m.start()))
+                 if not _opens_sentence(question, m.start()))
 
 
 # The end of a sentence inside a question ("... in the speech? List them."), not of an
@@ -390,10 +390,10 @@ def names(question: str) -> tuple[str, ...]:
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St))(?<!\bMrs|\bSen|\bGov|\bRep)(?<!\bProf)[.?!]+[\s\"”’')]*$")
 
 
-def opens_sentence(question: str, at: int) -> bool:
+def _opens_sentence(question: str, at: int) -> bool:
     """Is the word at ``at`` the first of a sentence inside the question (capitalised for that)?
 
-    >>> opens_sentence("Is it so? List them.", 10), opens_sentence("Did the U.S. Congress vote?", 13)
+    >>> _opens_sentence("Is it so? List them.", 10), _opens_sentence("Did the U.S. Congress vote?", 13)
     (True, False)
     """
     return bool(_SENTENCE_END.search(question[:at]))
@@ -440,7 +440,7 @@ def name_runs(question: str, *, articles: bool = False) -> tuple[str, ...]:
     out = []
     for m in _PHRASE_RUN.finditer(question):
         words = m.group().split()
-        if opens_sentence(question, m.start()):
+        if _opens_sentence(question, m.start()):
             words = words[1:]  # "... here? Which Central Asian states ...": "Which" opens a sentence
         while words and words[0].lower() in roles.TITLE_WORDS:
             words = words[1:]
@@ -467,7 +467,7 @@ def name_phrases(question: str, names: tuple[str, ...]) -> tuple[str, ...]:
     """
     runs = [(_article(question, m.start()) if i == 0 else "") + re.sub(r"['’]s$", "", piece)
             for m in _NAME_RUN.finditer(question)
-            for i, piece in enumerate(re.split(r"(?<=['’]s)\s+", _without_opener(question, m)))]
+            for i, piece in enumerate(re.split(r"(?<=['’]s)\s+", without_opener(question, m)))]
     shown = []
     for name in names:
         run = next((r for r in runs if name in r.lower().split()), name)
@@ -476,11 +476,11 @@ def name_phrases(question: str, names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(shown)
 
 
-def _without_opener(question: str, m: re.Match) -> str:
+def without_opener(question: str, m: re.Match) -> str:
     """The run ``m`` of capitalised words without its first word when that word only opens a
     sentence of the question ("Did Richard Nixon" -> "Richard Nixon"; a run of one word is kept)."""
     rest = m.group().partition(" ")[2]
-    return rest if rest and (m.start() == 0 or opens_sentence(question, m.start())) else m.group()
+    return rest if rest and (m.start() == 0 or _opens_sentence(question, m.start())) else m.group()
 
 
 def _article(question: str, at: int) -> str:

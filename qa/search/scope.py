@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..questions import roles
-from ..questions.query import ATTITUDE, opens_sentence
+from ..questions.query import ATTITUDE, without_opener
 from ..types import Chunk, Field
 
 # A transcript label opening a paragraph: upper-case words, then a colon.
@@ -340,9 +340,7 @@ def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> fr
     family = frozenset().union(*(d.speaker_words | d.surnames for d in documents))
     out = set()
     for m in _CAPITALISED.finditer(question):
-        words = m.group().split()
-        if m.start() == 0 or opens_sentence(question, m.start()):
-            words = words[1:]  # "Did Richard Nixon ...": "Did" only opens the question
+        words = without_opener(question, m).split()  # "Did Richard Nixon ...": "Did" only opens it
         titles = 0
         while titles < len(words) and words[titles].lower() in roles.TITLE_WORDS:
             titles += 1

@@ -17,7 +17,10 @@ Then:
   refused, on those out-of-fold probabilities (with ``--retired``, on those of the formerly
   blind rows alone: questions nobody tuned for, like the ones a user asks; and there in each of
   the two groups the targets name apart, ``populations``: the main speech's questions and the
-  other speeches');
+  other speeches'), each document weighing the same: the targets are per speech, so it is the
+  mean of the documents' wrong-refusal rates that is held to ``MAX_WRONG``
+  (``threshold_per_document``), not the rate of their rows pooled, where a document with many
+  questions would outweigh one with few (twenty-fifth session, docs/experiments.md);
 - printed: abstention recall and wrong refusals out of fold, pooled and per document, and
   the weights;
 - with ``--write``, the model fitted on all dev rows, with that threshold and where it came
@@ -324,6 +327,30 @@ def threshold_for(p: np.ndarray, y: np.ndarray, max_wrong: float = MAX_WRONG) ->
     return float(np.round(p[~y].max(), 6) + 1e-6)
 
 
+def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float) -> float:
+    """The mean over documents of the share of their answerable rows refused at ``t``.
+
+    >>> weighted_wrong(np.array([0.9, 0.1, 0.1, 0.1]), np.zeros(4, bool), np.array(["a", "b", "b", "b"]), 0.5)
+    0.5
+    """
+    return float(np.mean([(p[(docs == d) & ~y] >= t).mean() for d in sorted(set(docs[~y]))]))
+
+
+def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_wrong: float = MAX_WRONG) -> float:
+    """The lowest threshold at which the documents' mean wrong-refusal rate is at most ``max_wrong``.
+
+    Document "a" has one answerable question, "b" three; pooled, refusing a's is 1 in 4:
+
+    >>> p, y = np.array([0.6, 0.2, 0.2, 0.2, 0.9]), np.array([False, False, False, False, True])
+    >>> threshold_for(p, y, 0.25), threshold_per_document(p, y, np.array(["a", "b", "b", "b", "b"]), 0.25)
+    (0.6, 0.9)
+    """
+    for t in sorted(set(np.round(p, 6))):
+        if weighted_wrong(p, y, docs, t) <= max_wrong:
+            return float(t)
+    return float(np.round(p[~y].max(), 6) + 1e-6)
+
+
 def figures(abstain: np.ndarray, y: np.ndarray) -> dict:
     return {"questions": int(len(y)), "unanswerable": int(y.sum()),
             "abstain_recall": round(float(abstain[y].mean()), 3) if y.any() else None,
@@ -344,11 +371,12 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
                    fitter=None) -> tuple[float, dict, dict]:
     """(threshold, pooled figures, per-document figures), all out of fold. The threshold is
     the lowest that keeps each group of rows ``calibrate`` marks (default: all rows, one
-    group) at most ``MAX_WRONG`` wrongly refused. ``fitter``: as ``out_of_fold``."""
+    group) at most ``MAX_WRONG`` wrongly refused, its documents weighing the same
+    (``threshold_per_document``). ``fitter``: as ``out_of_fold``."""
     X, y, groups = matrix(rows, features)
     p = out_of_fold(X, y, groups, *pair_inputs(rows, features), fitter=fitter)
     masks = [np.ones(len(y), bool)] if calibrate is None else calibrate
-    t = max(threshold_for(p[mask], y[mask]) for mask in masks)
+    t = max(threshold_per_document(p[mask], y[mask], groups[mask]) for mask in masks)
     per_doc = {}
     for doc in sorted(set(groups)):
         mask = groups == doc
@@ -360,7 +388,9 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
     if calibrate is not None:
         union = np.logical_or.reduce(masks)
         pooled["formerly_blind"] = figures(p[union] >= t, y[union])
-        pooled["by_group"] = [figures(p[mask] >= t, y[mask]) for mask in masks]
+        pooled["by_group"] = [{**figures(p[mask] >= t, y[mask]),
+                               "wrong_refusals_mean_per_document": round(weighted_wrong(p[mask], y[mask], groups[mask], t), 3)}
+                              for mask in masks]
     return t, pooled, per_doc
 
 
@@ -469,7 +499,8 @@ def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict
             **({"pair": dataclasses.asdict(fit_pair(Z, y))} if Z is not None else {}),
             "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities"
                                + (" of the formerly blind rows, the main speech's and the other speeches' "
-                                  "each held to the target" if args.retired else ""),
+                                  "each held to the target" if args.retired else "")
+                               + ", the mean of its documents' wrong-refusal rates held to the target",
                    "pooled": pooled, "per_document": per_doc}}
 
 

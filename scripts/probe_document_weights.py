@@ -7,10 +7,10 @@ threshold is set on the other speeches' formerly blind rows pooled, where the ei
 ``tests/data/speeches/`` hold more than half of the rows. This probe reads the rows
 ``scripts/fit_abstention.py --retired --cache features.json`` collected, computes the out-of-fold
 probabilities once (``fit_abstention.out_of_fold``, grouped by document) and sets the threshold
-two ways: as shipped (each group's rows pooled at most ``MAX_WRONG`` wrongly refused) and with
-each document of a group weighing the same (the mean over its documents of their wrong-refusal
-rates at most ``MAX_WRONG``). Prints, for both, the threshold and each group's figures counted
-both ways; writes nothing. Written down before its run in docs/experiments.md (twenty-fifth
+two ways: each group's rows pooled at most ``MAX_WRONG`` wrongly refused (as shipped until this
+probe) and each document of a group weighing the same (``fit_abstention.threshold_per_document``,
+shipped since: the mean over its documents of their wrong-refusal rates at most ``MAX_WRONG``).
+Prints, for both, the threshold and each group's figures counted both ways; writes nothing. Written down before its run in docs/experiments.md (twenty-fifth
 session).
 """
 from __future__ import annotations
@@ -24,31 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
 
 
-def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float) -> float:
-    """The mean over documents of the share of their answerable rows refused at ``t``.
-
-    >>> weighted_wrong(np.array([0.9, 0.1, 0.1, 0.1]), np.zeros(4, bool), np.array(["a", "b", "b", "b"]), 0.5)
-    0.5
-    """
-    rates = [float((p[(docs == d) & ~y] >= t).mean()) for d in sorted(set(docs[~y]))]
-    return float(np.mean(rates))
-
-
-def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_wrong: float = fa.MAX_WRONG) -> float:
-    """The lowest threshold at which the documents' mean wrong-refusal rate is at most ``max_wrong``."""
-    for t in sorted(set(np.round(p, 6))):
-        if weighted_wrong(p, y, docs, t) <= max_wrong:
-            return float(t)
-    return float(np.round(p[~y].max(), 6) + 1e-6)
-
-
 def report(label: str, t: float, p: np.ndarray, y: np.ndarray, docs: np.ndarray, masks: list[np.ndarray]) -> None:
     print(f"{label}: threshold {t:.3f}")
     for name, m in zip(("main", "others"), masks):
         recall = float((p[m & y] >= t).mean())
         doc_recall = float(np.mean([(p[m & y & (docs == d)] >= t).mean() for d in sorted(set(docs[m & y]))]))
         print(f"  {name:6s} pooled: recall {recall:.3f} wrong {float((p[m & ~y] >= t).mean()):.3f}; "
-              f"mean per document: recall {doc_recall:.3f} wrong {weighted_wrong(p[m], y[m], docs[m], t):.3f} "
+              f"mean per document: recall {doc_recall:.3f} wrong {fa.weighted_wrong(p[m], y[m], docs[m], t):.3f} "
               f"({len(set(docs[m]))} documents)")
 
 
@@ -60,9 +42,9 @@ def main() -> None:
     p = fa.out_of_fold(X, y, groups, *fa.pair_inputs(rows, features))
     dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
     masks = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
-    shipped = max(fa.threshold_for(p[m], y[m]) for m in masks)
-    equal = max(threshold_per_document(p[m], y[m], groups[m]) for m in masks)
-    report("as shipped (rows pooled per group)", shipped, p, y, groups, masks)
+    pooled = max(fa.threshold_for(p[m], y[m]) for m in masks)
+    equal = max(fa.threshold_per_document(p[m], y[m], groups[m]) for m in masks)
+    report("rows pooled per group (shipped until the twenty-fifth session)", pooled, p, y, groups, masks)
     report("documents weighing the same", equal, p, y, groups, masks)
 
 

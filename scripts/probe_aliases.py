@@ -1,0 +1,116 @@
+"""Experiment: where should a name the text does not write count as another word for one it does?
+
+    python scripts/probe_aliases.py --cache features.json --index-dir BIG [--out aliases.json]
+
+``Tuning.aliases`` (``qa.questions.query.is_alias``: MiniLM cosine with the nearest name of the
+document at least ``min_cosine`` and ``min_margin`` above the next) was set by hand. A name the
+question uses and the document never writes otherwise counts as unknown, and an unknown name is
+the abstention model's strongest input; a name the text writes otherwise ("Native American" for
+its "Indians") then refuses an answerable question.
+
+This probe reads the rows ``scripts/fit_abstention.py --retired --cache features.json``
+collected (question, document, answerable or not), and an index holding all their documents
+(``--index-dir``; each question is read by that index restricted to its own document,
+``Retriever.for_documents``, as if the document were alone). For each question it records the
+names unknown before the alias test and, for each, its cosines with the document's names, best
+first; then, on a grid of both constants, counts the questions left with an unknown name:
+unanswerable ones (the name's refusal is right) and answerable ones (wrong). The constants are
+chosen by cross-validation grouped by document (each document's counts from the constants best
+on the others), maximising the share of unanswerable questions flagged minus the share of
+answerable ones. Prints the hand-set and the cross-validated figures; writes nothing into the
+repository. Written down before its run in docs/experiments.md (twenty-fifth session).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fit_abstention as fa  # noqa: E402
+
+COSINES = tuple(round(0.40 + 0.05 * i, 2) for i in range(12))  # 0.40 .. 0.95
+MARGINS = tuple(round(0.05 * i, 2) for i in range(7))  # 0.00 .. 0.30
+
+
+def collect(rows: list[dict], index_dir: Path) -> list[dict]:
+    """Per row: its document, answerable or not, and each pre-alias unknown name's two best cosines."""
+    from qa.api import retriever
+    from qa.config import settings
+    from qa.questions.query import read
+    from qa.search.scope import as_the_speaker
+
+    whole = retriever(settings(index_dir=index_dir))
+    out = []
+    for doc in sorted({r["doc"] for r in rows}):
+        part = whole.for_documents([doc])
+        table = part.views["name_vectors"]
+        for r in (r for r in rows if r["doc"] == doc):
+            query = read(r["question"])
+            terms = part.vocabulary.read(as_the_speaker(query.text, part.documents))
+            names = part._unknown_names(query, terms)
+            best = []
+            if names and table is not None and len(table):
+                vectors = part.encoder.encode(list(names))
+                for v in vectors:
+                    s = np.sort(table @ v)[::-1]
+                    best.append([float(s[0]), float(s[1]) if len(s) > 1 else 0.0])
+            else:
+                best = [[0.0, 0.0] for _ in names]
+            out.append({"doc": doc, "id": r["id"], "silent": bool(r["silent"]), "names": list(names),
+                        "best": best, "flagged_now": r["features"]["unknown_names"] > 0})
+    return out
+
+
+def flags(items: list[dict], cosine: float, margin: float) -> np.ndarray:
+    """Does a question keep an unknown name under these constants?"""
+    return np.array([any(not (b[0] >= cosine and b[0] - b[1] >= margin) for b in i["best"]) for i in items])
+
+
+def score(flagged: np.ndarray, silent: np.ndarray) -> float:
+    return float(flagged[silent].mean() - flagged[~silent].mean())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cache", type=Path, required=True)
+    ap.add_argument("--index-dir", type=Path, required=True)
+    ap.add_argument("--out", type=Path, help="the collected names and cosines (read if there)")
+    args = ap.parse_args()
+    if args.out and args.out.is_file():
+        items = json.loads(args.out.read_text())
+    else:
+        items = collect(fa.cached_rows(args.cache), args.index_dir)
+        if args.out:
+            args.out.write_text(json.dumps(items))
+    silent = np.array([i["silent"] for i in items])
+    docs = np.array([i["doc"] for i in items])
+    named = np.array([bool(i["names"]) for i in items])
+    print(f"{len(items)} questions, {named.sum()} with a name unknown before the alias test "
+          f"({(named & silent).sum()} unanswerable, {(named & ~silent).sum()} answerable)")
+    grid = [(c, m) for c in COSINES for m in MARGINS]
+    table = {g: flags(items, *g) for g in grid}
+    hand = table[(0.6, 0.1)] if (0.6, 0.1) in table else flags(items, 0.6, 0.1)
+    agree = float((hand == np.array([i["flagged_now"] for i in items])).mean())
+    print(f"hand-set (0.6, 0.1): flags {hand[silent].sum()} of {silent.sum()} unanswerable, "
+          f"{hand[~silent].sum()} of {(~silent).sum()} answerable; agrees with the rows' feature on {agree:.3f}")
+    cv = np.zeros(len(items), bool)
+    chosen = {}
+    for doc in sorted(set(docs)):
+        train = docs != doc
+        best = max(grid, key=lambda g: (score(table[g][train], silent[train]), g))
+        chosen[doc] = best
+        cv[~train] = table[best][~train]
+    print(f"grouped CV: flags {cv[silent].sum()} of {silent.sum()} unanswerable, {cv[~silent].sum()} of "
+          f"{(~silent).sum()} answerable; constants chosen: {sorted(set(chosen.values()))}")
+    full = max(grid, key=lambda g: (score(table[g], silent), g))
+    print(f"best on all rows: {full}: flags {table[full][silent].sum()} unanswerable, {table[full][~silent].sum()} answerable")
+    for g in sorted(grid, key=lambda g: -score(table[g], silent))[:8]:
+        print(f"  {g}: {table[g][silent].sum()} / {table[g][~silent].sum()}")
+
+
+if __name__ == "__main__":
+    main()

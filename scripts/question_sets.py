@@ -49,6 +49,7 @@ PAIRS = {
     "unseen-speeches-23": (("arthur-1882.txt", "truman-1953.txt"), "a61c147"),
     "unseen-speeches-24": (("roosevelt-1902.txt", "eisenhower-1955.txt"), "705c4f7"),
     "unseen-speeches-25": (("johnson-1865.txt", "kennedy-1963.txt"), ""),
+    "unseen-speeches-26": (("grant-1873.txt", "ford-1976.txt"), ""),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

@@ -19,6 +19,7 @@ ROUNDS = {
     "round33": "a61c147",
     "round34": "705c4f7",
     "round35": "",
+    "round36": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -18,7 +18,7 @@ ROUNDS = {
     "round28": "964845e", "round29": "964845e", "round30": "d546a69", "round31": "294be34", "round32": "9d8468d",
     "round33": "a61c147",
     "round34": "705c4f7",
-    "round35": "",
+    "round35": "7df28d0",
     "round36": "",
 }
 
@@ -49,7 +49,7 @@ PAIRS = {
     "unseen-speeches-22": (("pierce-1853.txt", "vanburen-1840.txt"), "9d8468d"),
     "unseen-speeches-23": (("arthur-1882.txt", "truman-1953.txt"), "a61c147"),
     "unseen-speeches-24": (("roosevelt-1902.txt", "eisenhower-1955.txt"), "705c4f7"),
-    "unseen-speeches-25": (("johnson-1865.txt", "kennedy-1963.txt"), ""),
+    "unseen-speeches-25": (("johnson-1865.txt", "kennedy-1963.txt"), "7df28d0"),
     "unseen-speeches-26": (("grant-1873.txt", "ford-1976.txt"), ""),
 }
 

@@ -1,6 +1,6 @@
 """Experiment: where should a name the text does not write count as another word for one it does?
 
-    python scripts/probe_aliases.py --cache features.json --index-dir BIG [--out aliases.json]
+    python scripts/probe_aliases.py --cache features.json --seeds-dir SEEDS --index-dir INDEX [--out aliases.json]
 
 ``Tuning.aliases`` (``qa.questions.query.is_alias``: MiniLM cosine with the nearest name of the
 document at least ``min_cosine`` and ``min_margin`` above the next) was set by hand. A name the
@@ -10,7 +10,7 @@ its "Indians") then refuses an answerable question.
 
 This probe reads the rows ``scripts/fit_abstention.py --retired --cache features.json``
 collected (question, document, answerable or not), and an index holding all their documents
-(``--index-dir``; each question is read by that index restricted to its own document,
+(``--seeds-dir``, built into ``--index-dir``; each question is read by that index restricted to its own document,
 ``Retriever.for_documents``, as if the document were alone). For each question it records the
 names unknown before the alias test and, for each, its cosines with the document's names, best
 first; then, on a grid of both constants, counts the questions left with an unknown name:
@@ -36,14 +36,14 @@ COSINES = tuple(round(0.40 + 0.05 * i, 2) for i in range(12))  # 0.40 .. 0.95
 MARGINS = tuple(round(0.05 * i, 2) for i in range(7))  # 0.00 .. 0.30
 
 
-def collect(rows: list[dict], index_dir: Path) -> list[dict]:
+def collect(rows: list[dict], seeds_dir: Path, index_dir: Path) -> list[dict]:
     """Per row: its document, answerable or not, and each pre-alias unknown name's two best cosines."""
     from qa.api import retriever
     from qa.config import settings
     from qa.questions.query import read
     from qa.search.scope import as_the_speaker
 
-    whole = retriever(settings(index_dir=index_dir))
+    whole = retriever(settings(seeds_dir=seeds_dir, index_dir=index_dir))
     out = []
     for doc in sorted({r["doc"] for r in rows}):
         part = whole.for_documents([doc])
@@ -77,13 +77,17 @@ def score(flagged: np.ndarray, silent: np.ndarray) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path, required=True)
-    ap.add_argument("--index-dir", type=Path, required=True)
+    ap.add_argument("--seeds-dir", type=Path, required=True, help="a folder holding every document of the rows")
+    ap.add_argument("--index-dir", type=Path, required=True, help="its built index")
     ap.add_argument("--out", type=Path, help="the collected names and cosines (read if there)")
+    ap.add_argument("--downstream", nargs=2, type=float, metavar=("COSINE", "MARGIN"),
+                    help="also: the abstention model's grouped CV (fit_abstention.cross_validate, the shipped "
+                         "features) with unknown_names counted under these constants, beside the hand-set ones")
     args = ap.parse_args()
     if args.out and args.out.is_file():
         items = json.loads(args.out.read_text())
     else:
-        items = collect(fa.cached_rows(args.cache), args.index_dir)
+        items = collect(fa.cached_rows(args.cache), args.seeds_dir, args.index_dir)
         if args.out:
             args.out.write_text(json.dumps(items))
     silent = np.array([i["silent"] for i in items])
@@ -110,6 +114,23 @@ def main() -> None:
     print(f"best on all rows: {full}: flags {table[full][silent].sum()} unanswerable, {table[full][~silent].sum()} answerable")
     for g in sorted(grid, key=lambda g: -score(table[g], silent))[:8]:
         print(f"  {g}: {table[g][silent].sum()} / {table[g][~silent].sum()}")
+    if args.downstream:
+        downstream(fa.cached_rows(args.cache), items, tuple(args.downstream))
+
+
+def downstream(rows: list[dict], items: list[dict], constants: tuple[float, float]) -> None:
+    """The abstention model's grouped CV with each row's ``unknown_names`` counted under the
+    hand-set constants (as collected) and under ``constants``."""
+    by_id = {(i["doc"], i["id"]): i for i in items}
+    features = fa.SETS["support+aftermath+phrases+stance+pair-length"]
+    dev_ids = {i.id for its in fa.dev_sets(fa.DATA)[0].values() for i in its}
+    for label, (cosine, margin) in (("hand-set", (0.6, 0.1)), ("chosen", constants)):
+        for r in rows:
+            best = by_id[(r["doc"], r["id"])]["best"]
+            r["features"]["unknown_names"] = float(sum(not (b[0] >= cosine and b[0] - b[1] >= margin) for b in best))
+        calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
+        t, pooled, _ = fa.cross_validate(rows, features, calibrate)
+        print(f"{label} {cosine, margin}: threshold {t:.3f}; {pooled}")
 
 
 if __name__ == "__main__":

@@ -60,8 +60,10 @@ def collect(rows: list[dict], seeds_dir: Path, index_dir: Path) -> list[dict]:
                     best.append([float(s[0]), float(s[1]) if len(s) > 1 else 0.0])
             else:
                 best = [[0.0, 0.0] for _ in names]
+            phrases = list(part._unknown_phrases(query))
             out.append({"doc": doc, "id": r["id"], "silent": bool(r["silent"]), "names": list(names),
-                        "best": best, "flagged_now": r["features"]["unknown_names"] > 0})
+                        "best": best, "flagged_now": r["features"]["unknown_names"] > 0,
+                        "phrases": phrases, "phrases_p": list(part.score(r["question"]).unknown_phrases) if phrases else []})
     return out
 
 
@@ -80,6 +82,9 @@ def main() -> None:
     ap.add_argument("--seeds-dir", type=Path, required=True, help="a folder holding every document of the rows")
     ap.add_argument("--index-dir", type=Path, required=True, help="its built index")
     ap.add_argument("--out", type=Path, help="the collected names and cosines (read if there)")
+    ap.add_argument("--phrases", action="store_true",
+                    help="candidate P: the abstention model's grouped CV with names of several words given the alias "
+                         "test (collect with the code of P)")
     ap.add_argument("--downstream", nargs=2, type=float, metavar=("COSINE", "MARGIN"),
                     help="also: the abstention model's grouped CV (fit_abstention.cross_validate, the shipped "
                          "features) with unknown_names counted under these constants, beside the hand-set ones")
@@ -116,6 +121,33 @@ def main() -> None:
         print(f"  {g}: {table[g][silent].sum()} / {table[g][~silent].sum()}")
     if args.downstream:
         downstream(fa.cached_rows(args.cache), items, tuple(args.downstream))
+    if args.phrases:
+        phrases_downstream(fa.cached_rows(args.cache), items)
+
+
+def phrases_downstream(rows: list[dict], items: list[dict]) -> None:
+    """Candidate P (twenty-fifth session): the abstention model's grouped CV with each row's
+    ``unknown_phrases`` as collected (no alias test) and as ``Retriever.score`` counts them with
+    P (``_aliasless_phrases``: the alias test against the document's other names)."""
+    by_id = {(i["doc"], i["id"]): i for i in items}
+    same = sum(len(by_id[(r["doc"], r["id"])]["phrases"]) == r["features"]["unknown_phrases"] for r in rows)
+    print(f"phrases as collected match the rows' unknown_phrases on {same} of {len(rows)} rows")
+    silent = np.array([r["silent"] for r in rows])
+    features = fa.SETS["support+aftermath+phrases+stance+pair-length"]
+    dev_ids = {i.id for its in fa.dev_sets(fa.DATA)[0].values() for i in its}
+    for label, alias in (("now", False), ("P", True)):
+        counts = []
+        for r in rows:
+            item = by_id[(r["doc"], r["id"])]
+            kept = item["phrases_p"] if alias else item["phrases"]
+            r["features"]["unknown_phrases"] = float(len(kept))
+            counts.append(bool(kept))
+        counts = np.array(counts)
+        print(f"{label}: {counts[silent].sum()} unanswerable and {counts[~silent].sum()} answerable questions "
+              f"with an unknown phrase")
+        calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
+        t, pooled, _ = fa.cross_validate(rows, features, calibrate)
+        print(f"{label}: threshold {t:.3f}; {pooled}")
 
 
 def downstream(rows: list[dict], items: list[dict], constants: tuple[float, float]) -> None:

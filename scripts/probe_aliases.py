@@ -84,7 +84,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="the collected names and cosines (read if there)")
     ap.add_argument("--phrases", action="store_true",
                     help="candidate P: the abstention model's grouped CV with names of several words given the alias "
-                         "test (collect with the code of P)")
+                         "test; P was backed out, so collect with its code (commit 521aed0) to compare anything")
     ap.add_argument("--downstream", nargs=2, type=float, metavar=("COSINE", "MARGIN"),
                     help="also: the abstention model's grouped CV (fit_abstention.cross_validate, the shipped "
                          "features) with unknown_names counted under these constants, beside the hand-set ones")

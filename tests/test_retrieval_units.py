@@ -536,23 +536,6 @@ def test_a_name_of_several_words_counts_only_as_the_text_writes_it(tmp_path, fak
     assert r.score("What did Minister Ada Lind say of the Harbour Wall?").unknown_phrases == ()
 
 
-def test_a_name_of_several_words_the_text_writes_otherwise_is_no_unknown_phrase(tmp_path, fake_encoder):
-    """A phrase the embedding model puts near another of the document's names is read as that
-    name written otherwise (the fake encoder hashes a word's first five letters, so it puts
-    "Westfield Docks" near "Westfall"); the phrase's own words never count as such a name."""
-    for part in "abc":
-        (tmp_path / part).mkdir()
-    pier = _one_file_retriever(tmp_path / "a", "talk.txt",
-                               "The new pier at Westfall opened in spring.\n\nShips now call twice a week.\n")
-    assert pier.score("What did the Westfield Docks cost?").unknown_phrases == ()
-    plain = _one_file_retriever(tmp_path / "b", "talk.txt",
-                                "The new pier opened in spring.\n\nShips now call twice a week.\n")
-    assert plain.score("What did the Westfield Docks cost?").unknown_phrases == ("the Westfield Docks",)
-    africa = _one_file_retriever(tmp_path / "c", "talk.txt",
-                                 "Power lines now reach every village in Africa and African towns.\n")
-    assert africa.score("What role does Power Africa play?").unknown_phrases == ("Power Africa",)
-
-
 def test_the_speaker_s_full_name_is_not_an_unknown_name(tmp_path, fake_encoder):
     """A transcript knows its speaker only by the label's family name ("MR. LIND:"); a question
     that gives the full name ("Ada Lind") asks about that speaker, so neither the given name

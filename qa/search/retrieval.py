@@ -132,25 +132,6 @@ def _plain(text: str) -> str:
     return " ".join(re.findall(r"\w+", re.sub(r"['’]s\b", "", text.lower())))
 
 
-def _bare(name: str) -> str:
-    """A name without the article a question gives it.
-
-    >>> _bare("the Netherlands"), _bare("Native American")
-    ('Netherlands', 'Native American')
-    """
-    return name.removeprefix("the ").removeprefix("The ")
-
-
-def _prefixed(a: str, b: str) -> bool:
-    """Is one word the other with an ending added ("african" and "africa")?
-
-    >>> _prefixed("african", "africa"), _prefixed("indians", "indian"), _prefixed("power", "africa")
-    (True, True, False)
-    """
-    short, long = sorted((a, b), key=len)
-    return len(short) >= 4 and long.startswith(short)
-
-
 class Retriever:
     """Search one loaded index with the constants of ``tuning`` (``Settings.tuning``).
     ``search`` returns passages, best first."""
@@ -327,10 +308,9 @@ class Retriever:
                     if stages.speaker_as_subject and len(self.documents) == 1 else query.text)
         terms = self.vocabulary.read(searched, spelling=stages.spelling)
         names = self._unknown_names(query, terms) if stages.unknown_names else ()
-        phrases = tuple(_bare(p) for p in self._unknown_phrases(query)) if stages.unknown_names else ()
         unknown = terms.unknown if stages.expansion and self.views["word_vectors"] is not None else ()
-        # Unknown names, phrases and words are encoded once per process (a cache shared by threads).
-        wanted = list(dict.fromkeys((*names, *phrases, *unknown)))
+        # Unknown names and words are encoded once per process (a cache shared by threads).
+        wanted = list(dict.fromkeys((*names, *unknown)))
         with self._names_lock:  # the cache is shared by every thread asking questions
             known = {w: self._name_vectors[w] for w in wanted if w in self._name_vectors}
         fresh = [w for w in wanted if w not in known]
@@ -404,8 +384,7 @@ class Retriever:
                       lexical=signals.get("bm25_passage", np.zeros(n)), fused=fused,
                       sentence_fused=sentence_fused, query_vector=vector,
                       unknown_names=self._aliasless(names),
-                      unknown_phrases=self._aliasless_phrases(self._unknown_phrases(query))
-                      if stages.unknown_names else (),
+                      unknown_phrases=self._unknown_phrases(query) if stages.unknown_names else (),
                       second=signals.get("use_passage", signals.get(UNFUSED_SECOND)),
                       expansions=tuple((w, tuple(t for t, _ in found)) for w, found in signals[EXPANDED].items()),
                       sentence_dense=signals.get(SENTENCE_DENSE))
@@ -464,31 +443,6 @@ class Retriever:
             vectors = {n: self._name_vectors.get(n) for n in names}
         return tuple(n for n in names if vectors[n] is None
                      or not is_alias(np.sort(table @ vectors[n])[::-1], self.tuning.aliases))
-
-    @cached_property
-    def _name_stems(self) -> tuple[str, ...]:
-        return tuple(stem(n) for n in self.names)
-
-    def _aliasless_phrases(self, phrases: tuple[str, ...]) -> tuple[str, ...]:
-        """The names of several words that are not another way of saying a name the corpus
-        uses ("Native American" for a text's "Indians"): the one-word names' test
-        (``is_alias``) on the name without its article, against the corpus names other than
-        its own words and their forms ("Power Africa" is no other word for "Africa")."""
-        table = self.views["name_vectors"]
-        if not phrases or table is None or not len(table):
-            return phrases
-        with self._names_lock:
-            vectors = {p: self._name_vectors.get(_bare(p)) for p in phrases}
-        kept = []
-        for p in phrases:
-            words = re.findall(r"\w+", p.lower())
-            own = {stem(w) for w in words}
-            others = np.array([s not in own and not any(_prefixed(n, w) for w in words)
-                               for n, s in zip(self.names, self._name_stems)])
-            if vectors[p] is None or not others.any() or not is_alias(
-                    np.sort(table[others] @ vectors[p])[::-1], self.tuning.aliases):
-                kept.append(p)
-        return tuple(kept)
 
     def search(self, question: str, *, k: int = 5, history: Sequence[str] = (),
                stages: Stages = ALL_STAGES) -> list[Passage]:

@@ -316,15 +316,17 @@ def out_of_fold(X: np.ndarray, y: np.ndarray, groups: np.ndarray, Z: np.ndarray 
 
 
 def threshold_for(p: np.ndarray, y: np.ndarray, max_wrong: float = MAX_WRONG) -> float:
-    """The lowest threshold that refuses at most ``max_wrong`` of the answerable questions.
+    """The lowest threshold that refuses at most ``max_wrong`` of the answerable questions
+    (pooled: ``threshold_per_document`` with the rows as one document).
 
     >>> threshold_for(np.array([0.1, 0.2, 0.9, 0.95]), np.array([False, False, True, True]), 0.0)
     0.9
     """
-    for t in sorted(set(np.round(p, 6))):
-        if (p[~y] >= t).mean() <= max_wrong:
-            return float(t)
-    return float(np.round(p[~y].max(), 6) + 1e-6)
+    return threshold_per_document(p, y, np.zeros(len(p), int), max_wrong)
+
+
+def _answerable_by_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray) -> list[np.ndarray]:
+    return [p[(docs == d) & ~y] for d in sorted(set(docs[~y]))]
 
 
 def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float) -> float:
@@ -333,7 +335,7 @@ def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float) -> 
     >>> weighted_wrong(np.array([0.9, 0.1, 0.1, 0.1]), np.zeros(4, bool), np.array(["a", "b", "b", "b"]), 0.5)
     0.5
     """
-    return float(np.mean([(p[(docs == d) & ~y] >= t).mean() for d in sorted(set(docs[~y]))]))
+    return float(np.mean([(a >= t).mean() for a in _answerable_by_document(p, y, docs)]))
 
 
 def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_wrong: float = MAX_WRONG) -> float:
@@ -345,8 +347,9 @@ def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_w
     >>> threshold_for(p, y, 0.25), threshold_per_document(p, y, np.array(["a", "b", "b", "b", "b"]), 0.25)
     (0.6, 0.9)
     """
+    answerable = _answerable_by_document(p, y, docs)
     for t in sorted(set(np.round(p, 6))):
-        if weighted_wrong(p, y, docs, t) <= max_wrong:
+        if np.mean([(a >= t).mean() for a in answerable]) <= max_wrong:
             return float(t)
     return float(np.round(p[~y].max(), 6) + 1e-6)
 
@@ -388,9 +391,10 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
     if calibrate is not None:
         union = np.logical_or.reduce(masks)
         pooled["formerly_blind"] = figures(p[union] >= t, y[union])
-        pooled["by_group"] = [{**figures(p[mask] >= t, y[mask]),
-                               "wrong_refusals_mean_per_document": round(weighted_wrong(p[mask], y[mask], groups[mask], t), 3)}
-                              for mask in masks]
+        pooled["by_group"] = [
+            {**figures(p[mask] >= t, y[mask]),
+             "wrong_refusals_mean_per_document": round(weighted_wrong(p[mask], y[mask], groups[mask], t), 3)}
+            for mask in masks]
     return t, pooled, per_doc
 
 

@@ -63,7 +63,8 @@ def collect(rows: list[dict], seeds_dir: Path, index_dir: Path) -> list[dict]:
             phrases = list(part._unknown_phrases(query))
             out.append({"doc": doc, "id": r["id"], "silent": bool(r["silent"]), "names": list(names),
                         "best": best, "flagged_now": r["features"]["unknown_names"] > 0,
-                        "phrases": phrases, "phrases_p": list(part.score(r["question"]).unknown_phrases) if phrases else []})
+                        "phrases": phrases,
+                        "phrases_p": list(part.score(r["question"]).unknown_phrases) if phrases else []})
     return out
 
 
@@ -116,7 +117,8 @@ def main() -> None:
     print(f"grouped CV: flags {cv[silent].sum()} of {silent.sum()} unanswerable, {cv[~silent].sum()} of "
           f"{(~silent).sum()} answerable; constants chosen: {sorted(set(chosen.values()))}")
     full = max(grid, key=lambda g: (score(table[g], silent), g))
-    print(f"best on all rows: {full}: flags {table[full][silent].sum()} unanswerable, {table[full][~silent].sum()} answerable")
+    print(f"best on all rows: {full}: flags {table[full][silent].sum()} unanswerable, "
+          f"{table[full][~silent].sum()} answerable")
     for g in sorted(grid, key=lambda g: -score(table[g], silent))[:8]:
         print(f"  {g}: {table[g][silent].sum()} / {table[g][~silent].sum()}")
     if args.downstream:

@@ -10,8 +10,8 @@ probabilities once (``fit_abstention.out_of_fold``, grouped by document) and set
 two ways: each group's rows pooled at most ``MAX_WRONG`` wrongly refused (as shipped until this
 probe) and each document of a group weighing the same (``fit_abstention.threshold_per_document``,
 shipped since: the mean over its documents of their wrong-refusal rates at most ``MAX_WRONG``).
-Prints, for both, the threshold and each group's figures counted both ways; writes nothing. Written down before its run in docs/experiments.md (twenty-fifth
-session).
+Prints, for both, the threshold and each group's figures counted both ways; writes nothing.
+Written down before its run in docs/experiments.md (twenty-fifth session).
 """
 from __future__ import annotations
 

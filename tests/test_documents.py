@@ -278,6 +278,23 @@ def test_a_speaker_named_with_a_verb_of_wanting_names_their_document():
     assert named("Who quotes Truman?", docs) == ()
 
 
+def test_a_word_that_is_also_a_speaker_s_name_names_them_only_as_a_name():
+    """"grant programs" names no Grant, unless the whole question is typed in lower case; a
+    capital city's name is the city, unless it comes with a given name or a title, so "How
+    has Washington reacted?" names no Washington address."""
+    from qa.search.scope import named
+
+    docs = _catalog({"washington-1796.md": "Speaker: George Washington\n\nWe must keep the peace.",
+                     "grant-1873.md": "Speaker: Ulysses S. Grant\n\nThe Treasury is sound.",
+                     "talk.txt": "Speaker: Ann Lee\n\nWe will build roads with Washington and grant programs."})
+    assert named("Who are the grant programs for, as she says?", docs) == ()
+    assert named("What does Grant say about the Treasury?", docs) == ("grant-1873.md",)
+    assert named("what does grant say about the treasury?", docs) == ("grant-1873.md",)
+    assert named("What does she say Washington has done?", docs) == ()
+    assert named("What does President Washington say about peace?", docs) == ("washington-1796.md",)
+    assert named("What does George Washington say about peace?", docs) == ("washington-1796.md",)
+
+
 def test_scope_from_the_office_the_question_calls_the_speaker_by(corpus):
     """"the vice president" is Harris, the only speaker whose byline or labels give that
     office, even when the words asked about are another speaker's (AGOA is Sullivan's, supply

@@ -177,8 +177,9 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
     def others(d: DocumentInfo) -> list[DocumentInfo]:
         return [o for o in documents if o is not d]
 
-    words |= cyrillic_speakers(question, documents)
-    mentioned = {d.source: (words & d.speaker_words) | file_name_speaker(question, d) for d in documents}
+    as_names = _as_speaker_names(question, documents) | cyrillic_speakers(question, documents)
+    words |= as_names
+    mentioned = {d.source: (as_names & d.speaker_words) | file_name_speaker(question, d) for d in documents}
     speaker = {d.source: hit for d in documents if (hit := mentioned[d.source]) and (
         speaking or not any(hit & o.vocabulary for o in others(d)))}
     topic = {d.source: {w for w in words & d.topic_words
@@ -191,6 +192,30 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
         if any(topic.get(s) for s in same):
             hits = [s for s in hits if s not in same or topic.get(s)]
     return tuple(hits) if len(hits) < len(documents) else ()
+
+
+def _as_speaker_names(question: str, documents: tuple[DocumentInfo, ...]) -> set[str]:
+    """The question's words that may stand for a speaker: written with a capital ("grant
+    programs" names no Grant) when the question is written in both cases (its first letter a
+    capital; "what does abbott say" is typed all in lower case), and, for a capital city's name
+    ("Washington"), only inside a speaker's full name or after a title ("George Washington",
+    "President Washington"), since the city is what such a word most often means.
+
+    >>> docs = catalog(["washington-1796.md", "grant-1873.txt"], {}, [])
+    >>> sorted(_as_speaker_names("Did President Washington or Grant warn them?", docs))
+    ['did', 'grant', 'president', 'washington']
+    >>> sorted(_as_speaker_names("How has Washington reacted? Who gets the grant?", docs))
+    ['how', 'who']
+    >>> "grant" in _as_speaker_names("what did grant say?", docs)
+    True
+    """
+    from ..questions.capitals import CAPITALS
+
+    cased = re.match(r"\W*[A-ZА-ЯЁ]", question) is not None
+    written = {w.lower() for w in re.findall(r"\b[A-Z][\w’'-]*" if cased else r"\b\w[\w’'-]*",
+                                              re.sub(r"['’]s\b", "", question))}
+    full = {w.lower() for n in speaker_full_names(question, documents) if len(n.split()) > 1 for w in n.split()}
+    return {w for w in written if w not in CAPITALS or w in full}
 
 
 def file_name_words(source: str) -> set[str]:

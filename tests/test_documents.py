@@ -295,6 +295,22 @@ def test_a_word_that_is_also_a_speaker_s_name_names_them_only_as_a_name():
     assert named("What does George Washington say about peace?", docs) == ("washington-1796.md",)
 
 
+def test_a_speech_s_year_with_its_speaker_s_name_names_that_speech():
+    """"Kennedy's 1962 State of the Union" is the 1962 file, though only the 1961 one has a
+    byline naming Kennedy; a year of something else ("in 1961") picks nothing; a speaker's
+    two dated documents are told apart by the year their file names or date lines give."""
+    from qa.search.scope import named
+
+    docs = _catalog({"kennedy-1961.md": "Speaker: John F. Kennedy\n\nWe face a crisis.",
+                     "kennedy-1962.txt": "The tide of events has turned.",
+                     "ford.txt": "Speaker: Gerald Ford\nDate: January 15, 1975\n\nThe state of the Union is not good.",
+                     "ford-talk.txt": "Speaker: Gerald Ford\nDate: January 19, 1976\n\nWe must keep taxes low."})
+    assert named("In Kennedy's 1962 State of the Union, what has turned?", docs) == ("kennedy-1962.txt",)
+    assert named("What does Kennedy say happened in 1962?", docs) == ("kennedy-1961.md",)
+    assert named("What did Ford say in his 1976 address about taxes?", docs) == ("ford-talk.txt",)
+    assert named("What does Ford say about taxes?", docs) == ("ford.txt", "ford-talk.txt")
+
+
 def test_scope_from_the_office_the_question_calls_the_speaker_by(corpus):
     """"the vice president" is Harris, the only speaker whose byline or labels give that
     office, even when the words asked about are another speaker's (AGOA is Sullivan's, supply

@@ -33,6 +33,12 @@ _ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speak|speaks|spoke|spoken
                              r"urge[sd]?|in his|in her|говорит|сказал\w*|выступ\w*|реч\w*|по словам|считает|"
                              r"упомина\w*|заявил\w*|предлага\w*)\b", re.I)
 _WORD = re.compile(r"[a-zа-яё][a-zа-яё’'-]*[a-zа-яё]", re.I)
+_YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
+# A year that dates a speech: after a possessive or "his"/"her"/"the", or before a word for one
+# ("Kennedy's 1962 State of the Union", "his 1970 address"), not an event's ("in 1962").
+_SPEECH_YEAR = re.compile(r"(?:['’]s|\b(?:his|her|the))\s+(1[6-9]\d\d|20\d\d)\b|"
+                          r"\b(1[6-9]\d\d|20\d\d)\s+(?:[A-Z][a-z]+\s+)?(?:State of the Union|annual|message|"
+                          r"speech|address|remarks)", re.I)
 # A run of capitalised words; a possessive ends it ("John Quincy Adams's": "John Quincy Adams").
 _CAPITALISED = re.compile(r"\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
 
@@ -58,6 +64,8 @@ class DocumentInfo:
     # file name has and its own text never uses ("vanburen" for "vanburen-1840.txt"), each read
     # as its speaker's family name (``file_name_speaker``, ``speaker_full_names``).
     surnames: frozenset[str] = frozenset()
+    # The years its file name or date line gives ("1962" for "kennedy-1962.txt").
+    years: frozenset[str] = frozenset()
 
     def field(self, *keys: str) -> Field | None:
         """The first metadata line under any of ``keys``, in the order given."""
@@ -148,7 +156,9 @@ def catalog(sources: Iterable[str], headers: dict[str, tuple[Field, ...]],
                                 speaker_words=frozenset(speaker_words), topic_words=frozenset(topic - _STOP),
                                 vocabulary=vocabulary, roles=frozenset().union(*map(roles.described, described)),
                                 speaker_described=any(d.strip() != speaker for d in described),
-                                surnames=frozenset(surnames)))
+                                surnames=frozenset(surnames),
+                                years=frozenset(_YEAR.findall(" ".join(
+                                    [source, *(f.value for f in header if f.key == "date")])))))
     return tuple(out)
 
 
@@ -160,7 +170,9 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
     place) names a document when no other document has it, in its topic words or its speech,
     and the question speaks of a speech or names the speaker, or, for a document that names no
     speaker (its file name is all it has: "reagan-1986.md"), asks what was said; among one
-    speaker's documents the topic words pick ("Biden's IPEF remarks").
+    speaker's documents the topic words pick ("Biden's IPEF remarks"). A speech's year with the
+    speaker's name ("Kennedy's 1962 State of the Union", "his 1970 address") picks the documents
+    of that year (file name or date line) among those the name names or whose file name has it.
 
     >>> from qa.types import Field
     >>> docs = catalog(["rudd.txt", "abbott.txt"], {"rudd.txt": (Field(key="author", label="Speaker",
@@ -186,6 +198,13 @@ def named(question: str, documents: tuple[DocumentInfo, ...]) -> tuple[str, ...]
                         if not any(w in o.topic_words or w in o.vocabulary for o in others(d))}
              for d in documents if speech or mentioned[d.source] or (speaking and not d.speaker)}
     hits = [d.source for d in documents if d.source in speaker or topic.get(d.source)]
+    # A speech's year with its speaker's name ("Kennedy's 1962 State of the Union"): the
+    # documents of that year among those the name names, or whose file name has it.
+    years = {y for m in _SPEECH_YEAR.finditer(question) for y in m.groups() if y}
+    dated = [d.source for d in documents if d.years & years
+             and (d.source in speaker or file_name_words(d.source) & as_names)]
+    if dated:
+        hits = dated
     # One speaker's several documents: the topic words, if they pick some, pick among them.
     for name in {frozenset(h) for h in speaker.values()}:
         same = [s for s in hits if speaker.get(s) == name]

@@ -3,13 +3,16 @@
     python scripts/probe_judge_populations.py --cache rows37.json --judge-scores judge-oof.json
 
 ``fit_abstention.py`` sets one threshold for all questions, the highest of those that keep the
-main speech's and the other speeches' formerly blind rows each at most 5% wrongly refused; so a
+main speech's and the other speeches' formerly blind rows each at most 5% wrongly refused (the
+documents' mean rate, each document weighing the same: ``threshold_per_document``); so a
 population whose wrong refusals fall below 5% with a new input may also lose recall. This prints,
 for the shipped set with and without the judge's score, each population's recall at the shared
 threshold and at the threshold of its own that refuses it wrongly as often as the other set
 does: whether the input ranks that population's questions better, apart from where the shared
 threshold falls; and first the judge's score by label, by whether the best passage holds the
-evidence, and by question type (``by_kind``). Ships nothing.
+evidence, and by question type (``by_kind``); and last the form check (``form_check``): of the
+answerable rows whose best passage holds the evidence, the share refused out of fold with and
+without the judge, all and by type. Ships nothing.
 """
 from __future__ import annotations
 
@@ -45,6 +48,22 @@ def by_kind(rows: list[dict]) -> None:
             print(f"  evidence in the best passage, {kind}: {m.sum()} rows, over 0.5: {(s[m] > 0.5).mean():.3f}")
 
 
+def form_check(rows: list[dict], out: dict) -> None:
+    """Of the answerable rows whose best passage holds the evidence, the share each model refuses
+    out of fold at its own shared threshold: all of them, then by question type. A judge that
+    reads a question's form instead of its passage refuses more of these (twenty-second session,
+    docs/experiments.md)."""
+    kinds = np.array([r["type"] for r in rows])
+    first = np.array([r["rank"] == 1 for r in rows])
+    for label, (p, y, t) in out.items():
+        m = ~y & first
+        line = f"form check, {label}: evidence first, refused {(p[m] >= t).mean():.3f} of {m.sum()}"
+        for kind in sorted(set(kinds[m])):
+            k = m & (kinds == kind)
+            line += f"; {kind} {(p[k] >= t).mean():.3f} of {k.sum()}"
+        print(line)
+
+
 def main() -> None:
     ap = fa.probe_arguments(__doc__)
     ap.add_argument("--judge-scores", type=Path, required=True)
@@ -60,7 +79,7 @@ def main() -> None:
     for label, features in sets.items():
         X, y, g = fa.matrix(rows, features)
         p = fa.out_of_fold(X, y, g, *fa.pair_inputs(rows, features))
-        t = max(fa.threshold_for(p[m], y[m]) for m in groups)
+        t = max(fa.threshold_per_document(p[m], y[m], g[m]) for m in groups)
         out[label] = (p, y, t)
     for name, mask in zip(("main speech", "other speeches"), groups):
         for label, (p, y, t) in out.items():
@@ -73,6 +92,7 @@ def main() -> None:
             wrong = float((other[0][mask][~y[mask]] >= other[1]).mean())
             print(f"  {label} at the other set's wrong refusals ({wrong:.3f}): "
                   f"recall {recall_at(p[mask], y[mask], wrong):.3f}")
+    form_check(rows, out)
 
 
 if __name__ == "__main__":

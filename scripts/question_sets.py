@@ -51,6 +51,7 @@ PAIRS = {
     "unseen-speeches-24": (("roosevelt-1902.txt", "eisenhower-1955.txt"), "705c4f7"),
     "unseen-speeches-25": (("johnson-1865.txt", "kennedy-1963.txt"), "7df28d0"),
     "unseen-speeches-26": (("grant-1873.txt", "ford-1976.txt"), "ec84aca"),
+    "unseen-speeches-27": (("adams-1825.txt", "wilson-1915.txt"), ""),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

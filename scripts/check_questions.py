@@ -47,7 +47,8 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Communicated by", "Congress and session", "Message date", "Date sent", "Category", "Sender", "Recipients", "Dispatched on",
                "Chief Executive", "Addressees", "Day",
                "Prepared by", "Intended for", "Submitted on",
-               "Penned by", "Directed to", "Under date of"}
+               "Penned by", "Directed to", "Under date of",
+               "Composed by", "Laid before", "Bearing the date"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -82,6 +83,7 @@ EXPECTED_HEADER = {
     "johnson-1865.txt": (3, 0), "kennedy-1963.txt": (0, 0),
     "grant-1873.txt": (3, 0), "ford-1976.txt": (0, 0),
     "adams-1825.txt": (3, 0), "wilson-1915.txt": (0, 0),
+    "madison-1816.txt": (3, 0), "clinton-1994.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

@@ -21,6 +21,7 @@ ROUNDS = {
     "round35": "7df28d0",
     "round36": "ec84aca",
     "round37": "",
+    "round38": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -53,6 +54,7 @@ PAIRS = {
     "unseen-speeches-25": (("johnson-1865.txt", "kennedy-1963.txt"), "7df28d0"),
     "unseen-speeches-26": (("grant-1873.txt", "ford-1976.txt"), "ec84aca"),
     "unseen-speeches-27": (("adams-1825.txt", "wilson-1915.txt"), ""),
+    "unseen-speeches-28": (("madison-1816.txt", "clinton-1994.txt"), ""),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

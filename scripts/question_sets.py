@@ -20,8 +20,8 @@ ROUNDS = {
     "round34": "705c4f7",
     "round35": "7df28d0",
     "round36": "ec84aca",
-    "round37": "",
-    "round38": "",
+    "round37": "4fd6e20",
+    "round38": "efc2074",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -53,8 +53,8 @@ PAIRS = {
     "unseen-speeches-24": (("roosevelt-1902.txt", "eisenhower-1955.txt"), "705c4f7"),
     "unseen-speeches-25": (("johnson-1865.txt", "kennedy-1963.txt"), "7df28d0"),
     "unseen-speeches-26": (("grant-1873.txt", "ford-1976.txt"), "ec84aca"),
-    "unseen-speeches-27": (("adams-1825.txt", "wilson-1915.txt"), ""),
-    "unseen-speeches-28": (("madison-1816.txt", "clinton-1994.txt"), ""),
+    "unseen-speeches-27": (("adams-1825.txt", "wilson-1915.txt"), "4fd6e20"),
+    "unseen-speeches-28": (("madison-1816.txt", "clinton-1994.txt"), "efc2074"),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

@@ -354,6 +354,12 @@ def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_w
     return float(np.round(p[~y].max(), 6) + 1e-6)
 
 
+def shared_threshold(p: np.ndarray, y: np.ndarray, docs: np.ndarray, masks: list[np.ndarray]) -> float:
+    """The one threshold for every group ``masks`` marks: the highest of the groups' own
+    (``threshold_per_document``), so each group is held to ``MAX_WRONG``."""
+    return max(threshold_per_document(p[mask], y[mask], docs[mask]) for mask in masks)
+
+
 def figures(abstain: np.ndarray, y: np.ndarray) -> dict:
     return {"questions": int(len(y)), "unanswerable": int(y.sum()),
             "abstain_recall": round(float(abstain[y].mean()), 3) if y.any() else None,
@@ -379,7 +385,7 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
     X, y, groups = matrix(rows, features)
     p = out_of_fold(X, y, groups, *pair_inputs(rows, features), fitter=fitter)
     masks = [np.ones(len(y), bool)] if calibrate is None else calibrate
-    t = max(threshold_per_document(p[mask], y[mask], groups[mask]) for mask in masks)
+    t = shared_threshold(p, y, groups, masks)
     per_doc = {}
     for doc in sorted(set(groups)):
         mask = groups == doc

@@ -43,7 +43,7 @@ def main() -> None:
     dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
     masks = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
     pooled = max(fa.threshold_for(p[m], y[m]) for m in masks)
-    equal = max(fa.threshold_per_document(p[m], y[m], groups[m]) for m in masks)
+    equal = fa.shared_threshold(p, y, groups, masks)
     report("rows pooled per group (shipped until the twenty-fifth session)", pooled, p, y, groups, masks)
     report("documents weighing the same", equal, p, y, groups, masks)
 

@@ -79,7 +79,7 @@ def main() -> None:
     for label, features in sets.items():
         X, y, g = fa.matrix(rows, features)
         p = fa.out_of_fold(X, y, g, *fa.pair_inputs(rows, features))
-        t = max(fa.threshold_per_document(p[m], y[m], g[m]) for m in groups)
+        t = fa.shared_threshold(p, y, g, groups)
         out[label] = (p, y, t)
     for name, mask in zip(("main speech", "other speeches"), groups):
         for label, (p, y, t) in out.items():

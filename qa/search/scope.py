@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..questions import roles
+from ..questions.capitals import CAPITALS
 from ..questions.query import ATTITUDE, without_opener
 from ..types import Chunk, Field
 
@@ -33,11 +34,12 @@ _ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speak|speaks|spoke|spoken
                              r"urge[sd]?|in his|in her|говорит|сказал\w*|выступ\w*|реч\w*|по словам|считает|"
                              r"упомина\w*|заявил\w*|предлага\w*)\b", re.I)
 _WORD = re.compile(r"[a-zа-яё][a-zа-яё’'-]*[a-zа-яё]", re.I)
-_YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
+_YEAR_TEXT = r"1[6-9]\d\d|20\d\d"
+_YEAR = re.compile(rf"(?<!\d)({_YEAR_TEXT})(?!\d)")
 # A year that dates a speech: after a possessive or "his"/"her"/"the", or before a word for one
 # ("Kennedy's 1962 State of the Union", "his 1970 address"), not an event's ("in 1962").
-_SPEECH_YEAR = re.compile(r"(?:['’]s|\b(?:his|her|the))\s+(1[6-9]\d\d|20\d\d)\b|"
-                          r"\b(1[6-9]\d\d|20\d\d)\s+(?:[A-Z][a-z]+\s+)?(?:State of the Union|annual|message|"
+_SPEECH_YEAR = re.compile(rf"(?:['’]s|\b(?:his|her|the))\s+({_YEAR_TEXT})\b|"
+                          rf"\b({_YEAR_TEXT})\s+(?:[A-Z][a-z]+\s+)?(?:State of the Union|annual|message|"
                           r"speech|address|remarks)", re.I)
 # A run of capitalised words; a possessive ends it ("John Quincy Adams's": "John Quincy Adams").
 _CAPITALISED = re.compile(r"\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
@@ -228,8 +230,6 @@ def _as_speaker_names(question: str, documents: tuple[DocumentInfo, ...]) -> set
     >>> "grant" in _as_speaker_names("what did grant say?", docs)
     True
     """
-    from ..questions.capitals import CAPITALS
-
     cased = re.match(r"\W*[A-ZА-ЯЁ]", question) is not None
     written = {w.lower() for w in re.findall(r"\b[A-Z][\w’'-]*" if cased else r"\b\w[\w’'-]*",
                                               re.sub(r"['’]s\b", "", question))}

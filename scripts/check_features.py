@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from fit_abstention import alone, cross_validate, dev_sets, populations, speech_rows  # noqa: E402
+from fit_abstention import alone, blind_groups, cross_validate, dev_sets, speech_rows  # noqa: E402
 from qa.answer.abstain import load_model  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.config import Features, Tuning, settings  # noqa: E402
@@ -54,8 +54,7 @@ def main() -> None:
                        for f in settings_]
             for found, more in zip(rows, speech_rows(speech, items, base, seeds, readers)):
                 found += more
-    dev_ids = {i.id for items in dev_sets()[0].values() for i in items}
-    calibrate = populations(rows[0], np.array([r["id"] not in dev_ids for r in rows[0]]))
+    calibrate = blind_groups(rows[0])
     features = load_model(settings().abstention).features
     for f, found in zip(settings_, rows):
         t, pooled, _ = cross_validate(found, features, calibrate)

@@ -138,7 +138,6 @@ def phrases_downstream(rows: list[dict], items: list[dict]) -> None:
     print(f"phrases as collected match the rows' unknown_phrases on {same} of {len(rows)} rows")
     silent = np.array([r["silent"] for r in rows])
     features = fa.SETS["support+aftermath+phrases+stance+pair-length"]
-    dev_ids = {i.id for its in fa.dev_sets(fa.DATA)[0].values() for i in its}
     for label, alias in (("now", False), ("P", True)):
         counts = []
         for r in rows:
@@ -149,7 +148,7 @@ def phrases_downstream(rows: list[dict], items: list[dict]) -> None:
         counts = np.array(counts)
         print(f"{label}: {counts[silent].sum()} unanswerable and {counts[~silent].sum()} answerable questions "
               f"with an unknown phrase")
-        calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
+        calibrate = fa.blind_groups(rows)
         t, pooled, _ = fa.cross_validate(rows, features, calibrate)
         print(f"{label}: threshold {t:.3f}; {pooled}")
 
@@ -159,12 +158,11 @@ def downstream(rows: list[dict], items: list[dict], constants: tuple[float, floa
     hand-set constants (as collected) and under ``constants``."""
     by_id = {(i["doc"], i["id"]): i for i in items}
     features = fa.SETS["support+aftermath+phrases+stance+pair-length"]
-    dev_ids = {i.id for its in fa.dev_sets(fa.DATA)[0].values() for i in its}
     for label, (cosine, margin) in (("hand-set", (0.6, 0.1)), ("chosen", constants)):
         for r in rows:
             best = by_id[(r["doc"], r["id"])]["best"]
             r["features"]["unknown_names"] = float(sum(not (b[0] >= cosine and b[0] - b[1] >= margin) for b in best))
-        calibrate = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
+        calibrate = fa.blind_groups(rows)
         t, pooled, _ = fa.cross_validate(rows, features, calibrate)
         print(f"{label} {cosine, margin}: threshold {t:.3f}; {pooled}")
 

@@ -71,8 +71,7 @@ def main() -> None:
     rows = fa.cached_rows(args.cache)
     fa.judge_scores(rows, args.judge_scores)
     by_kind(rows)
-    dev_ids = {i.id for items in fa.dev_sets(fa.DATA)[0].values() for i in items}
-    groups = fa.populations(rows, np.array([r["id"] not in dev_ids for r in rows]))
+    groups = fa.blind_groups(rows)
     base = fa.SETS[args.features]
     sets = {"without the judge": base, "with the judge": (*base, fa.CROSS_SCORE)}
     out = {}

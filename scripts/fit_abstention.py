@@ -387,19 +387,28 @@ def dev_ids(data: Path = DATA) -> set[str]:
     return {i.id for items in dev_sets(data)[0].values() for i in items}
 
 
+def formerly_blind(rows: list[dict], dev: set[str] | None = None) -> np.ndarray:
+    """Which rows are formerly blind (held out, run once, retired). A row says its split; rows
+    collected before they did are told by their ids, those not in ``dev`` (default: ``dev_ids()``).
+
+    >>> formerly_blind([{"id": "a", "split": "heldout"}, {"id": "b", "split": "dev"}]).tolist()
+    [True, False]
+    """
+    if all("split" in r for r in rows):
+        return np.array([r["split"] == "heldout" for r in rows])
+    dev = dev_ids() if dev is None else dev
+    return np.array([r["id"] not in dev for r in rows])
+
+
 def blind_groups(rows: list[dict], dev: set[str] | None = None) -> list[np.ndarray]:
-    """``populations`` of the formerly blind rows: the main speech's and the other speeches',
-    each held to the target. A row says its split; rows collected before they did are told by
-    their ids, those not in ``dev`` (default: ``dev_ids()``).
+    """``populations`` of the ``formerly_blind`` rows: the main speech's and the other
+    speeches', each held to the target.
 
     >>> rows = [{"doc": MAIN.name, "split": "heldout"}, {"doc": "x.txt", "split": "dev"}, {"doc": "x.txt", "split": "heldout"}]
     >>> [m.tolist() for m in blind_groups(rows)]
     [[True, False, False], [False, False, True]]
     """
-    if all("split" in r for r in rows):
-        return populations(rows, np.array([r["split"] == "heldout" for r in rows]))
-    dev = dev_ids() if dev is None else dev
-    return populations(rows, np.array([r["id"] not in dev for r in rows]))
+    return populations(rows, formerly_blind(rows, dev))
 
 
 def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[np.ndarray] | None = None,
@@ -474,7 +483,7 @@ def compare_training(rows: list[dict], features: tuple[str, ...], dev_ids: set[s
     documents' dev rows only, or on all their rows; printed for the formerly blind rows and all."""
     X, y, groups = matrix(rows, features)
     Z, column = pair_inputs(rows, features)
-    dev = np.array([r["id"] in dev_ids for r in rows])
+    dev = ~formerly_blind(rows, dev_ids)
     for label, pool in (("dev rows only", dev), ("all rows", np.ones(len(rows), bool))):
         p = np.zeros(len(y))
         for doc in sorted(set(groups)):

@@ -56,6 +56,7 @@ PAIRS = {
     "unseen-speeches-26": (("grant-1873.txt", "ford-1976.txt"), "ec84aca"),
     "unseen-speeches-27": (("adams-1825.txt", "wilson-1915.txt"), "4fd6e20"),
     "unseen-speeches-28": (("madison-1816.txt", "clinton-1994.txt"), "efc2074"),
+    "unseen-speeches-29": (("monroe-1818.txt", "harding-1922.txt"), ""),
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

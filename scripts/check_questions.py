@@ -381,6 +381,19 @@ def check_heldout_round(path, rows, folder):
 HELDOUT_ROUNDS = tuple(question_sets.ROUNDS)
 
 
+def check_document_set(path, rows, folder):
+    """A set on documents already in the corpus (``question_sets.DOCUMENT_SETS``): every question
+    held out; a meta question's evidence lies in a metadata line, any other's in the body."""
+    doc = path.stem + (".md" if path.stem + ".md" in UNSEEN_SPEECHES else ".txt")
+    body = body_of(doc)
+    for _, row, where in round_rows(path, rows, folder):
+        if row["split"] != "heldout":
+            problem(f"{where}: split {row['split']}, but {folder} is held out entirely")
+        for ev in row["evidence"]:
+            if (row["type"] == "meta") == (ev in body):
+                problem(f"{where}: {row['type']} evidence {'in' if ev in body else 'outside'} the body: {ev!r}")
+
+
 def check_compare(path, rows):
     for i, row in enumerate(rows, 1):
         where = f"{path.name}#{i}"
@@ -545,13 +558,15 @@ def main():
         lines.append(f"{path.name:44s} {len(rows):3d}  dev {sp['dev']:3d}  heldout {sp['heldout']:3d}  "
                      f"en {lang['en']:3d}  ru {lang['ru']:2d}  names_doc {nd}\n    "
                      + ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
-    for folder in ("round2", *HELDOUT_ROUNDS, *UNSEEN):
+    for folder in ("round2", *HELDOUT_ROUNDS, *UNSEEN, *question_sets.DOCUMENT_SETS):
         for path in sorted((QDIR / folder).glob("*.jsonl")):
             rows = load(path)
             for r in rows:
                 ids[r.get("id")] += 1
             if folder == "round2":
                 check_round2(path, rows)
+            elif folder in question_sets.DOCUMENT_SETS:
+                check_document_set(path, rows, folder)
             else:
                 check_heldout_round(path, rows, folder)
             if not {path.stem + ".txt", path.stem + ".md"} & {*SPEECHES, *UNSEEN_SPEECHES, MAIN}:

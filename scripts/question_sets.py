@@ -59,5 +59,14 @@ PAIRS = {
     "unseen-speeches-29": (("monroe-1818.txt", "harding-1922.txt"), ""),
 }
 
+# Sets of questions on documents already in the corpus, one file per document
+# (tests/data/questions/<folder>/<document stem>.jsonl), each written blind for one purpose: the
+# commit of the ``qa/`` each was run once with.
+DOCUMENT_SETS = {
+    # Questions about the documents themselves (their metadata lines) and look-alikes about their
+    # content (twenty-seventh session).
+    "metaset-1": "",
+}
+
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)
 RETIRED_PAIRS = tuple(name for name, (_, run) in PAIRS.items() if run)

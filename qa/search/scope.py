@@ -42,7 +42,10 @@ _SPEECH_YEAR = re.compile(rf"(?:['’]s|\b(?:his|her|the))\s+({_YEAR_TEXT})\b|"
                           rf"\b({_YEAR_TEXT})\s+(?:[A-Z][a-z]+\s+)?(?:State of the Union|annual|message|"
                           r"speech|address|remarks)", re.I)
 # A run of capitalised words; a possessive ends it ("John Quincy Adams's": "John Quincy Adams").
-_CAPITALISED = re.compile(r"\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
+# An initial with its full stop stays inside the run when a capitalised word follows it
+# ("Warren G. Harding"): a full stop after a longer word ends a sentence.
+_RUN_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w-]*)"
+_CAPITALISED = re.compile(rf"\b{_RUN_WORD}(?:\s+{_RUN_WORD})*")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -380,6 +383,8 @@ def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> fr
     ['John Quincy Adams', 'Van Buren']
     >>> sorted(speaker_full_names("Is President Adams's message long?", docs))
     ['President Adams']
+    >>> sorted(speaker_full_names("In Warren G. Harding's message, and in Adams. Then?", catalog(["harding-1922.txt"], {}, [])))
+    ['Warren G. Harding']
     """
     family = frozenset().union(*(d.speaker_words | d.surnames for d in documents))
     out = set()

@@ -66,6 +66,8 @@ DOCUMENT_SETS = {
     # Questions about the documents themselves (their metadata lines) and look-alikes about their
     # content (twenty-seventh session).
     "metaset-1": "0107741",
+    # A second such set on six other documents (twenty-seventh session), not run yet.
+    "metaset-2": "",
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

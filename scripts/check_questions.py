@@ -318,10 +318,15 @@ def check_unseen(path, rows):
         problem(f"{path.name}: {unans} unanswerable English questions, need 10 (25%)")
 
 
+def doc_of(path):
+    """The document a per-speech question file is about: its stem, as .md or .txt."""
+    return path.stem + (".md" if path.stem + ".md" in UNSEEN_SPEECHES else ".txt")
+
+
 def round_rows(path, rows, folder):
     """(position, row, where) for each row of a round's per-speech file that has the fields of
     a QA row, once its document and its QA fields are checked (``check_qa_row``)."""
-    doc = path.stem + (".md" if path.stem + ".md" in UNSEEN_SPEECHES else ".txt")
+    doc = doc_of(path)
     for i, row in enumerate(rows, 1):
         if not need(row, {**QA_FIELDS, "doc": str}, f"{folder}/{path.name}#{i}"):
             continue
@@ -384,8 +389,7 @@ HELDOUT_ROUNDS = tuple(question_sets.ROUNDS)
 def check_document_set(path, rows, folder):
     """A set on documents already in the corpus (``question_sets.DOCUMENT_SETS``): every question
     held out; a meta question's evidence lies in a metadata line, any other's in the body."""
-    doc = path.stem + (".md" if path.stem + ".md" in UNSEEN_SPEECHES else ".txt")
-    body = body_of(doc)
+    body = body_of(doc_of(path))
     for _, row, where in round_rows(path, rows, folder):
         if row["split"] != "heldout":
             problem(f"{where}: split {row['split']}, but {folder} is held out entirely")

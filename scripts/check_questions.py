@@ -368,14 +368,20 @@ def check_round2(path, rows):
                 f"need {want_en} ({want_unans}) + 3 (1)")
 
 
+def heldout_rows(path, rows, folder):
+    """``round_rows`` of a set held out entirely, each checked to say so."""
+    for i, row, where in round_rows(path, rows, folder):
+        if row["split"] != "heldout":
+            problem(f"{where}: split {row['split']}, but {folder} is held out entirely")
+        yield i, row, where
+
+
 def check_heldout_round(path, rows, folder):
     """Rounds 3 to 6 (their README.md files): every question held out; at least a fifth
     unanswerable."""
     unans = 0
-    for _, row, where in round_rows(path, rows, folder):
+    for _, row, where in heldout_rows(path, rows, folder):
         unans += row["type"] == "unanswerable"
-        if row["split"] != "heldout":
-            problem(f"{where}: split {row['split']}, but {folder} is held out entirely")
         if row["lang"] == "ru" and not cyrillic(row["question"]):
             problem(f"{where}: lang ru but question has no Cyrillic")
     if unans * 5 < len(rows):
@@ -390,9 +396,7 @@ def check_document_set(path, rows, folder):
     """A set on documents already in the corpus (``question_sets.DOCUMENT_SETS``): every question
     held out; a meta question's evidence lies in a metadata line, any other's in the body."""
     body = body_of(doc_of(path))
-    for _, row, where in round_rows(path, rows, folder):
-        if row["split"] != "heldout":
-            problem(f"{where}: split {row['split']}, but {folder} is held out entirely")
+    for _, row, where in heldout_rows(path, rows, folder):
         for ev in row["evidence"]:
             if (row["type"] == "meta") == (ev in body):
                 problem(f"{where}: {row['type']} evidence {'in' if ev in body else 'outside'} the body: {ev!r}")

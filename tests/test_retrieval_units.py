@@ -146,6 +146,12 @@ def test_the_shipped_model_reads_computed_features_and_says_where_it_comes_from(
     # The threshold holds the main speech's blind rows and the other speeches' each to 5%.
     groups = model.cv["pooled"]["by_group"]
     assert len(groups) == 2 and all(g["wrong_refusals"] <= 0.05 and g["questions"] for g in groups)
+    # A text's own threshold says which document it was fitted on and how, and holds that
+    # document's rounds to 5% wrong refusals out of fold (nested).
+    assert set(model.calibration) == set(model.document_thresholds)
+    for record in model.calibration.values():
+        assert (root / "seeds" / record["document"]).is_file() and "fit_document_threshold.py" in record["fitted_by"]
+        assert record["cv"]["nested"]["wrong_refusals_mean_per_round"] <= 0.055
 
 
 def test_a_fact_about_a_named_thing_must_come_from_where_the_thing_is_named():

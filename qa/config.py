@@ -495,6 +495,11 @@ class AbstentionModel:
     # ``fallback`` is the same model fitted without it, used while there is no such judge.
     judge: JudgeSpec | None = None
     fallback: "AbstentionModel | None" = None
+    # Thresholds fitted for one text each, by the sha256 of its bytes: a document with many
+    # retired held-out questions (the shipped speech) is held to the target on its own rows
+    # (``scripts/fit_document_threshold.py``; where each came from in ``calibration``).
+    document_thresholds: dict[str, float] = field(default_factory=dict)
+    calibration: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         sizes = {len(self.features), len(self.mean), len(self.scale), len(self.coef)}
@@ -506,6 +511,19 @@ class AbstentionModel:
             raise ValueError(f"abstention model: {CROSS_SCORE!r} among the features needs a judge, and only then")
         if self.judge is not None and (self.fallback is None or self.fallback.judge is not None):
             raise ValueError("abstention model: a model that reads the judge needs a fallback that does not")
+        if not all(0.0 < t <= 1.0 for t in self.document_thresholds.values()):
+            raise ValueError(f"abstention model: a document threshold outside (0, 1]: {self.document_thresholds}")
+
+    def threshold_for(self, document: str = "") -> float:
+        """The threshold for evidence from the document whose sha256 is ``document``: its own
+        when it was calibrated, else the shared one.
+
+        >>> m = AbstentionModel(features=("a",), mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0,
+        ...                     threshold=0.8, document_thresholds={"ab12": 0.6})
+        >>> m.threshold_for("ab12"), m.threshold_for("cd34"), m.threshold_for()
+        (0.6, 0.8, 0.8)
+        """
+        return self.document_thresholds.get(document, self.threshold)
 
     def inputs(self, values: dict[str, float], pair_vector=None, encoder: str = "") -> dict[str, float]:
         """The evidence features with, if the model reads it, the pair score of ``pair_vector``

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from pathlib import Path
 
@@ -121,6 +122,18 @@ def test_the_threshold_is_the_models_and_a_model_missing_a_feature_fails_loudly(
         AbstentionModel(features=("a", "b"), mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0, threshold=0.5)
 
 
+def test_a_calibrated_document_is_decided_at_its_own_threshold_and_only_that_text():
+    found = _evidence(unknown_names=0.0, kind_missing=1.0, dense_top=0.0)  # p = sigmoid(0.5) = 0.62
+    model = dataclasses.replace(_model(unknown_names=2.0, kind_missing=1.5, dense_top=-4.0), threshold=0.7,
+                                document_thresholds={"a" * 64: 0.6})
+    assert decide(dataclasses.replace(found, document="a" * 64), model).abstain
+    # Another text (an edited speech has another sha256), or none known: the shared threshold.
+    assert not decide(dataclasses.replace(found, document="b" * 64), model).abstain
+    assert not decide(found, model).abstain
+    with pytest.raises(ValueError):
+        dataclasses.replace(model, document_thresholds={"a" * 64: 1.5})
+
+
 def test_the_shipped_model_reads_computed_features_and_says_where_it_comes_from():
     model = AbstentionModel.load()
     assert set(model.features) <= {*COMPUTED, PAIR_MATCH} and len(set(model.features)) == len(model.features)
@@ -133,6 +146,12 @@ def test_the_shipped_model_reads_computed_features_and_says_where_it_comes_from(
     # The threshold holds the main speech's blind rows and the other speeches' each to 5%.
     groups = model.cv["pooled"]["by_group"]
     assert len(groups) == 2 and all(g["wrong_refusals"] <= 0.05 and g["questions"] for g in groups)
+    # A text's own threshold says which document it was fitted on and how, and holds that
+    # document's rounds to 5% wrong refusals out of fold (nested).
+    assert set(model.calibration) == set(model.document_thresholds)
+    for record in model.calibration.values():
+        assert (root / "seeds" / record["document"]).is_file() and "fit_document_threshold.py" in record["fitted_by"]
+        assert record["cv"]["nested"]["wrong_refusals_mean_per_round"] <= 0.055
 
 
 def test_a_fact_about_a_named_thing_must_come_from_where_the_thing_is_named():
@@ -635,3 +654,5 @@ def test_the_evidence_pairs_the_question_with_its_best_passages(tmp_path):
     assert found.encoder == r.stored.manifest.model and found.pair.shape == (2 * r.stored.vectors.shape[1],)
     assert np.allclose(found.pair, pair_vector(scored.query_vector, r.stored.vectors[best]))
     assert not np.allclose(found.pair, pair_vector(scored.query_vector, r.stored.vectors[best[:1]]))
+    # The best passage's document, by the sha256 of the file's bytes (what a calibration is keyed by).
+    assert found.document == hashlib.sha256((tmp_path / "docs" / "port.txt").read_bytes()).hexdigest()

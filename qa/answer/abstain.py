@@ -130,7 +130,7 @@ def decide(found: Evidence, model: AbstentionModel, *, scorer=cross_score) -> De
     if score is not None:
         values = {**values, CROSS_SCORE: score}
     p = model.probability(values)
-    if p < model.threshold:
+    if p < model.threshold_for(found.document):
         return Decision(abstain=False, probability=p, judged=score is not None)
     pushes = model.contributions(values)
     cause = max(pushes, key=pushes.__getitem__)

@@ -56,6 +56,9 @@ class Evidence:
     # (``qa.answer.judge``; the abstention model's ``CROSS_SCORE``).
     question: str = ""
     passage: str = ""
+    # The sha256 of the best passage's document as the index recorded it: a model calibrated
+    # on that very text decides with its own threshold (``AbstentionModel.threshold_for``).
+    document: str = ""
 
 
 def top_and_margin(scores: np.ndarray) -> tuple[float, float]:
@@ -281,4 +284,5 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
                     unknown_phrases=scored.unknown_phrases,
                     pair=pair_vector(scored.query_vector, retriever.stored.vectors[order]),
                     encoder=retriever.stored.manifest.model, question=scored.query.text,
-                    passage=retriever.chunks[best].text)
+                    passage=retriever.chunks[best].text,
+                    document=retriever.stored.manifest.sources.get(retriever.chunks[best].source, ""))

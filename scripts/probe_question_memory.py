@@ -1,0 +1,111 @@
+"""Probe P: would a memory of answered questions rank the shipped speech's passages better?
+
+    python scripts/probe_question_memory.py
+
+The twenty-eighth session's probe (its rule in docs/experiments.md, written before this script).
+The shipped speech alone is built in a temporary folder; each of its retired formerly blind
+questions is scored by the shipped retrieval (fused scores over all passages). Its memory score
+for a passage: over its ``K`` nearest earlier questions (MiniLM cosine of the query vectors,
+answerable ones of other rounds only), the cosine-weighted share whose evidence that passage
+holds. New score: the fused scores standardised within the question, plus w times the memory
+score. w is chosen on ``GRID`` by hit@1 + hit@3 over the other rounds and applied to the round
+left out (nested, grouped by round). Ranks here are the passages' order by score (not the
+reply's merged passages), the same way on both sides.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fit_abstention import MAIN, alone, dev_sets  # noqa: E402
+from fit_document_threshold import question_files  # noqa: E402
+
+K = 10  # neighbours: fixed before the run, not tuned
+GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+
+
+def holds(chunk, text: str, evidence: tuple[str, ...]) -> bool:
+    """Whether the passage covers at least half of one of the evidence strings.
+
+    >>> from types import SimpleNamespace as C
+    >>> holds(C(start=0, end=10), "abcdefghijklmnop", ("ghijkl",)), holds(C(start=0, end=5), "abcdefghij", ("ghij",))
+    (True, False)
+    """
+    for e in evidence:
+        at = text.find(e)
+        if at >= 0 and min(chunk.end, at + len(e)) - max(chunk.start, at) >= len(e) / 2:
+            return True
+    return False
+
+
+def memory(q: np.ndarray, others: np.ndarray, held: np.ndarray, k: int = K) -> np.ndarray:
+    """Per passage, the cosine-weighted share of ``q``'s ``k`` nearest rows of ``others`` whose
+    evidence it holds (``held``: rows x passages).
+
+    >>> memory(np.array([1.0, 0.0]), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1, 0], [0, 1]]), k=1).tolist()
+    [1.0, 0.0]
+    """
+    cos = others @ q
+    near = np.argsort(-cos)[:k]
+    weights = np.clip(cos[near], 0.0, None)
+    return weights @ held[near] / max(weights.sum(), 1e-9)
+
+
+def ranks(scores: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Each row's 1-based rank of its first passage that holds the evidence (0: none holds it)."""
+    order = np.argsort(-scores, axis=1, kind="stable")
+    hit = np.take_along_axis(held, order, axis=1)
+    return np.where(hit.any(1), hit.argmax(1) + 1, 0)
+
+
+def figures(r: np.ndarray) -> dict:
+    return {"hit@1": round(float((r == 1).mean()), 3), "hit@3": round(float(((r >= 1) & (r <= 3)).mean()), 3),
+            "mrr@10": round(float(np.where((r >= 1) & (r <= 10), 1.0 / np.maximum(r, 1), 0.0).mean()), 3)}
+
+
+def main() -> None:
+    sets, files = dev_sets(retired=True)
+    rounds_of = question_files(files)
+    items = [i for i in sets[MAIN] if i.split == "heldout" and i.evidence]
+    with tempfile.TemporaryDirectory(prefix="probe-memory-") as scratch:
+        r, seeds = alone(MAIN, Path(scratch))
+        text = MAIN.read_text(encoding="utf-8")
+        fused, vectors, held = [], [], []
+        for item in items:
+            scored = r.score(item.question, item.history)
+            fused.append(np.asarray(scored.fused, dtype=np.float64))
+            v = np.asarray(scored.query_vector, dtype=np.float64)
+            vectors.append(v / np.linalg.norm(v))
+            held.append([holds(c, text, item.evidence) for c in r.chunks])
+    fused, vectors, held = np.array(fused), np.array(vectors), np.array(held, dtype=float)
+    keep = held.any(1)
+    fused, vectors, held = fused[keep], vectors[keep], held[keep]
+    groups = np.array([rounds_of[i.id] for i, k in zip(items, keep) if k])
+    z = (fused - fused.mean(1, keepdims=True)) / np.maximum(fused.std(1, keepdims=True), 1e-9)
+    mem = np.zeros_like(z)
+    for g in sorted(set(groups)):
+        out, rest = groups == g, groups != g
+        for row in np.flatnonzero(out):
+            mem[row] = memory(vectors[row], vectors[rest], held[rest])
+    by_w = {w: ranks(z + w * mem, held) for w in GRID}
+    print(f"{len(groups)} answerable questions in {len(set(groups))} rounds, {held.shape[1]} passages")
+    for w in GRID:
+        print(f"  w={w:<5} {figures(by_w[w])}")
+    chosen = np.zeros(len(groups), int)
+    picks = []
+    for g in sorted(set(groups)):
+        rest = groups != g
+        best = max(GRID, key=lambda w: ((by_w[w][rest] == 1).mean() + ((by_w[w][rest] >= 1) & (by_w[w][rest] <= 3)).mean(), -w))
+        picks.append(best)
+        chosen[groups == g] = by_w[best][groups == g]
+    print(f"nested (w chosen on the other rounds; chosen {sorted(set(picks))}): {figures(chosen)}")
+    print(f"without the memory: {figures(by_w[0.0])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -25,6 +25,8 @@ ROUNDS = {
     "round39": "0107741",
     "round40": "a5ba5eb",
     "round41": "a5ba5eb",
+    "round42": "",
+    "round43": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -638,7 +638,7 @@ def test_a_model_with_a_pair_score_survives_its_file(tmp_path):
     assert AbstentionModel.load(path) == model
 
 
-def test_the_evidence_pairs_the_question_with_its_best_passages(tmp_path):
+def test_the_evidence_pairs_the_question_with_its_best_passages(tmp_path, fake_encoder):
     """``pair`` is the question's vector against the mean of the best passages' (product,
     then absolute difference), made by the index's encoder."""
     from qa.search.evidence import evidence, pair_vector
@@ -656,3 +656,76 @@ def test_the_evidence_pairs_the_question_with_its_best_passages(tmp_path):
     assert not np.allclose(found.pair, pair_vector(scored.query_vector, r.stored.vectors[best[:1]]))
     # The best passage's document, by the sha256 of the file's bytes (what a calibration is keyed by).
     assert found.document == hashlib.sha256((tmp_path / "docs" / "port.txt").read_bytes()).hexdigest()
+
+
+def _memory_for(path: Path, chunk, vector, encoder: str):
+    from qa.search.memory import QuestionMemory
+
+    v = np.asarray(vector, dtype=np.float64)
+    return QuestionMemory(document=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), encoder=encoder,
+                          vectors=(v / np.linalg.norm(v))[None, :], spans=np.array([[0, chunk.start, chunk.end]]),
+                          k=1, weight=3.0)
+
+
+def test_a_memory_of_answered_questions_reorders_the_passages_of_its_own_text_only(tmp_path, fake_encoder):
+    """A question like one answered before moves the passage that answered it up; the passages
+    keep their fused scores. An edited text (another sha256) or another encoder: no memory."""
+    from qa.search.retrieval import Retriever
+
+    r = _one_file_retriever(tmp_path, "port.txt",
+                            "The harbour of Ostrava Bay received container ships from every continent.\n\n"
+                            "The harbour festival opens every spring in the old market hall.\n\n"
+                            "Grain for the northern farms left by rail.\n")
+    assert r.memory is None  # the shipped memory is of another text
+    question = "What happens at the harbour?"
+    scored = r.score(question)
+    plain = r.rank(scored, k=3)
+    last = next(c for c in r.chunks if c.start == plain[-1].start)
+    memory = _memory_for(tmp_path / "docs" / "port.txt", last, scored.query_vector, r.stored.manifest.model)
+    remembering = Retriever(r.stored, r.encoder, tuning=r.tuning, memory=memory)
+    ranked = remembering.rank(remembering.score(question), k=3)
+    assert ranked[0].start == last.start and [p.start for p in ranked] != [p.start for p in plain]
+    assert ranked[0].score == pytest.approx(plain[-1].score)
+    for other in (dataclasses.replace(memory, sha256="0" * 64), dataclasses.replace(memory, encoder="another model")):
+        assert Retriever(r.stored, r.encoder, tuning=r.tuning, memory=other).memory is None
+
+
+def test_a_memory_applies_only_when_its_text_is_the_whole_corpus_searched(tmp_path, fake_encoder):
+    """Beside another document the memory stays out (it would favour its text); scoped to its
+    text, it applies."""
+    from qa.api import retriever
+    from qa.config import settings
+    from qa.search.retrieval import Retriever
+
+    seeds = tmp_path / "docs"
+    seeds.mkdir()
+    (seeds / "port.txt").write_text("The harbour received container ships.\n\nThe festival opens in spring.\n",
+                                    encoding="utf-8")
+    (seeds / "farm.txt").write_text("Grain left by rail for the northern farms.\n", encoding="utf-8")
+    s = settings(seeds_dir=seeds, index_dir=tmp_path / "index")
+    qa.build(seeds_dir=seeds, index_dir=s.index_dir)
+    r = retriever(s)
+    port = next(c for c in r.chunks if c.source == "port.txt")
+    memory = _memory_for(seeds / "port.txt", port, r.score("ships").query_vector, r.stored.manifest.model)
+    both = Retriever(r.stored, r.encoder, tuning=r.tuning, memory=memory)
+    assert both.memory is None
+    assert both.for_documents(["port.txt"]).memory is not None
+    assert both.for_documents(["farm.txt"]).memory is None
+
+
+def test_the_shipped_memory_is_of_the_shipped_speech_and_says_where_it_comes_from(caplog, tmp_path):
+    from qa.search.memory import load
+
+    memory = load()
+    root = Path(qa.__file__).resolve().parent.parent
+    speech = root / "seeds" / memory.document
+    assert memory.sha256 == hashlib.sha256(speech.read_bytes()).hexdigest() and memory.encoder == DEFAULT_MODEL
+    text = qa.index.corpus.read_document(speech, speech.name).text
+    assert len(memory.vectors) == memory.record["questions"] and memory.spans[:, 0].max() < len(memory.vectors)
+    assert (memory.spans[:, 2] <= len(text)).all() and (memory.spans[:, 1] < memory.spans[:, 2]).all()
+    assert "fit_question_memory.py" in memory.record["fitted_by"] and memory.record["date"]
+    assert all((root / f).is_file() for f in memory.record["data"])
+    # A damaged file is said and ranking goes on without it.
+    broken = tmp_path / "memory.npz"
+    broken.write_bytes(b"not a memory")
+    assert load(broken) is None and "unreadable" in caplog.text

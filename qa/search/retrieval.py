@@ -34,6 +34,7 @@ from ..questions.query import Query, capital_of, is_alias, name_runs, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
 from ..index.views import corpus_names, points_back, restrict, view_texts
+from .memory import QuestionMemory
 from .scope import DocumentInfo, as_the_speaker, catalog, speaker_full_names
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,10 @@ class Retriever:
     """Search one loaded index with the constants of ``tuning`` (``Settings.tuning``).
     ``search`` returns passages, best first."""
 
-    def __init__(self, stored: StoredIndex, encoder: Encoder, *, tuning: Tuning = Tuning()) -> None:
+    def __init__(self, stored: StoredIndex, encoder: Encoder, *, tuning: Tuning = Tuning(),
+                 memory: "QuestionMemory | None | str" = "shipped") -> None:
+        """``memory``: the answered questions that reorder the passages of their own text
+        (``qa.search.memory``); "shipped" (the default) reads the package's, None uses none."""
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG at import
@@ -175,6 +179,9 @@ class Retriever:
         self._parts: dict[frozenset[str], Retriever] = {}
         self._document_totals: dict[tuple, list[tuple[str, float]]] = {}
         self._word_rows: dict[str, int] | None = None  # stem -> row of the word vectors, made on first use
+        self._memory_source = _shipped_memory() if memory == "shipped" else memory
+        self.memory = (None if self._memory_source is None else
+                       self._memory_source.attach(self.chunks, dict(manifest.sources), manifest.model))
 
     def _second_vectors(self) -> np.ndarray | None:
         """The stored USE passage vectors, if the index has usable ones."""
@@ -457,7 +464,7 @@ class Retriever:
         with self._names_lock:
             found = self._parts.get(key)
         if found is None:
-            found = Retriever(restrict(self.stored, key), self.encoder, tuning=self.tuning)
+            found = Retriever(restrict(self.stored, key), self.encoder, tuning=self.tuning, memory=self._memory_source)
             with self._names_lock:
                 self._parts[key] = found
         return found
@@ -504,8 +511,22 @@ class Retriever:
         return [tuple(v) for v in out]
 
     def rank(self, scored: Scored, *, k: int) -> list[Passage]:
-        order = np.argsort(-scored.fused, kind="stable")[: max(0, k)]
+        """The ``k`` best passages: by the fused scores, reordered by the memory of answered
+        questions when it holds this corpus's text (``qa.search.memory``); each passage keeps
+        its fused score."""
+        by = scored.fused
+        if self.memory is not None and scored.query_vector is not None and len(by):
+            by = self.memory.order_scores(np.asarray(by, dtype=np.float64), scored.query_vector)
+        order = np.argsort(-by, kind="stable")[: max(0, k)]
         return [to_passage(self.chunks[i], float(scored.fused[i])) for i in order]
+
+
+@lru_cache(maxsize=1)
+def _shipped_memory() -> "QuestionMemory | None":
+    """The package's memory of answered questions, read once."""
+    from .memory import load
+
+    return load()
 
 
 @lru_cache(maxsize=4)

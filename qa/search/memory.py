@@ -7,7 +7,8 @@ meaning to earlier ones is likely answered where they were: relevance learned fr
 log, as FAQ retrieval and doc2query do. The memory is keyed to the sha256 of the text's bytes
 and to the encoder of its vectors, so an edited speech, another document or another encoder
 is ranked as before; it applies only when that text is the whole corpus searched (alone in
-``seeds/`` or the scope), so it never favours its text over another document.
+``seeds/``, or the scope, which is chosen before it), so it never favours its text over another
+document.
 
 The memory's score of a passage: over the ``k`` earlier questions nearest to the new one (cosine
 of their vectors), the cosine-weighted share whose evidence that passage holds. The passages

@@ -101,10 +101,9 @@ def memory_scores(query: np.ndarray, vectors: np.ndarray, held: np.ndarray, k: i
     >>> memory_scores(np.array([1.0, 0.0]), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1, 0], [0, 1]]), 1).tolist()
     [1.0, 0.0]
     """
-    q = np.asarray(query, dtype=np.float64)
-    q = q / (np.linalg.norm(q) or 1.0)
-    cos = vectors @ q
-    near = np.argsort(-cos, kind="stable")[:k]
+    q = np.asarray(query, dtype=vectors.dtype)
+    cos = vectors @ (q / (np.linalg.norm(q) or 1.0))
+    near = np.argpartition(-cos, k - 1)[:k] if len(cos) > k else np.arange(len(cos))  # their order does not matter
     weights = np.clip(cos[near], 0.0, None)
     return weights @ held[near] / max(float(weights.sum()), 1e-9)
 
@@ -125,7 +124,7 @@ def load(path: Path = MEMORY_FILE) -> QuestionMemory | None:
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            vectors = data["vectors"].astype(np.float64)
+            vectors = data["vectors"].astype(np.float32)
             spans = data["spans"].astype(np.int64)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
         return QuestionMemory(document=meta["document"], sha256=meta["sha256"], encoder=meta["encoder"],

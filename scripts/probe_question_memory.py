@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import MAIN, alone, dev_sets  # noqa: E402
 from fit_document_threshold import question_files  # noqa: E402
+from qa.search.memory import memory_scores  # noqa: E402
 
 K = 10  # neighbours: fixed before the run, not tuned
 GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
@@ -41,19 +42,6 @@ def holds(chunk, text: str, evidence: tuple[str, ...]) -> bool:
         if at >= 0 and min(chunk.end, at + len(e)) - max(chunk.start, at) >= len(e) / 2:
             return True
     return False
-
-
-def memory(q: np.ndarray, others: np.ndarray, held: np.ndarray, k: int = K) -> np.ndarray:
-    """Per passage, the cosine-weighted share of ``q``'s ``k`` nearest rows of ``others`` whose
-    evidence it holds (``held``: rows x passages).
-
-    >>> memory(np.array([1.0, 0.0]), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1, 0], [0, 1]]), k=1).tolist()
-    [1.0, 0.0]
-    """
-    cos = others @ q
-    near = np.argsort(-cos)[:k]
-    weights = np.clip(cos[near], 0.0, None)
-    return weights @ held[near] / max(weights.sum(), 1e-9)
 
 
 def ranks(scores: np.ndarray, held: np.ndarray) -> np.ndarray:
@@ -98,7 +86,7 @@ def nested_choice(fused: np.ndarray, vectors: np.ndarray, held: np.ndarray, grou
     for g in sorted(set(groups)):
         out, rest = groups == g, groups != g
         for row in np.flatnonzero(out):
-            mem[row] = memory(vectors[row], vectors[rest], held[rest])
+            mem[row] = memory_scores(vectors[row], vectors[rest], held[rest], K)
     by_w = {w: ranks(z + w * mem, held) for w in GRID}
 
     def score(r: np.ndarray) -> tuple[float, float]:

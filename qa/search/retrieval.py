@@ -34,7 +34,7 @@ from ..questions.query import Query, capital_of, is_alias, name_runs, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
 from ..index.views import corpus_names, points_back, restrict, view_texts
-from .memory import QuestionMemory
+from .memory import QuestionMemory, load as load_memory
 from .scope import DocumentInfo, as_the_speaker, catalog, speaker_full_names
 
 log = logging.getLogger(__name__)
@@ -522,11 +522,9 @@ class Retriever:
 
 
 @lru_cache(maxsize=1)
-def _shipped_memory() -> "QuestionMemory | None":
+def _shipped_memory() -> QuestionMemory | None:
     """The package's memory of answered questions, read once."""
-    from .memory import load
-
-    return load()
+    return load_memory()
 
 
 @lru_cache(maxsize=4)

@@ -19,14 +19,12 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import MAIN, ROOT, dev_sets  # noqa: E402
 from probe_question_memory import K, collect, nested_choice  # noqa: E402
 from qa.config import settings  # noqa: E402
-from qa.index.corpus import read_document  # noqa: E402
 from qa.search.memory import MEMORY_FILE, QuestionMemory, save  # noqa: E402
 
 
@@ -34,18 +32,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help=f"write {MEMORY_FILE.relative_to(ROOT)}")
     args = ap.parse_args()
-    items, fused, vectors, held, groups = collect()
+    items, fused, vectors, held, groups, spans = collect()
     found = nested_choice(fused, vectors, held, groups)
     print(f"{len(items)} questions in {len(set(groups))} rounds: without {found['without']}; "
           f"nested {found['nested']} (chosen {found['nested_choices']}); weight {found['weight']}")
-    text = read_document(MAIN, MAIN.name).text
-    spans = [(row, at, at + len(e)) for row, item in enumerate(items) for e in item.evidence
-             if (at := text.find(e)) >= 0]
     files = [os.path.relpath(f.resolve(), ROOT) for f in dev_sets(retired=True)[1]
              if f.parent.name.startswith("round") or f.name == "central-asia-unseen.jsonl"]
     memory = QuestionMemory(
         document=MAIN.name, sha256=hashlib.sha256(MAIN.read_bytes()).hexdigest(), encoder=settings().model,
-        vectors=vectors, spans=np.array(spans, dtype=np.int64), k=K, weight=float(found["weight"]),
+        vectors=vectors, spans=spans, k=K, weight=float(found["weight"]),
         record={"fitted_by": "scripts/fit_question_memory.py (retired formerly blind rounds on the shipped speech; "
                              "weight by hit@1 + hit@3 over a fixed grid, nested CV grouped by round)",
                 "date": dt.date.today().isoformat(), "data": files, "questions": len(items),

@@ -24,24 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import MAIN, alone, dev_sets  # noqa: E402
 from fit_document_threshold import question_files  # noqa: E402
-from qa.search.memory import memory_scores  # noqa: E402
+from qa.index.corpus import read_document  # noqa: E402
+from qa.search.memory import evidence_spans, held_by, memory_scores  # noqa: E402
 
 K = 10  # neighbours: fixed before the run, not tuned
 GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
-
-
-def holds(chunk, text: str, evidence: tuple[str, ...]) -> bool:
-    """Whether the passage covers at least half of one of the evidence strings.
-
-    >>> from types import SimpleNamespace as C
-    >>> holds(C(start=0, end=10), "abcdefghijklmnop", ("ghijkl",)), holds(C(start=0, end=5), "abcdefghij", ("ghij",))
-    (True, False)
-    """
-    for e in evidence:
-        at = text.find(e)
-        if at >= 0 and min(chunk.end, at + len(e)) - max(chunk.start, at) >= len(e) / 2:
-            return True
-    return False
 
 
 def ranks(scores: np.ndarray, held: np.ndarray) -> np.ndarray:
@@ -56,27 +43,32 @@ def figures(r: np.ndarray) -> dict:
             "mrr@10": round(float(np.where((r >= 1) & (r <= 10), 1.0 / np.maximum(r, 1), 0.0).mean()), 3)}
 
 
-def collect() -> tuple[list, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def collect() -> tuple[list, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The retired formerly blind answerable questions on the shipped speech whose evidence a
-    passage holds: (items, fused scores, unit query vectors, held, round of each), the speech
-    built alone in a temporary folder."""
+    passage holds: (items, fused scores, unit query vectors, held, round of each, evidence
+    spans as rows of question, start, end), the speech built alone in a temporary folder."""
     sets, files = dev_sets(retired=True)
     rounds_of = question_files(files)
     items = [i for i in sets[MAIN] if i.split == "heldout" and i.evidence]
+    text = read_document(MAIN, MAIN.name).text
+    spans = np.array([(row, *span) for row, item in enumerate(items) for span in evidence_spans(text, item.evidence)],
+                     dtype=np.int64)
     with tempfile.TemporaryDirectory(prefix="probe-memory-") as scratch:
         r, seeds = alone(MAIN, Path(scratch))
-        text = MAIN.read_text(encoding="utf-8")
-        fused, vectors, held = [], [], []
+        fused, vectors = [], []
         for item in items:
             scored = r.score(item.question, item.history)
             fused.append(np.asarray(scored.fused, dtype=np.float64))
             v = np.asarray(scored.query_vector, dtype=np.float64)
             vectors.append(v / np.linalg.norm(v))
-            held.append([holds(c, text, item.evidence) for c in r.chunks])
-    fused, vectors, held = np.array(fused), np.array(vectors), np.array(held, dtype=float)
+        held = held_by(r.chunks, spans, len(items)).astype(float)
     keep = held.any(1)
+    renumber = np.cumsum(keep) - 1
+    kept = spans[keep[spans[:, 0]]]
+    kept[:, 0] = renumber[kept[:, 0]]
     groups = np.array([rounds_of[i.id] for i, k in zip(items, keep) if k])
-    return [i for i, k in zip(items, keep) if k], fused[keep], vectors[keep], held[keep], groups
+    return ([i for i, k in zip(items, keep) if k], np.array(fused)[keep], np.array(vectors)[keep], held[keep],
+            groups, kept)
 
 
 def nested_choice(fused: np.ndarray, vectors: np.ndarray, held: np.ndarray, groups: np.ndarray) -> dict:
@@ -105,7 +97,7 @@ def nested_choice(fused: np.ndarray, vectors: np.ndarray, held: np.ndarray, grou
 
 
 def main() -> None:
-    items, fused, vectors, held, groups = collect()
+    items, fused, vectors, held, groups, _ = collect()
     print(f"{len(groups)} answerable questions in {len(set(groups))} rounds, {held.shape[1]} passages")
     found = nested_choice(fused, vectors, held, groups)
     for w, figs in found["grid"].items():

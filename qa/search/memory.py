@@ -55,12 +55,7 @@ class QuestionMemory:
         >>> m.held([C(start=0, end=10), C(start=10, end=30)]).tolist()
         [[True, False], [False, True]]
         """
-        out = np.zeros((len(self.vectors), len(chunks)), dtype=bool)
-        for row, start, end in self.spans:
-            for j, c in enumerate(chunks):
-                if min(c.end, end) - max(c.start, start) >= (end - start) / 2:
-                    out[row, j] = True
-        return out
+        return held_by(chunks, self.spans, len(self.vectors))
 
     def attach(self, chunks: Sequence, sources: dict[str, str], encoder: str) -> "Attached | None":
         """The memory over ``chunks`` when they are all of its text (``sources``: each source's
@@ -92,6 +87,26 @@ class Attached:
         """
         z = (fused - fused.mean()) / (fused.std() or 1.0)
         return z + self.weight * memory_scores(query_vector, self.vectors, self.held, self.k)
+
+
+def held_by(chunks: Sequence, spans, questions: int) -> np.ndarray:
+    """(questions x chunks): whether a chunk covers at least half of one of the evidence
+    ``spans`` (rows of question, start, end) of each question."""
+    out = np.zeros((questions, len(chunks)), dtype=bool)
+    for row, start, end in spans:
+        for j, c in enumerate(chunks):
+            if min(c.end, end) - max(c.start, start) >= (end - start) / 2:
+                out[row, j] = True
+    return out
+
+
+def evidence_spans(text: str, evidence: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) of each evidence string's first occurrence in ``text`` (those not in it left out).
+
+    >>> evidence_spans("the harbour and the farm", ["farm", "mill"])
+    [(20, 24)]
+    """
+    return [(at, at + len(e)) for e in evidence if (at := text.find(e)) >= 0]
 
 
 def memory_scores(query: np.ndarray, vectors: np.ndarray, held: np.ndarray, k: int) -> np.ndarray:

@@ -302,14 +302,16 @@ def fit(X: np.ndarray, y: np.ndarray, c: float = C):
 
 
 def out_of_fold(X: np.ndarray, y: np.ndarray, groups: np.ndarray, Z: np.ndarray | None = None,
-                column: int | None = None, fitter=None) -> np.ndarray:
+                column: int | None = None, fitter=None, only=None) -> np.ndarray:
     """Each question's probability from a model (and pair score, with ``Z``) that never saw
-    its document; the model fitted by ``fitter`` (default ``fit``), the pair score always by ``fit``."""
+    its group (one fold per group); the model fitted by ``fitter`` (default ``fit``), the pair
+    score always by ``fit``. ``only``: the groups whose rows are scored (the others' are NaN,
+    and in every training set)."""
     fitter = fitter or fit
-    from sklearn.model_selection import GroupKFold
-
-    p = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=len(set(groups))).split(X, y, groups):
+    p = np.full(len(y), np.nan) if only is not None else np.zeros(len(y))
+    for g in sorted(set(groups) if only is None else set(only)):
+        test = np.flatnonzero(groups == g)
+        train = np.flatnonzero(groups != g)
         Xtr, Xte = with_pair(X, y, groups, Z, column, train, test)
         mean, scale, model = fitter(Xtr, y[train])
         p[test] = model.predict_proba((Xte - mean) / scale)[:, 1]

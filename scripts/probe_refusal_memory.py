@@ -27,25 +27,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import (MAIN, cached_rows, dev_sets, fit, formerly_blind, matrix,  # noqa: E402
-                            pair_inputs, probe_arguments, SETS, threshold_per_document, with_pair, alone, figures)
+                            out_of_fold, pair_inputs, probe_arguments, SETS, threshold_per_document, alone,
+                            figures)
 from fit_document_threshold import groups_by_round, nested, question_files  # noqa: E402
 
 K = 10  # neighbours, as the memory of answered questions; fixed, not tuned
-
-
-def main_probabilities(rows: list[dict], features: tuple[str, ...], groups: np.ndarray) -> np.ndarray:
-    """Out-of-fold probabilities of the main speech's rows, one fold per main round (the other
-    documents' rows are always in training); other rows get NaN."""
-    X, y, _ = matrix(rows, features)
-    Z, column = pair_inputs(rows, features)
-    p = np.full(len(rows), np.nan)
-    for g in sorted({g for g in groups if g.startswith("main:")}):
-        test = groups == g
-        train = ~test
-        Xtr, Xte = with_pair(X, y, groups, Z, column, np.flatnonzero(train), np.flatnonzero(test))
-        mean, scale, model = fit(Xtr, y[train])
-        p[test] = model.predict_proba((Xte - mean) / scale)[:, 1]
-    return p
 
 
 def query_vectors(ids: list[str]) -> np.ndarray:
@@ -93,7 +79,9 @@ def main() -> None:
     if args.probabilities and args.probabilities.is_file():
         p_all = np.load(args.probabilities)
     else:
-        p_all = main_probabilities(rows, features, groups)
+        X, y_all, _ = matrix(rows, features)
+        p_all = out_of_fold(X, y_all, groups, *pair_inputs(rows, features),
+                            only=[g for g in set(groups) if g.startswith("main:")])
         if args.probabilities:
             np.save(args.probabilities, p_all)
     main_rows = np.array([r["doc"] == MAIN.name for r in rows]) & formerly_blind(rows)

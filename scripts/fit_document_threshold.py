@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import (MAIN, MAX_WRONG, ROOT, SETS, cached_rows, dev_sets, figures,  # noqa: E402
                             formerly_blind, matrix, out_of_fold, pair_inputs, probe_arguments,
-                            shared_threshold, threshold_per_document, weighted_wrong)
+                            shared_threshold, threshold_per_document)
 from qa.config import ABSTENTION_FILE  # noqa: E402
 from qa.eval.evaluation import read_items  # noqa: E402
 
@@ -74,6 +74,16 @@ def nested(p: np.ndarray, y: np.ndarray, rounds: np.ndarray) -> dict:
     for r in sorted(set(rounds)):
         out = rounds == r
         refused[out] = p[out] >= threshold_per_document(p[~out], y[~out], rounds[~out])
+    return per_round(refused, y, rounds)
+
+
+def per_round(refused: np.ndarray, y: np.ndarray, rounds: np.ndarray) -> dict:
+    """``figures`` of the refusals, with the wrong refusals also as the mean over rounds.
+
+    >>> per_round(np.array([True, False, True, True]), np.array([False, False, True, False]),
+    ...           np.array(["a", "a", "b", "b"]))["wrong_refusals_mean_per_round"]
+    0.75
+    """
     wrong = [refused[(rounds == r) & ~y].mean() for r in sorted(set(rounds[~y]))]
     return {**figures(refused, y), "wrong_refusals_mean_per_round": round(float(np.mean(wrong)), 3)}
 
@@ -98,10 +108,8 @@ def main() -> None:
     m = blind & main_rows
     own = threshold_per_document(p[m], y[m], groups[m])
     report = {
-        "shared": {"threshold": round(shared, 6), **figures(p[m] >= shared, y[m]),
-                   "wrong_refusals_mean_per_round": round(weighted_wrong(p[m], y[m], groups[m], shared), 3)},
-        "own": {"threshold": round(own, 6), **figures(p[m] >= own, y[m]),
-                "wrong_refusals_mean_per_round": round(weighted_wrong(p[m], y[m], groups[m], own), 3)},
+        "shared": {"threshold": round(shared, 6), **per_round(p[m] >= shared, y[m], groups[m])},
+        "own": {"threshold": round(own, 6), **per_round(p[m] >= own, y[m], groups[m])},
         "nested": nested(p[m], y[m], groups[m]),
         "others_at_shared": figures(p[blind & ~main_rows] >= shared, y[blind & ~main_rows])}
     for name, figs in report.items():

@@ -53,22 +53,28 @@ def collect() -> tuple[list, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.
     text = read_document(MAIN, MAIN.name).text
     spans = np.array([(row, *span) for row, item in enumerate(items) for span in evidence_spans(text, item.evidence)],
                      dtype=np.int64)
+    fused, vectors, chunks = read_questions(items)
+    held = held_by(chunks, spans, len(items)).astype(float)
+    keep = held.any(1)
+    renumber = np.cumsum(keep) - 1
+    kept = spans[keep[spans[:, 0]]]
+    kept[:, 0] = renumber[kept[:, 0]]
+    groups = np.array([rounds_of[i.id] for i, k in zip(items, keep) if k])
+    return [i for i, k in zip(items, keep) if k], fused[keep], vectors[keep], held[keep], groups, kept
+
+
+def read_questions(items: list) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """The shipped speech built alone in a temporary folder, each question of ``items`` scored
+    by the shipped retrieval: (fused scores, unit query vectors, the passages)."""
     with tempfile.TemporaryDirectory(prefix="probe-memory-") as scratch:
-        r, seeds = alone(MAIN, Path(scratch))
+        r, _ = alone(MAIN, Path(scratch))
         fused, vectors = [], []
         for item in items:
             scored = r.score(item.question, item.history)
             fused.append(np.asarray(scored.fused, dtype=np.float64))
             v = np.asarray(scored.query_vector, dtype=np.float64)
             vectors.append(v / np.linalg.norm(v))
-        held = held_by(r.chunks, spans, len(items)).astype(float)
-    keep = held.any(1)
-    renumber = np.cumsum(keep) - 1
-    kept = spans[keep[spans[:, 0]]]
-    kept[:, 0] = renumber[kept[:, 0]]
-    groups = np.array([rounds_of[i.id] for i, k in zip(items, keep) if k])
-    return ([i for i, k in zip(items, keep) if k], np.array(fused)[keep], np.array(vectors)[keep], held[keep],
-            groups, kept)
+    return np.array(fused), np.array(vectors), r.chunks
 
 
 def nested_choice(fused: np.ndarray, vectors: np.ndarray, held: np.ndarray, groups: np.ndarray) -> dict:

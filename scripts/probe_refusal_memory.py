@@ -19,7 +19,6 @@ On the main speech's formerly blind rows (the rows of ``fit_abstention.py --reti
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -27,40 +26,29 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import (MAIN, cached_rows, dev_sets, fit, formerly_blind, matrix,  # noqa: E402
-                            out_of_fold, pair_inputs, probe_arguments, SETS, threshold_per_document, alone,
-                            figures)
-from fit_document_threshold import groups_by_round, nested, question_files  # noqa: E402
+                            out_of_fold, pair_inputs, probe_arguments, SETS, threshold_per_document)
+from fit_document_threshold import groups_by_round, nested, per_round, question_files  # noqa: E402
+from probe_question_memory import read_questions  # noqa: E402
+from qa.search.memory import memory_scores  # noqa: E402
 
 K = 10  # neighbours, as the memory of answered questions; fixed, not tuned
 
 
-def query_vectors(ids: list[str]) -> np.ndarray:
-    """The unit query vectors the shipped retrieval makes of these main-speech questions."""
-    items = {i.id: i for i in dev_sets(retired=True)[0][MAIN]}
-    with tempfile.TemporaryDirectory(prefix="probe-refusal-") as scratch:
-        r, _ = alone(MAIN, Path(scratch))
-        out = []
-        for i in ids:
-            v = np.asarray(r.score(items[i].question, items[i].history).query_vector, dtype=np.float64)
-            out.append(v / np.linalg.norm(v))
-    return np.array(out)
-
-
-def shares(cos: np.ndarray, y: np.ndarray, rounds: np.ndarray, rows: np.ndarray, leave: str, k: int = K) -> np.ndarray:
+def shares(vectors: np.ndarray, y: np.ndarray, rounds: np.ndarray, rows: np.ndarray, leave: str,
+           k: int = K) -> np.ndarray:
     """Each of ``rows``' cosine-weighted share of unanswerable questions among its ``k`` nearest
-    questions of rounds other than its own and ``leave``.
+    questions of rounds other than its own and ``leave`` (``memory_scores`` with the
+    unanswerable as the one passage).
 
-    >>> cos = np.array([[1, .9, .1], [.9, 1, .2], [.1, .2, 1]])
-    >>> shares(cos, np.array([True, True, False]), np.array(["a", "b", "c"]), np.array([0]), "z", k=1).tolist()
+    >>> v = np.array([[1.0, 0.0], [0.9, 0.1], [0.1, 1.0]])
+    >>> shares(v, np.array([True, True, False]), np.array(["a", "b", "c"]), np.array([0]), "z", k=1).tolist()
     [1.0]
     """
+    silent = y[:, None].astype(float)
     out = np.zeros(len(rows))
     for n, row in enumerate(rows):
-        ok = (rounds != rounds[row]) & (rounds != leave)
-        idx = np.flatnonzero(ok)
-        near = idx[np.argsort(-cos[row, idx], kind="stable")[:k]]
-        w = np.clip(cos[row, near], 0.0, None)
-        out[n] = float(w @ y[near] / max(w.sum(), 1e-9))
+        idx = np.flatnonzero((rounds != rounds[row]) & (rounds != leave))
+        out[n] = memory_scores(vectors[row], vectors[idx], silent[idx], k)[0]
     return out
 
 
@@ -89,16 +77,16 @@ def main() -> None:
     y = np.array([rows[i]["silent"] for i in idx])
     rounds = groups[idx]
     p = p_all[idx]
-    vectors = query_vectors([rows[i]["id"] for i in idx])
-    cos = vectors @ vectors.T
+    items = {i.id: i for i in dev_sets(retired=True)[0][MAIN]}
+    vectors = read_questions([items[rows[i]["id"]] for i in idx])[1]
     print(f"{len(idx)} formerly blind main rows ({y.sum()} unanswerable) in {len(set(rounds))} rounds")
     print(f"  N (threshold alone), nested: {nested(p, y, rounds)}")
     refused = np.zeros(len(idx), bool)
     for g in sorted(set(rounds)):
         test, train = rounds == g, rounds != g
         tr = np.flatnonzero(train)
-        s_train = shares(cos, y, rounds, tr, g)
-        s_test = shares(cos, y, rounds, np.flatnonzero(test), g)
+        s_train = shares(vectors, y, rounds, tr, g)
+        s_test = shares(vectors, y, rounds, np.flatnonzero(test), g)
         X_train = np.column_stack([logit(p[tr]), s_train])
         X_test = np.column_stack([logit(p[test]), s_test])
         inner = np.zeros(len(tr))
@@ -109,9 +97,7 @@ def main() -> None:
         t = threshold_per_document(inner, y[tr], rounds[tr])
         mean, scale, model = fit(X_train, y[tr])
         refused[test] = model.predict_proba((X_test - mean) / scale)[:, 1] >= t
-    wrong = [refused[(rounds == r) & ~y].mean() for r in sorted(set(rounds[~y]))]
-    print(f"  S (threshold and memory share), nested: "
-          f"{ {**figures(refused, y), 'wrong_refusals_mean_per_round': round(float(np.mean(wrong)), 3)} }")
+    print(f"  S (threshold and memory share), nested: {per_round(refused, y, rounds)}")
 
 
 if __name__ == "__main__":

@@ -78,6 +78,9 @@ DOCUMENT_SETS = {
     "metaset-1": "0107741",
     # A second such set on six other documents (twenty-seventh session), not run yet.
     "metaset-2": "",
+    # Content questions naming no speaker on the three speeches nearest the shipped one in topic
+    # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
+    "asiaset-1": "",
 }
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)

@@ -1,6 +1,6 @@
 """Probe D: would the memory of answered questions choose the shipped speech's document better?
 
-    python scripts/probe_memory_document.py --corpus DIR [--cache rows.npz]
+    python scripts/probe_memory_document.py --corpus DIR [--cache rows.npz] [--max-loss 0.005]
 
 The twenty-ninth session's probe (its rule in docs/experiments.md, written before this script).
 ``DIR`` holds ``seeds/`` (the shipped speech beside other documents) and ``index/`` (built, or
@@ -11,8 +11,10 @@ rule) and the question's unit MiniLM vector. Its memory similarity s: the mean c
 ``K`` nearest memory questions (the formerly blind answerable questions on the shipped speech;
 for a question on the speech, those of other question files only). D adds
 w x max(0, s - t) to the shipped speech's total; (w, t) on ``WEIGHTS`` x ``FLOORS`` maximise the
-mean of the speech's right-document share and the other documents' pooled share, chosen on all
-groups but one (a main-speech question file, or another document) and applied to it (nested).
+mean of the speech's right-document share and the other documents' pooled share (probe D), or,
+with ``--max-loss``, the speech's share among those whose others' share falls by at most that
+from the shipped rule's (candidate D2); chosen on all groups but one (a main-speech question
+file, or another document) and applied to it (nested).
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from fit_document_threshold import question_files  # noqa: E402
 K = 10  # neighbours: the memory's K, fixed before the run
 WEIGHTS = tuple(float(w) for w in range(0, 301, 10))
 FLOORS = tuple(round(0.30 + 0.05 * i, 2) for i in range(11))
+BOUNDED_FLOORS = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))  # D2: to 0.90
 
 
 def similarity(vectors: np.ndarray, memory: np.ndarray, allowed: np.ndarray, k: int = K) -> np.ndarray:
@@ -103,6 +106,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, required=True, help="folder with seeds/ and index/ (built if missing)")
     ap.add_argument("--cache", type=Path, help="the scored questions (.npz): read if present, else written")
+    ap.add_argument("--max-loss", type=float, help="choose (w, t) by the speech's share, the others' falling at most this")
     args = ap.parse_args()
     if args.cache and args.cache.is_file():
         data = dict(np.load(args.cache))
@@ -120,12 +124,16 @@ def main() -> None:
     print(f"{len(truth)} questions left to the evidence ({is_main.sum()} on the shipped speech, "
           f"{(~is_main).sum()} on {len(set(truth[~is_main].tolist()))} other documents); memory "
           f"{len(memory)} questions; s: main mean {s[is_main].mean():.3f}, others {s[~is_main].mean():.3f}")
-    grid = [(w, t) for w in WEIGHTS for t in FLOORS]
+    grid = [(w, t) for w in WEIGHTS for t in (FLOORS if args.max_loss is None else BOUNDED_FLOORS)]
 
     def objective(mask: np.ndarray):
+        floor = shares(totals[mask].argmax(1), truth[mask], is_main[mask])[1] - (args.max_loss or 0.0)
+
         def score(g):
             m, o = shares(chosen(totals[mask], main_doc, s[mask], *g), truth[mask], is_main[mask])
-            return ((m + o) / 2, -g[0])
+            if args.max_loss is None:
+                return ((m + o) / 2, -g[0])
+            return (o >= floor - 1e-12, m, -g[0])
         return score
 
     shipped = totals.argmax(1)

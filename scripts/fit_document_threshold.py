@@ -32,8 +32,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import (MAIN, MAX_WRONG, ROOT, SETS, cached_rows, dev_sets, figures,  # noqa: E402
-                            formerly_blind, matrix, out_of_fold, pair_inputs, probe_arguments,
-                            shared_threshold, threshold_per_document)
+                            formerly_blind, matrix, nested_target, nested_wrong, out_of_fold, pair_inputs,
+                            probe_arguments, shared_threshold, threshold_per_document)
 from qa.config import ABSTENTION_FILE  # noqa: E402
 from qa.eval.evaluation import read_items  # noqa: E402
 
@@ -105,13 +105,16 @@ def main() -> None:
           f"{len(set(groups[main_rows]))} question files, {(main_rows & blind).sum()} formerly blind")
     p = out_of_fold(X, y, groups, *pair_inputs(rows, features))
     shared = shared_threshold(p, y, docs, [blind & main_rows, blind & ~main_rows])
-    m = blind & main_rows
+    m, o = blind & main_rows, blind & ~main_rows
     own = threshold_per_document(p[m], y[m], groups[m])
     report = {
         "shared": {"threshold": round(shared, 6), **per_round(p[m] >= shared, y[m], groups[m])},
         "own": {"threshold": round(own, 6), **per_round(p[m] >= own, y[m], groups[m])},
         "nested": nested(p[m], y[m], groups[m]),
-        "others_at_shared": figures(p[blind & ~main_rows] >= shared, y[blind & ~main_rows])}
+        "others_at_shared": figures(p[blind & ~main_rows] >= shared, y[blind & ~main_rows]),
+        # What a new speech meets: each other document at the threshold chosen on the rest.
+        "others_nested": nested_wrong(p[o], y[o], docs[o]),
+        "others_nested_target": nested_target(p[o], y[o], docs[o])}
     for name, figs in report.items():
         print(f"  {name:17s} {figs}")
     if args.write:

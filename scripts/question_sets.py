@@ -69,6 +69,7 @@ PAIRS = {
     "unseen-speeches-27": (("adams-1825.txt", "wilson-1915.txt"), "4fd6e20"),
     "unseen-speeches-28": (("madison-1816.txt", "clinton-1994.txt"), "efc2074"),
     "unseen-speeches-29": (("monroe-1818.txt", "harding-1922.txt"), "0107741"),
+    "unseen-speeches-30": (("jackson-1832.txt", "lincoln-1863.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -70,6 +70,7 @@ PAIRS = {
     "unseen-speeches-28": (("madison-1816.txt", "clinton-1994.txt"), "efc2074"),
     "unseen-speeches-29": (("monroe-1818.txt", "harding-1922.txt"), "0107741"),
     "unseen-speeches-30": (("jackson-1832.txt", "lincoln-1863.txt"), ""),
+    "unseen-speeches-31": (("hoover-1932.txt", "bush-2006.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

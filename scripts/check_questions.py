@@ -51,7 +51,8 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Composed by", "Laid before", "Bearing the date",
                "Drafted by", "Presented to", "Calendar date",
                "Originator", "Forwarded to", "Date of record",
-               "Orator", "Spoken before", "Spoken on"}
+               "Orator", "Spoken before", "Spoken on",
+               "Read by", "Read before", "Read on"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -90,6 +91,7 @@ EXPECTED_HEADER = {
     "monroe-1818.txt": (3, 0), "harding-1922.txt": (0, 0),
     "jackson-1832.txt": (3, 0), "lincoln-1863.txt": (0, 0),
     "hoover-1932.txt": (0, 0), "bush-2006.txt": (3, 0),
+    "roosevelt-1944.txt": (0, 0), "johnson-1965.txt": (3, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

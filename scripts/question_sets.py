@@ -35,6 +35,7 @@ ROUNDS = {
     "round49": "9782234",
     "round50": "95c7518",
     "round51": "95c7518",
+    "round52": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -71,6 +72,7 @@ PAIRS = {
     "unseen-speeches-29": (("monroe-1818.txt", "harding-1922.txt"), "0107741"),
     "unseen-speeches-30": (("jackson-1832.txt", "lincoln-1863.txt"), ""),
     "unseen-speeches-31": (("hoover-1932.txt", "bush-2006.txt"), ""),
+    "unseen-speeches-33": (("roosevelt-1944.txt", "johnson-1965.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

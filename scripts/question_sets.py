@@ -36,6 +36,7 @@ ROUNDS = {
     "round50": "95c7518",
     "round51": "95c7518",
     "round52": "",
+    "round53": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -52,7 +52,8 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Drafted by", "Presented to", "Calendar date",
                "Originator", "Forwarded to", "Date of record",
                "Orator", "Spoken before", "Spoken on",
-               "Read by", "Read before", "Read on"}
+               "Read by", "Read before", "Read on",
+               "Message author", "Conveyed to", "Date of writing"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -91,6 +92,7 @@ EXPECTED_HEADER = {
     "monroe-1818.txt": (3, 0), "harding-1922.txt": (0, 0),
     "jackson-1832.txt": (3, 0), "lincoln-1863.txt": (0, 0),
     "hoover-1932.txt": (0, 0), "bush-2006.txt": (3, 0),
+    "johnson-1866.txt": (3, 0), "grant-1871.txt": (0, 0),
     "roosevelt-1944.txt": (0, 0), "johnson-1965.txt": (3, 0),
 }
 

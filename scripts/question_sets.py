@@ -73,6 +73,7 @@ PAIRS = {
     "unseen-speeches-29": (("monroe-1818.txt", "harding-1922.txt"), "0107741"),
     "unseen-speeches-30": (("jackson-1832.txt", "lincoln-1863.txt"), ""),
     "unseen-speeches-31": (("hoover-1932.txt", "bush-2006.txt"), ""),
+    "unseen-speeches-32": (("johnson-1866.txt", "grant-1871.txt"), ""),
     "unseen-speeches-33": (("roosevelt-1944.txt", "johnson-1965.txt"), ""),
 }
 

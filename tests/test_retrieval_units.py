@@ -588,28 +588,6 @@ def test_a_figure_counts_only_what_stands_next_to_it(tmp_path, fake_encoder):
     assert missing("Why do container ships come to the harbour?") == 0.0
 
 
-def test_a_name_answers_only_what_it_is_written_about(tmp_path, fake_encoder):
-    """A question for a person is answered by a name written next to what was asked, not by
-    any name of the passage: ``name_missing`` is lower when a person is named by the words
-    asked about than when the passages name one only for something else, and 0 for a
-    question that asks for no name."""
-    from qa.search.evidence import evidence
-    from qa.search.retrieval import ALL_STAGES
-
-    r = _one_file_retriever(tmp_path, "port.txt",
-                            "The new harbour crane was ordered by Minister Alvarez last spring. "
-                            "The grain silos stood empty all winter.\n\n"
-                            "The harbour festival opens every spring in the old market hall.\n")
-
-    def missing(question: str) -> float:
-        return evidence(r, r.score(question), stages=ALL_STAGES).values["name_missing"]
-
-    near = missing("Who ordered the new harbour crane?")
-    assert near < missing("Who emptied the grain silos all winter?") <= 1.0
-    assert near < missing("Who opens the harbour festival in the old market hall?") <= 1.0
-    assert missing("Why was the harbour crane ordered?") == 0.0
-
-
 def test_a_name_the_document_never_uses_is_not_covered_by_a_neighbouring_name():
     """Query expansion may search "Kazakhstan" for "Mongolia", but the evidence features do
     not count the unknown name as covered by it; an unknown common word keeps its synonyms."""

@@ -230,11 +230,6 @@ SETS["support+aftermath+phrases+stance+pair-length"] = tuple(
 # docs/experiments.md): a cross-encoder fine-tuned on the rows' (question, best passage), each
 # row's score out of fold (``--judge-scores``).
 JUDGED = "support+aftermath+phrases+stance+pair-length+judge"
-# ... and with whether a name of the kind asked for is written about what was asked
-# (``name_missing``; twenty-ninth session, candidate F, written down before its run in
-# docs/experiments.md).
-SETS["support+aftermath+phrases+stance+pair-length+names"] = (*SETS["support+aftermath+phrases+stance+pair-length"],
-                                                              "name_missing")
 SETS[JUDGED] = (*SETS["support+aftermath+phrases+stance+pair-length"], CROSS_SCORE)
 # Folds of the judge's out-of-fold scores, grouped by document (as the eighteenth session's probe).
 JUDGE_FOLDS = 5

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..index.lexical import stem, words as word_list
 from ..questions.query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME, measured, name_phrases
-from .kinds import contains, figure_neighbours, focus_words, name_neighbours, unmatched_focus
+from .kinds import contains, figure_neighbours, focus_words, unmatched_focus
 
 if TYPE_CHECKING:
     from .retrieval import Retriever, Scored, Stages
@@ -35,10 +35,7 @@ FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top
 CANDIDATES = ("sentence_coverage", "support_min", "support_mean", "best_support_min", "best_support_mean",
               "answer_support_min", "answer_support_mean", "measure_missing", "asks_aftermath", "unknown_phrases",
               "asks_stance")
-# Written after the feature sets built from CANDIDATES were fitted, so kept apart from them
-# (twenty-ninth session, candidate F).
-LATER = ("name_missing",)
-COMPUTED = (*FEATURES, *CANDIDATES, *LATER)
+COMPUTED = (*FEATURES, *CANDIDATES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,27 +196,6 @@ def measure_missing(retriever: "Retriever", scored: "Scored", passages: "np.ndar
     return round(1.0 - best, 6)
 
 
-def name_missing(retriever: "Retriever", scored: "Scored", passages: "np.ndarray",
-                 vectors: list["np.ndarray | None"]) -> float:
-    """For a question for a name (a person, an agent, a place, an organisation): is a name of
-    that kind in the best sentences said about what was asked? 1 - the best mean support of
-    the question's content words (``word_support``) among the ``features.figure_window``
-    words either side of each such name (``kinds.name_neighbours``; 1.0 when there is none);
-    0.0 for any other question or one without content words."""
-    kind = scored.query.asks_for
-    terms = scored.terms.terms
-    if kind not in (PERSON, AGENT, PLACE, ORGANIZATION) or not terms:
-        return 0.0
-    own = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
-    best = 0.0
-    for row in best_rows(retriever, scored, passages):
-        for near in name_neighbours(kind, retriever.sentences[int(row)], retriever.tuning.features.figure_window, own):
-            stems = {stem(w) for w in near}
-            rows = retriever.word_rows(stems)
-            best = max(best, float(np.mean([word_support(retriever, t, v, stems, rows) for t, v in zip(terms, vectors)])))
-    return round(1.0 - best, 6)
-
-
 def best_sentence(retriever: "Retriever", scored: "Scored", passage: int) -> str:
     """The passage's sentence with the highest fused score."""
     rows = np.flatnonzero(retriever.sentence_owner == passage)
@@ -290,7 +266,6 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
         "best_support_min": best_support[0], "best_support_mean": best_support[1],
         "answer_support_min": answered[0], "answer_support_mean": answered[1],
         "measure_missing": measure_missing(retriever, scored, order, vectors),
-        "name_missing": name_missing(retriever, scored, order, vectors),
         "fused_top": fused_top, "fused_margin": fused_margin,
         "kind_missing": float(stages.answer_type and kind_missing(retriever, scored, best)),
         "focus_missing": focus_missing(retriever, scored, best) if stages.answer_type else 0.0,

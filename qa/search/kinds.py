@@ -181,43 +181,6 @@ def figure_neighbours(kind: str, text: str, width: int) -> list[list[str]]:
     return out
 
 
-def name_spans(kind: str, text: str, exclude: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
-    """Where ``text`` names a thing of ``kind`` (a person, an agent, a place, an organisation),
-    as ``contains`` reads it: (start, end) of each name none of whose words is among ``exclude``
-    (the question's own words); [] for any other kind.
-
-    >>> text = "Trade grew, and Minister Alvarez said the Port Authority would expand in Valdivia."
-    >>> [text[a:b] for a, b in name_spans("person", text)]
-    ['Minister Alvarez']
-    >>> [text[a:b] for a, b in name_spans("place", text, frozenset({"port"}))]
-    ['Minister', 'Alvarez', 'Authority', 'Valdivia']
-    """
-    if kind == PLACE:
-        found = [(m.start(), m.end()) for m in re.finditer(r"(?<=[\s(“\"'-])[A-Z][\w’'-]*", text)]
-    elif kind == AGENT:
-        found = name_spans(PERSON, text)
-        for m in re.finditer(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*", text):
-            before = text[:m.start()].split()
-            if before and before[-1].lower().strip(",;:") not in _PLACE_WORDS:
-                found.append((m.start(), m.end()))
-    elif kind in (PERSON, ORGANIZATION):
-        found = [(m.start(), m.end()) for m in _HAS[kind].finditer(text)]
-    else:
-        return []
-    return [(a, b) for a, b in found if not all(w.lower().strip("’'") in exclude for w in text[a:b].split())]
-
-
-def name_neighbours(kind: str, text: str, width: int, exclude: frozenset[str] = frozenset()) -> list[list[str]]:
-    """For each name of ``kind`` in ``text`` (``name_spans``), the ``width`` words either side
-    of it: what the name is said about ("the arbiter, the King of the Netherlands").
-
-    >>> name_neighbours("person", "The treaty was signed; Minister Alvarez said the port would grow.", 2)
-    [['was', 'signed', 'said', 'the']]
-    """
-    return [[w.lower() for w in (*word_list(text[:a])[-width:], *word_list(text[b:])[:width])]
-            for a, b in name_spans(kind, text, exclude)]
-
-
 # Words for the document itself, not for what it is about ("according to the speech").
 _ABOUT_THE_TEXT = frozenset((*TEXT_WORDS, *AUTHOR_WORDS, "source"))
 

@@ -64,26 +64,34 @@ def scores(retired: bool):
         of = np.asarray(r.document_of)
         sentence_of = of[r.sentence_owner]
         best, second, truth, sentence_best, sentence_second, shipped = [], [], [], [], [], []
-        for speech, items in dev_sets(retired=retired)[0].items():
-            for item in items:
-                q = item.question
-                if (not item.evidence or named(q, r.documents) or by_role(q, r.documents, "en") or compares(q)
-                        or r.about_document(q, "en")):
-                    continue
-                scored = r.score(q, item.history)
-                fused = scored.fused
-                own = [np.sort(fused[of == d])[::-1] for d in range(len(docs))]
-                best.append([o[0] for o in own])
-                second.append([o[1] if len(o) > 1 else o[0] for o in own])
-                truth.append(docs.index(speech.name))
-                cosines = scored.sentence_dense
-                own = [np.sort(cosines[sentence_of == d])[::-1] for d in range(len(docs))]
-                sentence_best.append([o[0] for o in own])
-                sentence_second.append([o[1] if len(o) > 1 else o[0] for o in own])
-                shipped.append(docs.index(r.best_document(q, item.history)))  # the retriever's own rule
+        for speech, item in left_to_evidence(r, dev_sets(retired=retired)[0]):
+            q = item.question
+            scored = r.score(q, item.history)
+            fused = scored.fused
+            own = [np.sort(fused[of == d])[::-1] for d in range(len(docs))]
+            best.append([o[0] for o in own])
+            second.append([o[1] if len(o) > 1 else o[0] for o in own])
+            truth.append(docs.index(speech.name))
+            cosines = scored.sentence_dense
+            own = [np.sort(cosines[sentence_of == d])[::-1] for d in range(len(docs))]
+            sentence_best.append([o[0] for o in own])
+            sentence_second.append([o[1] if len(o) > 1 else o[0] for o in own])
+            shipped.append(docs.index(r.best_document(q, item.history)))  # the retriever's own rule
         count = np.array([(of == d).sum() for d in range(len(docs))], dtype=float)
         return (np.array(best), np.array(second), np.array(truth), docs, count, np.array(sentence_best),
                 np.array(sentence_second), np.array(shipped))
+
+
+def left_to_evidence(r, sets: dict):
+    """(speech, item) for each answerable question of ``sets`` (speech -> items) that leaves
+    the document to the evidence: it names no document, calls the speaker by no office,
+    compares nothing and asks nothing about the document itself (over ``r``'s documents)."""
+    for speech, items in sets.items():
+        for item in items:
+            q = item.question
+            if not (not item.evidence or named(q, r.documents) or by_role(q, r.documents, "en") or compares(q)
+                    or r.about_document(q, "en")):
+                yield speech, item
 
 
 def show(label: str, right: np.ndarray, truth: np.ndarray, docs: list[str]) -> None:

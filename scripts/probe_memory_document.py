@@ -27,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from check_document_choice import left_to_evidence  # noqa: E402
 from fit_abstention import MAIN, dev_sets  # noqa: E402
 from fit_document_threshold import question_files  # noqa: E402
 
@@ -71,8 +72,6 @@ def collect(corpus: Path) -> dict:
     """Totals, truth, vectors and groups of the questions left to the evidence, over ``corpus``."""
     from qa.api import build_index, retriever
     from qa.config import settings
-    from qa.search.retrieval import document_totals
-    from qa.search.scope import by_role, compares, named
 
     s = settings(seeds_dir=corpus / "seeds", index_dir=corpus / "index")
     if not (corpus / "index").is_dir():
@@ -80,24 +79,17 @@ def collect(corpus: Path) -> dict:
     r = retriever(s)
     docs = [d.source for d in r.documents]
     sets, files = dev_sets(retired=True)
+    sets = {speech: items for speech, items in sets.items() if speech.name in docs}  # the corpus's documents only
     where = question_files(files)
     totals, truth, vectors, groups, blind = [], [], [], [], []
-    for speech, items in sets.items():
-        for item in items:
-            q = item.question
-            if (not item.evidence or named(q, r.documents) or by_role(q, r.documents, "en") or compares(q)
-                    or r.about_document(q, "en")):
-                continue
-            scored = r.score(q, item.history)
-            sentences = (None if scored.sentence_dense is None
-                         else (scored.sentence_dense, r.document_of[r.sentence_owner]))
-            totals.append(document_totals(scored.fused, r.document_of, len(docs), choice=r.tuning.documents,
-                                          sentences=sentences))
-            truth.append(docs.index(speech.name))
-            v = np.asarray(scored.query_vector, dtype=np.float64)
-            vectors.append(v / np.linalg.norm(v))
-            groups.append(where.get(item.id, item.id) if speech == MAIN else speech.name)
-            blind.append(speech == MAIN and item.split == "heldout")
+    for speech, item in left_to_evidence(r, sets):
+        scored = r.score(item.question, item.history)
+        totals.append(r.evidence_totals(scored))  # the shipped rule's
+        truth.append(docs.index(speech.name))
+        v = np.asarray(scored.query_vector, dtype=np.float64)
+        vectors.append(v / np.linalg.norm(v))
+        groups.append(where.get(item.id, item.id) if speech == MAIN else speech.name)
+        blind.append(speech == MAIN and item.split == "heldout")
     return {"totals": np.array(totals), "truth": np.array(truth), "vectors": np.array(vectors),
             "groups": np.array(groups), "blind": np.array(blind), "docs": np.array(docs)}
 

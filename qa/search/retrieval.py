@@ -480,17 +480,21 @@ class Retriever:
         with self._names_lock:
             found = self._document_totals.get(key)
         if found is None:
-            scored = self.score(question, history)
-            sentences = (None if scored.sentence_dense is None
-                         else (scored.sentence_dense, self.document_of[self.sentence_owner]))
-            totals = document_totals(scored.fused, self.document_of, len(self.documents),
-                                     choice=self.tuning.documents, sentences=sentences)
+            totals = self.evidence_totals(self.score(question, history))
             found = sorted(((d.source, float(t)) for d, t in zip(self.documents, totals)), key=lambda x: -x[1])
             with self._names_lock:
                 if len(self._document_totals) >= 64:
                     self._document_totals.clear()
                 self._document_totals[key] = found
         return found
+
+    def evidence_totals(self, scored: Scored) -> np.ndarray:
+        """Each document's total for a scored question (``document_totals``), in the order of
+        ``self.documents``."""
+        sentences = (None if scored.sentence_dense is None
+                     else (scored.sentence_dense, self.document_of[self.sentence_owner]))
+        return document_totals(scored.fused, self.document_of, len(self.documents),
+                               choice=self.tuning.documents, sentences=sentences)
 
     def close_document(self, question: str, history: Sequence[str] = ()) -> str:
         """The document that comes within ``Tuning.documents.close_margin`` of the one the

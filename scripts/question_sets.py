@@ -37,6 +37,7 @@ ROUNDS = {
     "round51": "95c7518",
     "round52": "b8e787f",
     "round53": "b8e787f",
+    "round54": "",
     "round55": "",
 }
 

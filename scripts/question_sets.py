@@ -37,8 +37,8 @@ ROUNDS = {
     "round51": "95c7518",
     "round52": "b8e787f",
     "round53": "b8e787f",
-    "round54": "",
-    "round55": "",
+    "round54": "3ae7660",
+    "round55": "5715da5",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

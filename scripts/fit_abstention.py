@@ -358,10 +358,24 @@ def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_w
     return float(candidates[met[0]]) if len(met) else float(np.round(p[~y].max(), 6) + 1e-6)
 
 
-def nested_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, target: float = MAX_WRONG) -> dict:
-    """Each document's refusals at the threshold ``threshold_per_document`` chooses, for
-    ``target``, on the other documents: recall and wrong refusals pooled, and the wrong
-    refusals as the mean over documents (what a new speech meets).
+def per_group(refused: np.ndarray, y: np.ndarray, groups: np.ndarray, label: str = "document") -> dict:
+    """``figures`` of the refusals, with the wrong refusals also as the mean over ``groups``
+    (under the key ``wrong_refusals_mean_per_<label>``).
+
+    >>> per_group(np.array([True, False, True, True]), np.array([False, False, True, False]),
+    ...           np.array(["a", "a", "b", "b"]), "round")["wrong_refusals_mean_per_round"]
+    0.75
+    """
+    wrong = [refused[(groups == g) & ~y].mean() for g in sorted(set(groups[~y]))]
+    return {**figures(refused, y), f"wrong_refusals_mean_per_{label}": round(float(np.mean(wrong)), 3)}
+
+
+def nested_wrong(p: np.ndarray, y: np.ndarray, groups: np.ndarray, target: float = MAX_WRONG,
+                 label: str = "document") -> dict:
+    """Each group's refusals at the threshold ``threshold_per_document`` chooses, for
+    ``target``, on the other groups (``per_group``): what a new speech, or a new round, meets.
+
+    Group c's unanswerable question (0.7) is under the threshold groups a and b choose (0.8):
 
     >>> p = np.array([0.1, 0.9, 0.2, 0.8, 0.3, 0.7])
     >>> y = np.array([False, True, False, True, False, True])
@@ -369,11 +383,10 @@ def nested_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, target: float =
     0.667
     """
     refused = np.zeros(len(p), bool)
-    for d in sorted(set(docs)):
-        out = docs == d
-        refused[out] = p[out] >= threshold_per_document(p[~out], y[~out], docs[~out], target)
-    wrong = [refused[(docs == d) & ~y].mean() for d in sorted(set(docs[~y]))]
-    return {**figures(refused, y), "wrong_refusals_mean_per_document": round(float(np.mean(wrong)), 3)}
+    for g in sorted(set(groups)):
+        out = groups == g
+        refused[out] = p[out] >= threshold_per_document(p[~out], y[~out], groups[~out], target)
+    return per_group(refused, y, groups, label)
 
 
 # Candidate T (twenty-ninth session): the targets tried for the other speeches' group.

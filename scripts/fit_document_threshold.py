@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import (MAIN, MAX_WRONG, ROOT, SETS, cached_rows, dev_sets, figures,  # noqa: E402
                             formerly_blind, matrix, nested_target, nested_wrong, out_of_fold, pair_inputs,
-                            probe_arguments, shared_threshold, threshold_per_document)
+                            per_group, probe_arguments, shared_threshold, threshold_per_document)
 from qa.config import ABSTENTION_FILE  # noqa: E402
 from qa.eval.evaluation import read_items  # noqa: E402
 
@@ -61,31 +61,13 @@ def groups_by_round(rows: list[dict], rounds: dict[str, str]) -> np.ndarray:
 
 def nested(p: np.ndarray, y: np.ndarray, rounds: np.ndarray) -> dict:
     """Each round's refusals at the threshold chosen (``threshold_per_document``) on the other
-    rounds: recall pooled, wrong refusals pooled and as the mean over rounds.
-
-    Round c's unanswerable question (0.7) is under the threshold rounds a and b choose (0.8):
-
-    >>> p = np.array([0.1, 0.9, 0.2, 0.8, 0.3, 0.7])
-    >>> y = np.array([False, True, False, True, False, True])
-    >>> nested(p, y, np.array(["a", "a", "b", "b", "c", "c"]))["abstain_recall"]
-    0.667
-    """
-    refused = np.zeros(len(p), bool)
-    for r in sorted(set(rounds)):
-        out = rounds == r
-        refused[out] = p[out] >= threshold_per_document(p[~out], y[~out], rounds[~out])
-    return per_round(refused, y, rounds)
+    rounds: recall pooled, wrong refusals pooled and as the mean over rounds."""
+    return nested_wrong(p, y, rounds, label="round")
 
 
 def per_round(refused: np.ndarray, y: np.ndarray, rounds: np.ndarray) -> dict:
-    """``figures`` of the refusals, with the wrong refusals also as the mean over rounds.
-
-    >>> per_round(np.array([True, False, True, True]), np.array([False, False, True, False]),
-    ...           np.array(["a", "a", "b", "b"]))["wrong_refusals_mean_per_round"]
-    0.75
-    """
-    wrong = [refused[(rounds == r) & ~y].mean() for r in sorted(set(rounds[~y]))]
-    return {**figures(refused, y), "wrong_refusals_mean_per_round": round(float(np.mean(wrong)), 3)}
+    """``figures`` of the refusals, with the wrong refusals also as the mean over rounds."""
+    return per_group(refused, y, rounds, "round")
 
 
 def main() -> None:

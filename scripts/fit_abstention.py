@@ -370,44 +370,28 @@ def per_group(refused: np.ndarray, y: np.ndarray, groups: np.ndarray, label: str
     return {**figures(refused, y), f"wrong_refusals_mean_per_{label}": round(float(np.mean(wrong)), 3)}
 
 
-def nested_wrong(p: np.ndarray, y: np.ndarray, groups: np.ndarray, target: float = MAX_WRONG,
-                 label: str = "document") -> dict:
-    """Each group's refusals at the threshold ``threshold_per_document`` chooses, for
-    ``target``, on the other groups (``per_group``): what a new speech, or a new round, meets.
+def nested_wrong(p: np.ndarray, y: np.ndarray, groups: np.ndarray, label: str = "document") -> dict:
+    """Each group's refusals at the threshold ``threshold_per_document`` chooses on the other
+    groups (``per_group``): what a new speech, or a new round, meets.
 
     Group c's unanswerable question (0.7) is under the threshold groups a and b choose (0.8):
 
     >>> p = np.array([0.1, 0.9, 0.2, 0.8, 0.3, 0.7])
     >>> y = np.array([False, True, False, True, False, True])
-    >>> nested_wrong(p, y, np.array(["a", "a", "b", "b", "c", "c"]), 0.0)["abstain_recall"]
+    >>> nested_wrong(p, y, np.array(["a", "a", "b", "b", "c", "c"]))["abstain_recall"]
     0.667
     """
     refused = np.zeros(len(p), bool)
     for g in sorted(set(groups)):
         out = groups == g
-        refused[out] = p[out] >= threshold_per_document(p[~out], y[~out], groups[~out], target)
+        refused[out] = p[out] >= threshold_per_document(p[~out], y[~out], groups[~out])
     return per_group(refused, y, groups, label)
 
 
-# Candidate T (twenty-ninth session): the targets tried for the other speeches' group.
-TARGETS = tuple(round(0.02 + 0.0025 * i, 4) for i in range(13))
-
-
-def nested_target(p: np.ndarray, y: np.ndarray, docs: np.ndarray, targets=TARGETS) -> float:
-    """The largest of ``targets`` at which the documents, each at the threshold chosen on the
-    others (``nested_wrong``), are refused wrongly at most ``MAX_WRONG`` on average (the
-    smallest target if none is)."""
-    met = [a for a in targets if nested_wrong(p, y, docs, a)["wrong_refusals_mean_per_document"] <= MAX_WRONG]
-    return max(met) if met else min(targets)
-
-
-def shared_threshold(p: np.ndarray, y: np.ndarray, docs: np.ndarray, masks: list[np.ndarray],
-                     targets: list[float] | None = None) -> float:
+def shared_threshold(p: np.ndarray, y: np.ndarray, docs: np.ndarray, masks: list[np.ndarray]) -> float:
     """The one threshold for every group ``masks`` marks: the highest of the groups' own
-    (``threshold_per_document``), so each group is held to its target (``MAX_WRONG`` unless
-    ``targets`` says otherwise)."""
-    targets = targets or [MAX_WRONG] * len(masks)
-    return max(threshold_per_document(p[mask], y[mask], docs[mask], a) for mask, a in zip(masks, targets))
+    (``threshold_per_document``), so each group is held to ``MAX_WRONG``."""
+    return max(threshold_per_document(p[mask], y[mask], docs[mask]) for mask in masks)
 
 
 def figures(abstain: np.ndarray, y: np.ndarray) -> dict:
@@ -461,21 +445,15 @@ def blind_groups(rows: list[dict], dev: set[str] | None = None) -> list[np.ndarr
 
 
 def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[np.ndarray] | None = None,
-                   fitter=None, nested_last: bool = False) -> tuple[float, dict, dict]:
+                   fitter=None) -> tuple[float, dict, dict]:
     """(threshold, pooled figures, per-document figures), all out of fold. The threshold is
     the lowest that keeps each group of rows ``calibrate`` marks (default: all rows, one
     group) at most ``MAX_WRONG`` wrongly refused, its documents weighing the same
-    (``threshold_per_document``); with ``nested_last``, the last group (the other speeches')
-    at the target ``nested_target`` chooses for it instead (candidate T). ``fitter``: as
-    ``out_of_fold``."""
+    (``threshold_per_document``). ``fitter``: as ``out_of_fold``."""
     X, y, groups = matrix(rows, features)
     p = out_of_fold(X, y, groups, *pair_inputs(rows, features), fitter=fitter)
     masks = [np.ones(len(y), bool)] if calibrate is None else calibrate
-    targets = [MAX_WRONG] * len(masks)
-    if nested_last:
-        last = masks[-1]
-        targets[-1] = nested_target(p[last], y[last], groups[last])
-    t = shared_threshold(p, y, groups, masks, targets)
+    t = shared_threshold(p, y, groups, masks)
     per_doc = {}
     for doc in sorted(set(groups)):
         mask = groups == doc
@@ -484,8 +462,6 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
         per_doc[doc]["hit@1"] = round(float(np.mean([r == 1 for r in ranks])), 3)
         per_doc[doc]["hit@3"] = round(float(np.mean([r is not None and r <= 3 for r in ranks])), 3)
     pooled = figures(p >= t, y)
-    if nested_last:
-        pooled["target_of_the_last_group"] = targets[-1]
     if calibrate is not None:
         union = np.logical_or.reduce(masks)
         pooled["formerly_blind"] = figures(p[union] >= t, y[union])
@@ -577,7 +553,7 @@ def judge_scores(rows: list[dict], path: Path | None) -> None:
 def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict:
     """The model of ``features`` fitted on all ``rows``, as ``abstention.json`` holds it, its
     threshold and figures from the grouped CV; printed as it goes."""
-    t, pooled, per_doc = cross_validate(rows, features, calibrate, nested_last=args.nested_target)
+    t, pooled, per_doc = cross_validate(rows, features, calibrate)
     X, y, groups = matrix(rows, features)
     Z, column = pair_inputs(rows, features)
     if Z is not None:
@@ -601,10 +577,7 @@ def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict
             "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities"
                                + (" of the formerly blind rows, the main speech's and the other speeches' "
                                   "each held to the target" if args.retired else "")
-                               + ", the mean of its documents' wrong-refusal rates held to the target"
-                               + (" (the other speeches' target: the largest on fit_abstention.TARGETS whose "
-                                  "nested rate, each document at the threshold chosen on the others, is at most "
-                                  f"{MAX_WRONG})" if args.nested_target else ""),
+                               + ", the mean of its documents' wrong-refusal rates held to the target",
                    "pooled": pooled, "per_document": per_doc}}
 
 
@@ -621,12 +594,7 @@ def main() -> None:
                     help="the judge's out-of-fold scores: read if there, else computed (25-40 minutes) and "
                          f"written; needed by the sets with {CROSS_SCORE} (with --write, the training pairs "
                          "go to qa/answer/judge-pairs.jsonl.gz)")
-    ap.add_argument("--nested-target", action="store_true",
-                    help="with --retired, hold the other speeches to the largest target whose nested wrong "
-                         f"refusals (each at a threshold chosen without it) are at most {MAX_WRONG:g} (candidate T)")
     args = ap.parse_args()
-    if args.nested_target and not args.retired:
-        ap.error("--nested-target needs --retired (the other speeches' formerly blind rows)")
     rows = collect(args.cache, args.data, retired=args.retired)
     if args.judge_scores:
         judge_scores(rows, args.judge_scores)

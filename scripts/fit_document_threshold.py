@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import (MAIN, MAX_WRONG, ROOT, SETS, cached_rows, dev_sets, figures,  # noqa: E402
-                            formerly_blind, matrix, nested_target, nested_wrong, out_of_fold, pair_inputs,
+                            formerly_blind, matrix, nested_wrong, out_of_fold, pair_inputs,
                             per_group, probe_arguments, shared_threshold, threshold_per_document)
 from qa.config import ABSTENTION_FILE  # noqa: E402
 from qa.eval.evaluation import read_items  # noqa: E402
@@ -95,8 +95,7 @@ def main() -> None:
         "nested": nested(p[m], y[m], groups[m]),
         "others_at_shared": figures(p[blind & ~main_rows] >= shared, y[blind & ~main_rows]),
         # What a new speech meets: each other document at the threshold chosen on the rest.
-        "others_nested": nested_wrong(p[o], y[o], docs[o]),
-        "others_nested_target": nested_target(p[o], y[o], docs[o])}
+        "others_nested": nested_wrong(p[o], y[o], docs[o])}
     for name, figs in report.items():
         print(f"  {name:17s} {figs}")
     if args.write:

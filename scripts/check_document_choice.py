@@ -89,8 +89,8 @@ def left_to_evidence(r, sets: dict):
     for speech, items in sets.items():
         for item in items:
             q = item.question
-            if not (not item.evidence or named(q, r.documents) or by_role(q, r.documents, "en") or compares(q)
-                    or r.about_document(q, "en")):
+            if item.evidence and not (named(q, r.documents) or by_role(q, r.documents, "en") or compares(q)
+                                      or r.about_document(q, "en")):
                 yield speech, item
 
 

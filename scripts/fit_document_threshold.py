@@ -93,7 +93,7 @@ def main() -> None:
         "shared": {"threshold": round(shared, 6), **per_round(p[m] >= shared, y[m], groups[m])},
         "own": {"threshold": round(own, 6), **per_round(p[m] >= own, y[m], groups[m])},
         "nested": nested(p[m], y[m], groups[m]),
-        "others_at_shared": figures(p[blind & ~main_rows] >= shared, y[blind & ~main_rows]),
+        "others_at_shared": figures(p[o] >= shared, y[o]),
         # What a new speech meets: each other document at the threshold chosen on the rest.
         "others_nested": nested_wrong(p[o], y[o], docs[o])}
     for name, figs in report.items():

@@ -53,7 +53,9 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Originator", "Forwarded to", "Date of record",
                "Orator", "Spoken before", "Spoken on",
                "Read by", "Read before", "Read on",
-               "Message author", "Conveyed to", "Date of writing"}
+               "Message author", "Conveyed to", "Date of writing",
+               "Transcribed address by", "Transcribed address to", "Transcribed address dated",
+               "Addressed by", "Addressed to", "Addressed on"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -94,6 +96,8 @@ EXPECTED_HEADER = {
     "hoover-1932.txt": (0, 0), "bush-2006.txt": (3, 0),
     "johnson-1866.txt": (3, 0), "grant-1871.txt": (0, 0),
     "roosevelt-1944.txt": (0, 0), "johnson-1965.txt": (3, 0),
+    "jefferson-1805.txt": (0, 0), "washington-1794.txt": (3, 0),
+    "eisenhower-1956.txt": (0, 0), "wilson-1917.txt": (3, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

@@ -39,6 +39,8 @@ ROUNDS = {
     "round53": "b8e787f",
     "round54": "3ae7660",
     "round55": "5715da5",
+    "round56": "",
+    "round57": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -77,6 +79,8 @@ PAIRS = {
     "unseen-speeches-31": (("hoover-1932.txt", "bush-2006.txt"), "65220c4"),
     "unseen-speeches-32": (("johnson-1866.txt", "grant-1871.txt"), "3069181"),
     "unseen-speeches-33": (("roosevelt-1944.txt", "johnson-1965.txt"), "b8e787f"),
+    "unseen-speeches-34": (("jefferson-1805.txt", "washington-1794.txt"), ""),
+    "unseen-speeches-35": (("eisenhower-1956.txt", "wilson-1917.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -90,8 +90,8 @@ DOCUMENT_SETS = {
     # Questions about the documents themselves (their metadata lines) and look-alikes about their
     # content (twenty-seventh session).
     "metaset-1": "0107741",
-    # A second such set on six other documents (twenty-seventh session), not run yet.
-    "metaset-2": "",
+    # A second such set on six other documents (twenty-seventh session), run once in the thirtieth.
+    "metaset-2": "9f8fd9d",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

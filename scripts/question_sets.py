@@ -92,6 +92,9 @@ DOCUMENT_SETS = {
     "metaset-1": "0107741",
     # A second such set on six other documents (twenty-seventh session), run once in the thirtieth.
     "metaset-2": "9f8fd9d",
+    # A third, most questions naming their document by a description (its speaker, year, kind),
+    # for candidate M3 (thirtieth session).
+    "metaset-3": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

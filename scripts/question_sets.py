@@ -95,6 +95,8 @@ DOCUMENT_SETS = {
     # A third, most questions naming their document by a description (its speaker, year, kind),
     # for candidate M3 (thirtieth session).
     "metaset-3": "",
+    # A fourth, the same kind on six more documents, for candidate M3b (thirtieth session).
+    "metaset-4": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

@@ -445,7 +445,8 @@ def test_a_description_of_the_document_is_read_as_this_speech(seeds, tmp_path, f
     doe = retriever(settings(seeds_dir=seeds, index_dir=index)).for_documents(("doe-1999.txt",))
     for question, kind in [("When was Doe's 1999 State of the Union given?", "date"),
                            ("Who delivered the January 1999 State of the Union to the Congress?", "author"),
-                           ("What did Doe's 1999 State of the Union say about farms?", "")]:
+                           ("What did Doe's 1999 State of the Union say about farms?", ""),
+                           ("Whose envoy gave that pledge, per Doe's 1999 State of the Union?", "")]:
         assert doe.about_document(question, "en") == kind, question
     answer = qa.ask("When was Doe's 1999 State of the Union given?", documents=["doe-1999.txt"],
                     seeds_dir=seeds, index_dir=index)

@@ -372,6 +372,10 @@ _MONTHS = frozenset("january february march april may june july august september
 _TOKEN = re.compile(r"[A-Za-z][\w’'-]*\.?|\d{1,4}(?:st|nd|rd|th)?")
 # After a word for a text, a phrase that dates or places it ("of December 1825", "at Boao").
 _AFTER = frozenset("of from on in at".split())
+# A clause at the end of a question that says where to read the answer ("..., per Madison's 1816
+# message?"): the description after it is neither the subject nor the text asked about; dropped
+# as ``qa.questions.query.without_source_clause`` drops one at the start (candidate M3b).
+_SAYS_WHERE = re.compile(r",?\s*\b(?:per|according to|going by|judging by|based on|as stated in)\s+$", re.I)
 # Words a run may start with that stay before "this speech" ("to Reagan's 1987 address").
 _LEADING = frozenset("and of for on at in to a an by with from".split())
 
@@ -408,6 +412,11 @@ def as_this_speech(question: str, documents: tuple[DocumentInfo, ...]) -> str:
     'What did he add to this speech?'
     >>> as_this_speech("What did he add to the address?", docs)
     'What did he add to the address?'
+
+    A description in a clause that says where to read the answer is dropped (candidate M3b):
+
+    >>> as_this_speech("Whose envoy gave that assurance, per Reagan's 1987 address?", docs)
+    'Whose envoy gave that assurance?'
     """
     own = frozenset().union(*map(_own_words, documents)) if documents else frozenset()
     if not own:
@@ -438,7 +447,12 @@ def as_this_speech(question: str, documents: tuple[DocumentInfo, ...]) -> str:
                                               for k in range(last + 2, tail[-1] + 1)) else last
             start = next((k for k in range(i, end + 1) if words[k] not in _LEADING), end + 1)
             if any(words[k] in own for k in range(start, end + 1)):
-                out.append(question[at:tokens[start].start()] + "this speech")
+                before = question[at:tokens[start].start()]
+                where = _SAYS_WHERE.search(before)
+                if where and not question[tokens[end].end():].strip(" ?.!"):
+                    out.append(before[:where.start()])  # "..., per Madison's 1816 message?": where to read
+                else:
+                    out.append(before + "this speech")
                 at = tokens[end].end()
         i = j + 1
     return "".join(out) + question[at:]

@@ -430,6 +430,29 @@ def test_a_list_of_every_document_says_when_it_stops_short(seeds, tmp_path, fake
     assert f"first {MAX_LISTED_DOCUMENTS} of the {total + 1} documents" in listed.text  # the seeds' speech too
 
 
+def test_a_description_of_the_document_is_read_as_this_speech(seeds, tmp_path, fake_encoder):
+    """A question that names its document by speaker, year and kind, as a user with several
+    speeches would ("Doe's 1999 State of the Union"), asks about the document as "this speech"
+    would: answered from its date line. A question on what it says stays one."""
+    from qa.api import retriever
+    from qa.config import settings
+
+    (seeds / "doe-1999.txt").write_text("Title: State of the Union Address\nSpeaker: Jane Q. Doe\n"
+                                        "Date: January 5, 1999\n\nWe will build harbours. Farms need water.\n",
+                                        encoding="utf-8")
+    index = tmp_path / "doe-index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    doe = retriever(settings(seeds_dir=seeds, index_dir=index)).for_documents(("doe-1999.txt",))
+    for question, kind in [("When was Doe's 1999 State of the Union given?", "date"),
+                           ("Who delivered the January 1999 State of the Union to the Congress?", "author"),
+                           ("What did Doe's 1999 State of the Union say about farms?", ""),
+                           ("Whose envoy gave that pledge, per Doe's 1999 State of the Union?", "")]:
+        assert doe.about_document(question, "en") == kind, question
+    answer = qa.ask("When was Doe's 1999 State of the Union given?", documents=["doe-1999.txt"],
+                    seeds_dir=seeds, index_dir=index)
+    assert not answer.abstained and answer.passages[0].text == "Date: January 5, 1999"
+
+
 def test_a_russian_follow_up_takes_the_conversations_document(corpus):
     seeds, index = corpus
     cameron = "cameron-anticorruption-summit-2016.txt"

@@ -364,6 +364,100 @@ def as_the_speaker(question: str, documents: tuple[DocumentInfo, ...]) -> str:
 _NAMED = re.compile(r"\b(?:([A-Z][\w-]+)\s+)?([A-Z][\w-]+)(['’]s)?\b(?!['’])")
 
 
+# Words for a text, and for the kinds of speech a description of one ends in ("Reagan's 1987
+# State of the Union", "the December 1825 annual message"), for ``as_this_speech``.
+_TEXT_NOUNS = frozenset("speech address message remarks talk text statement lecture transcript keynote".split())
+_KIND_WORDS = frozenset("state union annual".split())
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_TOKEN = re.compile(r"[A-Za-z][\w’'-]*\.?|\d{1,4}(?:st|nd|rd|th)?")
+# After a word for a text, a phrase that dates or places it ("of December 1825", "at Boao").
+_AFTER = frozenset("of from on in at".split())
+# A clause at the end of a question that says where to read the answer ("..., per Madison's 1816
+# message?"): the description after it is neither the subject nor the text asked about; dropped
+# as ``qa.questions.query.without_source_clause`` drops one at the start (candidate M3b).
+_SAYS_WHERE = re.compile(r",?\s*\b(?:per|according to|going by|judging by|based on|as stated in)\s+$", re.I)
+# Words a run may start with that stay before "this speech" ("to Reagan's 1987 address").
+_LEADING = frozenset("and of for on at in to a an by with from".split())
+
+
+def _own_words(d: DocumentInfo) -> frozenset[str]:
+    """The words that describe ``d`` and no other text: its speaker's, its file name's and its
+    title, occasion and place lines' (``topic_words``), its years and the words of its date line."""
+    dated = {w.lower().strip(",.") for f in d.header if f.key == "date" for w in f.value.split()}
+    return d.speaker_words | d.surnames | d.topic_words | d.years | frozenset(dated)
+
+
+def _bare(token: str) -> str:
+    return re.sub(r"(['’]s?|\.)$", "", token).lower()
+
+
+def as_this_speech(question: str, documents: tuple[DocumentInfo, ...]) -> str:
+    """The English question with a description of one of ``documents`` said as "this speech",
+    as a question about the document itself says it: a run of the document's own words (its
+    speaker's name, its year or date, its title, occasion or place; ``_own_words``) and words for
+    a kind of text, ending in a word for a text ("Tony Abbott's Boao Forum address", "Reagan's
+    1987 State of the Union") and, after it, a phrase of its own words ("of December 1825").
+    Candidate M3 (thirtieth session, docs/experiments.md).
+
+    >>> docs = (DocumentInfo(source="reagan-1987.txt", header=(), speaker="Ronald Reagan",
+    ...         speaker_words=frozenset({"ronald", "reagan"}), topic_words=frozenset({"reagan"}),
+    ...         years=frozenset({"1987"})),)
+    >>> as_this_speech("When was Reagan's 1987 State of the Union given?", docs)
+    'When was this speech given?'
+    >>> as_this_speech("Who delivered the 1987 State of the Union to the Congress?", docs)
+    'Who delivered this speech to the Congress?'
+    >>> as_this_speech("Who gave the State of the Union?", docs), as_this_speech("What did Reagan say of trade?", docs)
+    ('Who gave the State of the Union?', 'What did Reagan say of trade?')
+    >>> as_this_speech("What did he add to Reagan's 1987 address?", docs)
+    'What did he add to this speech?'
+    >>> as_this_speech("What did he add to the address?", docs)
+    'What did he add to the address?'
+
+    A description in a clause that says where to read the answer is dropped (candidate M3b):
+
+    >>> as_this_speech("Whose envoy gave that assurance, per Reagan's 1987 address?", docs)
+    'Whose envoy gave that assurance?'
+    """
+    own = frozenset().union(*map(_own_words, documents)) if documents else frozenset()
+    if not own:
+        return question
+    tokens = list(_TOKEN.finditer(question))
+    words = [_bare(t.group(0)) for t in tokens]
+
+    def inner(i: int) -> bool:
+        w = words[i]
+        return (w in own or w in _KIND_WORDS or w in _TEXT_NOUNS or w in _STOP or w in _MONTHS
+                or len(w) == 1 and tokens[i].group(0).endswith("."))
+
+    out, at, i = [], 0, 0
+    while i < len(tokens):
+        if not inner(i):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and inner(j + 1) and question[tokens[j].end():tokens[j + 1].start()].strip() == "":
+            j += 1
+        # End the run at its last word for a text, then take a dating or placing phrase after it.
+        last = next((k for k in range(j, i - 1, -1) if words[k] in _TEXT_NOUNS or words[k] == "union"), None)
+        if last is not None:
+            end = last
+            if last + 2 <= j and words[last + 1] in _AFTER:
+                tail = [k for k in range(last + 2, j + 1) if words[k] in own or words[k] in _MONTHS]
+                end = tail[-1] if tail and all(words[k] in own or words[k] in _MONTHS or words[k] == "the"
+                                              for k in range(last + 2, tail[-1] + 1)) else last
+            start = next((k for k in range(i, end + 1) if words[k] not in _LEADING), end + 1)
+            if any(words[k] in own for k in range(start, end + 1)):
+                before = question[at:tokens[start].start()]
+                where = _SAYS_WHERE.search(before)
+                if where and not question[tokens[end].end():].strip(" ?.!"):
+                    out.append(before[:where.start()])  # "..., per Madison's 1816 message?": where to read
+                else:
+                    out.append(before + "this speech")
+                at = tokens[end].end()
+        i = j + 1
+    return "".join(out) + question[at:]
+
+
 def speaker_full_names(question: str, documents: tuple[DocumentInfo, ...]) -> frozenset[str]:
     """The names in a question made of given names and a speaker's family name ("Jake Sullivan"
     where a transcript labels him only "MR. SULLIVAN"; "John Quincy Adams" for "adams-1827.txt",

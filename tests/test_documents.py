@@ -443,12 +443,12 @@ def test_a_description_of_the_document_is_read_as_this_speech(seeds, tmp_path, f
     index = tmp_path / "doe-index"
     qa.build(seeds_dir=seeds, index_dir=index)
     doe = retriever(settings(seeds_dir=seeds, index_dir=index)).for_documents(("doe-1999.txt",))
-    for question, kind in [("When was Doe's 1999 State of the Union given?", "date"),
-                           ("Who delivered the January 1999 State of the Union to the Congress?", "author"),
+    for question, kind in [("On which date was Doe's 1999 State of the Union presented?", "date"),
+                           ("Who gave the January 1999 State of the Union in the Capitol?", "author"),
                            ("What did Doe's 1999 State of the Union say about farms?", ""),
                            ("Whose envoy gave that pledge, per Doe's 1999 State of the Union?", "")]:
         assert doe.about_document(question, "en") == kind, question
-    answer = qa.ask("When was Doe's 1999 State of the Union given?", documents=["doe-1999.txt"],
+    answer = qa.ask("On which date was Doe's 1999 State of the Union presented?", documents=["doe-1999.txt"],
                     seeds_dir=seeds, index_dir=index)
     assert not answer.abstained and answer.passages[0].text == "Date: January 5, 1999"
 

@@ -400,8 +400,8 @@ class Retriever:
         """Which fact about the document itself the question asks for (its author, date,
         source...), or "": by the language's patterns (in English also with a document's
         speaker, named or called by an office, read as "the speaker": "When did Gillard speak at
-        Boao?", and a description of a document read as "this speech": "When was Reagan's 1987
-        State of the Union given?", ``as_this_speech``), else, in English, by meaning
+        Boao?", and a description of a document read as "this speech": "Who gave Reagan's 1987
+        State of the Union in the Capitol?", ``as_this_speech``), else, in English, by meaning
         (``qa.questions.meta.by_meaning``), on the question so read."""
         from ..questions.language import ENGLISH
         from ..questions.meta import asks_about_document, by_meaning, field_cue
@@ -410,7 +410,7 @@ class Retriever:
         kind = asks_about_document(question, language)
         if not kind and language == ENGLISH:
             kind = asks_about_document(as_the_speaker(question, self.documents), language)
-        if not kind and language == ENGLISH:  # "When was Reagan's 1987 State of the Union given?"
+        if not kind and language == ENGLISH:  # "Who gave Reagan's 1987 State of the Union in the Capitol?"
             question = as_this_speech(question, self.documents)
             kind = asks_about_document(question, language)
         if kind or language != ENGLISH or not field_cue(question):

@@ -402,10 +402,10 @@ def as_this_speech(question: str, documents: tuple[DocumentInfo, ...]) -> str:
     >>> docs = (DocumentInfo(source="reagan-1987.txt", header=(), speaker="Ronald Reagan",
     ...         speaker_words=frozenset({"ronald", "reagan"}), topic_words=frozenset({"reagan"}),
     ...         years=frozenset({"1987"})),)
-    >>> as_this_speech("When was Reagan's 1987 State of the Union given?", docs)
-    'When was this speech given?'
-    >>> as_this_speech("Who delivered the 1987 State of the Union to the Congress?", docs)
-    'Who delivered this speech to the Congress?'
+    >>> as_this_speech("How long was Reagan's 1987 State of the Union?", docs)
+    'How long was this speech?'
+    >>> as_this_speech("Who signed the 1987 State of the Union in the Capitol?", docs)
+    'Who signed this speech in the Capitol?'
     >>> as_this_speech("Who gave the State of the Union?", docs), as_this_speech("What did Reagan say of trade?", docs)
     ('Who gave the State of the Union?', 'What did Reagan say of trade?')
     >>> as_this_speech("What did he add to Reagan's 1987 address?", docs)

@@ -39,8 +39,8 @@ ROUNDS = {
     "round53": "b8e787f",
     "round54": "3ae7660",
     "round55": "5715da5",
-    "round56": "",
-    "round57": "",
+    "round56": "aa6e11a",
+    "round57": "aa6e11a",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -79,8 +79,8 @@ PAIRS = {
     "unseen-speeches-31": (("hoover-1932.txt", "bush-2006.txt"), "65220c4"),
     "unseen-speeches-32": (("johnson-1866.txt", "grant-1871.txt"), "3069181"),
     "unseen-speeches-33": (("roosevelt-1944.txt", "johnson-1965.txt"), "b8e787f"),
-    "unseen-speeches-34": (("jefferson-1805.txt", "washington-1794.txt"), ""),
-    "unseen-speeches-35": (("eisenhower-1956.txt", "wilson-1917.txt"), ""),
+    "unseen-speeches-34": (("jefferson-1805.txt", "washington-1794.txt"), "aa6e11a"),
+    "unseen-speeches-35": (("eisenhower-1956.txt", "wilson-1917.txt"), "aa6e11a"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document
@@ -94,9 +94,9 @@ DOCUMENT_SETS = {
     "metaset-2": "9f8fd9d",
     # A third, most questions naming their document by a description (its speaker, year, kind),
     # for candidate M3 (thirtieth session).
-    "metaset-3": "",
+    "metaset-3": "aa6e11a",
     # A fourth, the same kind on six more documents, for candidate M3b (thirtieth session).
-    "metaset-4": "",
+    "metaset-4": "9311c02",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

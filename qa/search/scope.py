@@ -17,14 +17,15 @@ from ..questions import roles
 from ..questions.capitals import CAPITALS
 from ..questions.query import ATTITUDE, without_opener
 from ..types import Chunk, Field
+from .kinds import WORDS
 
 # A transcript label opening a paragraph: upper-case words, then a colon.
 _LABEL = re.compile(r"^((?:[A-Z][A-Z.'’-]*\s){0,4}[A-Z][A-Z.'’-]+):\s", re.M)
 _STOP = frozenset("the and of for on at in to a an by with from speech speeches remarks address addresses talk "
                   "text transcript statement forum summit conference meeting event launch session plenary "
                   "closing opening high level segment international global national".split())
-_TEXT_WORD = re.compile(r"\b(speech|address|remarks|talk|text|statement|lecture|transcript|keynote|выступлени\w*|"
-                        r"речь|речи|доклад\w*)\b", re.I)
+_SPEECH_WORDS = ("speech", "address", "remarks", "talk", "text", "statement", "lecture", "transcript", "keynote")
+_TEXT_WORD = re.compile(rf"\b({'|'.join(_SPEECH_WORDS)}|выступлени\w*|речь|речи|доклад\w*)\b", re.I)
 # A speaker's name scopes the question only when it is about what they said ("What does
 # Biden say about chips?"), not about them as a subject of another speech ("What did Biden do?").
 _ABOUT_SPEAKING = re.compile(r"\b(say|says|said|saying|speak|speaks|spoke|spoken|speaking|deliver(s|ed)?|speech|"
@@ -366,9 +367,9 @@ _NAMED = re.compile(r"\b(?:([A-Z][\w-]+)\s+)?([A-Z][\w-]+)(['’]s)?\b(?!['’])
 
 # Words for a text, and for the kinds of speech a description of one ends in ("Reagan's 1987
 # State of the Union", "the December 1825 annual message"), for ``as_this_speech``.
-_TEXT_NOUNS = frozenset("speech address message remarks talk text statement lecture transcript keynote".split())
+_TEXT_NOUNS = frozenset(_SPEECH_WORDS) | {"message"}
 _KIND_WORDS = frozenset("state union annual".split())
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_MONTHS = frozenset(m.lower() for m in WORDS["en"]["months"])
 _TOKEN = re.compile(r"[A-Za-z][\w’'-]*\.?|\d{1,4}(?:st|nd|rd|th)?")
 # After a word for a text, a phrase that dates or places it ("of December 1825", "at Boao").
 _AFTER = frozenset("of from on in at".split())
@@ -418,11 +419,13 @@ def as_this_speech(question: str, documents: tuple[DocumentInfo, ...]) -> str:
     >>> as_this_speech("Whose envoy gave that assurance, per Reagan's 1987 address?", docs)
     'Whose envoy gave that assurance?'
     """
+    tokens = list(_TOKEN.finditer(question))
+    words = [_bare(t.group(0)) for t in tokens]
+    if not any(w in _TEXT_NOUNS or w == "union" for w in words):
+        return question  # most questions: no word for a text, so no description of one
     own = frozenset().union(*map(_own_words, documents)) if documents else frozenset()
     if not own:
         return question
-    tokens = list(_TOKEN.finditer(question))
-    words = [_bare(t.group(0)) for t in tokens]
 
     def inner(i: int) -> bool:
         w = words[i]

@@ -97,6 +97,9 @@ DOCUMENT_SETS = {
     "metaset-3": "aa6e11a",
     # A fourth, the same kind on six more documents, for candidate M3b (thirtieth session).
     "metaset-4": "9311c02",
+    # A fifth, the same kind on six more documents (thirtieth session), not run yet: kept for
+    # the next attempt at questions about the document itself.
+    "metaset-5": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

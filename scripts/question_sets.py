@@ -41,6 +41,8 @@ ROUNDS = {
     "round55": "5715da5",
     "round56": "aa6e11a",
     "round57": "aa6e11a",
+    "round58": "",
+    "round59": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

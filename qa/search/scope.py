@@ -426,10 +426,11 @@ def as_this_speech(question: str, documents: tuple[DocumentInfo, ...]) -> str:
     own = frozenset().union(*map(_own_words, documents)) if documents else frozenset()
     if not own:
         return question
+    dating = own | _MONTHS  # what may follow a word for a text ("of December 1825")
 
     def inner(i: int) -> bool:
         w = words[i]
-        return (w in own or w in _KIND_WORDS or w in _TEXT_NOUNS or w in _STOP or w in _MONTHS
+        return (w in dating or w in _KIND_WORDS or w in _TEXT_NOUNS or w in _STOP
                 or len(w) == 1 and tokens[i].group(0).endswith("."))
 
     out, at, i = [], 0, 0
@@ -445,8 +446,8 @@ def as_this_speech(question: str, documents: tuple[DocumentInfo, ...]) -> str:
         if last is not None:
             end = last
             if last + 2 <= j and words[last + 1] in _AFTER:
-                tail = [k for k in range(last + 2, j + 1) if words[k] in own or words[k] in _MONTHS]
-                end = tail[-1] if tail and all(words[k] in own or words[k] in _MONTHS or words[k] == "the"
+                tail = [k for k in range(last + 2, j + 1) if words[k] in dating]
+                end = tail[-1] if tail and all(words[k] in dating or words[k] == "the"
                                               for k in range(last + 2, tail[-1] + 1)) else last
             start = next((k for k in range(i, end + 1) if words[k] not in _LEADING), end + 1)
             if any(words[k] in own for k in range(start, end + 1)):

@@ -55,7 +55,9 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Read by", "Read before", "Read on",
                "Message author", "Conveyed to", "Date of writing",
                "Transcribed address by", "Transcribed address to", "Transcribed address dated",
-               "Addressed by", "Addressed to", "Addressed on"}
+               "Addressed by", "Addressed to", "Addressed on",
+               "Conveyed by", "Conveyed in writing to", "Conveyed on",
+               "Rendered by", "Rendered to", "Rendered on"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -98,6 +100,7 @@ EXPECTED_HEADER = {
     "roosevelt-1944.txt": (0, 0), "johnson-1965.txt": (3, 0),
     "jefferson-1805.txt": (0, 0), "washington-1794.txt": (3, 0),
     "eisenhower-1956.txt": (0, 0), "wilson-1917.txt": (3, 0),
+    "buchanan-1859.txt": (3, 0), "mckinley-1897.txt": (0, 0), "ford-1977.txt": (3, 0), "obama-2010.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

@@ -83,6 +83,8 @@ PAIRS = {
     "unseen-speeches-33": (("roosevelt-1944.txt", "johnson-1965.txt"), "b8e787f"),
     "unseen-speeches-34": (("jefferson-1805.txt", "washington-1794.txt"), "aa6e11a"),
     "unseen-speeches-35": (("eisenhower-1956.txt", "wilson-1917.txt"), "aa6e11a"),
+    "unseen-speeches-36": (("buchanan-1859.txt", "mckinley-1897.txt"), ""),
+    "unseen-speeches-37": (("ford-1977.txt", "obama-2010.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

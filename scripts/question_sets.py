@@ -104,6 +104,8 @@ DOCUMENT_SETS = {
     # A fifth, the same kind on six more documents (thirtieth session), not run yet: kept for
     # the next attempt at questions about the document itself.
     "metaset-5": "",
+    # A sixth, the same kind on six more documents (thirty-first session), not run yet.
+    "metaset-6": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

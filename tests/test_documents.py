@@ -624,3 +624,21 @@ def test_a_question_for_several_facts_about_the_document_is_answered_for_each(co
     occasion = qa.ask("Who delivered this talk, and at what event?", documents=[IZIMOV], seeds_dir=seeds,
                       index_dir=index)
     assert [p.text.split(":")[0] for p in occasion.passages] == ["Auther", "Source"]
+
+
+def test_a_name_that_only_says_who_asks_is_not_an_unknown_name(seeds, tmp_path, fake_encoder):
+    """A question that opens by saying who asks ("A columnist in Zanzibar asks ...") is about
+    the speech; a name inside that opening is not a thing the speech fails to mention. The same
+    name in what is asked is (candidate P)."""
+    from qa.api import retriever
+    from qa.config import settings
+
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    r = retriever(settings(seeds_dir=seeds, index_dir=index))
+    framed = "A columnist in Zanzibar asks what the speech says about the Digital Silk Road."
+    asked = "A columnist asks what the speech says about Zanzibar and the Digital Silk Road."
+    assert r.score(framed, ()).unknown_names == ()
+    assert r.score(asked, ()).unknown_names == ("zanzibar",)
+    assert "Zanzibar" not in " ".join(qa.ask(framed, seeds_dir=seeds, index_dir=index).notes)
+    assert qa.ask(asked, seeds_dir=seeds, index_dir=index).abstained

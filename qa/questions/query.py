@@ -385,6 +385,42 @@ def names(question: str) -> tuple[str, ...]:
                  if not _opens_sentence(question, m.start()))
 
 
+# A question may open by saying who asks: an indefinite noun phrase, then a verb of asking,
+# saying, wanting or thinking ("A columnist in Almaty writes that ...", "A development NGO asks
+# which ..."). What it names is who asks, not what is asked (``asker``; candidate P, thirty-first
+# session, docs/experiments.md). One table per language; English only so far.
+ASKING = {ENGLISH: tuple("asks asked wants wanted wonders wondered needs needed wishes wished writes wrote says said "
+                         "claims claimed argues argued thinks thought believes believed notes noted reads read hears "
+                         "heard hopes hoped assumes assumed fears feared warns warned insists insisted reports "
+                         "reported would".split())}
+_ASKER = {language: re.compile(rf"^\W*an?\s[^.?!;:]{{1,80}}?(?=\s(?:{'|'.join(verbs)})\b)", re.I)
+          for language, verbs in ASKING.items()}
+
+
+def asker(question: str, language: str = ENGLISH) -> str:
+    """The opening of a question that only says who asks, or "".
+
+    >>> asker("A columnist in Almaty asks what the talk says of trade."), asker("What does Almaty ask?")
+    ('A columnist in Almaty', '')
+    >>> asker("An Osh engineer would like to know more.")
+    'An Osh engineer'
+    """
+    pattern = _ASKER.get(language)
+    m = pattern.match(question) if pattern else None
+    return m.group() if m else ""
+
+
+def only_in_asker(name: str, question: str, language: str = ENGLISH) -> bool:
+    """Whether ``name`` occurs in ``question`` only inside its asker (``asker``).
+
+    >>> only_in_asker("Almaty", "A columnist in Almaty asks about trade."), only_in_asker("Almaty", "A columnist asks about Almaty.")
+    (True, False)
+    """
+    who = asker(question, language)
+    lowered = name.lower()
+    return bool(who) and lowered in who.lower() and lowered not in question[len(who):].lower()
+
+
 # The end of a sentence inside a question ("... in the speech? List them."), not of an
 # abbreviation ("the U.S. Congress", "Mr. Li").
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St))(?<!\bMrs|\bSen|\bGov|\bRep)(?<!\bProf)[.?!]+[\s\"”’')]*$")

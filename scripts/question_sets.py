@@ -41,8 +41,8 @@ ROUNDS = {
     "round55": "5715da5",
     "round56": "aa6e11a",
     "round57": "aa6e11a",
-    "round58": "",
-    "round59": "",
+    "round58": "53dcb42",
+    "round59": "53dcb42",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -83,8 +83,8 @@ PAIRS = {
     "unseen-speeches-33": (("roosevelt-1944.txt", "johnson-1965.txt"), "b8e787f"),
     "unseen-speeches-34": (("jefferson-1805.txt", "washington-1794.txt"), "aa6e11a"),
     "unseen-speeches-35": (("eisenhower-1956.txt", "wilson-1917.txt"), "aa6e11a"),
-    "unseen-speeches-36": (("buchanan-1859.txt", "mckinley-1897.txt"), ""),
-    "unseen-speeches-37": (("ford-1977.txt", "obama-2010.txt"), ""),
+    "unseen-speeches-36": (("buchanan-1859.txt", "mckinley-1897.txt"), "53dcb42"),
+    "unseen-speeches-37": (("ford-1977.txt", "obama-2010.txt"), "53dcb42"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document
@@ -101,9 +101,9 @@ DOCUMENT_SETS = {
     "metaset-3": "aa6e11a",
     # A fourth, the same kind on six more documents, for candidate M3b (thirtieth session).
     "metaset-4": "9311c02",
-    # A fifth, the same kind on six more documents (thirtieth session), not run yet: kept for
-    # the next attempt at questions about the document itself.
-    "metaset-5": "",
+    # A fifth, the same kind on six more documents (thirtieth session), for candidate M4
+    # (thirty-first session).
+    "metaset-5": "53dcb42",
     # A sixth, the same kind on six more documents (thirty-first session), not run yet.
     "metaset-6": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic

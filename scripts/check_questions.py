@@ -34,6 +34,10 @@ SPEECHES = [
 # written, run or not); the questions of tests/data/<folder>/ are in questions/<folder>/.
 UNSEEN = {folder: list(names) for folder, (names, _) in question_sets.PAIRS.items()}
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
+# Documents written for a set of questions about documents themselves (tests/data/<folder>/).
+SET_DOCUMENTS = {"metaset-7-docs": ("clinton-1994-filed.txt", "grant-1871-filed.txt", "harding-1922-filed.txt",
+                                    "hoover-1932-filed.txt", "lincoln-1863-filed.txt", "roosevelt-1944-filed.txt")}
+SET_DOCUMENT_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in SET_DOCUMENTS.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
 HELDOUT_SPEECHES = {"biden-supply-chain-summit-2021.txt", "gillard-boao-forum-2013.txt",
@@ -57,7 +61,10 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Transcribed address by", "Transcribed address to", "Transcribed address dated",
                "Addressed by", "Addressed to", "Addressed on",
                "Conveyed by", "Conveyed in writing to", "Conveyed on",
-               "Rendered by", "Rendered to", "Rendered on"}
+               "Rendered by", "Rendered to", "Rendered on",
+               "Speechmaker", "Appeared Before", "Address Date", "Responsible Person", "Recipient Body", "Dateline",
+               "Address Giver", "Listeners", "Delivery Date", "Signer", "Routed To", "Signing Date",
+               "Message Writer", "Readership", "Transmittal Date", "Correspondent", "Meant For", "Message Day"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -101,6 +108,8 @@ EXPECTED_HEADER = {
     "jefferson-1805.txt": (0, 0), "washington-1794.txt": (3, 0),
     "eisenhower-1956.txt": (0, 0), "wilson-1917.txt": (3, 0),
     "buchanan-1859.txt": (3, 0), "mckinley-1897.txt": (0, 0), "ford-1977.txt": (3, 0), "obama-2010.txt": (0, 0),
+    "clinton-1994-filed.txt": (3, 0), "grant-1871-filed.txt": (3, 0), "harding-1922-filed.txt": (3, 0),
+    "hoover-1932-filed.txt": (3, 0), "lincoln-1863-filed.txt": (3, 0), "roosevelt-1944-filed.txt": (3, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}
@@ -123,7 +132,7 @@ _texts = {}
 
 def text_of(name):
     if name not in _texts:
-        path = MAIN_PATH if name == MAIN else UNSEEN_DIRS.get(name, SPEECH_DIR) / name
+        path = MAIN_PATH if name == MAIN else UNSEEN_DIRS.get(name, SET_DOCUMENT_DIRS.get(name, SPEECH_DIR)) / name
         _texts[name] = path.read_text(encoding="utf-8")
     return _texts[name]
 
@@ -592,7 +601,7 @@ def main():
                 check_document_set(path, rows, folder)
             else:
                 check_heldout_round(path, rows, folder)
-            if not {path.stem + ".txt", path.stem + ".md"} & {*SPEECHES, *UNSEEN_SPEECHES, MAIN}:
+            if not {path.stem + ".txt", path.stem + ".md"} & {*SPEECHES, *UNSEEN_SPEECHES, *SET_DOCUMENT_DIRS, MAIN}:
                 problem(f"{folder}/{path.name}: no such speech")
             sp = collections.Counter(r.get("split") for r in rows)
             grand["total"] += len(rows)

@@ -642,3 +642,16 @@ def test_a_name_that_only_says_who_asks_is_not_an_unknown_name(seeds, tmp_path, 
     assert r.score(asked, ()).unknown_names == ("zanzibar",)
     assert "Zanzibar" not in " ".join(qa.ask(framed, seeds_dir=seeds, index_dir=index).notes)
     assert qa.ask(asked, seeds_dir=seeds, index_dir=index).abstained
+
+
+def test_a_key_that_names_no_field_gives_the_author_by_its_value(seeds, tmp_path, fake_encoder):
+    """A giver filed under a key the table does not know and that does not end in "by"
+    ("Originator:") is the author when the value is an office and a name; a recipient under
+    such a key ("Routed to:") is not (candidate M5)."""
+    (seeds / "roe-1930.txt").write_text("Originator: President Amy Roe (Whig)\nRouted to: Governor Ben Poe\n"
+                                       "Dated: March 3, 1930\n\nWe will build harbours. Farms need water.\n",
+                                       encoding="utf-8")
+    index = tmp_path / "roe-index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    answer = qa.ask("Who wrote this message?", documents=["roe-1930.txt"], seeds_dir=seeds, index_dir=index)
+    assert not answer.abstained and answer.passages[0].text == "Originator: President Amy Roe (Whig)"

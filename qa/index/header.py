@@ -93,6 +93,17 @@ def _by_form(fields: list[Field]) -> list[Field]:
     ()
     >>> [(f.key, f.value) for f in read_header("Date: 1 May 2020\\nPublished: the city press\\n\\nWe met.")[0]]
     [('date', '1 May 2020'), ('published', 'the city press')]
+
+    A key of several words is read by its head, its last word ("Message author"); a key that
+    names no field is the author's when its value is an office and a name, unless it says to
+    whom ("Sent to: President A. Doe"):
+
+    >>> [(f.key, f.value) for f in read_header("Message author: Ann Doe\\nDated: 2 May 2023\\n\\nWe met.")[0]]
+    [('author', 'Ann Doe'), ('date', '2 May 2023')]
+    >>> [f.key for f in read_header("Originator: President Ann B. Doe (Whig)\\nDated: 2 May 2023\\n\\nWe met.")[0]]
+    ['author', 'date']
+    >>> [f.key for f in read_header("Sent to: President Ann B. Doe\\nDated: 2 May 2023\\n\\nWe met.")[0]]
+    ['sent to', 'date']
     """
     out, have = list(fields), {f.key for f in fields}
     for i, f in enumerate(out):
@@ -105,11 +116,26 @@ def _by_form(fields: list[Field]) -> list[Field]:
             out[i], have = replace(f, key="date"), have | {"date"}
     for i, f in enumerate(out):
         words = f.label.lower().split()
+        head = _table_key(words[-1]) if len(words) > 1 else None  # "Message author": an author (M5)
+        if f.key not in _FIELDS and head and head not in have:
+            out[i], have = replace(f, key=head), have | {head}
+    for i, f in enumerate(out):
+        words = f.label.lower().split()
         name = _NAME.match(f.value)  # None for a value that opens in lower case or with a figure
         if "author" not in have and f.key not in _FIELDS and len(words) == 1 and words[0].endswith("ed") \
                 and name and sum(w[:1].isupper() for w in name[0].split()) >= 2:
             out[i], have = replace(f, key="author"), have | {"author"}
+        elif "author" not in have and f.key not in _FIELDS and words[-1] not in _TOWARDS and _OFFICE_NAME.match(f.value):
+            out[i], have = replace(f, key="author"), have | {"author"}  # "Originator: President A. Jackson" (M5)
     return out
+
+
+# A value that opens with an office and a name of two capitalised words or more names a person
+# ("President Andrew Jackson (Democratic)"); under a key that ends in one of ``_TOWARDS`` it is
+# who the text went to, not who gave it (candidate M5, thirty-first session).
+_OFFICE_NAME = re.compile(rf"(?:the\s+)?(?i:{'|'.join(sorted(OFFICES, key=len, reverse=True))})\s+"
+                          r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)+")
+_TOWARDS = frozenset("to before for at with".split())
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

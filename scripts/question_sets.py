@@ -104,11 +104,11 @@ DOCUMENT_SETS = {
     # A fifth, the same kind on six more documents (thirtieth session), for candidate M4
     # (thirty-first session).
     "metaset-5": "53dcb42",
-    # A sixth, the same kind on six more documents (thirty-first session), not run yet.
-    "metaset-6": "",
+    # A sixth, the same kind on six more documents (thirty-first session), run for M5.
+    "metaset-6": "1f00927",
     # Six documents of retired pairs given three-line headers with keys never used before
     # (tests/data/metaset-7-docs/), and questions of the same kind (thirty-first session), for M5.
-    "metaset-7": "",
+    "metaset-7": "1f00927",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

@@ -94,12 +94,9 @@ def _by_form(fields: list[Field]) -> list[Field]:
     >>> [(f.key, f.value) for f in read_header("Date: 1 May 2020\\nPublished: the city press\\n\\nWe met.")[0]]
     [('date', '1 May 2020'), ('published', 'the city press')]
 
-    A key of several words is read by its head, its last word ("Message author"); a key that
-    names no field is the author's when its value is an office and a name, unless it says to
-    whom ("Sent to: President A. Doe"):
+    A key that names no field is the author's when its value is an office and a name, unless it
+    says to whom ("Sent to: President A. Doe"):
 
-    >>> [(f.key, f.value) for f in read_header("Message author: Ann Doe\\nDated: 2 May 2023\\n\\nWe met.")[0]]
-    [('author', 'Ann Doe'), ('date', '2 May 2023')]
     >>> [f.key for f in read_header("Originator: President Ann B. Doe (Whig)\\nDated: 2 May 2023\\n\\nWe met.")[0]]
     ['author', 'date']
     >>> [f.key for f in read_header("Sent to: President Ann B. Doe\\nDated: 2 May 2023\\n\\nWe met.")[0]]
@@ -114,11 +111,6 @@ def _by_form(fields: list[Field]) -> list[Field]:
             out[i], have = replace(f, key="author"), have | {"author"}
         elif "date" not in have and (_DATE_VALUE.fullmatch(f.value) or _FULL_DATE.search(f.value)):
             out[i], have = replace(f, key="date"), have | {"date"}
-    for i, f in enumerate(out):
-        words = f.label.lower().split()
-        head = _table_key(words[-1]) if len(words) > 1 else None  # "Message author": an author (M5)
-        if f.key not in _FIELDS and head and head not in have:
-            out[i], have = replace(f, key=head), have | {head}
     for i, f in enumerate(out):
         words = f.label.lower().split()
         name = _NAME.match(f.value)  # None for a value that opens in lower case or with a figure

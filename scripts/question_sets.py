@@ -43,6 +43,8 @@ ROUNDS = {
     "round57": "aa6e11a",
     "round58": "53dcb42",
     "round59": "53dcb42",
+    "round60": "",
+    "round61": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

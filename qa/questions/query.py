@@ -118,6 +118,7 @@ class Query:
     about_author: bool = False
     aftermath: bool = False  # asks how the speech was received or what came of it (``asks_aftermath``)
     stance: bool = False  # a yes/no question on the speaker's own view or wish (``asks_stance``)
+    asker: str = ""  # the opening that only says who asks ("A columnist in Almaty", ``asker``)
 
 
 @dataclass(frozen=True)
@@ -410,15 +411,14 @@ def asker(question: str, language: str = ENGLISH) -> str:
     return m.group() if m else ""
 
 
-def only_in_asker(name: str, question: str, language: str = ENGLISH) -> bool:
-    """Whether ``name`` occurs in ``question`` only inside its asker (``asker``).
+def only_in_asker(name: str, query: Query) -> bool:
+    """Whether ``name`` occurs in the query only inside its asker (``Query.asker``).
 
-    >>> only_in_asker("Almaty", "A columnist in Almaty asks about trade."), only_in_asker("Almaty", "A columnist asks about Almaty.")
+    >>> only_in_asker("Almaty", read("A columnist in Almaty asks about trade.")), only_in_asker("Almaty", read("A columnist asks about Almaty."))
     (True, False)
     """
-    who = asker(question, language)
     lowered = name.lower()
-    return bool(who) and lowered in who.lower() and lowered not in question[len(who):].lower()
+    return bool(query.asker) and lowered in query.asker.lower() and lowered not in query.text[len(query.asker):].lower()
 
 
 # The end of a sentence inside a question ("... in the speech? List them."), not of an
@@ -544,4 +544,4 @@ def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool
     text = f"{history[-1]} {question}" if follow_up else question
     return Query(text=text, asks_for=asks_for(question), names=names(question), follow_up=follow_up,
                  about_author=about_author(question), aftermath=asks_aftermath(question, language),
-                 stance=asks_stance(question, language))
+                 stance=asks_stance(question, language), asker=asker(text, language))

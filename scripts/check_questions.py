@@ -36,7 +36,9 @@ UNSEEN = {folder: list(names) for folder, (names, _) in question_sets.PAIRS.item
 UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEEN.items() for name in names}
 # Documents written for a set of questions about documents themselves (tests/data/<folder>/).
 SET_DOCUMENTS = {"metaset-7-docs": ("clinton-1994-filed.txt", "grant-1871-filed.txt", "harding-1922-filed.txt",
-                                    "hoover-1932-filed.txt", "lincoln-1863-filed.txt", "roosevelt-1944-filed.txt")}
+                                    "hoover-1932-filed.txt", "lincoln-1863-filed.txt", "roosevelt-1944-filed.txt"),
+                 "metaset-8-docs": ("address-2002-01-29-filed.txt", "eisenhower-1956-filed.txt", "jefferson-1805-filed.txt",
+                                    "mckinley-1897-filed.txt", "obama-2010-filed.txt")}
 SET_DOCUMENT_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in SET_DOCUMENTS.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -64,7 +66,11 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Rendered by", "Rendered to", "Rendered on",
                "Speechmaker", "Appeared Before", "Address Date", "Responsible Person", "Recipient Body", "Dateline",
                "Address Giver", "Listeners", "Delivery Date", "Signer", "Routed To", "Signing Date",
-               "Message Writer", "Readership", "Transmittal Date", "Correspondent", "Meant For", "Message Day"}
+               "Message Writer", "Readership", "Transmittal Date", "Correspondent", "Meant For", "Message Day",
+               "Addresser", "Hearers", "Day spoken", "Delivering official", "Receiving body", "Date delivered",
+               "Main Speaker", "Audience", "Held On", "Sending Official", "Transmitted To", "Reading Date",
+               "Penman", "Sent Over To", "Date Of Dispatch", "Composer", "Destination", "Transmission Date",
+               "Presenter", "Speaking Before", "Evening Of"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -110,6 +116,9 @@ EXPECTED_HEADER = {
     "buchanan-1859.txt": (3, 0), "mckinley-1897.txt": (0, 0), "ford-1977.txt": (3, 0), "obama-2010.txt": (0, 0),
     "clinton-1994-filed.txt": (3, 0), "grant-1871-filed.txt": (3, 0), "harding-1922-filed.txt": (3, 0),
     "hoover-1932-filed.txt": (3, 0), "lincoln-1863-filed.txt": (3, 0), "roosevelt-1944-filed.txt": (3, 0),
+    "roosevelt-1938.txt": (3, 0), "eisenhower-1958.txt": (0, 0), "polk-1847.txt": (0, 0), "reagan-1984.txt": (3, 0),
+    "address-2002-01-29-filed.txt": (3, 0), "eisenhower-1956-filed.txt": (3, 0), "jefferson-1805-filed.txt": (3, 0),
+    "mckinley-1897-filed.txt": (3, 0), "obama-2010-filed.txt": (3, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

@@ -45,6 +45,8 @@ ROUNDS = {
     "round59": "53dcb42",
     "round60": "",
     "round61": "",
+    "round62": "",
+    "round63": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -87,6 +89,8 @@ PAIRS = {
     "unseen-speeches-35": (("eisenhower-1956.txt", "wilson-1917.txt"), "aa6e11a"),
     "unseen-speeches-36": (("buchanan-1859.txt", "mckinley-1897.txt"), "53dcb42"),
     "unseen-speeches-37": (("ford-1977.txt", "obama-2010.txt"), "53dcb42"),
+    "unseen-speeches-38": (("roosevelt-1938.txt", "eisenhower-1958.txt"), ""),
+    "unseen-speeches-39": (("polk-1847.txt", "reagan-1984.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document
@@ -111,6 +115,9 @@ DOCUMENT_SETS = {
     # Six documents of retired pairs given three-line headers with keys never used before
     # (tests/data/metaset-7-docs/), and questions of the same kind (thirty-first session), for M5.
     "metaset-7": "1f00927",
+    # Five documents of retired sets given three-line headers with keys never used before
+    # (tests/data/metaset-8-docs/), and questions of the same kind (thirty-second session).
+    "metaset-8": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

@@ -118,6 +118,9 @@ DOCUMENT_SETS = {
     # Five documents of retired sets given three-line headers with keys never used before
     # (tests/data/metaset-8-docs/), and questions of the same kind (thirty-second session).
     "metaset-8": "",
+    # Six more documents of retired pairs under new three-line headers (tests/data/metaset-9-docs/),
+    # the same kind of questions (thirty-second session), kept for the next candidate.
+    "metaset-9": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

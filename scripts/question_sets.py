@@ -47,6 +47,8 @@ ROUNDS = {
     "round61": "081cd2f",
     "round62": "081cd2f",
     "round63": "081cd2f",
+    "round64": "",
+    "round65": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -121,7 +121,7 @@ DOCUMENT_SETS = {
     "metaset-7": "1f00927",
     # Five documents of retired sets given three-line headers with keys never used before
     # (tests/data/metaset-8-docs/), and questions of the same kind (thirty-second session).
-    "metaset-8": "",
+    "metaset-8": "4c06063",
     # Six more documents of retired pairs under new three-line headers (tests/data/metaset-9-docs/),
     # the same kind of questions (thirty-second session), kept for the next candidate.
     "metaset-9": "",

@@ -38,7 +38,9 @@ UNSEEN_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in UNSEE
 SET_DOCUMENTS = {"metaset-7-docs": ("clinton-1994-filed.txt", "grant-1871-filed.txt", "harding-1922-filed.txt",
                                     "hoover-1932-filed.txt", "lincoln-1863-filed.txt", "roosevelt-1944-filed.txt"),
                  "metaset-8-docs": ("address-2002-01-29-filed.txt", "eisenhower-1956-filed.txt", "jefferson-1805-filed.txt",
-                                    "mckinley-1897-filed.txt", "obama-2010-filed.txt")}
+                                    "mckinley-1897-filed.txt", "obama-2010-filed.txt"),
+                 "metaset-9-docs": ("fillmore-1850-filed.txt", "ford-1976-filed.txt", "hayes-1878-filed.txt",
+                                    "truman-1953-filed.txt", "vanburen-1840-filed.txt", "wilson-1915-filed.txt")}
 SET_DOCUMENT_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in SET_DOCUMENTS.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -70,7 +72,10 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Addresser", "Hearers", "Day spoken", "Delivering official", "Receiving body", "Date delivered",
                "Main Speaker", "Audience", "Held On", "Sending Official", "Transmitted To", "Reading Date",
                "Penman", "Sent Over To", "Date Of Dispatch", "Composer", "Destination", "Transmission Date",
-               "Presenter", "Speaking Before", "Evening Of"}
+               "Presenter", "Speaking Before", "Evening Of",
+               "Drafter", "Intended Readers", "Dated As Of", "Remarks Of", "In Front Of", "Speech Date", "Issuer",
+               "Submitted To", "Date Issued", "Signatory", "Consignee", "Signature Date", "Message From", "Lodged With",
+               "Sending Day", "Deliverer", "Assembly Addressed", "Occurred On"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -119,6 +124,8 @@ EXPECTED_HEADER = {
     "roosevelt-1938.txt": (3, 0), "eisenhower-1958.txt": (0, 0), "polk-1847.txt": (0, 0), "reagan-1984.txt": (3, 0),
     "address-2002-01-29-filed.txt": (3, 0), "eisenhower-1956-filed.txt": (3, 0), "jefferson-1805-filed.txt": (3, 0),
     "mckinley-1897-filed.txt": (3, 0), "obama-2010-filed.txt": (3, 0),
+    "fillmore-1850-filed.txt": (3, 0), "ford-1976-filed.txt": (3, 0), "hayes-1878-filed.txt": (3, 0),
+    "truman-1953-filed.txt": (3, 0), "vanburen-1840-filed.txt": (3, 0), "wilson-1915-filed.txt": (3, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

@@ -47,6 +47,8 @@ ROUNDS = {
     "round61": "081cd2f",
     "round62": "081cd2f",
     "round63": "081cd2f",
+    "round64": "",
+    "round65": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -118,6 +120,9 @@ DOCUMENT_SETS = {
     # Five documents of retired sets given three-line headers with keys never used before
     # (tests/data/metaset-8-docs/), and questions of the same kind (thirty-second session).
     "metaset-8": "",
+    # Six more documents of retired pairs under new three-line headers (tests/data/metaset-9-docs/),
+    # the same kind of questions (thirty-second session), kept for the next candidate.
+    "metaset-9": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

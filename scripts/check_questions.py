@@ -75,7 +75,8 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Presenter", "Speaking Before", "Evening Of",
                "Drafter", "Intended Readers", "Dated As Of", "Remarks Of", "In Front Of", "Speech Date", "Issuer",
                "Submitted To", "Date Issued", "Signatory", "Consignee", "Signature Date", "Message From", "Lodged With",
-               "Sending Day", "Deliverer", "Assembly Addressed", "Occurred On", "Spokesperson", "Addressee", "Timestamp"}
+               "Sending Day", "Deliverer", "Assembly Addressed", "Occurred On", "Spokesperson", "Addressee", "Timestamp",
+               "Tendered by", "Tendered to", "Tendered on"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -126,7 +127,7 @@ EXPECTED_HEADER = {
     "mckinley-1897-filed.txt": (3, 0), "obama-2010-filed.txt": (3, 0),
     "fillmore-1850-filed.txt": (3, 0), "ford-1976-filed.txt": (3, 0), "hayes-1878-filed.txt": (3, 0),
     "truman-1953-filed.txt": (3, 0), "vanburen-1840-filed.txt": (3, 0), "wilson-1915-filed.txt": (3, 0),
-    "roosevelt-1906.txt": (0, 0), "bush-2004.txt": (3, 0),
+    "roosevelt-1906.txt": (0, 0), "bush-2004.txt": (3, 0), "pierce-1855.txt": (3, 0), "roosevelt-1905.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

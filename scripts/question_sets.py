@@ -94,6 +94,7 @@ PAIRS = {
     "unseen-speeches-38": (("roosevelt-1938.txt", "eisenhower-1958.txt"), "081cd2f"),
     "unseen-speeches-39": (("polk-1847.txt", "reagan-1984.txt"), "081cd2f"),
     "unseen-speeches-40": (("roosevelt-1906.txt", "bush-2004.txt"), ""),
+    "unseen-speeches-41": (("pierce-1855.txt", "roosevelt-1905.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

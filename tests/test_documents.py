@@ -644,6 +644,27 @@ def test_a_name_that_only_says_who_asks_is_not_an_unknown_name(seeds, tmp_path, 
     assert qa.ask(asked, seeds_dir=seeds, index_dir=index).abstained
 
 
+def test_a_name_only_in_a_sentence_before_the_question_is_not_an_unknown_name(seeds, tmp_path, fake_encoder):
+    """A sentence that sets the scene before the question sentence ("A trader flies home from
+    Zanzibar. What ...?") is not what is asked: its names are not things the speech fails to
+    mention. The same name in the question sentence is (candidate P2), and so is one in a
+    sentence that says what someone wants (P3)."""
+    from qa.api import retriever
+    from qa.config import settings
+
+    index = tmp_path / "index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+    r = retriever(settings(seeds_dir=seeds, index_dir=index))
+    scene = "A trader flies home from Zanzibar. What does the speech say about the Digital Silk Road?"
+    asked = "A trader flies home. What does the speech say about Zanzibar and the Digital Silk Road?"
+    assert r.score(scene, ()).unknown_names == ()
+    assert r.score(asked, ()).unknown_names == ("zanzibar",)
+    assert qa.ask(asked, seeds_dir=seeds, index_dir=index).abstained
+    # A sentence that says what someone wants asks it (P3): its names are what is asked about.
+    wanted = "A trader wants the ports of Zanzibar. Does the speech name them?"
+    assert r.score(wanted, ()).unknown_names == ("zanzibar",)
+
+
 def test_a_key_that_names_no_field_gives_the_author_by_its_value(seeds, tmp_path, fake_encoder):
     """A giver filed under a key the table does not know and that does not end in "by"
     ("Originator:") is the author when the value is an office and a name; a recipient under

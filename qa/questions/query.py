@@ -119,6 +119,7 @@ class Query:
     aftermath: bool = False  # asks how the speech was received or what came of it (``asks_aftermath``)
     stance: bool = False  # a yes/no question on the speaker's own view or wish (``asks_stance``)
     asker: str = ""  # the opening that only says who asks ("A columnist in Almaty", ``asker``)
+    context: str = ""  # the sentences before the question sentence, which set the scene (``context``)
 
 
 @dataclass(frozen=True)
@@ -411,14 +412,52 @@ def asker(question: str, language: str = ENGLISH) -> str:
     return m.group() if m else ""
 
 
+# A sentence ends inside a question at . ? or ! and the space before a capital or a quote, not
+# after an abbreviation ("the U.S. Congress", "Mr. Li"): ``_SENTENCE_END`` on what comes before.
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])[\"”’')]*\s+(?=[\"“‘'(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])")
+
+
+# A sentence that says what someone wants asks it, even before the question sentence ("A
+# historian wants the names of ... . Does the text give them?"): an opening that says who, then
+# a verb of asking or wanting (``REQUESTING``, one table per language; candidate P3).
+REQUESTING = {ENGLISH: tuple("asks asked wants wanted wonders wondered needs needed wishes wished would".split())}
+_REQUEST = {language: re.compile(rf"^\W*(?:(?:an?|one)\s[^.?!;:]{{1,80}}?|someone|somebody|i|we)\s(?:{'|'.join(verbs)})\b",
+                                 re.I) for language, verbs in REQUESTING.items()}
+
+
+def context(question: str, language: str = ENGLISH) -> str:
+    """What a question says before its question sentence (its last sentence that ends in
+    "?", else its last sentence): the scene it sets, whose names are not what it asks about
+    (candidate P2, thirty-second session, docs/experiments.md); "" for a question of one
+    sentence. It ends at a sentence that says what someone wants (``REQUESTING``, P3).
+
+    >>> context("A baker moves to Lyon. Which tax does the text name?")
+    'A baker moves to Lyon. '
+    >>> context("Who translated this? My style guide asks for it."), context("Did the U.S. Congress vote?")
+    ('', '')
+    >>> context("A baker moves to Lyon. A friend wants the bakeries of Nantes. Are they named?")
+    'A baker moves to Lyon. '
+    """
+    starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(question) if _SENTENCE_END.search(question[:m.start() + 1])]
+    asking = [at for at, end in zip(starts, starts[1:] + [len(question)]) if question[at:end].rstrip(" \"”’')").endswith("?")]
+    end = (asking or starts)[-1]
+    request = _REQUEST.get(language)
+    wanted = [at for at in starts if at < end and request is not None and request.match(question[at:])]
+    return question[:min(wanted, default=end)]
+
+
 def only_in_asker(name: str, query: Query) -> bool:
-    """Whether ``name`` occurs in the query only inside its asker (``Query.asker``).
+    """Whether ``name`` occurs in the query only inside its asker (``Query.asker``) or the
+    sentences before its question sentence (``Query.context``).
 
     >>> only_in_asker("Almaty", read("A columnist in Almaty asks about trade.")), only_in_asker("Almaty", read("A columnist asks about Almaty."))
     (True, False)
+    >>> only_in_asker("Quito", read("My aunt flies to Quito. Is trade named?")), only_in_asker("Quito", read("I fly to Quito. Is Quito named?"))
+    (True, False)
     """
     lowered = name.lower()
-    return bool(query.asker) and lowered in query.asker.lower() and lowered not in query.text[len(query.asker):].lower()
+    framing = max(query.asker, query.context, key=len)
+    return bool(framing) and lowered in framing.lower() and lowered not in query.text[len(framing):].lower()
 
 
 # The end of a sentence inside a question ("... in the speech? List them."), not of an
@@ -544,4 +583,5 @@ def read(question: str, history: Sequence[str] = (), *, resolve_follow_ups: bool
     text = f"{history[-1]} {question}" if follow_up else question
     return Query(text=text, asks_for=asks_for(question), names=names(question), follow_up=follow_up,
                  about_author=about_author(question), aftermath=asks_aftermath(question, language),
-                 stance=asks_stance(question, language), asker=asker(text, language))
+                 stance=asks_stance(question, language), asker=asker(text, language),
+                 context="" if follow_up else context(question, language))

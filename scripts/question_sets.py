@@ -47,8 +47,8 @@ ROUNDS = {
     "round61": "081cd2f",
     "round62": "081cd2f",
     "round63": "081cd2f",
-    "round64": "",
-    "round65": "",
+    "round64": "5323761",
+    "round65": "5323761",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -93,8 +93,8 @@ PAIRS = {
     "unseen-speeches-37": (("ford-1977.txt", "obama-2010.txt"), "53dcb42"),
     "unseen-speeches-38": (("roosevelt-1938.txt", "eisenhower-1958.txt"), "081cd2f"),
     "unseen-speeches-39": (("polk-1847.txt", "reagan-1984.txt"), "081cd2f"),
-    "unseen-speeches-40": (("roosevelt-1906.txt", "bush-2004.txt"), ""),
-    "unseen-speeches-41": (("pierce-1855.txt", "roosevelt-1905.txt"), ""),
+    "unseen-speeches-40": (("roosevelt-1906.txt", "bush-2004.txt"), "5323761"),
+    "unseen-speeches-41": (("pierce-1855.txt", "roosevelt-1905.txt"), "5323761"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -127,7 +127,7 @@ DOCUMENT_SETS = {
     "metaset-9": "",
     # Six more under new three-line headers (tests/data/metaset-10-docs/), for candidate M6
     # (thirty-second session).
-    "metaset-10": "",
+    "metaset-10": "f68a41b",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

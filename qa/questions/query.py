@@ -446,13 +446,13 @@ def context(question: str, language: str = ENGLISH) -> str:
     return question[:min(wanted, default=end)]
 
 
-def only_in_asker(name: str, query: Query) -> bool:
+def only_in_framing(name: str, query: Query) -> bool:
     """Whether ``name`` occurs in the query only inside its asker (``Query.asker``) or the
     sentences before its question sentence (``Query.context``).
 
-    >>> only_in_asker("Almaty", read("A columnist in Almaty asks about trade.")), only_in_asker("Almaty", read("A columnist asks about Almaty."))
+    >>> only_in_framing("Almaty", read("A columnist in Almaty asks about trade.")), only_in_framing("Almaty", read("A columnist asks about Almaty."))
     (True, False)
-    >>> only_in_asker("Quito", read("My aunt flies to Quito. Is trade named?")), only_in_asker("Quito", read("I fly to Quito. Is Quito named?"))
+    >>> only_in_framing("Quito", read("My aunt flies to Quito. Is trade named?")), only_in_framing("Quito", read("I fly to Quito. Is Quito named?"))
     (True, False)
     """
     lowered = name.lower()

@@ -30,7 +30,7 @@ from ..index.embedding import Encoder
 from .fusion import LEXICAL, Weights, continue_discourse, fuse, pool
 from .kinds import DATE_NAMES
 from ..index.lexical import QueryTerms, STOPWORDS, Vocabulary, same_name, stem
-from ..questions.query import Query, capital_of, is_alias, name_runs, only_in_asker, read
+from ..questions.query import Query, capital_of, is_alias, name_runs, only_in_framing, read
 from ..index.store import StoredIndex
 from ..types import Chunk, Passage
 from ..index.views import corpus_names, points_back, restrict, view_texts
@@ -228,7 +228,7 @@ class Retriever:
         given = {w.lower() for n in speaker_full_names(query.text, self.documents) for w in n.split()}
         unknown = set(terms.unknown) - self.metadata_words - given - self._initialled_words(query) - DATE_NAMES
         return tuple(n for n in query.names if n in unknown and n not in STOPWORDS
-                     and not only_in_asker(n, query)  # "A columnist in Almaty asks ...": who asks (P)
+                     and not only_in_framing(n, query)  # who asks (P) or the scene before the question (P3)
                      and not (len(n) >= 4 and any(word.startswith(n) for word in self.vocabulary.counts))
                      and not any(same_name(n, name) for name in self.names)
                      and not self._names_country(capital_of(n, query.text))
@@ -258,7 +258,7 @@ class Retriever:
         Quincy" of "John Quincy Adams's"), is not one."""
         speakers = speaker_full_names(query.text, self.documents)
         return tuple(run for run in name_runs(query.text, articles=True)
-                     if not only_in_asker(run, query) and f" {_plain(run.removeprefix('the '))} " not in self._plain_text
+                     if not only_in_framing(run, query) and f" {_plain(run.removeprefix('the '))} " not in self._plain_text
                      and not any(f" {run} " in f" {name} " for name in speakers)
                      and not self._initialled(run.removeprefix("the "))
                      and not self._country_written_otherwise(run.removeprefix("the ")))

@@ -413,7 +413,7 @@ def asker(question: str, language: str = ENGLISH) -> str:
 
 
 # A sentence ends inside a question at . ? or ! and the space before a capital or a quote, not
-# after an abbreviation ("the U.S. Congress", "Mr. Li"): ``_SENTENCE_END`` on what comes before.
+# after an abbreviation ("the U.S. Congress", "Mr. Li": ``_opens_sentence``).
 _SENTENCE_BREAK = re.compile(r"(?<=[.?!])[\"”’')]*\s+(?=[\"“‘'(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])")
 
 
@@ -438,12 +438,13 @@ def context(question: str, language: str = ENGLISH) -> str:
     >>> context("A baker moves to Lyon. A friend wants the bakeries of Nantes. Are they named?")
     'A baker moves to Lyon. '
     """
-    starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(question) if _SENTENCE_END.search(question[:m.start() + 1])]
+    starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(question) if _opens_sentence(question, m.end())]
     asking = [at for at, end in zip(starts, starts[1:] + [len(question)]) if question[at:end].rstrip(" \"”’')").endswith("?")]
     end = (asking or starts)[-1]
     request = _REQUEST.get(language)
-    wanted = [at for at in starts if at < end and request is not None and request.match(question[at:])]
-    return question[:min(wanted, default=end)]
+    if request is None:
+        return question[:end]
+    return question[:min((at for at in starts if at < end and request.match(question[at:])), default=end)]
 
 
 def only_in_framing(name: str, query: Query) -> bool:

@@ -626,15 +626,14 @@ def test_a_question_for_several_facts_about_the_document_is_answered_for_each(co
     assert [p.text.split(":")[0] for p in occasion.passages] == ["Auther", "Source"]
 
 
-def test_a_name_that_only_says_who_asks_is_not_an_unknown_name(seeds, tmp_path, fake_encoder):
+def test_a_name_that_only_says_who_asks_is_not_an_unknown_name(built):
     """A question that opens by saying who asks ("A columnist in Zanzibar asks ...") is about
     the speech; a name inside that opening is not a thing the speech fails to mention. The same
     name in what is asked is (candidate P)."""
     from qa.api import retriever
     from qa.config import settings
 
-    index = tmp_path / "index"
-    qa.build(seeds_dir=seeds, index_dir=index)
+    seeds, index = built
     r = retriever(settings(seeds_dir=seeds, index_dir=index))
     framed = "A columnist in Zanzibar asks what the speech says about the Digital Silk Road."
     asked = "A columnist asks what the speech says about Zanzibar and the Digital Silk Road."
@@ -644,7 +643,7 @@ def test_a_name_that_only_says_who_asks_is_not_an_unknown_name(seeds, tmp_path, 
     assert qa.ask(asked, seeds_dir=seeds, index_dir=index).abstained
 
 
-def test_a_name_only_in_a_sentence_before_the_question_is_not_an_unknown_name(seeds, tmp_path, fake_encoder):
+def test_a_name_only_in_a_sentence_before_the_question_is_not_an_unknown_name(built):
     """A sentence that sets the scene before the question sentence ("A trader flies home from
     Zanzibar. What ...?") is not what is asked: its names are not things the speech fails to
     mention. The same name in the question sentence is (candidate P2), and so is one in a
@@ -652,8 +651,7 @@ def test_a_name_only_in_a_sentence_before_the_question_is_not_an_unknown_name(se
     from qa.api import retriever
     from qa.config import settings
 
-    index = tmp_path / "index"
-    qa.build(seeds_dir=seeds, index_dir=index)
+    seeds, index = built
     r = retriever(settings(seeds_dir=seeds, index_dir=index))
     scene = "A trader flies home from Zanzibar. What does the speech say about the Digital Silk Road?"
     asked = "A trader flies home. What does the speech say about Zanzibar and the Digital Silk Road?"

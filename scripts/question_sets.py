@@ -49,6 +49,8 @@ ROUNDS = {
     "round63": "081cd2f",
     "round64": "5323761",
     "round65": "5323761",
+    "round66": "",
+    "round67": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

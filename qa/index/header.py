@@ -112,13 +112,14 @@ def _by_form(fields: list[Field]) -> list[Field]:
         elif "date" not in have and (_DATE_VALUE.fullmatch(f.value) or _FULL_DATE.search(f.value)):
             out[i], have = replace(f, key="date"), have | {"date"}
     for i, f in enumerate(out):
+        if "author" in have or f.key in _FIELDS:
+            continue
         words = f.label.lower().split()
         name = _NAME.match(f.value)  # None for a value that opens in lower case or with a figure
-        if "author" not in have and f.key not in _FIELDS and len(words) == 1 and words[0].endswith("ed") \
-                and name and sum(w[:1].isupper() for w in name[0].split()) >= 2:
+        signed = len(words) == 1 and words[0].endswith("ed") and name and sum(w[:1].isupper() for w in name[0].split()) >= 2
+        by_office = words[-1] not in _TOWARDS and _OFFICE_NAME.match(f.value)  # "Originator: President A. Jackson" (M5)
+        if signed or by_office:
             out[i], have = replace(f, key="author"), have | {"author"}
-        elif "author" not in have and f.key not in _FIELDS and words[-1] not in _TOWARDS and _OFFICE_NAME.match(f.value):
-            out[i], have = replace(f, key="author"), have | {"author"}  # "Originator: President A. Jackson" (M5)
     return out
 
 

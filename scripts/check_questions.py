@@ -83,7 +83,8 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Scribe", "Bound For", "Day Of Sending", "Message Sender", "Receiving Chamber", "Postmark", "Spokesman", "Spoke To", "Given On", "Lead Voice", "Gathering", "Night Of", "Framer", "Put Before", "Filing Day", "Transmitter", "Conveyed Unto", "Dispatch Day",
                "Submitter", "Remitted To", "Date Logged", "Head Of State", "Handed To", "Message Dated", "Keynote Speaker",
                "Floor Audience", "Airdate", "Rostrum Speaker", "Stood Before", "Appearance Day", "Headliner",
-               "Chamber And Mode", "Broadcast Night", "Speechgiver", "Directed Toward", "Event Date"}
+               "Chamber And Mode", "Broadcast Night", "Speechgiver", "Directed Toward", "Event Date",
+               "Proclaimer", "Spoken in front of", "Delivery day"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -138,6 +139,7 @@ EXPECTED_HEADER = {
     "adams-1827-filed.txt": (3, 0), "cleveland-1887-filed.txt": (3, 0), "nixon-1970-filed.txt": (3, 0), "obama-2014-sotu-filed.txt": (3, 0), "polk-1847-filed.txt": (3, 0), "roosevelt-1906-filed.txt": (3, 0),
     "1996-state-of-the-union-filed.txt": (3, 0), "biden-2022-filed.txt": (3, 0), "eisenhower-1958-filed.txt": (3, 0),
     "hoover-1930-filed.txt": (3, 0), "roosevelt-1905-filed.txt": (3, 0), "trump-2018-filed.txt": (3, 0),
+    "clinton-1997.txt": (3, 0), "hayes-1877.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

@@ -84,7 +84,7 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Submitter", "Remitted To", "Date Logged", "Head Of State", "Handed To", "Message Dated", "Keynote Speaker",
                "Floor Audience", "Airdate", "Rostrum Speaker", "Stood Before", "Appearance Day", "Headliner",
                "Chamber And Mode", "Broadcast Night", "Speechgiver", "Directed Toward", "Event Date",
-               "Proclaimer", "Spoken in front of", "Delivery day"}
+               "Proclaimer", "Spoken in front of", "Delivery day", "Declaimer", "Voiced before", "Speech day"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -139,6 +139,7 @@ EXPECTED_HEADER = {
     "adams-1827-filed.txt": (3, 0), "cleveland-1887-filed.txt": (3, 0), "nixon-1970-filed.txt": (3, 0), "obama-2014-sotu-filed.txt": (3, 0), "polk-1847-filed.txt": (3, 0), "roosevelt-1906-filed.txt": (3, 0),
     "1996-state-of-the-union-filed.txt": (3, 0), "biden-2022-filed.txt": (3, 0), "eisenhower-1958-filed.txt": (3, 0),
     "hoover-1930-filed.txt": (3, 0), "roosevelt-1905-filed.txt": (3, 0), "trump-2018-filed.txt": (3, 0),
+    "truman-1948.txt": (3, 0), "jackson-1834.txt": (0, 0),
     "clinton-1997.txt": (3, 0), "hayes-1877.txt": (0, 0),
 }
 

@@ -97,6 +97,7 @@ PAIRS = {
     "unseen-speeches-39": (("polk-1847.txt", "reagan-1984.txt"), "081cd2f"),
     "unseen-speeches-40": (("roosevelt-1906.txt", "bush-2004.txt"), "5323761"),
     "unseen-speeches-41": (("pierce-1855.txt", "roosevelt-1905.txt"), "5323761"),
+    "unseen-speeches-42": (("truman-1948.txt", "jackson-1834.txt"), ""),
     "unseen-speeches-43": (("clinton-1997.txt", "hayes-1877.txt"), ""),
 }
 

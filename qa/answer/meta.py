@@ -9,9 +9,10 @@ is refused with that note.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Sequence
 
-from ..questions.meta import AUTHOR, FIELDS, further_fields
+from ..questions.meta import AUDIENCE, AUTHOR, FIELDS, OCCASION, PLACE, further_fields
 from ..search.scope import DocumentInfo
 from ..types import Answer, Chunk, Field, Passage
 
@@ -31,9 +32,13 @@ def field_passage(source: str, field: Field) -> Passage:
                    last_paragraph=0, sentences=((field.start, field.end),), score=1.0)
 
 
-def field_passages(kind: str, document: DocumentInfo) -> list[Passage]:
-    """The metadata lines that answer ``kind`` (author: with the role line, if any)."""
+def field_passages(kind: str, document: DocumentInfo, question: str = "") -> list[Passage]:
+    """The metadata lines that answer ``kind`` (author: with the role line, if any); for an
+    audience, occasion or place no key of its own names, a line under a key that names no
+    field (``unnamed_line``)."""
     found = document.field(*FIELDS[kind])
+    if found is None and kind in UNNAMED_KINDS:
+        found = unnamed_line(kind, document.header, question)
     if found is None:
         return []
     out = [field_passage(document.source, found)]
@@ -41,6 +46,46 @@ def field_passages(kind: str, document: DocumentInfo) -> list[Passage]:
     if role is not None:
         out.append(field_passage(document.source, role))
     return out
+
+
+# The facts a line under a key no table knows may give ("Passed To: the Council, in writing";
+# "Assembly: the spring session"), and, for the audience, the words that say a
+# line tells to whom or in what form a text went (candidate M7, thirty-third session).
+UNNAMED_KINDS = frozenset({AUDIENCE, OCCASION, PLACE})
+_TOWARDS = frozenset("to before for unto towards".split())
+_DELIVERY = re.compile(r"\b(audience|recipients?|readers?|listeners?|in person|in writing|written|spoken|aloud|"
+                       r"joint session)\b", re.I)
+_FUNCTION = frozenset("""the a an of to in on at by for from and or with as is was were be been did does do what which who
+                      whom when where how this that these its his her their it he she they message address speech""".split())
+
+
+def unnamed_line(kind: str, header: tuple[Field, ...], question: str) -> Field | None:
+    """For a question about the audience, occasion or place that no line under its own keys
+    answers: the header line under a key that names no known field (``qa.index.header.KEYS``)
+    that shares most words with the question, its key and value read together; for the
+    audience, first a line whose key ends in "to"/"before"/"for" or that says to whom or in what
+    form (``_DELIVERY``). None when no such line shares a word (or, for the audience, says so).
+
+    >>> f = lambda key, value: Field(key=key.lower(), label=key, value=value, start=0, end=0, line_start=0, line_end=0)
+    >>> header = (f("Originated", "Ann Doe, Mayor (Whig)"), f("Passed To", "the Council, as a written message"))
+    >>> unnamed_line("audience", header, "In what form did the message reach the council?").label
+    'Passed To'
+    >>> unnamed_line("place", header, "In which city was it given?") is None
+    True
+    """
+    from ..index.header import KEYS
+
+    known = frozenset(KEYS.values())
+    unnamed = [f for f in header if f.key not in known]
+    if kind == AUDIENCE:
+        said = [f for f in unnamed if f.label.lower().split()[-1:] and f.label.lower().split()[-1] in _TOWARDS
+                or _DELIVERY.search(f.value)]
+        if said:
+            return said[0]
+    asked = {w for w in re.findall(r"\w+", question.lower()) if w not in _FUNCTION}
+    shared = [(len(asked & set(re.findall(r"\w+", f"{f.label} {f.value}".lower()))), -i, f) for i, f in enumerate(unnamed)]
+    best = max(shared, default=None, key=lambda t: t[:2])
+    return best[2] if best is not None and best[0] > 0 else None
 
 
 def label_passage(document: DocumentInfo, chunks: tuple[Chunk, ...]) -> Chunk | None:
@@ -59,10 +104,10 @@ def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[P
     """For a question about the document itself (who gave it, when, where, its source): the
     metadata lines that answer it, or, for its speaker, the passage with its transcript label,
     for each document of the retriever (one, once scoped); [] for any other question."""
-    return field_lines(r, asked_fields(r, question, language))
+    return field_lines(r, asked_fields(r, question, language), question)
 
 
-def field_lines(r: "Retriever", kinds: tuple[str, ...]) -> list[Passage]:
+def field_lines(r: "Retriever", kinds: tuple[str, ...], question: str = "") -> list[Passage]:
     """The metadata lines (or, for a speaker, the labelled passage) that give ``kinds``, for
     each document of the retriever, up to ``MAX_LISTED_DOCUMENTS``."""
     from ..search.retrieval import to_passage
@@ -70,7 +115,7 @@ def field_lines(r: "Retriever", kinds: tuple[str, ...]) -> list[Passage]:
     out: list[Passage] = []
     for document in r.documents[:MAX_LISTED_DOCUMENTS] if kinds else ():
         for kind in kinds:
-            passages = field_passages(kind, document)
+            passages = field_passages(kind, document, question)
             chunk = label_passage(document, r.chunks) if kind == AUTHOR and not passages else None
             passages = passages or ([to_passage(chunk, 1.0)] if chunk is not None else [])
             out = merged(out, passages)
@@ -111,7 +156,7 @@ def metadata_answer(r: "Retriever", question: str, *, language: str, notes: tupl
     from .compose import framing, render
 
     kinds = asked_fields(r, question, language)  # read once: reading may encode the question
-    passages = field_lines(r, kinds)
+    passages = field_lines(r, kinds, question)
     if not passages:
         return None
     said = framing(language).get("no_field", framing("en")["no_field"])

@@ -14,12 +14,12 @@ from ..config import AboutDocument
 from .query import TIME, about_author, read, without_source_clause
 
 AUTHOR, OCCASION, DATE, PLACE, SOURCE = "author", "occasion", "date", "place", "source"
-TITLE, LICENSE = "title", "license"
+TITLE, LICENSE, AUDIENCE = "title", "license", "audience"
 # Which metadata keys answer each kind of question, best first: an occasion is often given only
 # as the title or the source ("Source: Speech at the International Forum ...").
 FIELDS = {AUTHOR: ("author",), OCCASION: ("occasion", "title", "source"), DATE: ("date",),
           PLACE: ("place", "occasion", "title"), SOURCE: ("source",), TITLE: ("title", "occasion"),
-          LICENSE: ("license",)}
+          LICENSE: ("license",), AUDIENCE: ("audience", "recipient", "recipients", "addressee", "addressees")}
 
 _EN_TEXT = r"(speech|address|message|remarks|talk|text|statement|lecture|transcript|this|it)"
 _EN_GIVEN = r"(given|delivered|made|held|presented|written|spoken|published)"
@@ -184,6 +184,60 @@ def further_fields(question: str, first: str, language: str = "en") -> tuple[str
     return tuple(out)
 
 
+# Questions about the giver, the day, and to whom and in what form, asked of a document the
+# question describes rather than calls "this speech" ("Which post did the sender of the 1902
+# message on canals hold?", "what weekday did Smith's budget address go out", "was the harbour
+# message read aloud or sent on paper"): a fact of the giver or of the sending, and a word for
+# the text (candidate M7, thirty-third session, docs/experiments.md). Not when the question says
+# the text says something ("In which month, the address says, did the strike end?"): that asks
+# what the text says.
+_DOC = r"(speech|address|message|remarks|talk|text|statement|lecture|transcript|communication|state of the union)"
+_SENT = (r"(sent|send|signed|sign|drafted|framed|composed|transmitted|issued|penned|submitted|prepared|originated|wrote|"
+         r"written|gave|given|delivered|made|read|forwarded|laid|dispatched|presented|authored|spoke|spoken|dated|filed|"
+         r"put|go out|went out|bears?)")
+# The giver: the author's words, a named speaker read as "the speaker", an agent noun of the text
+# ("the framer of this message", "its scribe" is not one), the person behind it.
+_GIVER = (r"\b(author|auther|writer|speaker)\b|\b[a-z]+(er|or|man|ist|ory)s? (of|behind)\b|\bits [a-z]+(er|or|man)\b|"
+          r"\b(person|man|woman|official|president|leader) (behind|who (sent|signed|gave|delivered|wrote|spoke|made|"
+          r"issued|transmitted|framed|drafted|composed))\b")
+_SAYS = re.compile(r"\b(say|says|said|mention|mentions|mentioned|according to|per|recall|recalls|refer|refers|describe|"
+                   r"describes|claim|claims|quote|quotes|cite|cites)\b")
+GIVEN_FACTS = [
+    (AUTHOR, re.compile(rf"\bwho {_SENT}\b.*\b{_DOC}\b|\b(what|which) (political )?(office|post|position|title|party)\b"
+                        rf".*({_GIVER})|({_GIVER}).*\b(what|which) (political )?(office|post|position|party)\b|"
+                        rf"\b(what|which) (political )?party\b.*\b{_DOC}\b|\b{_DOC}\b.*\b(what|which) (political )?party\b|"
+                        rf"\b(party|political) affiliation\b.*({_GIVER})|\bname the (person|man|woman|official) behind\b")),
+    (DATE, re.compile(rf"\b(weekday|day of the week|night of the week)\b.*\b{_DOC}\b|\b{_DOC}\b.*\b(weekday|day of the week|"
+                      rf"night of the week)\b|\b(what|which) (date|day|year|month|yr)\b.*\b{_DOC}\b.*\b{_SENT}\b")),
+    (AUDIENCE, re.compile(rf"(\b(to|before) whom\b|\bbefore (what|which)\b|\b(what|which) (body|bodies|chambers?|assembly|legislature|"
+                          rf"legislators|houses?|audience|listeners|kind of sitting|sitting)\b|\bin what form\b|\bin person\b|"
+                          rf"\bin writing\b|\bon paper\b|\baloud\b|\bface to face\b).*\b{_DOC}\b|"
+                          rf"\b{_DOC}\b.*(\b(to|before) whom\b|\bbefore (what|which)\b|\bin what form\b|\bin person\b|\bin writing\b|"
+                          rf"\bon paper\b|\baloud\b|\bface to face\b)|^\W*how (was|were|did)\b.*\b{_DOC}\b.*"
+                          rf"\b(delivered|presented|sent|laid|transmitted|communicated|forwarded|conveyed|reach|go out|went out|"
+                          rf"given)\b")),
+]
+
+
+def given_fact(question: str) -> str:
+    """The fact of the giver (author: office, party), of the day (date), or of to whom and in
+    what form (audience) an English question asks of a document it describes; "".
+
+    >>> given_fact("Which post did the sender of the 1902 message on canals hold?")
+    'author'
+    >>> given_fact("Who signed the harbour message of May 1902?"), given_fact("Who sent the troops?")
+    ('author', '')
+    >>> given_fact("what weekday did Smith's budget address go out"), given_fact("was the harbour message read aloud or sent on paper")
+    ('date', 'audience')
+    >>> given_fact("In which month, the address says, did the strike end?")
+    ''
+    """
+    lowered = question.lower()
+    if _SAYS.search(lowered):
+        return ""
+    return next((kind for kind, pattern in GIVEN_FACTS if pattern.search(lowered)), "")
+
+
 def asks_about_document(question: str, language: str = "en") -> str:
     """Which fact about the document itself the question asks for, or "".
 
@@ -206,7 +260,7 @@ def asks_about_document(question: str, language: str = "en") -> str:
     for kind, pattern in TABLES.get(language, ()):
         if pattern.search(lowered):
             return kind
-    return ""
+    return given_fact(question) if language == "en" else ""
 
 
 def _about_author(question: str, language: str) -> bool:

@@ -674,3 +674,26 @@ def test_a_key_that_names_no_field_gives_the_author_by_its_value(seeds, tmp_path
     qa.build(seeds_dir=seeds, index_dir=index)
     answer = qa.ask("Who wrote this message?", documents=["roe-1930.txt"], seeds_dir=seeds, index_dir=index)
     assert not answer.abstained and answer.passages[0].text == "Originator: President Amy Roe (Whig)"
+
+
+def test_a_described_documents_giver_day_and_audience_are_read_from_its_header(seeds, tmp_path, fake_encoder):
+    """A question for the giver's office or party, the weekday, or to whom and in what form,
+    of a document described by its year and topic, is answered from the header line that gives
+    it, a recipient under a key no table knows included; one that says the text says
+    something is about the text (candidate M7)."""
+    (seeds / "roe-1930.txt").write_text("Originator: President Amy Roe (Whig)\nPassed along to: the Town Council, in writing\n"
+                                       "Dated: Monday, March 3, 1930\n\nWe will build harbours by 1931. Farms need water.\n",
+                                       encoding="utf-8")
+    index = tmp_path / "roe-index"
+    qa.build(seeds_dir=seeds, index_dir=index)
+
+    def first(question: str) -> str:
+        answer = qa.ask(question, documents=["roe-1930.txt"], seeds_dir=seeds, index_dir=index)
+        return answer.passages[0].text if answer.passages and not answer.abstained else ""
+
+    assert first("Which party was the originator of the 1930 harbour message in?") == "Originator: President Amy Roe (Whig)"
+    assert first("what weekday did roe's harbour message go out") == "Dated: Monday, March 3, 1930"
+    assert first("In what form did the 1930 message on harbours reach the council?") == (
+        "Passed along to: the Town Council, in writing")
+    assert not first("By which year, the 1930 message says, will the harbours be built?").startswith(
+        ("Originator", "Passed", "Dated"))

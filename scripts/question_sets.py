@@ -135,6 +135,9 @@ DOCUMENT_SETS = {
     # Six more under new three-line headers, some giver values name-first and some date lines not
     # last (tests/data/metaset-11-docs/), for candidate M7 (thirty-third session).
     "metaset-11": "be2a89a",
+    # Six more under new three-line headers (tests/data/metaset-12-docs/), for candidate M8
+    # (thirty-third session).
+    "metaset-12": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

@@ -99,6 +99,7 @@ PAIRS = {
     "unseen-speeches-41": (("pierce-1855.txt", "roosevelt-1905.txt"), "5323761"),
     "unseen-speeches-42": (("truman-1948.txt", "jackson-1834.txt"), "be2a89a"),
     "unseen-speeches-43": (("clinton-1997.txt", "hayes-1877.txt"), "be2a89a"),
+    "unseen-speeches-44": (("obama-2011.txt", "lincoln-1864.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -51,6 +51,7 @@ ROUNDS = {
     "round65": "5323761",
     "round66": "be2a89a",
     "round67": "be2a89a",
+    "round68": "",
     "round69": "",
 }
 

@@ -89,7 +89,7 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Proclaimer", "Spoken in front of", "Delivery day", "Declaimer", "Voiced before", "Speech day",
                "Speaker Of Record", "Made Before", "Day Given", "Message Origin", "Written On", "Recipient Houses",
                "Dispatcher", "Sent Along To", "Date Penned", "Speaking Executive", "Reported To", "Evening Date",
-               "Oration By", "Calendar Entry", "Listenership", "Date Of Remarks", "Orating Official", "Setting", "Keynoter", "Pronounced before", "When given"}
+               "Oration By", "Calendar Entry", "Listenership", "Date Of Remarks", "Orating Official", "Setting", "Keynoter", "Pronounced before", "When given", "Consignor", "Delivered over to", "Transmittal day"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
@@ -146,6 +146,7 @@ EXPECTED_HEADER = {
     "hoover-1930-filed.txt": (3, 0), "roosevelt-1905-filed.txt": (3, 0), "trump-2018-filed.txt": (3, 0),
     "truman-1948.txt": (3, 0), "jackson-1834.txt": (0, 0),
     "obama-2011.txt": (3, 0), "lincoln-1864.txt": (0, 0),
+    "lincoln-1861.txt": (3, 0), "coolidge-1927.txt": (0, 0),
     "eisenhower-1955-filed.txt": (3, 0), "hayes-1877-filed.txt": (3, 0), "jackson-1834-filed.txt": (3, 0),
     "johnson-1966-filed.txt": (3, 0), "kennedy-1962-filed.txt": (3, 0), "obama-2016-filed.txt": (3, 0),
     "clinton-1997.txt": (3, 0), "hayes-1877.txt": (0, 0),

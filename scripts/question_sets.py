@@ -102,7 +102,7 @@ PAIRS = {
     "unseen-speeches-42": (("truman-1948.txt", "jackson-1834.txt"), "be2a89a"),
     "unseen-speeches-43": (("clinton-1997.txt", "hayes-1877.txt"), "be2a89a"),
     "unseen-speeches-44": (("obama-2011.txt", "lincoln-1864.txt"), "e029a9b"),
-    "unseen-speeches-45": (("lincoln-1861.txt", "coolidge-1927.txt"), ""),
+    "unseen-speeches-45": (("lincoln-1861.txt", "coolidge-1927.txt"), "e029a9b"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -104,6 +104,7 @@ PAIRS = {
     "unseen-speeches-43": (("clinton-1997.txt", "hayes-1877.txt"), "be2a89a"),
     "unseen-speeches-44": (("obama-2011.txt", "lincoln-1864.txt"), "e029a9b"),
     "unseen-speeches-45": (("lincoln-1861.txt", "coolidge-1927.txt"), "e029a9b"),
+    "unseen-speeches-46": (("trump-2020.txt", "tyler-1842.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

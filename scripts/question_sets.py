@@ -54,6 +54,7 @@ ROUNDS = {
     "round68": "e029a9b",
     "round69": "e029a9b",
     "round70": "",
+    "round71": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

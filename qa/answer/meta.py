@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Sequence
 
+from ..index.header import FIELD_NAMES
 from ..questions.meta import AUDIENCE, AUTHOR, FIELDS, OCCASION, PLACE, further_fields
 from ..search.scope import DocumentInfo
 from ..types import Answer, Chunk, Field, Passage
@@ -32,7 +33,7 @@ def field_passage(source: str, field: Field) -> Passage:
                    last_paragraph=0, sentences=((field.start, field.end),), score=1.0)
 
 
-def field_passages(kind: str, document: DocumentInfo, question: str = "") -> list[Passage]:
+def field_passages(kind: str, document: DocumentInfo, question: str) -> list[Passage]:
     """The metadata lines that answer ``kind`` (author: with the role line, if any); for an
     audience, occasion or place no key of its own names, a line under a key that names no
     field (``unnamed_line``)."""
@@ -61,7 +62,7 @@ _FUNCTION = frozenset("""the a an of to in on at by for from and or with as is w
 
 def unnamed_line(kind: str, header: tuple[Field, ...], question: str) -> Field | None:
     """For a question about the audience, occasion or place that no line under its own keys
-    answers: the header line under a key that names no known field (``qa.index.header.KEYS``)
+    answers: the header line under a key that names no known field (``qa.index.header.FIELD_NAMES``)
     that shares most words with the question, its key and value read together; for the
     audience, first a line whose key ends in "to"/"before"/"for" or that says to whom or in what
     form (``_DELIVERY``). None when no such line shares a word (or, for the audience, says so).
@@ -73,13 +74,9 @@ def unnamed_line(kind: str, header: tuple[Field, ...], question: str) -> Field |
     >>> unnamed_line("place", header, "In which city was it given?") is None
     True
     """
-    from ..index.header import KEYS
-
-    known = frozenset(KEYS.values())
-    unnamed = [f for f in header if f.key not in known]
+    unnamed = [f for f in header if f.key not in FIELD_NAMES]
     if kind == AUDIENCE:
-        said = [f for f in unnamed if f.label.lower().split()[-1:] and f.label.lower().split()[-1] in _TOWARDS
-                or _DELIVERY.search(f.value)]
+        said = [f for f in unnamed if set(f.label.lower().split()[-1:]) & _TOWARDS or _DELIVERY.search(f.value)]
         if said:
             return said[0]
     asked = {w for w in re.findall(r"\w+", question.lower()) if w not in _FUNCTION}
@@ -107,7 +104,7 @@ def metadata_passages(r: "Retriever", question: str, *, language: str) -> list[P
     return field_lines(r, asked_fields(r, question, language), question)
 
 
-def field_lines(r: "Retriever", kinds: tuple[str, ...], question: str = "") -> list[Passage]:
+def field_lines(r: "Retriever", kinds: tuple[str, ...], question: str) -> list[Passage]:
     """The metadata lines (or, for a speaker, the labelled passage) that give ``kinds``, for
     each document of the retriever, up to ``MAX_LISTED_DOCUMENTS``."""
     from ..search.retrieval import to_passage

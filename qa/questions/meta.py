@@ -299,11 +299,12 @@ class FieldModel:
     coef: np.ndarray  # classes x dimensions
     intercept: np.ndarray
     threshold: float
+    encoder: str  # the encoder whose vectors it was fitted on; another's mean nothing to it
 
     def field(self, vector: np.ndarray) -> str:
         """The field the question of ``vector`` asks for, or "" (none, or not sure enough).
 
-        >>> m = FieldModel((NONE, DATE), np.array([[0.0, 0.0], [4.0, 0.0]]), np.zeros(2), 0.9)
+        >>> m = FieldModel((NONE, DATE), np.array([[0.0, 0.0], [4.0, 0.0]]), np.zeros(2), 0.9, "minilm")
         >>> m.field(np.array([1.0, 0.0])), m.field(np.array([0.2, 0.0])), m.field(np.array([-1.0, 0.0]))
         ('date', '', '')
         """
@@ -321,4 +322,4 @@ def field_model() -> FieldModel | None:
         return None
     data = json.loads(FIELD_MODEL_FILE.read_text(encoding="utf-8"))
     return FieldModel(tuple(data["classes"]), np.asarray(data["coef"], dtype=np.float64),
-                      np.asarray(data["intercept"], dtype=np.float64), float(data["threshold"]))
+                      np.asarray(data["intercept"], dtype=np.float64), float(data["threshold"]), data["encoder"])

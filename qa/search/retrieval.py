@@ -402,9 +402,9 @@ class Retriever:
         source...), or "": by the language's patterns (in English also with a document's
         speaker, named or called by an office, read as "the speaker": "When did Gillard speak at
         Boao?", and a description of a document read as "this speech": "Who gave Reagan's 1987
-        State of the Union in the Capitol?", ``as_this_speech``), else, in English, by the model
-        fitted on questions (``qa.questions.meta.field_model``) when a document has metadata
-        lines, else by meaning (``qa.questions.meta.by_meaning``), on the question so read."""
+        State of the Union in the Capitol?", ``as_this_speech``), else, in English, by meaning
+        (``qa.questions.meta.by_meaning``), on the question so read, else by the model fitted on
+        questions (``qa.questions.meta.field_model``) when a document has metadata lines."""
         from ..questions.language import ENGLISH
         from ..questions.meta import asks_about_document, by_meaning, field_cue, field_model
         from .scope import as_the_speaker, as_this_speech
@@ -418,17 +418,16 @@ class Retriever:
             kind = asks_about_document(question, language)
         if kind or language != ENGLISH:
             return kind
+        if field_cue(question):
+            cosine = float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max())
+            kind = by_meaning(question, cosine, self.tuning.about_document)
         model = field_model()  # fitted on the questions (scripts/fit_meta_fields.py); asked only
         # when a document has metadata lines to answer from: most questions on a document without
         # them stop here, before any encoding, and retrieval encodes them beside the second encoder
-        if model is not None and any(d.header for d in self.documents):
+        if (not kind and model is not None and model.encoder == getattr(self.encoder, "name", "")
+                and any(d.header for d in self.documents)):
             kind = model.field(_vector(self.encoder, asked))
-            if kind:
-                return kind
-        if not field_cue(question):
-            return ""
-        cosine = float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max())
-        return by_meaning(question, cosine, self.tuning.about_document)
+        return kind
 
     def word_vector(self, term: str, unknown: Sequence[str] = ()) -> np.ndarray | None:
         """The MiniLM vector of a question term (a stem): the stored vector of a corpus word with

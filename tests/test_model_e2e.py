@@ -109,7 +109,8 @@ def test_a_fact_of_the_document_no_pattern_reads_is_read_by_the_fitted_model(tmp
     where = {"seeds_dir": seeds, "index_dir": tmp_path / "index", "model": "all-MiniLM-L6-v2"}
     qa.build(**where)
     for question, line in [("What date is given for the mills message?", "Stamp: 14 August 1911"),
-                           ("Name the governor credited with the mill message.", "Forwarded By: Governor Lena Park (Labor)")]:
+                           ("Which person is credited as the author of this mill message?",
+                            "Forwarded By: Governor Lena Park (Labor)")]:
         assert asks_about_document(question) == "", question
         answer = qa.ask(question, **where)
         assert not answer.abstained and answer.passages[0].citation == "park-1911.txt, header", question

@@ -697,3 +697,19 @@ def test_a_described_documents_giver_day_and_audience_are_read_from_its_header(s
         "Passed along to: the Town Council, in writing")
     assert not first("By which year, the 1930 message says, will the harbours be built?").startswith(
         ("Originator", "Passed", "Dated"))
+
+
+def test_the_shipped_field_model_says_what_it_was_fitted_on():
+    """qa/questions/meta_fields.json (candidate M9) names its script, data, date and grouped
+    cross-validation, and has a row of weights per class for the 384 dimensions of the encoder
+    it names (``Retriever.about_document`` applies it to that encoder's vectors only)."""
+    import json
+
+    from qa.questions.meta import FIELD_MODEL_FILE, NONE, field_model
+
+    data = json.loads(FIELD_MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["fitted_by"].startswith("scripts/fit_meta_fields.py") and data["date"] and data["data"]["questions"] > 0
+    assert "GroupKFold" in data["cv"]["protocol"] and data["cv"]["nested"]["right"] > data["cv"]["patterns"]["right"]
+    model = field_model()
+    assert model is not None and model.classes[0] == NONE and model.coef.shape == (len(model.classes), 384)
+    assert 1 / len(model.classes) <= model.threshold < 1 and model.encoder == "all-MiniLM-L6-v2"

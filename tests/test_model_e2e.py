@@ -93,3 +93,27 @@ def test_a_question_about_the_document_in_other_words_is_answered_from_its_metad
     # A question on what the speech says is not taken for one about the document.
     answer = qa.ask("What does the speaker say about sport?", **where)
     assert all(p.citation != "cameron.txt, header" for p in answer.passages)
+
+
+def test_a_fact_of_the_document_no_pattern_reads_is_read_by_the_fitted_model(tmp_path):
+    """Candidate M9: a question no pattern of qa/questions/meta.py reads is taken for one about
+    the document's date or giver when the model fitted on questions (qa/questions/meta_fields.json)
+    is sure enough, and answered from the header line; a question on the text is not."""
+    from qa.questions.meta import asks_about_document
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "park-1911.txt").write_text(
+        "Forwarded By: Governor Lena Park (Labor)\nDelivered Unto: the State Assembly, read aloud\n"
+        "Stamp: 14 August 1911\n\nThe mills will reopen in spring. Wages will rise by a tenth.\n", encoding="utf-8")
+    where = {"seeds_dir": seeds, "index_dir": tmp_path / "index", "model": "all-MiniLM-L6-v2"}
+    qa.build(**where)
+    for question, line in [("What date is given for the mills message?", "Stamp: 14 August 1911"),
+                           ("Which person is credited as the author of this mill message?",
+                            "Forwarded By: Governor Lena Park (Labor)")]:
+        assert asks_about_document(question) == "", question
+        answer = qa.ask(question, **where)
+        assert not answer.abstained and answer.passages[0].citation == "park-1911.txt, header", question
+        assert answer.passages[0].text == line, question
+    answer = qa.ask("What will happen to the mills?", **where)
+    assert answer.passages and all(p.citation != "park-1911.txt, header" for p in answer.passages)

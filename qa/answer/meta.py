@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Sequence
 
 from ..index.header import FIELD_NAMES
-from ..questions.meta import AUDIENCE, AUTHOR, FIELDS, OCCASION, PLACE, further_fields
+from ..questions.meta import AUDIENCE, AUTHOR, FIELDS, OCCASION, OTHER, PLACE, further_fields
 from ..search.scope import DocumentInfo
 from ..types import Answer, Chunk, Field, Passage
 
@@ -40,6 +40,8 @@ def field_passages(kind: str, document: DocumentInfo, question: str) -> list[Pas
     found = document.field(*FIELDS[kind])
     if found is None and kind in UNNAMED_KINDS:
         found = unnamed_line(kind, document.header, question)
+    if found is None and kind == OTHER:
+        found = other_line(document.header, question)
     if found is None:
         return []
     out = [field_passage(document.source, found)]
@@ -81,6 +83,29 @@ def unnamed_line(kind: str, header: tuple[Field, ...], question: str) -> Field |
             return said[0]
     asked = {w for w in re.findall(r"\w+", question.lower()) if w not in _FUNCTION}
     shared = [(len(asked & set(re.findall(r"\w+", f"{f.label} {f.value}".lower()))), -i, f) for i, f in enumerate(unnamed)]
+    best = max(shared, default=None, key=lambda t: t[:2])
+    return best[2] if best is not None and best[0] > 0 else None
+
+
+# The lines a question the fitted model reads as asking for "another" fact may want: not the
+# author's, the role's or the date's, which it would have named.
+_NOT_OTHER = frozenset({"author", "role", "date"})
+
+
+def other_line(header: tuple[Field, ...], question: str) -> Field | None:
+    """For a question the fitted model (``qa.questions.meta.FieldModel``) reads as asking for a
+    fact of the document beyond its author and date: the header line outside the author, role
+    and date lines that shares most words with the question, its key and value read together;
+    None when none shares a word.
+
+    >>> f = lambda key, value: Field(key=key, label=key.title(), value=value, start=0, end=0, line_start=0, line_end=0)
+    >>> header = (f("author", "Ann Doe"), f("venue", "Town Hall"), f("sent to", "the Council, in writing"))
+    >>> other_line(header, "Which council received it?").label, other_line(header, "Whose words?")
+    ('Sent To', None)
+    """
+    asked = {w for w in re.findall(r"\w+", question.lower()) if w not in _FUNCTION}
+    shared = [(len(asked & set(re.findall(r"\w+", f"{f.label} {f.value}".lower()))), -i, f)
+              for i, f in enumerate(header) if f.key not in _NOT_OTHER]
     best = max(shared, default=None, key=lambda t: t[:2])
     return best[2] if best is not None and best[0] > 0 else None
 

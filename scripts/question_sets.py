@@ -55,6 +55,8 @@ ROUNDS = {
     "round69": "e029a9b",
     "round70": "2fb3e2b",
     "round71": "2fb3e2b",
+    "round72": "",
+    "round73": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -107,6 +109,7 @@ PAIRS = {
     "unseen-speeches-45": (("lincoln-1861.txt", "coolidge-1927.txt"), "e029a9b"),
     "unseen-speeches-46": (("trump-2020.txt", "tyler-1842.txt"), "2fb3e2b"),
     "unseen-speeches-47": (("tyler-1841.txt", "wilson-1918.txt"), "2fb3e2b"),
+    "unseen-speeches-49": (("clinton-1998.txt", "fillmore-1852.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -96,7 +96,7 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Dispatcher", "Sent Along To", "Date Penned", "Speaking Executive", "Reported To", "Evening Date",
                "Oration By", "Calendar Entry", "Listenership", "Date Of Remarks", "Orating Official", "Setting", "Keynoter", "Pronounced before", "When given", "Consignor", "Delivered over to", "Transmittal day",
                "Platform Speaker", "Heard By", "Calendar Day", "Forwarder", "Sent Out On", "Receiving Legislature",
-               "Issue Day", "Reporter", "Lodged Before", "Declarer", "Addressed before", "Day addressed", "Imparter", "Handed up to", "Day of transmission", "Public speaker", "Spoke in front of", "When spoken",
+               "Issue Day", "Reporter", "Lodged Before", "Declarer", "Addressed before", "Day addressed", "Imparter", "Handed up to", "Day of transmission", "Public speaker", "Spoke in front of", "When spoken", "Informant", "Furnished to", "Issuance day",
                "Chief Author", "Communicated On", "Legislature Addressed", "Drawn Up By", "Conveyance", "Handed In On", "Communicator", "Intended Recipients", "Date Of Message", "Day Transmitted", "Authored By", "Carried To", "Authoring Official", "Made Out To", "Bears Date", "Executive Sender", "Dispatched To", "Forwarding Date", "Night Delivered", "Newsmaker", "Witnessed By", "Penned On", "Undersigned", "Tabled Before", "Principal Author", "Posted To", "Paper Date", "Podium Occupant", "Venue And Mode", "Presented On", "Rapporteur", "Plenary Audience", "Occasion Date", "Voiced By", "Sitting Date", "Onlookers"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
@@ -158,6 +158,7 @@ EXPECTED_HEADER = {
     "trump-2020.txt": (3, 0), "tyler-1842.txt": (0, 0),
     "tyler-1841.txt": (3, 0), "wilson-1918.txt": (0, 0),
     "clinton-1998.txt": (3, 0), "fillmore-1852.txt": (0, 0),
+    "hoover-1931.txt": (3, 0), "grant-1869.txt": (0, 0),
     "eisenhower-1955-filed.txt": (3, 0), "hayes-1877-filed.txt": (3, 0), "jackson-1834-filed.txt": (3, 0),
     "johnson-1966-filed.txt": (3, 0), "kennedy-1962-filed.txt": (3, 0), "obama-2016-filed.txt": (3, 0),
     "coolidge-1927-filed.txt": (3, 0), "kennedy-1963-filed.txt": (3, 0), "lincoln-1864-filed.txt": (3, 0),

@@ -109,6 +109,7 @@ PAIRS = {
     "unseen-speeches-45": (("lincoln-1861.txt", "coolidge-1927.txt"), "e029a9b"),
     "unseen-speeches-46": (("trump-2020.txt", "tyler-1842.txt"), "2fb3e2b"),
     "unseen-speeches-47": (("tyler-1841.txt", "wilson-1918.txt"), "2fb3e2b"),
+    "unseen-speeches-48": (("hoover-1931.txt", "grant-1869.txt"), ""),
     "unseen-speeches-49": (("clinton-1998.txt", "fillmore-1852.txt"), ""),
 }
 

@@ -158,6 +158,10 @@ DOCUMENT_SETS = {
     # (thirty-fourth session).
     "metaset-14": "2fb3e2b",
     "metaset-15": "2fb3e2b",
+    # Twelve more never-used addresses under new three-line headers (tests/data/metaset-16-docs/,
+    # metaset-17-docs/), kept unrun for the next candidate (thirty-fourth session).
+    "metaset-16": "",
+    "metaset-17": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

@@ -81,8 +81,15 @@ def unnamed_line(kind: str, header: tuple[Field, ...], question: str) -> Field |
         said = [f for f in unnamed if set(f.label.lower().split()[-1:]) & _TOWARDS or _DELIVERY.search(f.value)]
         if said:
             return said[0]
+    return most_shared(unnamed, question)
+
+
+def most_shared(lines: list[Field], question: str) -> Field | None:
+    """Of ``lines``, the one whose key and value, read together, share most words with the
+    question (the first of equals), leaving out words like "the", "what", "message"; None when
+    none shares a word."""
     asked = {w for w in re.findall(r"\w+", question.lower()) if w not in _FUNCTION}
-    shared = [(len(asked & set(re.findall(r"\w+", f"{f.label} {f.value}".lower()))), -i, f) for i, f in enumerate(unnamed)]
+    shared = [(len(asked & set(re.findall(r"\w+", f"{f.label} {f.value}".lower()))), -i, f) for i, f in enumerate(lines)]
     best = max(shared, default=None, key=lambda t: t[:2])
     return best[2] if best is not None and best[0] > 0 else None
 
@@ -103,11 +110,7 @@ def other_line(header: tuple[Field, ...], question: str) -> Field | None:
     >>> other_line(header, "Which council received it?").label, other_line(header, "Whose words?")
     ('Sent To', None)
     """
-    asked = {w for w in re.findall(r"\w+", question.lower()) if w not in _FUNCTION}
-    shared = [(len(asked & set(re.findall(r"\w+", f"{f.label} {f.value}".lower()))), -i, f)
-              for i, f in enumerate(header) if f.key not in _NOT_OTHER]
-    best = max(shared, default=None, key=lambda t: t[:2])
-    return best[2] if best is not None and best[0] > 0 else None
+    return most_shared([f for f in header if f.key not in _NOT_OTHER], question)
 
 
 def label_passage(document: DocumentInfo, chunks: tuple[Chunk, ...]) -> Chunk | None:

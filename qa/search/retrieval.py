@@ -424,7 +424,7 @@ class Retriever:
         model = field_model()  # fitted on the questions (scripts/fit_meta_fields.py); asked only
         # when a document has metadata lines to answer from: most questions on a document without
         # them stop here, before any encoding, and retrieval encodes them beside the second encoder
-        if (not kind and model is not None and model.encoder == getattr(self.encoder, "name", "")
+        if (not kind and model is not None and model.encoder == self.encoder.name
                 and any(d.header for d in self.documents)):
             kind = model.field(_vector(self.encoder, asked))
         return kind

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from question_sets import DOCUMENT_SETS, PAIRS, ROUNDS  # noqa: E402
+from question_sets import UNRUN  # noqa: E402
 from qa.index.header import read_header  # noqa: E402
 from qa.questions.meta import AUTHOR, DATE, FIELD_MODEL_FILE, NONE, OTHER, asks_about_document  # noqa: E402
 
@@ -57,11 +57,9 @@ GRID = np.round(np.arange(0.25, 1.0, 0.01), 2)  # with four classes the most pro
 def retired_files() -> list[tuple[str, Path]]:
     """(group, question file) for every question file whose set has had its one run, and the
     files beside the sets (written before the blind sets, all read many times)."""
-    unrun = {name for name, run in ROUNDS.items() if not run} | {name for name, (_, run) in PAIRS.items() if not run}
-    unrun |= {name for name, run in DOCUMENT_SETS.items() if not run}
     out = [(f.stem, f) for f in sorted(QUESTIONS.glob("*.jsonl"))]
     for folder in sorted(p for p in QUESTIONS.iterdir() if p.is_dir()):
-        if folder.name not in unrun:
+        if folder.name not in UNRUN:
             out += [(folder.name, f) for f in sorted(folder.glob("*.jsonl"))]
     return out
 

@@ -169,3 +169,6 @@ DOCUMENT_SETS = {
 
 RETIRED_ROUNDS = tuple(name for name, run in ROUNDS.items() if run)
 RETIRED_PAIRS = tuple(name for name, (_, run) in PAIRS.items() if run)
+# Every set not yet run, whatever its kind: no fitting script reads these.
+UNRUN = frozenset([name for name, run in ROUNDS.items() if not run] + [name for name, (_, run) in PAIRS.items() if not run]
+                  + [name for name, run in DOCUMENT_SETS.items() if not run])

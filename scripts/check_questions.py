@@ -52,7 +52,8 @@ SET_DOCUMENTS = {"metaset-7-docs": ("clinton-1994-filed.txt", "grant-1871-filed.
                  "metaset-15-docs": ("bush-2007-filed.txt", "eisenhower-1961-filed.txt", "nixon-1973-filed.txt",
                                      "reagan-1985-filed.txt", "roosevelt-1939-filed.txt", "truman-1952-filed.txt"),
                  "metaset-16-docs": ("adams-1798-filed.txt", "harrison-1890-filed.txt", "jackson-1829-filed.txt", "jefferson-1808-filed.txt", "madison-1810-filed.txt", "pierce-1856-filed.txt"),
-                 "metaset-17-docs": ("bush-1992-filed.txt", "eisenhower-1953-filed.txt", "nixon-1974-filed.txt", "obama-2015-filed.txt", "roosevelt-1935-filed.txt", "truman-1950-filed.txt")}
+                 "metaset-17-docs": ("bush-1992-filed.txt", "eisenhower-1953-filed.txt", "nixon-1974-filed.txt", "obama-2015-filed.txt", "roosevelt-1935-filed.txt", "truman-1950-filed.txt"),
+                 "metaset-18-docs": ("bush-2008-filed.txt", "clinton-2000-filed.txt", "johnson-1968-filed.txt", "obama-2012-filed.txt", "roosevelt-1940-filed.txt", "wilson-1916-filed.txt")}
 SET_DOCUMENT_DIRS = {name: ROOT / "tests" / "data" / folder for folder, names in SET_DOCUMENTS.items() for name in names}
 UNSEEN_SPEECHES = list(UNSEEN_DIRS)
 # Held out whole (chosen before any run; see SPLIT.md for the command that picked them).
@@ -99,6 +100,7 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Oration By", "Calendar Entry", "Listenership", "Date Of Remarks", "Orating Official", "Setting", "Keynoter", "Pronounced before", "When given", "Consignor", "Delivered over to", "Transmittal day",
                "Platform Speaker", "Heard By", "Calendar Day", "Forwarder", "Sent Out On", "Receiving Legislature",
                "Issue Day", "Reporter", "Lodged Before", "Declarer", "Addressed before", "Day addressed", "Imparter", "Handed up to", "Day of transmission", "Public speaker", "Spoke in front of", "When spoken", "Informant", "Furnished to", "Issuance day",
+               "Bringer", "Handed in to", "Day of transmittal", "Promulgator", "Proffered to", "Lodged on", "Words From", "Said On", "Speech Recipients", "Remarks Made By", "Seated Audience", "Talk Date", "Rhetor", "Quorum Addressed", "Year And Day", "Whose Address", "Rendered Before", "Session Day", "Unfolded On", "Voice Of", "Those Present", "Reporting Official", "Where And How", "Weekday And Date",
                "Lectern Speaker", "Assembly Faced", "Date Spoken", "Compiler", "Marked On", "Delivered Unto", "Journal Date", "Draftsman", "Houses And Manner", "Crafted By", "Conveyed Toward", "Ledger Date", "Executive Hand", "Legislative Recipients", "Almanac Day", "Issuing President", "Forum And Form", "Date Stamp", "Put Forward By", "Room And Manner", "Year Month Day", "Proposer", "Under Date", "Uttered Before", "Stated By", "Target Audience", "Took Place On", "Presentation Day", "Utterer", "Way Delivered", "Officeholder", "Told To", "Noted Date", "Point In Time", "Rhetorician", "Persons Addressed",
                "Chief Author", "Communicated On", "Legislature Addressed", "Drawn Up By", "Conveyance", "Handed In On", "Communicator", "Intended Recipients", "Date Of Message", "Day Transmitted", "Authored By", "Carried To", "Authoring Official", "Made Out To", "Bears Date", "Executive Sender", "Dispatched To", "Forwarding Date", "Night Delivered", "Newsmaker", "Witnessed By", "Penned On", "Undersigned", "Tabled Before", "Principal Author", "Posted To", "Paper Date", "Podium Occupant", "Venue And Mode", "Presented On", "Rapporteur", "Plenary Audience", "Occasion Date", "Voiced By", "Sitting Date", "Onlookers"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
@@ -190,6 +192,14 @@ EXPECTED_HEADER = {
     "roosevelt-1935-filed.txt": (3, 0),
     "truman-1950-filed.txt": (3, 0),
     "clinton-1997.txt": (3, 0), "hayes-1877.txt": (0, 0),
+    "bush-2008-filed.txt": (3, 0),
+    "clinton-2000-filed.txt": (3, 0),
+    "johnson-1968-filed.txt": (3, 0),
+    "obama-2012-filed.txt": (3, 0),
+    "roosevelt-1940-filed.txt": (3, 0),
+    "wilson-1916-filed.txt": (3, 0),
+    "johnson-1868.txt": (3, 0), "bush-2003.txt": (0, 0),
+    "monroe-1817.txt": (3, 0), "truman-1947.txt": (0, 0),
 }
 
 QA_TYPES = {"factoid", "paraphrase", "why/how", "list", "meta", "unanswerable"}

@@ -57,6 +57,8 @@ ROUNDS = {
     "round71": "2fb3e2b",
     "round72": "",
     "round73": "",
+    "round74": "",
+    "round75": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -111,6 +113,8 @@ PAIRS = {
     "unseen-speeches-47": (("tyler-1841.txt", "wilson-1918.txt"), "2fb3e2b"),
     "unseen-speeches-48": (("hoover-1931.txt", "grant-1869.txt"), ""),
     "unseen-speeches-49": (("clinton-1998.txt", "fillmore-1852.txt"), ""),
+    "unseen-speeches-50": (("johnson-1868.txt", "bush-2003.txt"), ""),
+    "unseen-speeches-51": (("monroe-1817.txt", "truman-1947.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document
@@ -162,6 +166,9 @@ DOCUMENT_SETS = {
     # metaset-17-docs/), kept unrun for the next candidate (thirty-fourth session).
     "metaset-16": "",
     "metaset-17": "",
+    # Six more never-used addresses (1916-2012) under new three-line headers
+    # (tests/data/metaset-18-docs/), kept unrun for a next candidate (thirty-fifth session).
+    "metaset-18": "",
     # Content questions naming no speaker on the three speeches nearest the shipped one in topic
     # (Gillard 2013, Abbott 2014, Rudd 2007), for the document choice (twenty-ninth session).
     "asiaset-1": "95c7518",

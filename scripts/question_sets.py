@@ -55,8 +55,8 @@ ROUNDS = {
     "round69": "e029a9b",
     "round70": "2fb3e2b",
     "round71": "2fb3e2b",
-    "round72": "",
-    "round73": "",
+    "round72": "f77ebe4",
+    "round73": "f77ebe4",
     "round74": "",
     "round75": "",
 }
@@ -111,8 +111,8 @@ PAIRS = {
     "unseen-speeches-45": (("lincoln-1861.txt", "coolidge-1927.txt"), "e029a9b"),
     "unseen-speeches-46": (("trump-2020.txt", "tyler-1842.txt"), "2fb3e2b"),
     "unseen-speeches-47": (("tyler-1841.txt", "wilson-1918.txt"), "2fb3e2b"),
-    "unseen-speeches-48": (("hoover-1931.txt", "grant-1869.txt"), ""),
-    "unseen-speeches-49": (("clinton-1998.txt", "fillmore-1852.txt"), ""),
+    "unseen-speeches-48": (("hoover-1931.txt", "grant-1869.txt"), "f77ebe4"),
+    "unseen-speeches-49": (("clinton-1998.txt", "fillmore-1852.txt"), "f77ebe4"),
     "unseen-speeches-50": (("johnson-1868.txt", "bush-2003.txt"), ""),
     "unseen-speeches-51": (("monroe-1817.txt", "truman-1947.txt"), ""),
 }
@@ -163,9 +163,9 @@ DOCUMENT_SETS = {
     "metaset-14": "2fb3e2b",
     "metaset-15": "2fb3e2b",
     # Twelve more never-used addresses under new three-line headers (tests/data/metaset-16-docs/,
-    # metaset-17-docs/), kept unrun for the next candidate (thirty-fourth session).
-    "metaset-16": "",
-    "metaset-17": "",
+    # metaset-17-docs/), written in the thirty-fourth session, run for M9b (thirty-fifth).
+    "metaset-16": "f77ebe4",
+    "metaset-17": "f77ebe4",
     # Six more never-used addresses (1916-2012) under new three-line headers
     # (tests/data/metaset-18-docs/), kept unrun for a next candidate (thirty-fifth session).
     "metaset-18": "",

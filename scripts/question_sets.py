@@ -115,6 +115,8 @@ PAIRS = {
     "unseen-speeches-49": (("clinton-1998.txt", "fillmore-1852.txt"), "f77ebe4"),
     "unseen-speeches-50": (("johnson-1868.txt", "bush-2003.txt"), ""),
     "unseen-speeches-51": (("monroe-1817.txt", "truman-1947.txt"), ""),
+    "unseen-speeches-52": (("monroe-1821.txt", "coolidge-1924.txt"), ""),
+    "unseen-speeches-53": (("reagan-1982.txt", "tyler-1844.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -59,6 +59,8 @@ ROUNDS = {
     "round73": "f77ebe4",
     "round74": "",
     "round75": "",
+    "round76": "",
+    "round77": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -117,6 +119,8 @@ PAIRS = {
     "unseen-speeches-51": (("monroe-1817.txt", "truman-1947.txt"), ""),
     "unseen-speeches-52": (("monroe-1821.txt", "coolidge-1924.txt"), ""),
     "unseen-speeches-53": (("reagan-1982.txt", "tyler-1844.txt"), ""),
+    "unseen-speeches-54": (("trump-2019.txt", "harrison-1892.txt"), ""),
+    "unseen-speeches-55": (("vanburen-1838.txt", "eisenhower-1959.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -129,10 +129,29 @@ def together(scratch: Path):
     return retriever(s), seeds
 
 
+def in_turn(speech: Path, scratch: Path, chars: tuple[int, int] | None = None):
+    """As ``alone``, but in the one seeds folder and index folder under ``scratch`` every speech
+    is built in, in turn: the speech built there before is replaced by ``speech``, as a user's
+    rebuild replaces an edited corpus, so the model's ONNX export and word table (a minute of a
+    build alone on a busy machine) are made once per run, not once per speech."""
+    from qa.api import build_index
+
+    seeds = scratch / "in-turn" / "seeds"
+    seeds.mkdir(parents=True, exist_ok=True)
+    for old in seeds.iterdir():
+        old.unlink()
+    shutil.copyfile(speech, seeds / speech.name)
+    s = settings(seeds_dir=seeds, index_dir=scratch / "in-turn" / "index")
+    if chars:
+        s = dataclasses.replace(s, target_chars=chars[0], max_chars=chars[1])
+    build_index(s)
+    return retriever(s), seeds
+
+
 def run_speech(speech: Path, items: list[Item], scratch: Path, chars: tuple[int, int] | None = None) -> list[dict]:
-    """Build ``speech`` alone (passages of ``chars``, as ``alone``), run its questions: one row
-    of features and outcomes each."""
-    r, seeds = alone(speech, scratch, chars)
+    """Build ``speech`` alone (passages of ``chars``, as ``alone``; in turn with the speeches
+    run before it, ``in_turn``), run its questions: one row of features and outcomes each."""
+    r, seeds = in_turn(speech, scratch, chars)
     return speech_rows(speech, items, r, seeds)[0]
 
 

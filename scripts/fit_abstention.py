@@ -638,6 +638,9 @@ def main() -> None:
     ap.add_argument("--chars", type=passage_size, metavar="TARGET/MAX",
                     help="collect the rows with passages of this size (characters: target/at most, "
                          "e.g. 900/1200) instead of the shipped Settings'; for scripts/fit_passage_size.py")
+    ap.add_argument("--written-only", action="store_true",
+                    help="cross-validate the written set alone: skip comparing it with the other sets and "
+                         "training pools (minutes, not a quarter of an hour, on ~100 documents)")
     args = ap.parse_args()
     rows = collect(args.cache, args.data, retired=args.retired, chars=args.chars)
     if args.judge_scores:
@@ -654,13 +657,13 @@ def main() -> None:
     calibrate = blind_groups(rows, dev) if args.retired else None
     where = "the formerly blind rows, main speech and others each" if args.retired else "all rows"
     for name, features in SETS.items():
-        if CROSS_SCORE in features and not args.judge_scores:
+        if (CROSS_SCORE in features and not args.judge_scores) or (args.written_only and name != args.features):
             continue
         t, pooled, per_doc = cross_validate(rows, features, calibrate)
         print(f"{name:13s} grouped CV ({docs} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
               f"out of fold on {where}): {pooled}")
     features = SETS[args.features]
-    if args.retired:
+    if args.retired and not args.written_only:
         compare_training(rows, features, dev)
     print(f"written set: {args.features}")
     out = fitted(rows, features, calibrate, args)

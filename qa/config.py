@@ -351,9 +351,14 @@ class Settings:
     index_dir: Path
     model: str = DEFAULT_MODEL
     # Passages are split at sentence ends and packed up to target_chars; a sentence or a
-    # list block is never cut, but a list is split between items past max_chars.
-    target_chars: int = 450
-    max_chars: int = 800
+    # list block is never cut, but a list is split between items past max_chars. The size of
+    # 450/800, 650/1000 and 900/1200 whose first passage held the answer most often on the
+    # retired blind sets, each document weighing the same (hit@1 0.683 / 0.719 / 0.744 over 107
+    # documents; nested leave-one-document-out 0.744): scripts/fit_passage_size.py on the rows
+    # fit_abstention.py --retired --chars collected at each size, 2026-12-06 (thirty-sixth
+    # session, candidate P, docs/experiments.md). Not beyond: MiniLM reads 256 word pieces.
+    target_chars: int = 900
+    max_chars: int = 1200
     # The fitted abstention model (a JSON file read by ``AbstentionModel.load``).
     abstention: Path = ABSTENTION_FILE
     # Every tuned constant of the pipeline, with where each comes from.

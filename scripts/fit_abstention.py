@@ -99,14 +99,17 @@ def dev_sets(data: Path = DATA, *, retired: bool = False) -> tuple[dict[Path, li
     return sets, files
 
 
-def alone(speech: Path, scratch: Path):
-    """``speech`` alone in a seeds folder under ``scratch``, built: (its retriever, the seeds folder)."""
+def alone(speech: Path, scratch: Path, chars: tuple[int, int] | None = None):
+    """``speech`` alone in a seeds folder under ``scratch``, built (its passages of ``chars``,
+    target and at most, if given; else the shipped size): (its retriever, the seeds folder)."""
     from qa.api import build_index
 
     seeds = scratch / speech.stem / "seeds"
     seeds.mkdir(parents=True)
     shutil.copyfile(speech, seeds / speech.name)
     s = settings(seeds_dir=seeds, index_dir=scratch / speech.stem / "index")
+    if chars:
+        s = dataclasses.replace(s, target_chars=chars[0], max_chars=chars[1])
     build_index(s)
     return retriever(s), seeds
 
@@ -126,9 +129,29 @@ def together(scratch: Path):
     return retriever(s), seeds
 
 
-def run_speech(speech: Path, items: list[Item], scratch: Path) -> list[dict]:
-    """Build ``speech`` alone, run its questions: one row of features and outcomes each."""
-    r, seeds = alone(speech, scratch)
+def in_turn(speech: Path, scratch: Path, chars: tuple[int, int] | None = None):
+    """As ``alone``, but in the one seeds folder and index folder under ``scratch`` every speech
+    is built in, in turn: the speech built there before is replaced by ``speech``, as a user's
+    rebuild replaces an edited corpus, so the model's ONNX export and word table (a minute of a
+    build alone on a busy machine) are made once per run, not once per speech."""
+    from qa.api import build_index
+
+    seeds = scratch / "in-turn" / "seeds"
+    seeds.mkdir(parents=True, exist_ok=True)
+    for old in seeds.iterdir():
+        old.unlink()
+    shutil.copyfile(speech, seeds / speech.name)
+    s = settings(seeds_dir=seeds, index_dir=scratch / "in-turn" / "index")
+    if chars:
+        s = dataclasses.replace(s, target_chars=chars[0], max_chars=chars[1])
+    build_index(s)
+    return retriever(s), seeds
+
+
+def run_speech(speech: Path, items: list[Item], scratch: Path, chars: tuple[int, int] | None = None) -> list[dict]:
+    """Build ``speech`` alone (passages of ``chars``, as ``alone``; in turn with the speeches
+    run before it, ``in_turn``), run its questions: one row of features and outcomes each."""
+    r, seeds = in_turn(speech, scratch, chars)
     return speech_rows(speech, items, r, seeds)[0]
 
 
@@ -184,13 +207,16 @@ def read_texts(r, scored, question: str) -> dict:
             "sentences": [r.sentences[int(row)] for row in best_rows(r, scored, order)]}
 
 
-def collect(cache: Path | None, data: Path, *, retired: bool = False) -> list[dict]:
+def collect(cache: Path | None, data: Path, *, retired: bool = False,
+            chars: tuple[int, int] | None = None) -> list[dict]:
+    """The rows of every speech's questions (``run_speech``), read from ``cache`` if it is
+    there, else collected (passages of ``chars`` if given) and written to it."""
     if cache and cache.is_file():
         return json.loads(cache.read_text())
     rows = []
     with tempfile.TemporaryDirectory(prefix="fit-abstention-") as scratch:
         for speech, items in dev_sets(data, retired=retired)[0].items():
-            rows += run_speech(speech, items, Path(scratch))
+            rows += run_speech(speech, items, Path(scratch), chars)
             print(f"  {speech.name}: {len(items)} questions", file=sys.stderr)
     if cache:
         cache.write_text(json.dumps(rows))
@@ -581,6 +607,21 @@ def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict
                    "pooled": pooled, "per_document": per_doc}}
 
 
+def passage_size(text: str) -> tuple[int, int]:
+    """``--chars``: "TARGET/MAX" -> (target, at most).
+
+    >>> passage_size("900/1200")
+    (900, 1200)
+    """
+    try:
+        target, most = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the passage size as TARGET/MAX, e.g. 900/1200") from None
+    if not 0 < target <= most:
+        raise argparse.ArgumentTypeError(f"{text!r}: the target must be positive and at most MAX")
+    return target, most
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help=f"write the model to {ABSTENTION_FILE.relative_to(ROOT)}")
@@ -594,8 +635,14 @@ def main() -> None:
                     help="the judge's out-of-fold scores: read if there, else computed (25-40 minutes) and "
                          f"written; needed by the sets with {CROSS_SCORE} (with --write, the training pairs "
                          "go to qa/answer/judge-pairs.jsonl.gz)")
+    ap.add_argument("--chars", type=passage_size, metavar="TARGET/MAX",
+                    help="collect the rows with passages of this size (characters: target/at most, "
+                         "e.g. 900/1200) instead of the shipped Settings'; for scripts/fit_passage_size.py")
+    ap.add_argument("--written-only", action="store_true",
+                    help="cross-validate the written set alone: skip comparing it with the other sets and "
+                         "training pools (minutes, not a quarter of an hour, on ~100 documents)")
     args = ap.parse_args()
-    rows = collect(args.cache, args.data, retired=args.retired)
+    rows = collect(args.cache, args.data, retired=args.retired, chars=args.chars)
     if args.judge_scores:
         judge_scores(rows, args.judge_scores)
     elif CROSS_SCORE in SETS[args.features]:
@@ -610,13 +657,13 @@ def main() -> None:
     calibrate = blind_groups(rows, dev) if args.retired else None
     where = "the formerly blind rows, main speech and others each" if args.retired else "all rows"
     for name, features in SETS.items():
-        if CROSS_SCORE in features and not args.judge_scores:
+        if (CROSS_SCORE in features and not args.judge_scores) or (args.written_only and name != args.features):
             continue
         t, pooled, per_doc = cross_validate(rows, features, calibrate)
         print(f"{name:13s} grouped CV ({docs} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
               f"out of fold on {where}): {pooled}")
     features = SETS[args.features]
-    if args.retired:
+    if args.retired and not args.written_only:
         compare_training(rows, features, dev)
     print(f"written set: {args.features}")
     out = fitted(rows, features, calibrate, args)

@@ -3,8 +3,9 @@ documents it was not fitted on.
 
     python scripts/fit_abstention.py [--write] [--features SET] [--cache features.json] [--retired]
 
-Each speech is built ALONE as a corpus (its own index in a temporary folder), as a user with
-that one speech would have it; every English dev question about it is run and its evidence
+Each speech is built ALONE as a corpus (in one temporary index folder rebuilt for each speech in
+turn, ``in_turn``), as a user with that one speech would have it, with passages of the shipped
+size or of ``--chars``; every English dev question about it is run and its evidence
 features recorded (``qa.search.evidence``). Rows with ``split == "heldout"`` are not read, except
 with ``--retired``: then those of the rounds already run once and reported (``RETIRED_ROUNDS``)
 are read too (the shipped model is fitted that way; later rounds stay unread), and those of the

@@ -2,6 +2,7 @@
 documents it was not fitted on.
 
     python scripts/fit_abstention.py [--write] [--features SET] [--cache features.json] [--retired]
+        [--chars TARGET/MAX] [--written-only]
 
 Each speech is built ALONE as a corpus (in one temporary index folder rebuilt for each speech in
 turn, ``in_turn``), as a user with that one speech would have it, with passages of the shipped

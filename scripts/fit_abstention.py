@@ -101,34 +101,35 @@ def dev_sets(data: Path = DATA, *, retired: bool = False) -> tuple[dict[Path, li
     return sets, files
 
 
-def alone(speech: Path, scratch: Path, chars: tuple[int, int] | None = None):
-    """``speech`` alone in a seeds folder under ``scratch``, built (its passages of ``chars``,
-    target and at most, if given; else the shipped size): (its retriever, the seeds folder)."""
+def built(seeds: Path, index: Path, chars: tuple[int, int] | None = None):
+    """The retriever of ``seeds`` built into ``index``, its passages of ``chars`` (target, at
+    most) if given, else of the shipped size."""
     from qa.api import build_index
 
-    seeds = scratch / speech.stem / "seeds"
-    seeds.mkdir(parents=True)
-    shutil.copyfile(speech, seeds / speech.name)
-    s = settings(seeds_dir=seeds, index_dir=scratch / speech.stem / "index")
+    s = settings(seeds_dir=seeds, index_dir=index)
     if chars:
         s = dataclasses.replace(s, target_chars=chars[0], max_chars=chars[1])
     build_index(s)
-    return retriever(s), seeds
+    return retriever(s)
+
+
+def alone(speech: Path, scratch: Path):
+    """``speech`` alone in a seeds folder under ``scratch``, built: (its retriever, the seeds folder)."""
+    seeds = scratch / speech.stem / "seeds"
+    seeds.mkdir(parents=True)
+    shutil.copyfile(speech, seeds / speech.name)
+    return built(seeds, scratch / speech.stem / "index"), seeds
 
 
 def together(scratch: Path):
     """The main speech, the eight of ``tests/data/speeches`` and the eight held out whole
     (``unseen_speeches``, run once and retired) in one seeds folder under ``scratch``, built:
     (its retriever, the seeds folder)."""
-    from qa.api import build_index
-
     seeds = scratch / "seeds"
     seeds.mkdir(parents=True)
     for path in [MAIN, *sorted((DATA / "speeches").glob("*.txt")), *unseen_speeches()]:
         shutil.copyfile(path, seeds / path.name)
-    s = settings(seeds_dir=seeds, index_dir=scratch / "index")
-    build_index(s)
-    return retriever(s), seeds
+    return built(seeds, scratch / "index"), seeds
 
 
 def in_turn(speech: Path, scratch: Path, chars: tuple[int, int] | None = None):
@@ -136,23 +137,17 @@ def in_turn(speech: Path, scratch: Path, chars: tuple[int, int] | None = None):
     is built in, in turn: the speech built there before is replaced by ``speech``, as a user's
     rebuild replaces an edited corpus, so the model's ONNX export and word table (a minute of a
     build alone on a busy machine) are made once per run, not once per speech."""
-    from qa.api import build_index
-
     seeds = scratch / "in-turn" / "seeds"
     seeds.mkdir(parents=True, exist_ok=True)
     for old in seeds.iterdir():
         old.unlink()
     shutil.copyfile(speech, seeds / speech.name)
-    s = settings(seeds_dir=seeds, index_dir=scratch / "in-turn" / "index")
-    if chars:
-        s = dataclasses.replace(s, target_chars=chars[0], max_chars=chars[1])
-    build_index(s)
-    return retriever(s), seeds
+    return built(seeds, scratch / "in-turn" / "index", chars), seeds
 
 
 def run_speech(speech: Path, items: list[Item], scratch: Path, chars: tuple[int, int] | None = None) -> list[dict]:
-    """Build ``speech`` alone (passages of ``chars``, as ``alone``; in turn with the speeches
-    run before it, ``in_turn``), run its questions: one row of features and outcomes each."""
+    """Build ``speech`` alone (in turn with the speeches run before it, ``in_turn``; passages of
+    ``chars`` if given), run its questions: one row of features and outcomes each."""
     r, seeds = in_turn(speech, scratch, chars)
     return speech_rows(speech, items, r, seeds)[0]
 
@@ -589,7 +584,7 @@ def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict
     mean, scale, model = fit(X, y)
     for name, c in sorted(zip(features, model.coef_[0]), key=lambda x: -abs(x[1])):
         print(f"  {name:22s} {c:+.3f}")
-    data = [os.path.relpath(f.resolve(), ROOT) for f in dev_sets(args.data, retired=args.retired)[1]]
+    data = [os.path.relpath(f.absolute(), ROOT) for f in dev_sets(args.data, retired=args.retired)[1]]
     name = next((k for k, v in SETS.items() if v == features), args.features)
     return {"features": list(features), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
             "coef": model.coef_[0].round(6).tolist(), "intercept": round(float(model.intercept_[0]), 6),
@@ -659,8 +654,8 @@ def main() -> None:
     calibrate = blind_groups(rows, dev) if args.retired else None
     where = "the formerly blind rows, main speech and others each" if args.retired else "all rows"
     for name, features in SETS.items():
-        if (CROSS_SCORE in features and not args.judge_scores) or (args.written_only and name != args.features):
-            continue
+        if (CROSS_SCORE in features and not args.judge_scores) or args.written_only:
+            continue  # --written-only: the written set's CV is run once, by ``fitted``, and printed below
         t, pooled, per_doc = cross_validate(rows, features, calibrate)
         print(f"{name:13s} grouped CV ({docs} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
               f"out of fold on {where}): {pooled}")
@@ -669,6 +664,9 @@ def main() -> None:
         compare_training(rows, features, dev)
     print(f"written set: {args.features}")
     out = fitted(rows, features, calibrate, args)
+    if args.written_only:
+        print(f"grouped CV ({docs} documents, threshold {out['threshold']:.3f} for <= {MAX_WRONG:.0%} wrong "
+              f"refusals out of fold on {where}): {out['cv']['pooled']}")
     for doc, figs in out["cv"]["per_document"].items():
         print(f"  {doc}: {figs}")
     if CROSS_SCORE in features:

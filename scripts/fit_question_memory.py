@@ -36,7 +36,7 @@ def main() -> None:
     found = nested_choice(fused, vectors, held, groups)
     print(f"{len(items)} questions in {len(set(groups))} rounds: without {found['without']}; "
           f"nested {found['nested']} (chosen {found['nested_choices']}); weight {found['weight']}")
-    files = [os.path.relpath(f.resolve(), ROOT) for f in dev_sets(retired=True)[1]
+    files = [os.path.relpath(f.absolute(), ROOT) for f in dev_sets(retired=True)[1]
              if f.parent.name.startswith("round") or f.name == "central-asia-unseen.jsonl"]
     memory = QuestionMemory(
         document=MAIN.name, sha256=hashlib.sha256(MAIN.read_bytes()).hexdigest(), encoder=settings().model,

@@ -21,7 +21,7 @@ from qa import serving
 from qa.index.chunking import chunk_text, sentence_texts
 from qa.index.corpus import read_document
 from qa.cli import main
-from qa.config import Settings
+from qa.config import Settings, settings
 from qa.search.retrieval import Retriever
 
 from conftest import REPO, SPEECH, FakeEncoder, install_encoder
@@ -30,8 +30,7 @@ NAME = SPEECH.name
 # The speech has 21 lines; its last two (Auther:, Source:) are metadata, not passages; its
 # paragraphs are packed into passages of the shipped size (15 at 900 / 1,200 characters).
 _DOCUMENT = read_document(SPEECH, SPEECH.name)
-PASSAGES = len(chunk_text(NAME, _DOCUMENT.text, body=_DOCUMENT.body_span,
-                          **Settings(seeds_dir=Path("."), index_dir=Path(".")).chunk_settings()))
+PASSAGES = len(chunk_text(NAME, _DOCUMENT.text, body=_DOCUMENT.body_span, **settings().chunk_settings()))
 EDIT_OLD, EDIT_NEW = "impressive growth", "remarkable growth"  # paragraph 9, one passage
 BUILD = "python -m qa build"
 

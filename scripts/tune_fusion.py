@@ -64,13 +64,15 @@ def _score(fused: np.ndarray, labels: np.ndarray, multi: bool) -> tuple[float, f
 def _table(grid: list[Weights], data, points_back: np.ndarray) -> np.ndarray:
     """settings x questions x (hit@1, hit@3, rr, all-evidence): ``fuse`` for every setting,
     done as one matrix product per question and pooling (the same sum ``fuse`` computes),
-    then ``continue_discourse`` as ``Retriever.score`` does."""
+    then ``continue_discourse`` as ``Retriever.score`` does, and every setting ranked at once
+    (``_scores``, the same figures ``_score`` gives one setting)."""
     names = [n for n in DENSE + LEXICAL]
     weights = np.array([[getattr(w, n) for n in names] for w in grid])
     power = np.array([w.coverage_power for w in grid])
     second = np.array([w.use_below_coverage for w in grid])
     pooling = np.array([w.sentence_pooling for w in grid])
     lexical = np.array([n in LEXICAL for n in names])
+    back = np.asarray(points_back, dtype=bool)
     table = np.zeros((len(grid), len(data), 4))
     for q, (pooled, coverage, labels, multi) in enumerate(data):
         scale = np.where(lexical[None, :], (max(0.0, min(1.0, coverage)) ** power)[:, None], 1.0)
@@ -79,25 +81,49 @@ def _table(grid: list[Weights], data, points_back: np.ndarray) -> np.ndarray:
             rows = pooling == top
             z = np.stack([zscore(signals[n]) if n in signals else np.zeros(len(labels)) for n in names])
             fused = (weights[rows] * scale[rows]) @ z
-            table[rows, q] = [_score(continue_discourse(f, points_back), labels, multi) for f in fused]
+            previous = np.concatenate([fused[:, :1], fused[:, :-1]], axis=1)
+            table[rows, q] = _scores(np.where(back[None, :], np.maximum(fused, previous), fused), labels, multi)
     return table
 
 
-def chosen_on_others(table: np.ndarray, groups: np.ndarray, candidates: int) -> tuple[np.ndarray, dict[str, int]]:
+def _scores(fused: np.ndarray, labels: np.ndarray, multi: bool) -> np.ndarray:
+    """``_score`` for every row of ``fused`` (settings x passages) at once.
+
+    >>> f = np.array([[3.0, 1.0, 2.0], [1.0, 1.0, 2.0]]); lab = np.array([[False], [True], [False]])
+    >>> _scores(f, lab, False)[:, :3].tolist() == [list(_score(r, lab, False)[:3]) for r in f]
+    True
+    """
+    order = np.argsort(-fused, axis=1, kind="stable")
+    ranked = labels[order]  # settings x passages x evidence groups
+    hits = ranked[:, :10].any(2)  # MRR@10: the first ten only
+    found = hits.any(1)
+    rank = np.where(found, np.argmax(hits, axis=1) + 1, 0)
+    out = np.zeros((len(fused), 4))
+    out[:, 0] = rank == 1
+    out[:, 1] = found & (rank <= 3)
+    out[:, 2] = np.where(found, 1.0 / np.maximum(rank, 1), 0.0)
+    out[:, 3] = ranked[:, :5].any(1).all(1) if multi else np.nan
+    return out
+
+
+def chosen_on_others(table: np.ndarray, groups: np.ndarray, candidates: int,
+                     weights: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, int]]:
     """Cross-validation grouped by document: for each document, the first ``candidates``
     settings of ``table`` (settings x questions x figures, the reciprocal rank third) are
-    compared on the *other* documents' questions and the best by mean MRR is applied to it.
+    compared on the *other* documents' questions and the best by mean MRR (each question
+    weighing ``weights``, if given) is applied to it.
     (held-out figures per question, the setting chosen for each document).
 
     >>> t = np.zeros((2, 2, 3)); t[0, 0, 2] = 1.0; t[1, 1, 2] = 1.0
     >>> chosen_on_others(t, np.array(["a", "b"]), 2)[1]
     {'a': 1, 'b': 0}
     """
+    w = np.ones(table.shape[1]) if weights is None else np.asarray(weights, dtype=float)
     held = np.zeros(table.shape[1:])
     chosen = {}
     for doc in sorted(set(groups.tolist())):
         train = groups != doc
-        chosen[doc] = int(np.argmax(table[:candidates, train, 2].mean(1)))
+        chosen[doc] = int(np.argmax(table[:candidates, train, 2] @ w[train]))
         held[~train] = table[chosen[doc], ~train]
     return held, chosen
 

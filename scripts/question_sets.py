@@ -61,6 +61,7 @@ ROUNDS = {
     "round75": "c9a5f42",
     "round76": "",
     "round77": "",
+    "round78": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -62,6 +62,7 @@ ROUNDS = {
     "round76": "",
     "round77": "",
     "round78": "",
+    "round79": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -124,6 +124,7 @@ PAIRS = {
     "unseen-speeches-54": (("trump-2019.txt", "harrison-1892.txt"), ""),
     "unseen-speeches-55": (("vanburen-1838.txt", "eisenhower-1959.txt"), ""),
     "unseen-speeches-56": (("adams-1799.txt", "biden-2024.txt"), ""),
+    "unseen-speeches-57": (("hayes-1879.txt", "wilson-1919.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

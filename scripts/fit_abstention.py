@@ -2,7 +2,7 @@
 documents it was not fitted on.
 
     python scripts/fit_abstention.py [--write] [--features SET] [--cache features.json] [--retired]
-        [--chars TARGET/MAX] [--written-only]
+        [--chars TARGET/MAX] [--written-only] [--shard I/N | --merge SHARD...]
 
 Each speech is built ALONE as a corpus (in one temporary index folder rebuilt for each speech in
 turn, ``in_turn``), as a user with that one speech would have it, with passages of the shipped
@@ -205,19 +205,45 @@ def read_texts(r, scored, question: str) -> dict:
 
 
 def collect(cache: Path | None, data: Path, *, retired: bool = False,
-            chars: tuple[int, int] | None = None) -> list[dict]:
+            chars: tuple[int, int] | None = None, shard: tuple[int, int] = (0, 1)) -> list[dict]:
     """The rows of every speech's questions (``run_speech``), read from ``cache`` if it is
-    there, else collected (passages of ``chars`` if given) and written to it."""
+    there, else collected (passages of ``chars`` if given) and written to it. With ``shard``
+    (i, n), only every n-th speech from the i-th is collected (``--shard``); ``merged`` joins
+    the shards' caches."""
     if cache and cache.is_file():
         return json.loads(cache.read_text())
     rows = []
+    speeches = list(dev_sets(data, retired=retired)[0].items())
     with tempfile.TemporaryDirectory(prefix="fit-abstention-") as scratch:
-        for speech, items in dev_sets(data, retired=retired)[0].items():
+        for speech, items in speeches[shard[0]::shard[1]]:
             rows += run_speech(speech, items, Path(scratch), chars)
             print(f"  {speech.name}: {len(items)} questions", file=sys.stderr)
     if cache:
         cache.write_text(json.dumps(rows))
     return rows
+
+
+def merged(caches: list[Path], data: Path, *, retired: bool = False) -> list[dict]:
+    """The rows of ``--shard`` caches joined in the order ``collect`` gives them unsharded
+    (speeches as ``dev_sets`` lists them), so the folds and the fit are the same."""
+    order = {speech.name: n for n, speech in enumerate(dev_sets(data, retired=retired)[0])}
+    rows = [row for cache in caches for row in json.loads(cache.read_text())]
+    return sorted(rows, key=lambda row: order[row["doc"]])  # stable: each speech's rows keep their order
+
+
+def shard_of(text: str) -> tuple[int, int]:
+    """``--shard``: "I/N" -> (i, n), 0 <= i < n.
+
+    >>> shard_of("1/2")
+    (1, 2)
+    """
+    try:
+        i, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the shard as I/N, e.g. 0/2") from None
+    if not 0 <= i < n:
+        raise argparse.ArgumentTypeError(f"{text!r}: I must be at least 0 and less than N")
+    return i, n
 
 
 # Feature sets compared by the grouped cross-validation; ``--features`` names the one written.
@@ -638,7 +664,22 @@ def main() -> None:
     ap.add_argument("--written-only", action="store_true",
                     help="cross-validate the written set alone: skip comparing it with the other sets and "
                          "training pools (minutes, not a quarter of an hour, on ~100 documents)")
+    ap.add_argument("--shard", type=shard_of, metavar="I/N",
+                    help="only collect the rows of every N-th speech from the I-th into --cache, and stop "
+                         "(run the N shards at once, one per core, then --merge them)")
+    ap.add_argument("--merge", type=Path, nargs="+", metavar="SHARD",
+                    help="the --shard caches to join into --cache (in the unsharded order) before fitting")
     args = ap.parse_args()
+    if args.shard:
+        if not args.cache or args.cache.exists():
+            ap.error("--shard writes a new --cache file: give one that does not exist")
+        rows = collect(args.cache, args.data, retired=args.retired, chars=args.chars, shard=args.shard)
+        print(f"wrote {len(rows)} rows of shard {args.shard[0]}/{args.shard[1]} to {args.cache}")
+        return
+    if args.merge:
+        if not args.cache or args.cache.exists():
+            ap.error("--merge writes a new --cache file: give one that does not exist")
+        args.cache.write_text(json.dumps(merged(args.merge, args.data, retired=args.retired)))
     rows = collect(args.cache, args.data, retired=args.retired, chars=args.chars)
     if args.judge_scores:
         judge_scores(rows, args.judge_scores)

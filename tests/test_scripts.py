@@ -23,3 +23,21 @@ def test_a_scripts_examples_hold(name, monkeypatch):
     module = importlib.import_module(name)
     result = doctest.testmod(module, verbose=False)
     assert result.attempted > 0 and result.failed == 0, f"scripts/{name}.py: {result}"
+
+
+def test_shards_of_the_rows_join_in_the_unsharded_order(tmp_path, monkeypatch):
+    """``fit_abstention.py --merge`` puts the rows of ``--shard`` caches back in the order one
+    unsharded collection gives (speeches as ``dev_sets`` lists them, each speech's rows in
+    their own order), so the grouped folds and the fit do not depend on the sharding."""
+    import json
+
+    monkeypatch.syspath_prepend(str(SCRIPTS))
+    fit = importlib.import_module("fit_abstention")
+    names = [speech.name for speech in fit.dev_sets(fit.DATA)[0]]
+    assert len(names) >= 3
+    rows = [{"doc": name, "id": f"{name}-{k}"} for name in names for k in range(2)]
+    for i in range(2):
+        shard = [row for n, name in enumerate(names) if n % 2 == i for row in rows if row["doc"] == name]
+        (tmp_path / f"{i}.json").write_text(json.dumps(shard))
+    # The second shard first, as a user might list them: the order still comes from dev_sets.
+    assert fit.merged([tmp_path / "1.json", tmp_path / "0.json"], fit.DATA) == rows

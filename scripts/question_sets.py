@@ -59,8 +59,8 @@ ROUNDS = {
     "round73": "f77ebe4",
     "round74": "c9a5f42",
     "round75": "c9a5f42",
-    "round76": "",
-    "round77": "",
+    "round76": "267f954",
+    "round77": "267f954",
     "round78": "",
     "round79": "",
 }
@@ -121,8 +121,8 @@ PAIRS = {
     "unseen-speeches-51": (("monroe-1817.txt", "truman-1947.txt"), "c9a5f42"),
     "unseen-speeches-52": (("monroe-1821.txt", "coolidge-1924.txt"), "c9a5f42"),
     "unseen-speeches-53": (("reagan-1982.txt", "tyler-1844.txt"), "c9a5f42"),
-    "unseen-speeches-54": (("trump-2019.txt", "harrison-1892.txt"), ""),
-    "unseen-speeches-55": (("vanburen-1838.txt", "eisenhower-1959.txt"), ""),
+    "unseen-speeches-54": (("trump-2019.txt", "harrison-1892.txt"), "267f954"),
+    "unseen-speeches-55": (("vanburen-1838.txt", "eisenhower-1959.txt"), "267f954"),
     "unseen-speeches-56": (("adams-1799.txt", "biden-2024.txt"), ""),
     "unseen-speeches-57": (("hayes-1879.txt", "wilson-1919.txt"), ""),
 }

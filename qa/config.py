@@ -89,7 +89,11 @@ FUSION_GROUPED = Provenance(
             "others 0.702 / 0.869 / 0.795; thirteenth session, with the fifth pair and round 16 too (1,827 "
             "questions, nineteen speeches): shipped 0.714 / 0.872 / 0.803, chosen on the others 0.707 / 0.872 / "
             "0.799; sixteenth session, with pairs 6-9 and rounds 17-20 too (2,120 questions, 27 speeches, "
-            "2026-12-03): shipped 0.718 / 0.876 / 0.806, chosen on the others 0.717 / 0.875 / 0.806: kept")
+            "2026-12-03): shipped 0.718 / 0.876 / 0.806, chosen on the others 0.717 / 0.875 / 0.806: kept; thirty-seventh "
+            "session, at passages of 900 / 1,200 over 115 documents weighing the same (--by-document, 5,643 questions, "
+            "2026-12-06): shipped 0.742 / 0.910 / 0.831, chosen on the others 0.760 / 0.919 / 0.843, the shipped "
+            "speech's rows 0.762 -> 0.732 hit@1; tested held out with the abstention refitted (candidate W, "
+            "docs/experiments.md): two unanswerable questions fewer caught, one more than its rule allowed: kept")
 SECOND_GATE = Provenance(
     how="measured", date="2026-11-28",
     data=f"qa.ask p50 over {DEV}: the largest gate within 1.3 MiniLM encodes (a cost knob, not fitted)",

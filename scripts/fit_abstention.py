@@ -237,13 +237,19 @@ def shard_of(text: str) -> tuple[int, int]:
     >>> shard_of("1/2")
     (1, 2)
     """
-    try:
-        i, n = (int(part) for part in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: give the shard as I/N, e.g. 0/2") from None
+    i, n = slashed(text, "the shard as I/N, e.g. 0/2")
     if not 0 <= i < n:
         raise argparse.ArgumentTypeError(f"{text!r}: I must be at least 0 and less than N")
     return i, n
+
+
+def slashed(text: str, form: str) -> tuple[int, int]:
+    """Two whole numbers written "A/B" (``--shard``, ``--chars``); else an error asking for ``form``."""
+    try:
+        a, b = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give {form}") from None
+    return a, b
 
 
 # Feature sets compared by the grouped cross-validation; ``--features`` names the one written.
@@ -636,10 +642,7 @@ def passage_size(text: str) -> tuple[int, int]:
     >>> passage_size("900/1200")
     (900, 1200)
     """
-    try:
-        target, most = (int(part) for part in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: give the passage size as TARGET/MAX, e.g. 900/1200") from None
+    target, most = slashed(text, "the passage size as TARGET/MAX, e.g. 900/1200")
     if not 0 < target <= most:
         raise argparse.ArgumentTypeError(f"{text!r}: the target must be positive and at most MAX")
     return target, most
@@ -670,15 +673,13 @@ def main() -> None:
     ap.add_argument("--merge", type=Path, nargs="+", metavar="SHARD",
                     help="the --shard caches to join into --cache (in the unsharded order) before fitting")
     args = ap.parse_args()
+    if (args.shard or args.merge) and (not args.cache or args.cache.exists()):
+        ap.error("--shard and --merge write a new --cache file: give one that does not exist")
     if args.shard:
-        if not args.cache or args.cache.exists():
-            ap.error("--shard writes a new --cache file: give one that does not exist")
         rows = collect(args.cache, args.data, retired=args.retired, chars=args.chars, shard=args.shard)
         print(f"wrote {len(rows)} rows of shard {args.shard[0]}/{args.shard[1]} to {args.cache}")
         return
     if args.merge:
-        if not args.cache or args.cache.exists():
-            ap.error("--merge writes a new --cache file: give one that does not exist")
         args.cache.write_text(json.dumps(merged(args.merge, args.data, retired=args.retired)))
     rows = collect(args.cache, args.data, retired=args.retired, chars=args.chars)
     if args.judge_scores:

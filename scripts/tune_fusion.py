@@ -54,11 +54,8 @@ def _labels(r, item, texts) -> np.ndarray:
 
 
 def _score(fused: np.ndarray, labels: np.ndarray, multi: bool) -> tuple[float, float, float, float]:
-    order = np.argsort(-fused, kind="stable")
-    hits = labels.any(1)[order[:10]]
-    rank = int(np.argmax(hits)) + 1 if hits.any() else None
-    all_in = float(labels[order[:5]].any(0).all()) if multi else np.nan
-    return (float(rank == 1), float(rank is not None and rank <= 3), 1 / rank if rank else 0.0, all_in)
+    """(hit@1, hit@3, reciprocal rank within 10, all evidence in the top 5 or NaN) of one ranking."""
+    return tuple(float(x) for x in _scores(np.asarray(fused, dtype=np.float64)[None, :], labels, multi)[0])
 
 
 def _table(grid: list[Weights], data, points_back: np.ndarray) -> np.ndarray:
@@ -87,11 +84,14 @@ def _table(grid: list[Weights], data, points_back: np.ndarray) -> np.ndarray:
 
 
 def _scores(fused: np.ndarray, labels: np.ndarray, multi: bool) -> np.ndarray:
-    """``_score`` for every row of ``fused`` (settings x passages) at once.
+    """``_score`` for every row of ``fused`` (settings x passages) at once; equal scores keep
+    the passages' order (a stable sort, as ``Retriever`` ranks).
 
-    >>> f = np.array([[3.0, 1.0, 2.0], [1.0, 1.0, 2.0]]); lab = np.array([[False], [True], [False]])
-    >>> _scores(f, lab, False)[:, :3].tolist() == [list(_score(r, lab, False)[:3]) for r in f]
-    True
+    >>> f = np.array([[3.0, 1.0, 2.0], [1.0, 2.0, 0.0], [1.0, 1.0, 0.0]]); lab = np.array([[False], [True], [False]])
+    >>> _scores(f, lab, False)[:, :3].round(3).tolist()
+    [[0.0, 1.0, 0.333], [1.0, 1.0, 1.0], [0.0, 1.0, 0.5]]
+    >>> _scores(f, np.zeros((3, 1), bool), True)[0].tolist()
+    [0.0, 0.0, 0.0, 0.0]
     """
     order = np.argsort(-fused, axis=1, kind="stable")
     ranked = labels[order]  # settings x passages x evidence groups

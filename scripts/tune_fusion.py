@@ -69,7 +69,6 @@ def _table(grid: list[Weights], data, points_back: np.ndarray) -> np.ndarray:
     second = np.array([w.use_below_coverage for w in grid])
     pooling = np.array([w.sentence_pooling for w in grid])
     lexical = np.array([n in LEXICAL for n in names])
-    back = np.asarray(points_back, dtype=bool)
     table = np.zeros((len(grid), len(data), 4))
     for q, (pooled, coverage, labels, multi) in enumerate(data):
         scale = np.where(lexical[None, :], (max(0.0, min(1.0, coverage)) ** power)[:, None], 1.0)
@@ -78,8 +77,7 @@ def _table(grid: list[Weights], data, points_back: np.ndarray) -> np.ndarray:
             rows = pooling == top
             z = np.stack([zscore(signals[n]) if n in signals else np.zeros(len(labels)) for n in names])
             fused = (weights[rows] * scale[rows]) @ z
-            previous = np.concatenate([fused[:, :1], fused[:, :-1]], axis=1)
-            table[rows, q] = _scores(np.where(back[None, :], np.maximum(fused, previous), fused), labels, multi)
+            table[rows, q] = _scores(continue_discourse(fused, points_back), labels, multi)
     return table
 
 

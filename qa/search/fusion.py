@@ -84,7 +84,12 @@ def continue_discourse(fused: np.ndarray, points_back: np.ndarray) -> np.ndarray
 
     >>> continue_discourse(np.array([3.0, 1.0, 0.5]), np.array([False, True, False])).tolist()
     [3.0, 3.0, 0.5]
+
+    Several rankings at once (one per row, as ``scripts/tune_fusion.py`` scores its grid):
+
+    >>> continue_discourse(np.array([[3.0, 1.0, 0.5], [0.0, 1.0, 2.0]]), np.array([False, True, False])).tolist()
+    [[3.0, 3.0, 0.5], [0.0, 1.0, 2.0]]
     """
     fused = np.asarray(fused, dtype=np.float64)
-    previous = np.concatenate([fused[:1], fused[:-1]])
+    previous = np.concatenate([fused[..., :1], fused[..., :-1]], axis=-1)
     return np.where(np.asarray(points_back, dtype=bool), np.maximum(fused, previous), fused)

@@ -63,6 +63,7 @@ ROUNDS = {
     "round77": "267f954",
     "round78": "",
     "round79": "",
+    "round80": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

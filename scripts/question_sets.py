@@ -64,6 +64,7 @@ ROUNDS = {
     "round78": "",
     "round79": "",
     "round80": "",
+    "round81": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

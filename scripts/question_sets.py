@@ -127,6 +127,7 @@ PAIRS = {
     "unseen-speeches-55": (("vanburen-1838.txt", "eisenhower-1959.txt"), "267f954"),
     "unseen-speeches-56": (("adams-1799.txt", "biden-2024.txt"), ""),
     "unseen-speeches-57": (("hayes-1879.txt", "wilson-1919.txt"), ""),
+    "unseen-speeches-58": (("washington-1790.txt", "wilson-1914.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -128,6 +128,7 @@ PAIRS = {
     "unseen-speeches-56": (("adams-1799.txt", "biden-2024.txt"), ""),
     "unseen-speeches-57": (("hayes-1879.txt", "wilson-1919.txt"), ""),
     "unseen-speeches-58": (("washington-1790.txt", "wilson-1914.txt"), ""),
+    "unseen-speeches-59": (("hayes-1880.txt", "reagan-1983.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -61,8 +61,8 @@ ROUNDS = {
     "round75": "c9a5f42",
     "round76": "267f954",
     "round77": "267f954",
-    "round78": "",
-    "round79": "",
+    "round78": "efabac8",
+    "round79": "efabac8",
     "round80": "",
     "round81": "",
 }
@@ -125,8 +125,8 @@ PAIRS = {
     "unseen-speeches-53": (("reagan-1982.txt", "tyler-1844.txt"), "c9a5f42"),
     "unseen-speeches-54": (("trump-2019.txt", "harrison-1892.txt"), "267f954"),
     "unseen-speeches-55": (("vanburen-1838.txt", "eisenhower-1959.txt"), "267f954"),
-    "unseen-speeches-56": (("adams-1799.txt", "biden-2024.txt"), ""),
-    "unseen-speeches-57": (("hayes-1879.txt", "wilson-1919.txt"), ""),
+    "unseen-speeches-56": (("adams-1799.txt", "biden-2024.txt"), "efabac8"),
+    "unseen-speeches-57": (("hayes-1879.txt", "wilson-1919.txt"), "efabac8"),
     "unseen-speeches-58": (("washington-1790.txt", "wilson-1914.txt"), ""),
     "unseen-speeches-59": (("hayes-1880.txt", "reagan-1983.txt"), ""),
 }

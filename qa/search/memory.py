@@ -1,7 +1,7 @@
 """A memory of answered questions: for a text with a log of questions whose answers are known,
 the passages that answered questions like a new one move up.
 
-The shipped speech has ~1,000 retired blind questions, each with the evidence that answers it
+The shipped speech has ~2,000 retired blind questions, each with the evidence that answers it
 (written over many rounds by helpers that never ran the system). A new question close in
 meaning to earlier ones is likely answered where they were: relevance learned from a question
 log, as FAQ retrieval and doc2query do. The memory is keyed to the sha256 of the text's bytes

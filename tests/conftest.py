@@ -92,6 +92,15 @@ FAKE_ABSTENTION = {"features": ["unknown_names", "kind_missing", "focus_missing"
                    "fitted_by": "tests/conftest.py (by hand, for the fake encoders)"}
 
 
+def constant_abstention(abstain: bool):
+    """An abstention model that always (or never) abstains, whatever the evidence: for a test
+    whose subject is what happens after the decision, not the decision."""
+    from qa.config import AbstentionModel
+
+    return AbstentionModel(features=("dense_top",), mean=(0.0,), scale=(1.0,), coef=(0.0,),
+                           intercept=10.0 if abstain else -10.0, threshold=0.5)
+
+
 @pytest.fixture(scope="session")
 def fake_abstention(tmp_path_factory) -> Path:
     """``FAKE_ABSTENTION`` as a file, for ``QA_ABSTENTION``."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import qa
+from conftest import constant_abstention
 from qa.index.chunking import chunk_text
 from qa.index.corpus import make_document
 from qa.index.header import read_header
@@ -527,14 +528,6 @@ def test_a_place_or_occasion_no_metadata_line_gives_is_looked_for_in_the_text_wi
     assert "No metadata line of the document gives its occasion." in event.notes
 
 
-def _constant(abstain: bool):
-    """An abstention model that always (or never) abstains, whatever the evidence."""
-    from qa.answer.abstain import AbstentionModel
-
-    return AbstentionModel(features=("dense_top",), mean=(0.0,), scale=(1.0,), coef=(0.0,),
-                           intercept=10.0 if abstain else -10.0, threshold=0.5)
-
-
 def test_a_date_no_metadata_line_gives_is_left_to_the_passages_and_the_abstention_model(corpus):
     """No rule refuses "On what date was this talk given?" of a transcript without metadata
     lines: the text may say it ("the present year ..."), so its passages are ranked and the
@@ -550,10 +543,10 @@ def test_a_date_no_metadata_line_gives_is_left_to_the_passages_and_the_abstentio
     # Biden's 2022 transcript has no metadata lines at all.
     biden = "biden-ipef-launch-2022.txt"
     r = retriever(settings(seeds_dir=seeds, index_dir=index))
-    kept = answer_with(r, question, k=3, history=(), documents=[biden], abstention=_constant(False))
+    kept = answer_with(r, question, k=3, history=(), documents=[biden], abstention=constant_abstention(False))
     assert not kept.abstained and said in kept.notes
     assert kept.passages and all(p.source == biden for p in kept.passages)
-    refused = answer_with(r, question, k=3, history=(), documents=[biden], abstention=_constant(True))
+    refused = answer_with(r, question, k=3, history=(), documents=[biden], abstention=constant_abstention(True))
     assert refused.abstained and said in refused.notes
     # After a question on something else, "it" is that thing, not the speech: no such note.
     follow_up = qa.ask("When was it held?", history=["Which city hosted the first summit?"], documents=[IZIMOV],

@@ -8,10 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from conftest import constant_abstention
 from qa.answer.compose import Candidate, choose
 from qa.api import answer_with, retriever
-from qa.config import (REPO_ROOT, AboutDocument, AbstentionModel, Aliases, DocumentChoice, Expansion, Features,
-                       Quotes, Reply, Tuning, settings)
+from qa.config import (REPO_ROOT, AboutDocument, Aliases, DocumentChoice, Expansion, Features, Quotes, Reply,
+                       Tuning, settings)
 from qa.questions.query import is_alias
 from qa.search.retrieval import best_document
 
@@ -73,19 +74,15 @@ def test_query_expansion_follows_the_tuning(built):
     assert set(expanded(Expansion(min_cosine=2.0, per_word=2)).values()) == {0}
 
 
-def _never_abstains() -> AbstentionModel:
-    return AbstentionModel(features=("dense_top",), mean=(0.0,), scale=(1.0,), coef=(0.0,), intercept=-10.0,
-                           threshold=0.5)
-
-
 def test_the_english_reply_cites_as_many_passages_as_the_tuning_allows(built):
-    """What is cited once the question is answered. The fitted abstention model would read the
-    fake encoder's features here, so a model that never abstains decides instead."""
+    """What is cited once the question is answered. The tests' hand-made abstention model
+    (``FAKE_ABSTENTION``) would read the fake encoder's ranking here, which any change of the
+    fusion's weights moves, so a model that never abstains decides instead."""
     question = "What does the speech say about transport, trade and cooperation in Central Asia?"
 
     def cited(reply: Reply) -> int:
         s = _settings(built, Tuning(reply=reply))
-        answer = answer_with(retriever(s), question, k=5, history=(), abstention=_never_abstains())
+        answer = answer_with(retriever(s), question, k=5, history=(), abstention=constant_abstention(False))
         assert not answer.abstained, answer.notes
         return len(answer.passages)
 

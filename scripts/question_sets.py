@@ -65,6 +65,7 @@ ROUNDS = {
     "round79": "efabac8",
     "round80": "1222cda",
     "round81": "1222cda",
+    "round82": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -131,6 +131,7 @@ PAIRS = {
     "unseen-speeches-58": (("washington-1790.txt", "wilson-1914.txt"), ""),
     "unseen-speeches-59": (("hayes-1880.txt", "reagan-1983.txt"), ""),
     "unseen-speeches-60": (("johnson-1867.txt", "reagan-1988.txt"), ""),
+    "unseen-speeches-61": (("madison-1809.txt", "roosevelt-1937.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -66,6 +66,7 @@ ROUNDS = {
     "round80": "1222cda",
     "round81": "1222cda",
     "round82": "",
+    "round83": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

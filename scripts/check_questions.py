@@ -205,7 +205,7 @@ def text_of(name):
 
 
 def is_meta_line(line):
-    m = re.match(r"^([A-Za-z][A-Za-z /]*): \S", line)
+    m = re.match(r"^([A-Za-z][A-Za-z /-]*): \S", line)  # keys may hold a hyphen ("Sign-off day")
     return bool(m) and m.group(1) in HEADER_KEYS
 
 

@@ -133,6 +133,8 @@ PAIRS = {
     "unseen-speeches-59": (("hayes-1880.txt", "reagan-1983.txt"), ""),
     "unseen-speeches-60": (("johnson-1867.txt", "reagan-1988.txt"), ""),
     "unseen-speeches-61": (("madison-1809.txt", "roosevelt-1937.txt"), ""),
+    "unseen-speeches-62": (("cleveland-1893.txt", "nixon-1971.txt"), ""),
+    "unseen-speeches-63": (("bush-2005.txt", "coolidge-1928.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

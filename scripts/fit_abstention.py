@@ -59,6 +59,10 @@ from qa.index.corpus import read_corpus, read_document  # noqa: E402
 from qa.search.retrieval import ALL_STAGES  # noqa: E402
 
 MAX_WRONG = 0.05
+# The half-life, in held-out pairs, of a document's weight in the shared threshold (``age_weights``):
+# scripts/fit_recent_calibration.py on the rows of every set retired through pair 57 and round 81
+# (8,006 rows, 123 documents), 2026-12-06.
+RECENT_HALF_LIFE = 1.0
 C = 1.0  # inverse L2 strength; fixed, not tuned, so the grouped CV figures stay honest
 MAIN = ROOT / "seeds" / "central-asia-modernization-speech.txt"
 DATA = ROOT / "tests" / "data"
@@ -396,20 +400,30 @@ def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float) -> 
     return float(np.mean([(a >= t).mean() for a in _answerable_by_document(p, y, docs)]))
 
 
-def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_wrong: float = MAX_WRONG) -> float:
-    """The lowest threshold at which the documents' mean wrong-refusal rate is at most ``max_wrong``.
+def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_wrong: float = MAX_WRONG,
+                           weights: dict[str, float] | None = None) -> float:
+    """The lowest threshold at which the documents' mean wrong-refusal rate is at most ``max_wrong``;
+    with ``weights`` (document -> weight, absent ones 1), their weighted mean (``age_weights``).
 
     Document "a" has one answerable question, "b" three; pooled, refusing a's is 1 in 4:
 
     >>> p, y = np.array([0.6, 0.2, 0.2, 0.2, 0.9]), np.array([False, False, False, False, True])
-    >>> threshold_for(p, y, 0.25), threshold_per_document(p, y, np.array(["a", "b", "b", "b", "b"]), 0.25)
+    >>> docs = np.array(["a", "b", "b", "b", "b"])
+    >>> threshold_for(p, y, 0.25), threshold_per_document(p, y, docs, 0.25)
     (0.6, 0.9)
+
+    Weighing "b" three times "a", refusing a's is 1 in 4 again:
+
+    >>> threshold_per_document(p, y, docs, 0.25, {"a": 1.0, "b": 3.0})
+    0.6
     """
+    names = sorted(set(docs[~y]))
     answerable = [np.sort(a) for a in _answerable_by_document(p, y, docs)]
     candidates = np.unique(np.round(p, 6))
     # Each document's share refused at every candidate at once (as (a >= t).mean() per document).
     refused = np.array([(len(a) - np.searchsorted(a, candidates, side="left")) / len(a) for a in answerable])
-    met = np.flatnonzero(refused.mean(0) <= max_wrong)
+    w = np.array([1.0 if weights is None else weights.get(n, 1.0) for n in names])
+    met = np.flatnonzero(np.average(refused, axis=0, weights=w) <= max_wrong)
     return float(candidates[met[0]]) if len(met) else float(np.round(p[~y].max(), 6) + 1e-6)
 
 
@@ -443,10 +457,42 @@ def nested_wrong(p: np.ndarray, y: np.ndarray, groups: np.ndarray, label: str = 
     return per_group(refused, y, groups, label)
 
 
-def shared_threshold(p: np.ndarray, y: np.ndarray, docs: np.ndarray, masks: list[np.ndarray]) -> float:
+def shared_threshold(p: np.ndarray, y: np.ndarray, docs: np.ndarray, masks: list[np.ndarray],
+                     weights: dict[str, float] | None = None) -> float:
     """The one threshold for every group ``masks`` marks: the highest of the groups' own
-    (``threshold_per_document``), so each group is held to ``MAX_WRONG``."""
-    return max(threshold_per_document(p[mask], y[mask], docs[mask]) for mask in masks)
+    (``threshold_per_document``, its documents weighed by ``weights``), so each group is held to
+    ``MAX_WRONG``."""
+    return max(threshold_per_document(p[mask], y[mask], docs[mask], weights=weights) for mask in masks)
+
+
+def pair_number(name: str) -> int:
+    """The number of a set of speeches held out whole: ``unseen-speeches`` is 1, ``unseen-speeches-N``
+    is N.
+
+    >>> pair_number("unseen-speeches"), pair_number("unseen-speeches-58")
+    (1, 58)
+    """
+    return int(name.rsplit("-", 1)[1]) if name[-1].isdigit() else 1
+
+
+def age_weights(docs: set[str] | list[str], half_life: float, now: int | None = None) -> dict[str, float]:
+    """Each document's weight in the threshold: 0.5 ** (age / ``half_life``), its age the number
+    of held-out pairs (``question_sets.PAIRS``, in the order of their numbers) written from its own
+    to pair ``now`` (default: the one after the last retired). A document in no pair (the early
+    rounds' speeches) is as old as a pair numbered 0. ``half_life`` infinite: every document weighs 1
+    (candidate R, thirty-ninth session, docs/experiments.md: later question sets are refused wrongly
+    more often at the same threshold, so the next one is nearer the recent ones).
+
+    >>> w = age_weights(["wilson-1918.txt", "grant-1869.txt", "abbott-boao-forum-2014.txt"], 2.0, now=49)
+    >>> [round(w[d], 3) for d in ("wilson-1918.txt", "grant-1869.txt", "abbott-boao-forum-2014.txt")]
+    [0.5, 0.707, 0.0]
+    """
+    pairs = {doc: pair_number(name) for name, (names, _) in question_sets.PAIRS.items() for doc in names}
+    if now is None:
+        now = max(pair_number(name) for name, (_, commit) in question_sets.PAIRS.items() if commit) + 1
+    if half_life == float("inf"):
+        return {d: 1.0 for d in docs}
+    return {d: 0.5 ** ((now - pairs.get(d, 0)) / half_life) for d in docs}
 
 
 def figures(abstain: np.ndarray, y: np.ndarray) -> dict:
@@ -500,15 +546,16 @@ def blind_groups(rows: list[dict], dev: set[str] | None = None) -> list[np.ndarr
 
 
 def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[np.ndarray] | None = None,
-                   fitter=None) -> tuple[float, dict, dict]:
+                   fitter=None, half_life: float = float("inf")) -> tuple[float, dict, dict]:
     """(threshold, pooled figures, per-document figures), all out of fold. The threshold is
     the lowest that keeps each group of rows ``calibrate`` marks (default: all rows, one
     group) at most ``MAX_WRONG`` wrongly refused, its documents weighing the same
-    (``threshold_per_document``). ``fitter``: as ``out_of_fold``."""
+    (``threshold_per_document``), or by their age with a finite ``half_life`` (``age_weights``).
+    ``fitter``: as ``out_of_fold``."""
     X, y, groups = matrix(rows, features)
     p = out_of_fold(X, y, groups, *pair_inputs(rows, features), fitter=fitter)
     masks = [np.ones(len(y), bool)] if calibrate is None else calibrate
-    t = shared_threshold(p, y, groups, masks)
+    t = shared_threshold(p, y, groups, masks, age_weights(set(groups), half_life))
     per_doc = {}
     for doc in sorted(set(groups)):
         mask = groups == doc
@@ -517,6 +564,8 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
         per_doc[doc]["hit@1"] = round(float(np.mean([r == 1 for r in ranks])), 3)
         per_doc[doc]["hit@3"] = round(float(np.mean([r is not None and r <= 3 for r in ranks])), 3)
     pooled = figures(p >= t, y)
+    if half_life != float("inf"):  # what every document alike would set, for comparison
+        pooled["threshold_documents_alike"] = round(shared_threshold(p, y, groups, masks), 6)
     if calibrate is not None:
         union = np.logical_or.reduce(masks)
         pooled["formerly_blind"] = figures(p[union] >= t, y[union])
@@ -608,7 +657,8 @@ def judge_scores(rows: list[dict], path: Path | None) -> None:
 def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict:
     """The model of ``features`` fitted on all ``rows``, as ``abstention.json`` holds it, its
     threshold and figures from the grouped CV; printed as it goes."""
-    t, pooled, per_doc = cross_validate(rows, features, calibrate)
+    t, pooled, per_doc = cross_validate(rows, features, calibrate, half_life=args.recent_half_life)
+    aged = args.recent_half_life != float("inf")
     X, y, groups = matrix(rows, features)
     Z, column = pair_inputs(rows, features)
     if Z is not None:
@@ -626,13 +676,17 @@ def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict
                             else " (split == dev rows only)")
                          + (f"; pair score C={PAIR_C}, stacked over {PAIR_FOLDS} folds" if Z is not None else "")
                          + (f"; judge scores out of fold over {JUDGE_FOLDS} folds grouped by document"
-                            if CROSS_SCORE in features else ""),
+                            if CROSS_SCORE in features else "")
+                         + (f"; documents weighed by age in the threshold, half-life {args.recent_half_life:g} "
+                            "pairs (scripts/fit_recent_calibration.py)" if aged else ""),
             "data": data, "date": dt.date.today().isoformat(),
             **({"pair": dataclasses.asdict(fit_pair(Z, y))} if Z is not None else {}),
             "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities"
                                + (" of the formerly blind rows, the main speech's and the other speeches' "
                                   "each held to the target" if args.retired else "")
-                               + ", the mean of its documents' wrong-refusal rates held to the target",
+                               + ", the mean of its documents' wrong-refusal rates held to the target"
+                               + (f", each document weighed 0.5 ** (age in pairs / {args.recent_half_life:g})"
+                                  if aged else ""),
                    "pooled": pooled, "per_document": per_doc}}
 
 
@@ -664,6 +718,10 @@ def main() -> None:
     ap.add_argument("--chars", type=passage_size, metavar="TARGET/MAX",
                     help="collect the rows with passages of this size (characters: target/at most, "
                          "e.g. 900/1200) instead of the shipped Settings'; for scripts/fit_passage_size.py")
+    ap.add_argument("--recent-half-life", type=float, default=RECENT_HALF_LIFE, metavar="PAIRS",
+                    help="weigh the other speeches in the threshold by their age: 0.5 ** (age / PAIRS), age in "
+                         "held-out pairs (default: %(default)s, from scripts/fit_recent_calibration.py; "
+                         "inf: every document alike)")
     ap.add_argument("--written-only", action="store_true",
                     help="cross-validate the written set alone: skip comparing it with the other sets and "
                          "training pools (minutes, not a quarter of an hour, on ~100 documents)")
@@ -698,7 +756,7 @@ def main() -> None:
     for name, features in SETS.items():
         if (CROSS_SCORE in features and not args.judge_scores) or args.written_only:
             continue  # --written-only: the written set's CV is run once, by ``fitted``, and printed below
-        t, pooled, per_doc = cross_validate(rows, features, calibrate)
+        t, pooled, per_doc = cross_validate(rows, features, calibrate, half_life=args.recent_half_life)
         print(f"{name:13s} grouped CV ({docs} documents, threshold {t:.3f} for <= {MAX_WRONG:.0%} wrong refusals "
               f"out of fold on {where}): {pooled}")
     features = SETS[args.features]

@@ -31,8 +31,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_abstention import (MAIN, MAX_WRONG, ROOT, SETS, cached_rows, dev_sets, figures,  # noqa: E402
-                            formerly_blind, matrix, nested_wrong, out_of_fold, pair_inputs,
+from fit_abstention import (MAIN, MAX_WRONG, RECENT_HALF_LIFE, ROOT, SETS, age_weights, cached_rows,  # noqa: E402
+                            dev_sets, figures, formerly_blind, matrix, nested_wrong, out_of_fold, pair_inputs,
                             per_group, probe_arguments, shared_threshold, threshold_per_document)
 from qa.config import ABSTENTION_FILE  # noqa: E402
 from qa.eval.evaluation import read_items  # noqa: E402
@@ -86,7 +86,9 @@ def main() -> None:
     print(f"{len(rows)} rows, {len(set(groups))} groups; main speech {main_rows.sum()} rows in "
           f"{len(set(groups[main_rows]))} question files, {(main_rows & blind).sum()} formerly blind")
     p = out_of_fold(X, y, groups, *pair_inputs(rows, features))
-    shared = shared_threshold(p, y, docs, [blind & main_rows, blind & ~main_rows])
+    # As fit_abstention.py sets it: the other speeches weighed by age (RECENT_HALF_LIFE).
+    shared = shared_threshold(p, y, docs, [blind & main_rows, blind & ~main_rows],
+                              age_weights(set(docs), RECENT_HALF_LIFE))
     m, o = blind & main_rows, blind & ~main_rows
     own = threshold_per_document(p[m], y[m], groups[m])
     report = {

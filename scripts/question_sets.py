@@ -65,8 +65,8 @@ ROUNDS = {
     "round79": "efabac8",
     "round80": "1222cda",
     "round81": "1222cda",
-    "round82": "",
-    "round83": "",
+    "round82": "499b582",
+    "round83": "499b582",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -129,10 +129,10 @@ PAIRS = {
     "unseen-speeches-55": (("vanburen-1838.txt", "eisenhower-1959.txt"), "267f954"),
     "unseen-speeches-56": (("adams-1799.txt", "biden-2024.txt"), "efabac8"),
     "unseen-speeches-57": (("hayes-1879.txt", "wilson-1919.txt"), "efabac8"),
-    "unseen-speeches-58": (("washington-1790.txt", "wilson-1914.txt"), ""),
-    "unseen-speeches-59": (("hayes-1880.txt", "reagan-1983.txt"), ""),
-    "unseen-speeches-60": (("johnson-1867.txt", "reagan-1988.txt"), ""),
-    "unseen-speeches-61": (("madison-1809.txt", "roosevelt-1937.txt"), ""),
+    "unseen-speeches-58": (("washington-1790.txt", "wilson-1914.txt"), "499b582"),
+    "unseen-speeches-59": (("hayes-1880.txt", "reagan-1983.txt"), "499b582"),
+    "unseen-speeches-60": (("johnson-1867.txt", "reagan-1988.txt"), "499b582"),
+    "unseen-speeches-61": (("madison-1809.txt", "roosevelt-1937.txt"), "499b582"),
     "unseen-speeches-62": (("cleveland-1893.txt", "nixon-1971.txt"), ""),
     "unseen-speeches-63": (("bush-2005.txt", "coolidge-1928.txt"), ""),
 }

@@ -67,6 +67,8 @@ ROUNDS = {
     "round81": "1222cda",
     "round82": "499b582",
     "round83": "499b582",
+    "round84": "",
+    "round85": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

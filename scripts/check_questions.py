@@ -107,6 +107,7 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Subscribed by", "Outbound to", "Sign-off day", "Missive from", "Despatched to", "Letter date",
                "Under the hand of", "Submitted unto", "Set down on",
                "Author of record", "Communicated unto", "Dispatch date", "Orator of record", "Room addressed", "Pronounced on",
+               "From the pen of", "Filed with", "Day of signing", "Personage", "Orally before", "Rendition date",
                "Bringer", "Handed in to", "Day of transmittal", "Promulgator", "Proffered to", "Lodged on", "Words From", "Said On", "Speech Recipients", "Remarks Made By", "Seated Audience", "Talk Date", "Rhetor", "Quorum Addressed", "Year And Day", "Whose Address", "Rendered Before", "Session Day", "Unfolded On", "Voice Of", "Those Present", "Reporting Official", "Where And How", "Weekday And Date",
                "Lectern Speaker", "Assembly Faced", "Date Spoken", "Compiler", "Marked On", "Delivered Unto", "Journal Date", "Draftsman", "Houses And Manner", "Crafted By", "Conveyed Toward", "Ledger Date", "Executive Hand", "Legislative Recipients", "Almanac Day", "Issuing President", "Forum And Form", "Date Stamp", "Put Forward By", "Room And Manner", "Year Month Day", "Proposer", "Under Date", "Uttered Before", "Stated By", "Target Audience", "Took Place On", "Presentation Day", "Utterer", "Way Delivered", "Officeholder", "Told To", "Noted Date", "Point In Time", "Rhetorician", "Persons Addressed",
                "Chief Author", "Communicated On", "Legislature Addressed", "Drawn Up By", "Conveyance", "Handed In On", "Communicator", "Intended Recipients", "Date Of Message", "Day Transmitted", "Authored By", "Carried To", "Authoring Official", "Made Out To", "Bears Date", "Executive Sender", "Dispatched To", "Forwarding Date", "Night Delivered", "Newsmaker", "Witnessed By", "Penned On", "Undersigned", "Tabled Before", "Principal Author", "Posted To", "Paper Date", "Podium Occupant", "Venue And Mode", "Presented On", "Rapporteur", "Plenary Audience", "Occasion Date", "Voiced By", "Sitting Date", "Onlookers"}
@@ -177,6 +178,8 @@ EXPECTED_HEADER = {
     "madison-1809.txt": (3, 0), "roosevelt-1937.txt": (0, 0),
     "cleveland-1893.txt": (3, 0), "nixon-1971.txt": (0, 0),
     "bush-2005.txt": (3, 0), "coolidge-1928.txt": (0, 0),
+    "grant-1875.txt": (3, 0), "johnson-1967.txt": (0, 0),
+    "adams-1800.txt": (3, 0), "roosevelt-1934.txt": (0, 0),
 }
 # Every document of a metaset-N-docs folder is filed under exactly three header lines at its top
 # (their briefs; tests/data/questions/metaset-N/README.md).

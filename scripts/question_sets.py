@@ -137,6 +137,8 @@ PAIRS = {
     "unseen-speeches-61": (("madison-1809.txt", "roosevelt-1937.txt"), "499b582"),
     "unseen-speeches-62": (("cleveland-1893.txt", "nixon-1971.txt"), ""),
     "unseen-speeches-63": (("bush-2005.txt", "coolidge-1928.txt"), ""),
+    "unseen-speeches-64": (("grant-1875.txt", "johnson-1967.txt"), ""),
+    "unseen-speeches-65": (("adams-1800.txt", "roosevelt-1934.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -475,24 +475,24 @@ def pair_number(name: str) -> int:
     return int(name.rsplit("-", 1)[1]) if name[-1].isdigit() else 1
 
 
-def age_weights(docs: set[str] | list[str], half_life: float, now: int | None = None) -> dict[str, float]:
+def age_weights(docs: set[str] | list[str], half_life: float) -> dict[str, float]:
     """Each document's weight in the threshold: 0.5 ** (age / ``half_life``), its age the number
     of held-out pairs (``question_sets.PAIRS``, in the order of their numbers) written from its own
-    to pair ``now`` (default: the one after the last retired). A document in no pair (the early
-    rounds' speeches) is as old as a pair numbered 0. ``half_life`` infinite: every document weighs 1
-    (candidate R, thirty-ninth session, docs/experiments.md: later question sets are refused wrongly
-    more often at the same threshold, so the next one is nearer the recent ones).
+    to the newest among ``docs`` (a weighted mean is the same whichever pair the ages count to). A
+    document in no pair (the early rounds' speeches) is as old as a pair numbered 0. ``half_life``
+    infinite: every document weighs 1 (candidate R, thirty-ninth session, docs/experiments.md:
+    later question sets are refused wrongly more often at the same threshold, so the next one is
+    nearer the recent ones).
 
-    >>> w = age_weights(["wilson-1918.txt", "grant-1869.txt", "abbott-boao-forum-2014.txt"], 2.0, now=49)
+    >>> w = age_weights(["wilson-1918.txt", "grant-1869.txt", "abbott-boao-forum-2014.txt"], 2.0)
     >>> [round(w[d], 3) for d in ("wilson-1918.txt", "grant-1869.txt", "abbott-boao-forum-2014.txt")]
-    [0.5, 0.707, 0.0]
+    [0.707, 1.0, 0.0]
     """
-    pairs = {doc: pair_number(name) for name, (names, _) in question_sets.PAIRS.items() for doc in names}
-    if now is None:
-        now = max(pair_number(name) for name, (_, commit) in question_sets.PAIRS.items() if commit) + 1
     if half_life == float("inf"):
         return {d: 1.0 for d in docs}
-    return {d: 0.5 ** ((now - pairs.get(d, 0)) / half_life) for d in docs}
+    pairs = {doc: pair_number(name) for name, (names, _) in question_sets.PAIRS.items() for doc in names}
+    newest = max(pairs.get(d, 0) for d in docs)
+    return {d: 0.5 ** ((newest - pairs.get(d, 0)) / half_life) for d in docs}
 
 
 def figures(abstain: np.ndarray, y: np.ndarray) -> dict:

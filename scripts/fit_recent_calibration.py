@@ -62,7 +62,7 @@ def chained(p: np.ndarray, y: np.ndarray, docs: np.ndarray, pairs: list[tuple[in
         # Every document of an earlier pair or of none (the early rounds' speeches).
         before = ~np.isin(docs, [d for n, ds in pairs if n >= number for d in ds])
         t = threshold_per_document(p[before], y[before], docs[before],
-                                   weights=age_weights(set(docs[before]), half_life, now=number))
+                                   weights=age_weights(set(docs[before]), half_life))
         for d in scored:
             mine = docs == d
             wrong.append(float((p[mine & ~y] >= t).mean()))

@@ -387,8 +387,8 @@ def threshold_for(p: np.ndarray, y: np.ndarray, max_wrong: float = MAX_WRONG) ->
     return threshold_per_document(p, y, np.zeros(len(p), int), max_wrong)
 
 
-def _answerable_by_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray) -> list[np.ndarray]:
-    return [p[(docs == d) & ~y] for d in sorted(set(docs[~y]))]
+def _answerable_by_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray) -> dict[str, np.ndarray]:
+    return {d: p[(docs == d) & ~y] for d in sorted(set(docs[~y]))}
 
 
 def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float) -> float:
@@ -397,7 +397,7 @@ def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float) -> 
     >>> weighted_wrong(np.array([0.9, 0.1, 0.1, 0.1]), np.zeros(4, bool), np.array(["a", "b", "b", "b"]), 0.5)
     0.5
     """
-    return float(np.mean([(a >= t).mean() for a in _answerable_by_document(p, y, docs)]))
+    return float(np.mean([(a >= t).mean() for a in _answerable_by_document(p, y, docs).values()]))
 
 
 def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_wrong: float = MAX_WRONG,
@@ -417,12 +417,12 @@ def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_w
     >>> threshold_per_document(p, y, docs, 0.25, {"a": 1.0, "b": 3.0})
     0.6
     """
-    names = sorted(set(docs[~y]))
-    answerable = [np.sort(a) for a in _answerable_by_document(p, y, docs)]
+    by_document = _answerable_by_document(p, y, docs)
+    answerable = [np.sort(a) for a in by_document.values()]
     candidates = np.unique(np.round(p, 6))
     # Each document's share refused at every candidate at once (as (a >= t).mean() per document).
     refused = np.array([(len(a) - np.searchsorted(a, candidates, side="left")) / len(a) for a in answerable])
-    w = np.array([1.0 if weights is None else weights.get(n, 1.0) for n in names])
+    w = np.array([1.0 if weights is None else weights.get(d, 1.0) for d in by_document])
     met = np.flatnonzero(np.average(refused, axis=0, weights=w) <= max_wrong)
     return float(candidates[met[0]]) if len(met) else float(np.round(p[~y].max(), 6) + 1e-6)
 

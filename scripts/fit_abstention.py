@@ -177,6 +177,7 @@ def speech_rows(speech: Path, items: list[Item], r, seeds: Path, readers: list |
             found.append({"doc": speech.name, "id": item.id, "type": item.type, "split": item.split,
                           "silent": not item.evidence,
                           "rank": outcome.rank, "features": seen.values,
+                          "names": list(seen.unknown_names), "phrases": list(seen.unknown_phrases),
                           "pair": np.round(seen.pair, 6).tolist(), **read_texts(reader, scored, item.question),
                           **contrast(item, ranked, outcome.rank, texts)})
     return rows

@@ -110,10 +110,16 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "From the pen of", "Filed with", "Day of signing", "Personage", "Orally before", "Rendition date",
                "Bringer", "Handed in to", "Day of transmittal", "Promulgator", "Proffered to", "Lodged on", "Words From", "Said On", "Speech Recipients", "Remarks Made By", "Seated Audience", "Talk Date", "Rhetor", "Quorum Addressed", "Year And Day", "Whose Address", "Rendered Before", "Session Day", "Unfolded On", "Voice Of", "Those Present", "Reporting Official", "Where And How", "Weekday And Date",
                "Lectern Speaker", "Assembly Faced", "Date Spoken", "Compiler", "Marked On", "Delivered Unto", "Journal Date", "Draftsman", "Houses And Manner", "Crafted By", "Conveyed Toward", "Ledger Date", "Executive Hand", "Legislative Recipients", "Almanac Day", "Issuing President", "Forum And Form", "Date Stamp", "Put Forward By", "Room And Manner", "Year Month Day", "Proposer", "Under Date", "Uttered Before", "Stated By", "Target Audience", "Took Place On", "Presentation Day", "Utterer", "Way Delivered", "Officeholder", "Told To", "Noted Date", "Point In Time", "Rhetorician", "Persons Addressed",
-               "Chief Author", "Communicated On", "Legislature Addressed", "Drawn Up By", "Conveyance", "Handed In On", "Communicator", "Intended Recipients", "Date Of Message", "Day Transmitted", "Authored By", "Carried To", "Authoring Official", "Made Out To", "Bears Date", "Executive Sender", "Dispatched To", "Forwarding Date", "Night Delivered", "Newsmaker", "Witnessed By", "Penned On", "Undersigned", "Tabled Before", "Principal Author", "Posted To", "Paper Date", "Podium Occupant", "Venue And Mode", "Presented On", "Rapporteur", "Plenary Audience", "Occasion Date", "Voiced By", "Sitting Date", "Onlookers"}
+               "Chief Author", "Communicated On", "Legislature Addressed", "Drawn Up By", "Conveyance", "Handed In On", "Communicator", "Intended Recipients", "Date Of Message", "Day Transmitted", "Authored By", "Carried To", "Authoring Official", "Made Out To", "Bears Date", "Executive Sender", "Dispatched To", "Forwarding Date", "Night Delivered", "Newsmaker", "Witnessed By", "Penned On", "Undersigned", "Tabled Before", "Principal Author", "Posted To", "Paper Date", "Podium Occupant", "Venue And Mode", "Presented On", "Rapporteur", "Plenary Audience", "Occasion Date", "Voiced By", "Sitting Date", "Onlookers",
+               "Issuing official", "Missive sent to", "Made out on",
+               "Originating hand", "Passed along to", "Record date",
+               "Word from", "Went out to", "Upon the day"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "wilson-1920.txt": (3, 0), "truman-1946.txt": (0, 0),
+    "harrison-1889.txt": (3, 0), "clinton-1999.txt": (0, 0),
+    "vanburen-1837.txt": (3, 0), "clinton-1995.txt": (0, 0),
     "abbott-boao-forum-2014.txt": (5, 0), "biden-ipef-launch-2022.txt": (0, 0),
     "biden-supply-chain-summit-2021.txt": (0, 0), "cameron-anticorruption-summit-2016.txt": (7, 0),
     "gillard-boao-forum-2013.txt": (4, 0), "harris-lusaka-climate-2023.txt": (5, 0),

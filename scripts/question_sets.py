@@ -69,6 +69,7 @@ ROUNDS = {
     "round83": "499b582",
     "round84": "",
     "round85": "",
+    "round86": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -139,6 +140,9 @@ PAIRS = {
     "unseen-speeches-63": (("bush-2005.txt", "coolidge-1928.txt"), ""),
     "unseen-speeches-64": (("grant-1875.txt", "johnson-1967.txt"), ""),
     "unseen-speeches-65": (("adams-1800.txt", "roosevelt-1934.txt"), ""),
+    "unseen-speeches-67": (("clinton-1995.txt", "vanburen-1837.txt"), ""),
+    "unseen-speeches-68": (("clinton-1999.txt", "harrison-1889.txt"), ""),
+    "unseen-speeches-69": (("truman-1946.txt", "wilson-1920.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

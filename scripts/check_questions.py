@@ -113,10 +113,12 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Chief Author", "Communicated On", "Legislature Addressed", "Drawn Up By", "Conveyance", "Handed In On", "Communicator", "Intended Recipients", "Date Of Message", "Day Transmitted", "Authored By", "Carried To", "Authoring Official", "Made Out To", "Bears Date", "Executive Sender", "Dispatched To", "Forwarding Date", "Night Delivered", "Newsmaker", "Witnessed By", "Penned On", "Undersigned", "Tabled Before", "Principal Author", "Posted To", "Paper Date", "Podium Occupant", "Venue And Mode", "Presented On", "Rapporteur", "Plenary Audience", "Occasion Date", "Voiced By", "Sitting Date", "Onlookers",
                "Issuing official", "Missive sent to", "Made out on",
                "Originating hand", "Passed along to", "Record date",
-               "Word from", "Went out to", "Upon the day"}
+               "Word from", "Went out to", "Upon the day",
+               "Featured speaker", "Convened listeners", "Diary date"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "washington-1793.txt": (3, 0), "johnson-1969.txt": (0, 0),
     "wilson-1920.txt": (3, 0), "truman-1946.txt": (0, 0),
     "harrison-1889.txt": (3, 0), "clinton-1999.txt": (0, 0),
     "vanburen-1837.txt": (3, 0), "clinton-1995.txt": (0, 0),

@@ -143,6 +143,7 @@ PAIRS = {
     "unseen-speeches-67": (("clinton-1995.txt", "vanburen-1837.txt"), ""),
     "unseen-speeches-68": (("clinton-1999.txt", "harrison-1889.txt"), ""),
     "unseen-speeches-69": (("truman-1946.txt", "wilson-1920.txt"), ""),
+    "unseen-speeches-66": (("johnson-1969.txt", "washington-1793.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -70,6 +70,7 @@ ROUNDS = {
     "round84": "",
     "round85": "",
     "round86": "",
+    "round87": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -406,6 +406,10 @@ PAIR_MATCH = "pair_match"
 # the best passage does not answer the question (``qa.answer.judge``).
 CROSS_SCORE = "cross_score"
 
+# The feature counting the question's names the document never uses, each at its weight in
+# ``AbstentionModel.name_weights``.
+UNKNOWN_NAMES = "unknown_names"
+
 
 @dataclass(frozen=True, kw_only=True)
 class JudgeSpec:
@@ -511,6 +515,11 @@ class AbstentionModel:
     # (``scripts/fit_document_threshold.py``; where each came from in ``calibration``).
     document_thresholds: dict[str, float] = field(default_factory=dict)
     calibration: dict = field(default_factory=dict)
+    # What each name the document never uses counts for in ``UNKNOWN_NAMES``, by its key
+    # (``qa.answer.abstain.name_key``); a name not listed counts 1. A name the fitted documents
+    # leave unknown in answerable questions about as often as in unanswerable ones (an office,
+    # the address's own genre) counts less (``scripts/fit_abstention.py``, ``name_weights``).
+    name_weights: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         sizes = {len(self.features), len(self.mean), len(self.scale), len(self.coef)}
@@ -524,6 +533,8 @@ class AbstentionModel:
             raise ValueError("abstention model: a model that reads the judge needs a fallback that does not")
         if not all(0.0 < t <= 1.0 for t in self.document_thresholds.values()):
             raise ValueError(f"abstention model: a document threshold outside (0, 1]: {self.document_thresholds}")
+        if not all(0.0 <= w <= 1.0 for w in self.name_weights.values()):
+            raise ValueError("abstention model: a name weight outside [0, 1]")
 
     def threshold_for(self, document: str = "") -> float:
         """The threshold for evidence from the document whose sha256 is ``document``: its own
@@ -536,17 +547,27 @@ class AbstentionModel:
         """
         return self.document_thresholds.get(document, self.threshold)
 
-    def inputs(self, values: dict[str, float], pair_vector=None, encoder: str = "") -> dict[str, float]:
+    def inputs(self, values: dict[str, float], pair_vector=None, encoder: str = "",
+               names: tuple[str, ...] | None = None) -> dict[str, float]:
         """The evidence features with, if the model reads it, the pair score of ``pair_vector``
         (made by ``encoder``). Without a pair vector of the encoder the score was fitted for,
-        the score is its mean over the fitted rows: it pushes neither way.
+        the score is its mean over the fitted rows: it pushes neither way. Given the keys of the
+        unknown ``names`` (a name of several words is one key, and counts as many), their mean
+        weight in ``name_weights`` scales ``UNKNOWN_NAMES``.
 
         >>> pair = PairScore(mean=(0.0,), scale=(1.0,), coef=(2.0,), intercept=0.0, encoder="m")
         >>> m = AbstentionModel(features=("a", PAIR_MATCH), mean=(0.0, -1.0), scale=(1.0, 1.0), coef=(1.0, 1.0),
         ...                     intercept=0.0, threshold=0.5, pair=pair)
         >>> m.inputs({"a": 1.0}, [0.25], "m"), m.inputs({"a": 1.0}, [0.25], "other encoder")
         ({'a': 1.0, 'pair_match': 0.5}, {'a': 1.0, 'pair_match': -1.0})
+        >>> m = AbstentionModel(features=(UNKNOWN_NAMES,), mean=(0.0,), scale=(1.0,), coef=(1.0,), intercept=0.0,
+        ...                     threshold=0.5, name_weights={"union": 0.25})
+        >>> m.inputs({UNKNOWN_NAMES: 2.0}, names=("union", "mar"))
+        {'unknown_names': 1.25}
         """
+        if names and self.name_weights and UNKNOWN_NAMES in self.features:
+            weight = sum(self.name_weights.get(n, 1.0) for n in names) / len(names)
+            values = {**values, UNKNOWN_NAMES: values[UNKNOWN_NAMES] * weight}
         if self.pair is None:
             return values
         if pair_vector is None or encoder != self.pair.encoder or len(pair_vector) != len(self.pair.coef):

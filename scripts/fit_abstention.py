@@ -41,6 +41,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import question_sets  # noqa: E402
 from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
-from qa.config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, PairScore, settings  # noqa: E402
+from qa.answer.abstain import name_key  # noqa: E402
+from qa.config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, UNKNOWN_NAMES, PairScore, settings  # noqa: E402
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402
 from qa.index.corpus import read_corpus, read_document  # noqa: E402
 from qa.search.retrieval import ALL_STAGES  # noqa: E402
@@ -300,6 +302,92 @@ PAIR_C = 0.05
 # Folds of the inner cross-validation that gives each training row a pair score from a model
 # that did not see its document, as the rows of an unseen document get at query time.
 PAIR_FOLDS = 5
+# The names discount (candidate N, fortieth session, docs/experiments.md): a name the question
+# writes and the document never uses counts in ``UNKNOWN_NAMES`` at its weight, set by how the
+# other documents' questions left it unknown: in how many of them (``NAME_UNIT``: "documents",
+# each counting once per name and label, or "questions") in answerable questions (a) and in
+# unanswerable ones (u), against the share of unanswerable ones among all such (b):
+# min(1, ((u + k b) / (a + u + k)) / b), k = ``NAME_PRIOR``. A name never seen counts 1.
+# Chosen by scripts/fit_name_discount.py (grouped CV, recall at the target) on the rows of
+# every set retired through pair 61 and round 83, 2026-12-07.
+NAME_UNIT = "questions"
+NAME_PRIOR = 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class NameCounts:
+    """Per document, how often each name key (``name_key``) was unknown in its answerable
+    (``False``) and unanswerable (``True``) questions, for ``name_weights``."""
+
+    keys: tuple[tuple[str, ...], ...]  # per row
+    docs: tuple[str, ...]  # per row
+    counts: tuple[float, ...]  # per row: ``UNKNOWN_NAMES`` unweighed (a name of several words counts as many)
+    by_doc: dict[str, Counter]
+    prior: float = NAME_PRIOR
+
+    @classmethod
+    def of(cls, rows: list[dict], unit: str = NAME_UNIT, prior: float = NAME_PRIOR) -> "NameCounts":
+        keys = tuple(tuple(name_key(n) for n in r.get("names", ())) for r in rows)
+        by_doc: dict[str, Counter] = {}
+        for r, k in zip(rows, keys):
+            found = by_doc.setdefault(r["doc"], Counter())
+            for name in set(k):
+                found[(name, bool(r["silent"]))] += 1
+        if unit == "documents":
+            by_doc = {d: Counter(dict.fromkeys(c, 1)) for d, c in by_doc.items()}
+        return cls(keys=keys, docs=tuple(r["doc"] for r in rows),
+                   counts=tuple(float(r["features"][UNKNOWN_NAMES]) for r in rows), by_doc=by_doc, prior=prior)
+
+    def table(self, leave_out: set[str] = frozenset()) -> Counter:
+        total: Counter = Counter()
+        for d, c in self.by_doc.items():
+            if d not in leave_out:
+                total.update(c)
+        return total
+
+    def weights(self, leave_out: set[str] = frozenset()) -> dict[str, float]:
+        """Each name's weight counted on the documents not in ``leave_out``; names that count 1 left out."""
+        return name_weights(self.table(leave_out), self.prior)
+
+    def column(self, rows: np.ndarray, leave_out: set[str] = frozenset(), *, own: bool = False) -> np.ndarray:
+        """``UNKNOWN_NAMES`` of ``rows`` (indices) scaled by the mean weight of their names, weighed
+        on the documents not in ``leave_out`` (with ``own``, each row's own document left out as
+        well: what a new document meets), as ``AbstentionModel.inputs`` scales it."""
+        cache: dict[str, dict[str, float]] = {}
+        out = np.zeros(len(rows))
+        for i, row in enumerate(rows):
+            if not self.keys[row]:
+                continue
+            doc = self.docs[row] if own else ""
+            if doc not in cache:
+                cache[doc] = self.weights(set(leave_out) | ({doc} if own else set()))
+            out[i] = self.counts[row] * sum(cache[doc].get(k, 1.0) for k in self.keys[row]) / len(self.keys[row])
+        return out
+
+
+def name_weights(table: Counter, prior: float = NAME_PRIOR) -> dict[str, float]:
+    """Each name of ``table`` ((key, unanswerable) -> count) whose weight is under 1:
+    min(1, ((u + k b) / (a + u + k)) / b), b the unanswerable share of all the counts.
+
+    "union" left unknown as often in answerable as in unanswerable questions, where three in
+    four are unanswerable, weighs 2/3 with no prior:
+
+    >>> t = Counter({("union", False): 2, ("union", True): 2, ("mars", True): 4})
+    >>> name_weights(t, 0.0)
+    {'union': 0.667}
+    """
+    answerable = sum(v for (_, silent), v in table.items() if not silent)
+    unanswerable = sum(v for (_, silent), v in table.items() if silent)
+    if not answerable or not unanswerable:
+        return {}
+    b = unanswerable / (answerable + unanswerable)
+    out = {}
+    for name in sorted({n for n, _ in table}):
+        a, u = table[(name, False)], table[(name, True)]
+        w = min(1.0, (u + prior * b) / (a + u + prior) / b)
+        if w < 1.0:
+            out[name] = round(w, 3)
+    return out
 
 
 def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -333,10 +421,19 @@ def stacked_pair(Z: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray
 
 
 def with_pair(X: np.ndarray, y: np.ndarray, groups: np.ndarray, Z: np.ndarray | None, column: int | None,
-              train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+              train: np.ndarray, test: np.ndarray, names: "tuple[NameCounts, int] | None" = None
+              ) -> tuple[np.ndarray, np.ndarray]:
     """(training rows, test rows) of ``X``, the pair column filled: stacked scores for the
-    training rows, a pair model fitted on all of them for the test rows."""
+    training rows, a pair model fitted on all of them for the test rows. With ``names`` (the
+    counts and the ``UNKNOWN_NAMES`` column), that column weighed on the training documents:
+    for a training row, on those but its own."""
     Xtr, Xte = X[train].copy(), X[test].copy()
+    if names is not None:  # counted on documents, whatever the groups: a round's document is left out whole
+        counts, at = names
+        train_rows, test_rows = (np.flatnonzero(r) if r.dtype == bool else r for r in (train, test))
+        held = {counts.docs[i] for i in test_rows}
+        Xtr[:, at] = counts.column(train_rows, held, own=True)
+        Xte[:, at] = counts.column(test_rows, held)
     if Z is not None and column is not None:
         Xtr[:, column] = stacked_pair(Z[train], y[train], groups[train])
         pair = fit_pair(Z[train], y[train])
@@ -351,6 +448,18 @@ def pair_inputs(rows: list[dict], features: tuple[str, ...]) -> tuple[np.ndarray
     return np.array([r["pair"] for r in rows], dtype=np.float64), features.index(PAIR_MATCH)
 
 
+def name_inputs(rows: list[dict], features: tuple[str, ...], unit: str | None = NAME_UNIT,
+                prior: float = NAME_PRIOR) -> "tuple[NameCounts, int] | None":
+    """The rows' ``NameCounts`` and the ``UNKNOWN_NAMES`` column, if ``features`` has it and
+    ``unit`` is not None (None: every unknown name counts 1, as before candidate N)."""
+    if unit is None or UNKNOWN_NAMES not in features:
+        return None
+    if any("names" not in r for r in rows):
+        sys.exit("the rows were collected before they kept their unknown names: collect them again "
+                 "(scripts/fit_abstention.py --retired --cache NEW.json)")
+    return NameCounts.of(rows, unit, prior), features.index(UNKNOWN_NAMES)
+
+
 def fit(X: np.ndarray, y: np.ndarray, c: float = C):
     """(mean, scale, model) fitted on standardised features, with inverse L2 strength ``c``."""
     from sklearn.linear_model import LogisticRegression
@@ -362,17 +471,18 @@ def fit(X: np.ndarray, y: np.ndarray, c: float = C):
 
 
 def out_of_fold(X: np.ndarray, y: np.ndarray, groups: np.ndarray, Z: np.ndarray | None = None,
-                column: int | None = None, fitter=None, only=None) -> np.ndarray:
-    """Each question's probability from a model (and pair score, with ``Z``) that never saw
-    its group (one fold per group); the model fitted by ``fitter`` (default ``fit``), the pair
-    score always by ``fit``. ``only``: the groups whose rows are scored (the others' are NaN,
-    and in every training set)."""
+                column: int | None = None, fitter=None, only=None,
+                names: "tuple[NameCounts, int] | None" = None) -> np.ndarray:
+    """Each question's probability from a model (and pair score, with ``Z``; names weighed,
+    with ``names``) that never saw its group (one fold per group); the model fitted by
+    ``fitter`` (default ``fit``), the pair score always by ``fit``. ``only``: the groups whose
+    rows are scored (the others' are NaN, and in every training set)."""
     fitter = fitter or fit
     p = np.full(len(y), np.nan) if only is not None else np.zeros(len(y))
     for g in sorted(set(groups) if only is None else set(only)):
         test = np.flatnonzero(groups == g)
         train = np.flatnonzero(groups != g)
-        Xtr, Xte = with_pair(X, y, groups, Z, column, train, test)
+        Xtr, Xte = with_pair(X, y, groups, Z, column, train, test, names)
         mean, scale, model = fitter(Xtr, y[train])
         p[test] = model.predict_proba((Xte - mean) / scale)[:, 1]
     return p
@@ -554,7 +664,7 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
     (``threshold_per_document``), or by their age with a finite ``half_life`` (``age_weights``).
     ``fitter``: as ``out_of_fold``."""
     X, y, groups = matrix(rows, features)
-    p = out_of_fold(X, y, groups, *pair_inputs(rows, features), fitter=fitter)
+    p = out_of_fold(X, y, groups, *pair_inputs(rows, features), fitter=fitter, names=name_inputs(rows, features))
     masks = [np.ones(len(y), bool)] if calibrate is None else calibrate
     t = shared_threshold(p, y, groups, masks, age_weights(set(groups), half_life))
     per_doc = {}
@@ -621,12 +731,13 @@ def compare_training(rows: list[dict], features: tuple[str, ...], dev_ids: set[s
     documents' dev rows only, or on all their rows; printed for the formerly blind rows and all."""
     X, y, groups = matrix(rows, features)
     Z, column = pair_inputs(rows, features)
+    names = name_inputs(rows, features)
     dev = ~formerly_blind(rows, dev_ids)
     for label, pool in (("dev rows only", dev), ("all rows", np.ones(len(rows), bool))):
         p = np.zeros(len(y))
         for doc in sorted(set(groups)):
             test = groups == doc
-            Xtr, Xte = with_pair(X, y, groups, Z, column, ~test & pool, test)
+            Xtr, Xte = with_pair(X, y, groups, Z, column, ~test & pool, test, names)
             mean, scale, model = fit(Xtr, y[~test & pool])
             p[test] = model.predict_proba((Xte - mean) / scale)[:, 1]
         for name, mask in (("formerly blind rows", ~dev), ("all rows", np.ones(len(rows), bool))):
@@ -664,6 +775,9 @@ def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict
     Z, column = pair_inputs(rows, features)
     if Z is not None:
         X[:, column] = stacked_pair(Z, y, groups)
+    names = name_inputs(rows, features)
+    if names is not None:
+        X[:, names[1]] = names[0].column(np.arange(len(rows)), own=True)
     mean, scale, model = fit(X, y)
     for name, c in sorted(zip(features, model.coef_[0]), key=lambda x: -abs(x[1])):
         print(f"  {name:22s} {c:+.3f}")
@@ -679,9 +793,12 @@ def fitted(rows: list[dict], features: tuple[str, ...], calibrate, args) -> dict
                          + (f"; judge scores out of fold over {JUDGE_FOLDS} folds grouped by document"
                             if CROSS_SCORE in features else "")
                          + (f"; documents weighed by age in the threshold, half-life {args.recent_half_life:g} "
-                            "pairs (scripts/fit_recent_calibration.py)" if aged else ""),
+                            "pairs (scripts/fit_recent_calibration.py)" if aged else "")
+                         + (f"; unknown names weighed by the other documents' questions, counted in {NAME_UNIT}, "
+                            f"prior {NAME_PRIOR:g} (scripts/fit_name_discount.py)" if names is not None else ""),
             "data": data, "date": dt.date.today().isoformat(),
             **({"pair": dataclasses.asdict(fit_pair(Z, y))} if Z is not None else {}),
+            **({"name_weights": names[0].weights()} if names is not None else {}),
             "cv": {"protocol": "GroupKFold by document, threshold on out-of-fold probabilities"
                                + (" of the formerly blind rows, the main speech's and the other speeches' "
                                   "each held to the target" if args.retired else "")

@@ -32,8 +32,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import (MAIN, MAX_WRONG, RECENT_HALF_LIFE, ROOT, SETS, age_weights, cached_rows,  # noqa: E402
-                            dev_sets, figures, formerly_blind, matrix, nested_wrong, out_of_fold, pair_inputs,
-                            per_group, probe_arguments, shared_threshold, threshold_per_document)
+                            dev_sets, figures, formerly_blind, matrix, name_inputs, nested_wrong, out_of_fold,
+                            pair_inputs, per_group, probe_arguments, shared_threshold, threshold_per_document)
 from qa.config import ABSTENTION_FILE  # noqa: E402
 from qa.eval.evaluation import read_items  # noqa: E402
 
@@ -85,7 +85,7 @@ def main() -> None:
     main_rows = docs == MAIN.name
     print(f"{len(rows)} rows, {len(set(groups))} groups; main speech {main_rows.sum()} rows in "
           f"{len(set(groups[main_rows]))} question files, {(main_rows & blind).sum()} formerly blind")
-    p = out_of_fold(X, y, groups, *pair_inputs(rows, features))
+    p = out_of_fold(X, y, groups, *pair_inputs(rows, features), names=name_inputs(rows, features))
     # As fit_abstention.py sets it: the other speeches weighed by age (RECENT_HALF_LIFE).
     shared = shared_threshold(p, y, docs, [blind & main_rows, blind & ~main_rows],
                               age_weights(set(docs), RECENT_HALF_LIFE))

@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_abstention import (MAIN, MAX_WRONG, SETS, age_weights, cached_rows, formerly_blind, matrix,  # noqa: E402
-                            out_of_fold, pair_inputs, pair_number, probe_arguments, threshold_per_document)
+                            name_inputs, out_of_fold, pair_inputs, pair_number, probe_arguments, threshold_per_document)
 import question_sets  # noqa: E402
 
 HALF_LIVES = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, float("inf"))
@@ -88,7 +88,7 @@ def main() -> None:
     rows = cached_rows(args.cache)
     features = SETS[args.features]
     X, y, docs = matrix(rows, features)
-    p = out_of_fold(X, y, docs, *pair_inputs(rows, features))
+    p = out_of_fold(X, y, docs, *pair_inputs(rows, features), names=name_inputs(rows, features))
     keep = formerly_blind(rows) & (docs != MAIN.name)
     p, y, docs = p[keep], y[keep], docs[keep]
     pairs = pairs_in(set(docs))

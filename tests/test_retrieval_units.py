@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +133,20 @@ def test_a_calibrated_document_is_decided_at_its_own_threshold_and_only_that_tex
     assert not decide(found, model).abstain
     with pytest.raises(ValueError):
         dataclasses.replace(model, document_thresholds={"a" * 64: 1.5})
+
+
+def test_a_name_counts_at_its_fitted_weight_and_an_unlisted_name_counts_one():
+    """Candidate N: a name the fitted documents left unknown in answerable questions as often as
+    in unanswerable ones weighs less; the reply still names it when it decides."""
+    model = dataclasses.replace(_model(unknown_names=2.0), name_weights={"union": 0.25})
+    genre = decide(_evidence(unknown=("the Union",), unknown_names=1.0), model)  # log-odds -1 + 0.5
+    assert not genre.abstain
+    named = decide(_evidence(unknown=("Mars",), unknown_names=1.0), model)  # log-odds -1 + 2
+    assert named.abstain and named.reason == "The speech does not mention Mars."
+    both = decide(_evidence(unknown=("the Union", "Mars"), unknown_names=2.0), model)  # -1 + 2.5
+    assert both.abstain and both.probability == pytest.approx(1 / (1 + math.exp(-1.5)))
+    with pytest.raises(ValueError):
+        dataclasses.replace(model, name_weights={"union": 1.5})
 
 
 def test_the_shipped_model_reads_computed_features_and_says_where_it_comes_from():

@@ -41,3 +41,29 @@ def test_shards_of_the_rows_join_in_the_unsharded_order(tmp_path, monkeypatch):
         (tmp_path / f"{i}.json").write_text(json.dumps(shard))
     # The second shard first, as a user might list them: the order still comes from dev_sets.
     assert fit.merged([tmp_path / "1.json", tmp_path / "0.json"], fit.DATA) == rows
+
+
+def test_a_rows_names_are_weighed_on_the_other_documents_only(monkeypatch):
+    """Candidate N: a row's unknown names count at weights read off the other documents'
+    questions, never off its own document's (as a document nobody fitted on meets them)."""
+    import numpy as np
+
+    monkeypatch.syspath_prepend(str(SCRIPTS))
+    fit = importlib.import_module("fit_abstention")
+    rows = [{"doc": doc, "silent": silent, "names": names, "features": {"unknown_names": float(len(names))}}
+            for doc, silent, names in (("a", False, ["the Union"]), ("a", False, ["the Union"]),
+                                       ("b", False, ["the Union"]), ("c", True, ["Mars"]),
+                                       ("d", True, ["Venus", "the Union"]))]
+    counts = fit.NameCounts.of(rows, "documents", prior=0.0)
+    # a's rows: on b, c and d "the Union" is unknown once in an answerable question and once in
+    # an unanswerable one, where three in four such are unanswerable: (1 / 2) / (3 / 4). c's
+    # "Mars" is unknown nowhere else: 1. d's: on a, b and c "the Union" is only answerable: 0.
+    assert counts.column(np.arange(5), own=True).tolist() == [0.667, 0.667, 0.667, 1.0, 1.0]
+    # Leaving out b as well (b's fold), a's "the Union" is seen unanswerable only: it counts 1.
+    assert counts.column(np.array([0]), {"b"}, own=True).tolist() == [1.0]
+    # Counted in documents, a's two questions count once; in questions, twice.
+    assert counts.weights() == {"union": 0.556}
+    assert fit.NameCounts.of(rows, "questions", prior=0.0).weights() == {"union": 0.5}
+    # A name of several words counts as many, scaled by its weight.
+    rows[0]["features"]["unknown_names"] = 2.0
+    assert fit.NameCounts.of(rows, "documents", prior=0.0).column(np.array([0]), own=True).tolist() == [1.334]

@@ -16,8 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, AbstentionModel, JudgeSpec
+from ..index.lexical import stem, words
 from ..search.evidence import Evidence
 from .compose import FRAMING, unknown_note
+
+ARTICLES = frozenset({"the", "a", "an"})
 
 # Features whose push towards abstaining means "the best passages lack what was asked".
 # (A figure that counts something else is no figure of what was asked: ``measure_missing``.)
@@ -86,6 +89,17 @@ def reason(cause: str, found: Evidence, language: str = "en") -> str:
     return words["nothing"]
 
 
+def name_key(name: str) -> str:
+    """A name as ``AbstentionModel.name_weights`` keys it: the stems of its words, lower case,
+    without the article the question gave it.
+
+    >>> name_key("the Union"), name_key("White House"), name_key("The Hague")
+    ('union', 'white hous', 'hagu')
+    """
+    stems = [stem(w) for w in words(name.lower())]
+    return " ".join(stems[1:] if len(stems) > 1 and stems[0] in ARTICLES else stems)
+
+
 def cross_score(found: Evidence, spec: JudgeSpec) -> float | None:
     """The judge's score of the question beside its best passage, or None when there is no
     judge trained for ``spec`` or no passage text to read."""
@@ -126,7 +140,7 @@ def decide(found: Evidence, model: AbstentionModel, *, scorer=cross_score) -> De
     score = scorer(found, model.judge) if model.judge is not None else None
     if model.judge is not None and score is None:
         model = model.fallback
-    values = model.inputs(found.values, found.pair, found.encoder)
+    values = model.inputs(found.values, found.pair, found.encoder, tuple(name_key(n) for n in found.unknown_names))
     if score is not None:
         values = {**values, CROSS_SCORE: score}
     p = model.probability(values)

@@ -71,6 +71,8 @@ ROUNDS = {
     "round85": "48278da",
     "round86": "",
     "round87": "",
+    "round88": "",
+    "round89": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

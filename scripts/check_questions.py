@@ -114,10 +114,18 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Issuing official", "Missive sent to", "Made out on",
                "Originating hand", "Passed along to", "Record date",
                "Word from", "Went out to", "Upon the day",
-               "Featured speaker", "Convened listeners", "Diary date"}
+               "Featured speaker", "Convened listeners", "Diary date",
+               "Delivering officer", "Addressed aloud to", "Enunciated on",
+               "Missive by", "Marked for", "Handed-in day",
+               "Originating official", "Sent forward to", "Recorded date",
+               "Undersigner", "Transmitted unto", "When sent"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "taft-1909.txt": (3, 0), "obama-2013.txt": (0, 0),
+    "arthur-1881.txt": (3, 0), "carter-1978.txt": (0, 0),
+    "jackson-1836.txt": (3, 0), "eisenhower-1960.txt": (0, 0),
+    "washington-1795.txt": (3, 0), "coolidge-1926.txt": (0, 0),
     "washington-1793.txt": (3, 0), "johnson-1969.txt": (0, 0),
     "wilson-1920.txt": (3, 0), "truman-1946.txt": (0, 0),
     "harrison-1889.txt": (3, 0), "clinton-1999.txt": (0, 0),

@@ -146,6 +146,10 @@ PAIRS = {
     "unseen-speeches-67": (("clinton-1995.txt", "vanburen-1837.txt"), ""),
     "unseen-speeches-68": (("clinton-1999.txt", "harrison-1889.txt"), ""),
     "unseen-speeches-69": (("truman-1946.txt", "wilson-1920.txt"), ""),
+    "unseen-speeches-70": (("coolidge-1926.txt", "washington-1795.txt"), ""),
+    "unseen-speeches-71": (("eisenhower-1960.txt", "jackson-1836.txt"), ""),
+    "unseen-speeches-72": (("arthur-1881.txt", "carter-1978.txt"), ""),
+    "unseen-speeches-73": (("obama-2013.txt", "taft-1909.txt"), ""),
     "unseen-speeches-66": (("johnson-1969.txt", "washington-1793.txt"), ""),
 }
 

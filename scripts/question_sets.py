@@ -143,6 +143,7 @@ PAIRS = {
     "unseen-speeches-63": (("bush-2005.txt", "coolidge-1928.txt"), "48278da"),
     "unseen-speeches-64": (("grant-1875.txt", "johnson-1967.txt"), "48278da"),
     "unseen-speeches-65": (("adams-1800.txt", "roosevelt-1934.txt"), "48278da"),
+    "unseen-speeches-66": (("johnson-1969.txt", "washington-1793.txt"), "6ea200c"),
     "unseen-speeches-67": (("clinton-1995.txt", "vanburen-1837.txt"), "6ea200c"),
     "unseen-speeches-68": (("clinton-1999.txt", "harrison-1889.txt"), "6ea200c"),
     "unseen-speeches-69": (("truman-1946.txt", "wilson-1920.txt"), "6ea200c"),
@@ -150,7 +151,6 @@ PAIRS = {
     "unseen-speeches-71": (("eisenhower-1960.txt", "jackson-1836.txt"), ""),
     "unseen-speeches-72": (("arthur-1881.txt", "carter-1978.txt"), ""),
     "unseen-speeches-73": (("obama-2013.txt", "taft-1909.txt"), ""),
-    "unseen-speeches-66": (("johnson-1969.txt", "washington-1793.txt"), "6ea200c"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -411,6 +411,17 @@ CROSS_SCORE = "cross_score"
 UNKNOWN_NAMES = "unknown_names"
 
 
+def names_weight(names: tuple[str, ...], weights: dict[str, float]) -> float:
+    """The mean weight of the name keys ``names`` in ``weights`` (a name not listed weighs 1),
+    which scales ``UNKNOWN_NAMES``: at query time (``AbstentionModel.inputs``) and in fitting
+    (``scripts/fit_abstention.py``, ``NameCounts.column``) alike.
+
+    >>> names_weight(("union", "mar"), {"union": 0.25})
+    0.625
+    """
+    return sum(weights.get(n, 1.0) for n in names) / len(names)
+
+
 @dataclass(frozen=True, kw_only=True)
 class JudgeSpec:
     """What the abstention model's ``CROSS_SCORE`` was fitted for: the training pairs (by their
@@ -566,8 +577,7 @@ class AbstentionModel:
         {'unknown_names': 1.25}
         """
         if names and self.name_weights and UNKNOWN_NAMES in self.features:
-            weight = sum(self.name_weights.get(n, 1.0) for n in names) / len(names)
-            values = {**values, UNKNOWN_NAMES: values[UNKNOWN_NAMES] * weight}
+            values = {**values, UNKNOWN_NAMES: values[UNKNOWN_NAMES] * names_weight(names, self.name_weights)}
         if self.pair is None:
             return values
         if pair_vector is None or encoder != self.pair.encoder or len(pair_vector) != len(self.pair.coef):

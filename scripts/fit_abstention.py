@@ -55,7 +55,8 @@ import question_sets  # noqa: E402
 from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.answer.abstain import name_key  # noqa: E402
-from qa.config import ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, UNKNOWN_NAMES, PairScore, settings  # noqa: E402
+from qa.config import (ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, UNKNOWN_NAMES, PairScore, names_weight,  # noqa: E402
+                       settings)
 from qa.eval.evaluation import RANK_DEPTH, Item, judge, read_items  # noqa: E402
 from qa.index.corpus import read_corpus, read_document  # noqa: E402
 from qa.search.retrieval import ALL_STAGES  # noqa: E402
@@ -361,7 +362,7 @@ class NameCounts:
             doc = self.docs[row] if own else ""
             if doc not in cache:
                 cache[doc] = self.weights(set(leave_out) | ({doc} if own else set()))
-            out[i] = self.counts[row] * sum(cache[doc].get(k, 1.0) for k in self.keys[row]) / len(self.keys[row])
+            out[i] = self.counts[row] * names_weight(self.keys[row], cache[doc])
         return out
 
 

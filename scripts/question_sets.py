@@ -73,6 +73,8 @@ ROUNDS = {
     "round87": "6ea200c",
     "round88": "",
     "round89": "",
+    "round90": "",
+    "round91": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

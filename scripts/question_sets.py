@@ -71,8 +71,8 @@ ROUNDS = {
     "round85": "48278da",
     "round86": "6ea200c",
     "round87": "6ea200c",
-    "round88": "",
-    "round89": "",
+    "round88": "9b4eb00",
+    "round89": "9b4eb00",
     "round90": "",
     "round91": "",
 }
@@ -149,10 +149,10 @@ PAIRS = {
     "unseen-speeches-67": (("clinton-1995.txt", "vanburen-1837.txt"), "6ea200c"),
     "unseen-speeches-68": (("clinton-1999.txt", "harrison-1889.txt"), "6ea200c"),
     "unseen-speeches-69": (("truman-1946.txt", "wilson-1920.txt"), "6ea200c"),
-    "unseen-speeches-70": (("coolidge-1926.txt", "washington-1795.txt"), ""),
-    "unseen-speeches-71": (("eisenhower-1960.txt", "jackson-1836.txt"), ""),
-    "unseen-speeches-72": (("arthur-1881.txt", "carter-1978.txt"), ""),
-    "unseen-speeches-73": (("obama-2013.txt", "taft-1909.txt"), ""),
+    "unseen-speeches-70": (("coolidge-1926.txt", "washington-1795.txt"), "9b4eb00"),
+    "unseen-speeches-71": (("eisenhower-1960.txt", "jackson-1836.txt"), "9b4eb00"),
+    "unseen-speeches-72": (("arthur-1881.txt", "carter-1978.txt"), "9b4eb00"),
+    "unseen-speeches-73": (("obama-2013.txt", "taft-1909.txt"), "9b4eb00"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

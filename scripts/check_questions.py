@@ -118,10 +118,14 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Delivering officer", "Addressed aloud to", "Enunciated on",
                "Missive by", "Marked for", "Handed-in day",
                "Originating official", "Sent forward to", "Recorded date",
-               "Undersigner", "Transmitted unto", "When sent"}
+               "Undersigner", "Transmitted unto", "When sent",
+               "Given aloud by", "Gathered audience", "Hearing day",
+               "Rostrum voice", "Spoken in person to", "Sitting day"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "biden-2023.txt": (3, 0), "buchanan-1860.txt": (0, 0),
+    "adams-1797.txt": (3, 0), "coolidge-1925.txt": (0, 0),
     "taft-1909.txt": (3, 0), "obama-2013.txt": (0, 0),
     "arthur-1881.txt": (3, 0), "carter-1978.txt": (0, 0),
     "jackson-1836.txt": (3, 0), "eisenhower-1960.txt": (0, 0),

@@ -3,10 +3,10 @@ the search stage hands to the decision (``qa.answer.abstain`` reads it, never th
 
 Every feature is a property of the evidence, not of the question's wording: how well the
 best passages match in meaning (two encoders) and in words, by how much they beat the
-rest, whether the best sentences hold a thing of the kind asked for (a date, a figure, a
-person...), and how many of the question's names the document never uses. The old
-abstention rules survive here as features (``kind_missing``, ``focus_missing``,
-``unknown_names``); the fitted model in ``qa/answer/abstention.json`` weighs them against
+rest, whether the best passage names a thing of the kind asked for (a date, a sum, a
+person...: read by a trained entity tagger), and how many of the question's names the
+document never uses. The old abstention rules survive here as features (``kind_missing``,
+``focus_missing``, ``unknown_names``); the fitted model in ``qa/answer/abstention.json`` weighs them against
 the rest, so none of them refuses on its own.
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 
 from ..index.lexical import stem, words as word_list
 from ..questions.query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME, measured, name_phrases
+from . import entities
 from .kinds import contains, figure_neighbours, focus_words, unmatched_focus
 
 if TYPE_CHECKING:
@@ -203,14 +204,9 @@ def best_sentence(retriever: "Retriever", scored: "Scored", passage: int) -> str
 
 
 def kind_missing(retriever: "Retriever", scored: "Scored", best: int) -> bool:
-    """Does the question ask for a kind of thing (a date, a person...) the best evidence
-    lacks? Who-questions are read on the best sentence, the rest on the best passage."""
-    kind = scored.query.asks_for
-    if not kind:
-        return False
-    own = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", scored.query.text))
-    where = best_sentence(retriever, scored, best) if kind in (PERSON, AGENT) else retriever.chunks[best].text
-    return not contains(kind, where or retriever.chunks[best].text, exclude=own)
+    """Does the question ask for a kind of thing (a date, a person...) the best passage does not
+    name? Read by the entity tagger (``qa.search.entities``)."""
+    return entities.kind_missing(scored.query.asks_for, scored.query.text, retriever.chunks[best].text)
 
 
 def focus_missing(retriever: "Retriever", scored: "Scored", best: int) -> float:

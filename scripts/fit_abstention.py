@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import question_sets  # noqa: E402
-from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa: E402
+from qa.search.evidence import CANDIDATES, ENTITY_FEATURES, FEATURES, best_rows, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.answer.abstain import name_key  # noqa: E402
 from qa.config import (ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, UNKNOWN_NAMES, PairScore, names_weight,  # noqa: E402
@@ -292,6 +292,10 @@ SETS["support+aftermath+phrases+stance+pair-length"] = tuple(
 # ... and with the judge's score (nineteenth session, written down before its run in
 # docs/experiments.md): a cross-encoder fine-tuned on the rows' (question, best passage), each
 # row's score out of fold (``--judge-scores``).
+# ... and with the asked kind read by the entity tagger beside the patterns' reading (forty-second
+# session, written down before its run in docs/experiments.md): ``kind_unnamed``.
+SETS["support+aftermath+phrases+stance+pair-length+entities"] = (
+    *SETS["support+aftermath+phrases+stance+pair-length"], *ENTITY_FEATURES)
 JUDGED = "support+aftermath+phrases+stance+pair-length+judge"
 SETS[JUDGED] = (*SETS["support+aftermath+phrases+stance+pair-length"], CROSS_SCORE)
 # Folds of the judge's out-of-fold scores, grouped by document (as the eighteenth session's probe).

@@ -4,8 +4,9 @@
 ordinal where the patterns of ``qa.search.kinds`` see any capitalised word or any digit.
 
 The tagger loads on the first question that asks for a kind (a few seconds), never on
-``import qa``. ``kind_missing`` is the one reading of the feature, at query time
-(``qa.search.evidence``) and in fitting (``scripts/fit_abstention.py``).
+``import qa``. ``kind_missing`` here is the one reading of the abstention feature
+``kind_unnamed``, at query time (``qa.search.evidence``) and in fitting
+(``scripts/tag_kind_unnamed.py``); the patterns' reading stays beside it as ``kind_missing``.
 
 Chosen in the forty-second session (``docs/experiments.md``): grouped CV on the 8,630 rows
 through pair 65, 2026-12-07, read on the best passage rather than the best sentences.

@@ -44,3 +44,14 @@ def test_the_tagger_is_loaded_once_and_its_readings_cached():
     hits = entities.entities.cache_info().hits
     entities.entities(PLAIN)
     assert entities.entities.cache_info().hits == hits + 1
+
+
+def test_the_tagger_loads_without_torch_in_a_fresh_process():
+    # spaCy's thinc would import torch (seconds); answering never loads it.
+    import subprocess
+    import sys
+
+    code = ("import sys; from qa.search import entities; entities.entities('Paris in May.'); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

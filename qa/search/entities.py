@@ -13,6 +13,10 @@ through pair 65, 2026-12-07, read on the best passage rather than the best sente
 """
 from __future__ import annotations
 
+import importlib
+import importlib.abc
+import sys
+import threading
 from functools import lru_cache
 
 from ..errors import ModelError
@@ -34,16 +38,32 @@ LABELS = {
 }
 
 
+class _WithoutTorch(importlib.abc.MetaPathFinder):
+    """While the tagger loads, this thread's imports of torch fail: spaCy's thinc imports torch
+    when it can (seconds, and hundreds of MiB), answering never needs it, and the tagger's
+    numpy ops tag the same. Other threads import as usual; a torch already imported is used."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name, path=None, target=None):
+        if threading.get_ident() == self.thread and name.split(".")[0] == "torch":
+            raise ImportError(f"{name} is not loaded for the entity tagger")
+        return None
+
+
 @lru_cache(maxsize=1)
 def tagger():
     """The entity tagger, loaded once (the parts that tag entities only)."""
+    block = _WithoutTorch()
+    sys.meta_path.insert(0, block)
     try:
-        import importlib
-
         module = importlib.import_module(PACKAGE)
     except ImportError as err:
         raise ModelError(f"the entity tagger is not installed ({err}): run `make setup` "
                          "(or pip install -e .) in the project folder") from err
+    finally:
+        sys.meta_path.remove(block)
     return module.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler"])
 
 

@@ -9,7 +9,7 @@ QAError
 │   └── IndexStale    index/ no longer matches seeds/ or the model
 ├── IndexPathError    index/ cannot be used: a file is in the way, or it cannot be written
 ├── BuildLocked       another build holds the lock
-└── ModelError        the embedding model cannot be loaded
+└── ModelError        the embedding model or the entity tagger cannot be loaded
 """
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import question_sets  # noqa: E402
-from qa.search.evidence import CANDIDATES, FEATURES, best_rows, evidence  # noqa: E402
+from qa.search.evidence import CANDIDATES, ENTITY_FEATURES, FEATURES, best_rows, evidence  # noqa: E402
 from qa.api import retriever  # noqa: E402
 from qa.answer.abstain import name_key  # noqa: E402
 from qa.config import (ABSTENTION_FILE, CROSS_SCORE, PAIR_MATCH, UNKNOWN_NAMES, PairScore, names_weight,  # noqa: E402
@@ -292,6 +292,10 @@ SETS["support+aftermath+phrases+stance+pair-length"] = tuple(
 # ... and with the judge's score (nineteenth session, written down before its run in
 # docs/experiments.md): a cross-encoder fine-tuned on the rows' (question, best passage), each
 # row's score out of fold (``--judge-scores``).
+# ... and with the asked kind read by the entity tagger beside the patterns' reading (forty-second
+# session, written down before its run in docs/experiments.md): ``kind_unnamed``.
+SETS["support+aftermath+phrases+stance+pair-length+entities"] = (
+    *SETS["support+aftermath+phrases+stance+pair-length"], *ENTITY_FEATURES)
 JUDGED = "support+aftermath+phrases+stance+pair-length+judge"
 SETS[JUDGED] = (*SETS["support+aftermath+phrases+stance+pair-length"], CROSS_SCORE)
 # Folds of the judge's out-of-fold scores, grouped by document (as the eighteenth session's probe).
@@ -503,13 +507,19 @@ def _answerable_by_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray) -> d
     return {d: p[(docs == d) & ~y] for d in sorted(set(docs[~y]))}
 
 
-def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float) -> float:
-    """The mean over documents of the share of their answerable rows refused at ``t``.
+def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float,
+                   weights: dict[str, float] | None = None) -> float:
+    """The mean over documents of the share of their answerable rows refused at ``t``; with
+    ``weights`` (document -> weight, absent ones 1), their weighted mean, as
+    ``threshold_per_document`` holds it.
 
-    >>> weighted_wrong(np.array([0.9, 0.1, 0.1, 0.1]), np.zeros(4, bool), np.array(["a", "b", "b", "b"]), 0.5)
-    0.5
+    >>> p, docs = np.array([0.9, 0.1, 0.1, 0.1]), np.array(["a", "b", "b", "b"])
+    >>> weighted_wrong(p, np.zeros(4, bool), docs, 0.5), weighted_wrong(p, np.zeros(4, bool), docs, 0.5, {"a": 3.0})
+    (0.5, 0.75)
     """
-    return float(np.mean([(a >= t).mean() for a in _answerable_by_document(p, y, docs).values()]))
+    by_document = _answerable_by_document(p, y, docs)
+    w = [1.0 if weights is None else weights.get(d, 1.0) for d in by_document]
+    return float(np.average([(a >= t).mean() for a in by_document.values()], weights=w))
 
 
 def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_wrong: float = MAX_WRONG,
@@ -667,7 +677,8 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
     X, y, groups = matrix(rows, features)
     p = out_of_fold(X, y, groups, *pair_inputs(rows, features), fitter=fitter, names=name_inputs(rows, features))
     masks = [np.ones(len(y), bool)] if calibrate is None else calibrate
-    t = shared_threshold(p, y, groups, masks, age_weights(set(groups), half_life))
+    weights = age_weights(set(groups), half_life)
+    t = shared_threshold(p, y, groups, masks, weights)
     per_doc = {}
     for doc in sorted(set(groups)):
         mask = groups == doc
@@ -683,7 +694,9 @@ def cross_validate(rows: list[dict], features: tuple[str, ...], calibrate: list[
         pooled["formerly_blind"] = figures(p[union] >= t, y[union])
         pooled["by_group"] = [
             {**figures(p[mask] >= t, y[mask]),
-             "wrong_refusals_mean_per_document": round(weighted_wrong(p[mask], y[mask], groups[mask], t), 3)}
+             "wrong_refusals_mean_per_document": round(weighted_wrong(p[mask], y[mask], groups[mask], t), 3),
+             # what the threshold holds to MAX_WRONG: the same mean, documents weighed by age
+             "wrong_refusals_age_weighted": round(weighted_wrong(p[mask], y[mask], groups[mask], t, weights), 3)}
             for mask in masks]
     return t, pooled, per_doc
 

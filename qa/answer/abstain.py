@@ -24,7 +24,7 @@ ARTICLES = frozenset({"the", "a", "an"})
 
 # Features whose push towards abstaining means "the best passages lack what was asked".
 # (A figure that counts something else is no figure of what was asked: ``measure_missing``.)
-_KIND_FEATURES = frozenset({"kind_missing", "focus_missing", "measure_missing"})
+_KIND_FEATURES = frozenset({"kind_missing", "kind_unnamed", "focus_missing", "measure_missing"})
 # ... and those whose push means "the best passages do not speak of one of the question's words".
 _SUPPORT_FEATURES = frozenset({"passage_coverage", "sentence_coverage", "support_min", "best_support_min",
                                "answer_support_min", "vocabulary_coverage", "unknown_words"})

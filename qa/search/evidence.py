@@ -4,10 +4,11 @@ the search stage hands to the decision (``qa.answer.abstain`` reads it, never th
 Every feature is a property of the evidence, not of the question's wording: how well the
 best passages match in meaning (two encoders) and in words, by how much they beat the
 rest, whether the best sentences hold a thing of the kind asked for (a date, a figure, a
-person...), and how many of the question's names the document never uses. The old
-abstention rules survive here as features (``kind_missing``, ``focus_missing``,
-``unknown_names``); the fitted model in ``qa/answer/abstention.json`` weighs them against
-the rest, so none of them refuses on its own.
+person...: read by patterns, and by a trained entity tagger on the best passage), and how
+many of the question's names the document never uses. The old abstention rules survive
+here as features (``kind_missing``, ``focus_missing``, ``unknown_names``); the fitted model
+in ``qa/answer/abstention.json`` weighs them against the rest, so none of them refuses on
+its own.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..index.lexical import stem, words as word_list
 from ..questions.query import AGENT, COUNT, DATE, ORGANIZATION, PERSON, PLACE, QUANTITY, TIME, measured, name_phrases
+from . import entities
 from .kinds import contains, figure_neighbours, focus_words, unmatched_focus
 
 if TYPE_CHECKING:
@@ -35,7 +37,9 @@ FEATURES = ("dense_top", "dense_margin", "sentence_top", "second_top", "bm25_top
 CANDIDATES = ("sentence_coverage", "support_min", "support_mean", "best_support_min", "best_support_mean",
               "answer_support_min", "answer_support_mean", "measure_missing", "asks_aftermath", "unknown_phrases",
               "asks_stance")
-COMPUTED = (*FEATURES, *CANDIDATES)
+# The asked kind read by the entity tagger (forty-second session, docs/experiments.md).
+ENTITY_FEATURES = ("kind_unnamed",)
+COMPUTED = (*FEATURES, *CANDIDATES, *ENTITY_FEATURES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,6 +217,14 @@ def kind_missing(retriever: "Retriever", scored: "Scored", best: int) -> bool:
     return not contains(kind, where or retriever.chunks[best].text, exclude=own)
 
 
+def kind_unnamed(retriever: "Retriever", scored: "Scored", best: int) -> bool:
+    """Does the question ask for a kind of thing (a date, a person...) the best passage names
+    nothing of? Read by the entity tagger (``qa.search.entities``), where ``kind_missing``
+    reads the patterns of ``qa.search.kinds``: the tagger tells a person from a place, the
+    patterns read an office ("the commander") as an answer to "who"."""
+    return entities.kind_missing(scored.query.asks_for, scored.query.text, retriever.chunks[best].text)
+
+
 def focus_missing(retriever: "Retriever", scored: "Scored", best: int) -> float:
     """Share of what the question asks about (names the speech uses, ordinals, years) that
     the best passage and the one before it never say."""
@@ -268,6 +280,7 @@ def evidence(retriever: "Retriever", scored: "Scored", *, stages: "Stages") -> E
         "measure_missing": measure_missing(retriever, scored, order, vectors),
         "fused_top": fused_top, "fused_margin": fused_margin,
         "kind_missing": float(stages.answer_type and kind_missing(retriever, scored, best)),
+        "kind_unnamed": float(stages.answer_type and kind_unnamed(retriever, scored, best)),
         "focus_missing": focus_missing(retriever, scored, best) if stages.answer_type else 0.0,
         "unknown_names": float(len(scored.unknown_names)),
         "unknown_phrases": float(len(scored.unknown_phrases)),

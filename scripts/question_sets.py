@@ -73,8 +73,8 @@ ROUNDS = {
     "round87": "6ea200c",
     "round88": "9b4eb00",
     "round89": "9b4eb00",
-    "round90": "",
-    "round91": "",
+    "round90": "d2c2f85",
+    "round91": "d2c2f85",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -153,8 +153,8 @@ PAIRS = {
     "unseen-speeches-71": (("eisenhower-1960.txt", "jackson-1836.txt"), "9b4eb00"),
     "unseen-speeches-72": (("arthur-1881.txt", "carter-1978.txt"), "9b4eb00"),
     "unseen-speeches-73": (("obama-2013.txt", "taft-1909.txt"), "9b4eb00"),
-    "unseen-speeches-74": (("adams-1797.txt", "coolidge-1925.txt"), ""),
-    "unseen-speeches-75": (("biden-2023.txt", "buchanan-1860.txt"), ""),
+    "unseen-speeches-74": (("adams-1797.txt", "coolidge-1925.txt"), "d2c2f85"),
+    "unseen-speeches-75": (("biden-2023.txt", "buchanan-1860.txt"), "d2c2f85"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

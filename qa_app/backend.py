@@ -113,7 +113,7 @@ class Backend:
 
     @staticmethod
     def _warm_tagger() -> None:
-        """Load the entity tagger (a few seconds) before the first question that asks for a
+        """Load the entity tagger (about a second) before the first question that asks for a
         date, a sum or a person needs it; the warm-up question asks for none."""
         try:
             from qa.search.entities import entities

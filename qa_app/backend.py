@@ -87,7 +87,6 @@ class Backend:
             self._ready.set()
             self._loaded_or_building.set()
         self._warm_multilingual()
-        self._warm_tagger()
 
     def wait_for_load(self, timeout: float = READY_TIMEOUT) -> bool:
         """Wait until the start-up has loaded the index and the model (or failed), or has found
@@ -110,17 +109,6 @@ class Backend:
             get_use_encoder().encode(["warm-up"])
         except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first question
             log.warning("could not warm the multilingual encoder", exc_info=True)
-
-    @staticmethod
-    def _warm_tagger() -> None:
-        """Load the entity tagger (about a second) before the first question that asks for a
-        date, a sum or a person needs it; the warm-up question asks for none."""
-        try:
-            from qa.search.entities import entities
-
-            entities("warm-up")
-        except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first question
-            log.warning("could not warm the entity tagger", exc_info=True)
 
     def ask(self, question: str, history: Sequence[str] = (), documents: Sequence[str] = ()) -> qa.Answer:
         """``qa.ask`` on this index, after the start-up preparation (which it waits for);

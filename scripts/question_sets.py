@@ -75,6 +75,7 @@ ROUNDS = {
     "round89": "9b4eb00",
     "round90": "d2c2f85",
     "round91": "d2c2f85",
+    "round92": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

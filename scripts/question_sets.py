@@ -76,6 +76,7 @@ ROUNDS = {
     "round90": "d2c2f85",
     "round91": "d2c2f85",
     "round92": "",
+    "round93": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

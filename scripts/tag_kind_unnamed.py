@@ -15,8 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from fit_abstention import cached_rows  # noqa: E402
 from qa.search import entities  # noqa: E402
 from qa.search.evidence import KINDS  # noqa: E402
 
@@ -35,7 +36,7 @@ def tagged(rows: list[dict]) -> tuple[list[dict], int]:
     for row in rows:
         kind = asked(row["features"])
         row["features"]["kind_unnamed"] = float(bool(kind) and bool(row["passage"])
-                                                and entities.kind_missing(kind, row["question"], row["passage"]))
+                                                and entities.unnamed(kind, row["question"], row["passage"]))
     return rows, sum(int(r["features"]["kind_unnamed"]) for r in rows)
 
 
@@ -44,11 +45,7 @@ def main() -> None:
     ap.add_argument("cache", type=Path, help="rows written by fit_abstention.py --cache (kept as they are)")
     ap.add_argument("out", type=Path, help="where the tagged copy is written")
     args = ap.parse_args()
-    rows = json.loads(args.cache.read_text())
-    if any("passage" not in r for r in rows):
-        sys.exit(f"{args.cache} was collected before rows kept their texts: collect it again with "
-                 "scripts/fit_abstention.py --retired --cache NEW.json")
-    rows, fired = tagged(rows)
+    rows, fired = tagged(cached_rows(args.cache, texts=True))
     args.out.write_text(json.dumps(rows))
     print(f"{len(rows)} rows, kind_unnamed 1 on {fired}; written to {args.out}")
 

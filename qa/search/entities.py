@@ -4,7 +4,7 @@
 ordinal where the patterns of ``qa.search.kinds`` see any capitalised word or any digit.
 
 The tagger loads on the first question that asks for a kind (about a second), never on
-``import qa``. ``kind_missing`` here is the one reading of the abstention feature
+``import qa``. ``unnamed`` is the one reading of the abstention feature
 ``kind_unnamed``, at query time (``qa.search.evidence``) and in fitting
 (``scripts/tag_kind_unnamed.py``); the patterns' reading stays beside it as ``kind_missing``.
 
@@ -73,11 +73,11 @@ def entities(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((e.text, e.label_) for e in tagger()(text).ents)
 
 
-def kind_missing(kind: str, question: str, passage: str) -> bool:
+def unnamed(kind: str, question: str, passage: str) -> bool:
     """Does ``passage`` lack a thing of the ``kind`` asked for, other than what the question
     itself says? False when nothing checkable is asked (``kind`` empty or unknown).
 
-    >>> kind_missing("", "Why?", "Anything.")
+    >>> unnamed("", "Why?", "Anything.")
     False
     """
     labels = LABELS.get(kind)

@@ -222,7 +222,7 @@ def kind_unnamed(retriever: "Retriever", scored: "Scored", best: int) -> bool:
     nothing of? Read by the entity tagger (``qa.search.entities``), where ``kind_missing``
     reads the patterns of ``qa.search.kinds``: the tagger tells a person from a place, the
     patterns read an office ("the commander") as an answer to "who"."""
-    return entities.kind_missing(scored.query.asks_for, scored.query.text, retriever.chunks[best].text)
+    return entities.unnamed(scored.query.asks_for, scored.query.text, retriever.chunks[best].text)
 
 
 def focus_missing(retriever: "Retriever", scored: "Scored", best: int) -> float:

@@ -120,10 +120,14 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Originating official", "Sent forward to", "Recorded date",
                "Undersigner", "Transmitted unto", "When sent",
                "Given aloud by", "Gathered audience", "Hearing day",
-               "Rostrum voice", "Spoken in person to", "Sitting day"}
+               "Rostrum voice", "Spoken in person to", "Sitting day",
+               "Worded by", "Within hearing of", "When voiced",
+               "Composing officer", "For the attention of", "Despatch day"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "madison-1814.txt": (3, 0), "trump-2026.txt": (0, 0),
+    "roosevelt-1936.txt": (3, 0), "jefferson-1802.txt": (0, 0),
     "biden-2023.txt": (3, 0), "buchanan-1860.txt": (0, 0),
     "adams-1797.txt": (3, 0), "coolidge-1925.txt": (0, 0),
     "taft-1909.txt": (3, 0), "obama-2013.txt": (0, 0),

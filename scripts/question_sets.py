@@ -157,6 +157,8 @@ PAIRS = {
     "unseen-speeches-73": (("obama-2013.txt", "taft-1909.txt"), "9b4eb00"),
     "unseen-speeches-74": (("adams-1797.txt", "coolidge-1925.txt"), "d2c2f85"),
     "unseen-speeches-75": (("biden-2023.txt", "buchanan-1860.txt"), "d2c2f85"),
+    "unseen-speeches-76": (("jefferson-1802.txt", "roosevelt-1936.txt"), ""),
+    "unseen-speeches-77": (("madison-1814.txt", "trump-2026.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -289,13 +289,13 @@ SETS["support+aftermath+phrases+stance+pair"] = (*FEATURES, *CANDIDATES, PAIR_MA
 # docs/experiments.md).
 SETS["support+aftermath+phrases+stance+pair-length"] = tuple(
     f for f in SETS["support+aftermath+phrases+stance+pair"] if f != "question_words")
-# ... and with the judge's score (nineteenth session, written down before its run in
-# docs/experiments.md): a cross-encoder fine-tuned on the rows' (question, best passage), each
-# row's score out of fold (``--judge-scores``).
 # ... and with the asked kind read by the entity tagger beside the patterns' reading (forty-second
 # session, written down before its run in docs/experiments.md): ``kind_unnamed``.
 SETS["support+aftermath+phrases+stance+pair-length+entities"] = (
     *SETS["support+aftermath+phrases+stance+pair-length"], *ENTITY_FEATURES)
+# ... and with the judge's score (nineteenth session, written down before its run in
+# docs/experiments.md): a cross-encoder fine-tuned on the rows' (question, best passage), each
+# row's score out of fold (``--judge-scores``).
 JUDGED = "support+aftermath+phrases+stance+pair-length+judge"
 SETS[JUDGED] = (*SETS["support+aftermath+phrases+stance+pair-length"], CROSS_SCORE)
 # Folds of the judge's out-of-fold scores, grouped by document (as the eighteenth session's probe).

@@ -77,6 +77,8 @@ ROUNDS = {
     "round91": "d2c2f85",
     "round92": "",
     "round93": "",
+    "round94": "",
+    "round95": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -122,10 +122,14 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Given aloud by", "Gathered audience", "Hearing day",
                "Rostrum voice", "Spoken in person to", "Sitting day",
                "Worded by", "Within hearing of", "When voiced",
-               "Composing officer", "For the attention of", "Despatch day"}
+               "Composing officer", "For the attention of", "Despatch day",
+               "Inditing hand", "Laid in front of", "Handover day",
+               "Signing officer", "Messaged to", "Submission date"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "fillmore-1851.txt": (3, 0), "roosevelt-1903.txt": (0, 0),
+    "jefferson-1804.txt": (3, 0), "cleveland-1895.txt": (0, 0),
     "madison-1814.txt": (3, 0), "trump-2026.txt": (0, 0),
     "roosevelt-1936.txt": (3, 0), "jefferson-1802.txt": (0, 0),
     "biden-2023.txt": (3, 0), "buchanan-1860.txt": (0, 0),

@@ -161,6 +161,8 @@ PAIRS = {
     "unseen-speeches-75": (("biden-2023.txt", "buchanan-1860.txt"), "d2c2f85"),
     "unseen-speeches-76": (("jefferson-1802.txt", "roosevelt-1936.txt"), ""),
     "unseen-speeches-77": (("madison-1814.txt", "trump-2026.txt"), ""),
+    "unseen-speeches-78": (("cleveland-1895.txt", "jefferson-1804.txt"), ""),
+    "unseen-speeches-79": (("fillmore-1851.txt", "roosevelt-1903.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -75,8 +75,8 @@ ROUNDS = {
     "round89": "9b4eb00",
     "round90": "d2c2f85",
     "round91": "d2c2f85",
-    "round92": "",
-    "round93": "",
+    "round92": "e92ffc3",
+    "round93": "e92ffc3",
     "round94": "",
     "round95": "",
 }
@@ -159,8 +159,8 @@ PAIRS = {
     "unseen-speeches-73": (("obama-2013.txt", "taft-1909.txt"), "9b4eb00"),
     "unseen-speeches-74": (("adams-1797.txt", "coolidge-1925.txt"), "d2c2f85"),
     "unseen-speeches-75": (("biden-2023.txt", "buchanan-1860.txt"), "d2c2f85"),
-    "unseen-speeches-76": (("jefferson-1802.txt", "roosevelt-1936.txt"), ""),
-    "unseen-speeches-77": (("madison-1814.txt", "trump-2026.txt"), ""),
+    "unseen-speeches-76": (("jefferson-1802.txt", "roosevelt-1936.txt"), "e92ffc3"),
+    "unseen-speeches-77": (("madison-1814.txt", "trump-2026.txt"), "e92ffc3"),
     "unseen-speeches-78": (("cleveland-1895.txt", "jefferson-1804.txt"), ""),
     "unseen-speeches-79": (("fillmore-1851.txt", "roosevelt-1903.txt"), ""),
 }

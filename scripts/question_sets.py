@@ -77,8 +77,8 @@ ROUNDS = {
     "round91": "d2c2f85",
     "round92": "e92ffc3",
     "round93": "e92ffc3",
-    "round94": "",
-    "round95": "",
+    "round94": "9280efd",
+    "round95": "9280efd",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in
@@ -161,8 +161,8 @@ PAIRS = {
     "unseen-speeches-75": (("biden-2023.txt", "buchanan-1860.txt"), "d2c2f85"),
     "unseen-speeches-76": (("jefferson-1802.txt", "roosevelt-1936.txt"), "e92ffc3"),
     "unseen-speeches-77": (("madison-1814.txt", "trump-2026.txt"), "e92ffc3"),
-    "unseen-speeches-78": (("cleveland-1895.txt", "jefferson-1804.txt"), ""),
-    "unseen-speeches-79": (("fillmore-1851.txt", "roosevelt-1903.txt"), ""),
+    "unseen-speeches-78": (("cleveland-1895.txt", "jefferson-1804.txt"), "9280efd"),
+    "unseen-speeches-79": (("fillmore-1851.txt", "roosevelt-1903.txt"), "9280efd"),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -124,10 +124,12 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Worded by", "Within hearing of", "When voiced",
                "Composing officer", "For the attention of", "Despatch day",
                "Inditing hand", "Laid in front of", "Handover day",
-               "Signing officer", "Messaged to", "Submission date"}
+               "Signing officer", "Messaged to", "Submission date",
+               "Vocalizer", "Told in person to", "Viva voce on"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "washington-1792.txt": (3, 0), "cleveland-1886.txt": (0, 0),
     "fillmore-1851.txt": (3, 0), "roosevelt-1903.txt": (0, 0),
     "jefferson-1804.txt": (3, 0), "cleveland-1895.txt": (0, 0),
     "madison-1814.txt": (3, 0), "trump-2026.txt": (0, 0),

@@ -79,6 +79,8 @@ ROUNDS = {
     "round93": "e92ffc3",
     "round94": "9280efd",
     "round95": "9280efd",
+    "round96": "",
+    "round97": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -125,10 +125,12 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Composing officer", "For the attention of", "Despatch day",
                "Inditing hand", "Laid in front of", "Handover day",
                "Signing officer", "Messaged to", "Submission date",
-               "Vocalizer", "Told in person to", "Viva voce on"}
+               "Vocalizer", "Told in person to", "Viva voce on",
+               "Engrosser", "Chambers addressed", "Cover date"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "vanburen-1839.txt": (3, 0), "roosevelt-1904.txt": (0, 0),
     "washington-1792.txt": (3, 0), "cleveland-1886.txt": (0, 0),
     "fillmore-1851.txt": (3, 0), "roosevelt-1903.txt": (0, 0),
     "jefferson-1804.txt": (3, 0), "cleveland-1895.txt": (0, 0),

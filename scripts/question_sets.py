@@ -166,6 +166,7 @@ PAIRS = {
     "unseen-speeches-78": (("cleveland-1895.txt", "jefferson-1804.txt"), "9280efd"),
     "unseen-speeches-79": (("fillmore-1851.txt", "roosevelt-1903.txt"), "9280efd"),
     "unseen-speeches-80": (("cleveland-1886.txt", "washington-1792.txt"), ""),
+    "unseen-speeches-81": (("roosevelt-1904.txt", "vanburen-1839.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

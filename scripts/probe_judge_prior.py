@@ -1,0 +1,110 @@
+"""Diagnostic: does the judge read the passage, or the question's form? And does taking away what
+it says of the question alone help the abstention model?
+
+    python scripts/probe_judge_prior.py --cache rows.json --scores judge-oof.json [--features SET]
+
+Five folds grouped by document, as ``fit_abstention.judge_scores``: in each, the judge
+(``qa.answer.judge_train``, shipped settings) is fine-tuned on the other folds' (question, best
+passage) pairs and scores the fold's rows twice, with their best passage (``cross_score``) and
+with an empty passage (``cross_prior``: what it believes from the question's form alone). Both
+are written to ``--scores`` ({"cross": [...], "prior": [...]}), read from there when present.
+
+Then, by ``fit_abstention.cross_validate`` as the probes run it (one fold per document, the
+threshold on the formerly blind rows, each population at most 5% wrongly refused): SET, SET with
+``cross_score``, SET with both. For each, the form check (``probe_judge_populations``): of the
+answerable rows whose best passage holds the evidence, the share refused out of fold at that
+set's threshold, all and by type. Written down before its run in docs/experiments.md
+(forty-fourth session). Prints; writes nothing but ``--scores``.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fit_abstention as fa  # noqa: E402
+
+PRIOR = "cross_prior"
+
+
+def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
+    """Each row's out-of-fold judge score with its best passage and with none."""
+    if path.is_file():
+        scores = json.loads(path.read_text())
+        if len(scores["cross"]) != len(rows):
+            sys.exit(f"{path} holds scores for {len(scores['cross'])} rows, not {len(rows)}: delete it")
+        return scores
+    from sklearn.model_selection import GroupKFold
+
+    from qa.answer import judge_train
+    from qa.config import settings
+
+    spec = judge_train.spec_for(None, settings().model)
+    groups = np.array([r["doc"] for r in rows])
+    cross, prior = np.zeros(len(rows)), np.zeros(len(rows))
+    for k, (train, test) in enumerate(GroupKFold(n_splits=fa.JUDGE_FOLDS).split(rows, groups=groups)):
+        began = time.time()
+        model, tokenizer = judge_train.fine_tune([rows[i] for i in train], spec)
+        held = [rows[i] for i in test]
+        cross[test] = judge_train.torch_scores(model, tokenizer, held, spec.max_pieces)
+        prior[test] = judge_train.torch_scores(model, tokenizer, [{**r, "passage": ""} for r in held],
+                                               spec.max_pieces)
+        print(f"  fold {k + 1}/{fa.JUDGE_FOLDS}: {len(train)} trained, {len(test)} scored, "
+              f"{time.time() - began:.0f} s", file=sys.stderr, flush=True)
+    scores = {"cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
+    path.write_text(json.dumps(scores))
+    return scores
+
+
+def main() -> None:
+    ap = fa.probe_arguments(__doc__)
+    ap.add_argument("--scores", type=Path, required=True, help="read if there, else computed and written")
+    args = ap.parse_args()
+    rows = fa.cached_rows(args.cache, texts=True)
+    scores = scores_of(rows, args.scores)
+    for r, c, p in zip(rows, scores["cross"], scores["prior"]):
+        r["features"][fa.CROSS_SCORE] = float(c)
+        r["features"][PRIOR] = float(p)
+    c, p = np.array(scores["cross"]), np.array(scores["prior"])
+    silent = np.array([r["silent"] for r in rows])
+    first = np.array([r["rank"] == 1 for r in rows])
+    kinds = np.array([r["type"] for r in rows])
+    for label, m in (("unanswerable", silent), ("answerable, evidence in the best passage", ~silent & first),
+                     ("answerable, evidence elsewhere", ~silent & ~first)):
+        print(f"{label}: {m.sum()} rows; with the passage mean {c[m].mean():.3f}, over 0.5 {(c[m] > 0.5).mean():.3f}; "
+              f"question alone mean {p[m].mean():.3f}, over 0.5 {(p[m] > 0.5).mean():.3f}")
+    for kind in sorted(set(kinds)):
+        m = ~silent & first & (kinds == kind)
+        if m.sum() >= 20:
+            print(f"  evidence first, {kind}: {m.sum()} rows, over 0.5 {(c[m] > 0.5).mean():.3f} "
+                  f"(question alone {(p[m] > 0.5).mean():.3f})")
+    print(f"correlation of the two scores: answerable {np.corrcoef(c[~silent], p[~silent])[0, 1]:.3f}, "
+          f"unanswerable {np.corrcoef(c[silent], p[silent])[0, 1]:.3f}")
+    base = fa.SETS[args.features]
+    sets = {"F": base, "F + judge": (*base, fa.CROSS_SCORE), "F + judge + question alone": (*base, fa.CROSS_SCORE, PRIOR)}
+    calibrate = fa.blind_groups(rows)
+    union = np.logical_or.reduce(calibrate)
+    for label, features in sets.items():
+        X, y, groups = fa.matrix(rows, features)
+        prob = fa.out_of_fold(X, y, groups, *fa.pair_inputs(rows, features), names=fa.name_inputs(rows, features))
+        t = fa.shared_threshold(prob, y, groups, calibrate)
+        refused = prob >= t
+        line = (f"{label}: threshold {t:.3f}; formerly blind recall {refused[union & y].mean():.3f} at "
+                f"{refused[union & ~y].mean():.3f}")
+        for name, mask in zip(("main speech", "others"), calibrate):
+            line += f"; {name} {refused[mask & y].mean():.3f} at {refused[mask & ~y].mean():.3f}"
+        print(line)
+        m = union & ~y & first
+        line = f"  form check: evidence first, refused {refused[m].mean():.3f} of {m.sum()}"
+        for kind in sorted(set(kinds[m])):
+            k = m & (kinds == kind)
+            line += f"; {kind} {refused[k].mean():.3f} of {k.sum()}"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -81,6 +81,8 @@ ROUNDS = {
     "round95": "9280efd",
     "round96": "",
     "round97": "",
+    "round98": "",
+    "round99": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -126,10 +126,14 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Inditing hand", "Laid in front of", "Handover day",
                "Signing officer", "Messaged to", "Submission date",
                "Vocalizer", "Told in person to", "Viva voce on",
-               "Engrosser", "Chambers addressed", "Cover date"}
+               "Engrosser", "Chambers addressed", "Cover date",
+               "Giver of record", "Lettered unto", "Inked day",
+               "Sender name", "Sendee", "Send date"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "jefferson-1803.txt": (3, 0), "cleveland-1896.txt": (0, 0),
+    "madison-1813.txt": (3, 0), "mckinley-1900.txt": (0, 0),
     "vanburen-1839.txt": (3, 0), "roosevelt-1904.txt": (0, 0),
     "washington-1792.txt": (3, 0), "cleveland-1886.txt": (0, 0),
     "fillmore-1851.txt": (3, 0), "roosevelt-1903.txt": (0, 0),

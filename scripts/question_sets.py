@@ -169,6 +169,8 @@ PAIRS = {
     "unseen-speeches-79": (("fillmore-1851.txt", "roosevelt-1903.txt"), "9280efd"),
     "unseen-speeches-80": (("cleveland-1886.txt", "washington-1792.txt"), ""),
     "unseen-speeches-81": (("roosevelt-1904.txt", "vanburen-1839.txt"), ""),
+    "unseen-speeches-82": (("madison-1813.txt", "mckinley-1900.txt"), ""),
+    "unseen-speeches-83": (("cleveland-1896.txt", "jefferson-1803.txt"), ""),
 }
 
 # Sets of questions on documents already in the corpus, one file per document

@@ -216,6 +216,25 @@ def test_scope_from_a_speaker_named_in_the_question(corpus):
     assert answer.text.startswith("_From David Cameron’s speech")
 
 
+def test_scope_from_the_words_the_question_quotes(corpus):
+    """A phrase in quote marks that one document's speech holds names that document, whatever
+    the other words match; one that several hold leaves the choice among them to the evidence."""
+    seeds, index = corpus
+    gillard = "gillard-boao-forum-2013.txt"
+    # Without the quote's scope the supply chain summit's passages match best.
+    answer = qa.ask("What does the speaker mean by “well-targeted investment in human capital” for supply chains "
+                    "and semiconductors?", seeds_dir=seeds, index_dir=index)
+    assert answer.scope == (gillard,)
+    assert answer.abstained or {p.source for p in answer.passages} == {gillard}
+    from qa.search.exact import from_document
+    from qa.search.scope import quoting
+
+    texts = [from_document(make_document(p.name, p.read_text(encoding="utf-8"))) for p in sorted(seeds.glob("*.txt"))]
+    shared = quoting("Who speaks of 'the region'?", texts)
+    assert gillard in shared and 1 < len(shared) < len(texts)
+    assert quoting("Who says 'no such words here at all'?", texts) == ()
+
+
 def _catalog(texts: dict[str, str]):
     """What the corpus knows of each of ``texts`` (file name -> text), as the retriever reads it."""
     from qa.index.chunking import chunk_text

@@ -112,6 +112,16 @@ class WordingQuery:
     quoted: bool = False
 
 
+def quotations(question: str) -> tuple[str, ...]:
+    """Every quoted string in ``question``, in order.
+
+    >>> quotations("Did he say “we will not” or 'we won't'? Is China's role clear?")
+    ('we will not', "we won't")
+    """
+    found = (next(g for g in m.groups() if g).strip() for m in _QUOTED.finditer(question))
+    return tuple(f for f in found if f)
+
+
 def quoted(question: str) -> str:
     """The first quoted string in ``question``, or "" (a later one is usually a contrast:
     "the word 'corrupt', not 'corruption'").
@@ -121,8 +131,7 @@ def quoted(question: str) -> str:
     >>> quoted("Is China's role clear?")
     ''
     """
-    found = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(question)]
-    found = [f.strip() for f in found if f.strip()]
+    found = quotations(question)
     return found[0] if found else ""
 
 

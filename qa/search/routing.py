@@ -54,16 +54,21 @@ def resolve_scope(r: "Retriever", question: str, history: Sequence[str],
                   documents: Sequence[str]) -> tuple[tuple[str, ...], bool]:
     """(the documents to search, whether the question compares documents). The scope comes
     from the caller, else from the documents the question names, else from the office it
-    calls the speaker by ("the PM"), else, for a follow-up, from those the previous question
-    named; () leaves it to the evidence."""
+    calls the speaker by ("the PM"), else from the documents holding the words it quotes,
+    else, for a follow-up, from those the previous question named; () leaves it to the
+    evidence."""
     from ..questions.language import detect
     from ..questions.query import is_follow_up
-    from .scope import by_role, compares, describes, named
+    from ..questions.wording import quotations
+    from .exact import texts_of
+    from .scope import by_role, compares, describes, named, quoting
 
     if documents:
         return pick_documents(r, documents), False
     language = detect(question)
     scope = named(question, r.documents) or by_role(question, r.documents, language)
+    if not scope and quotations(question):
+        scope = quoting(question, texts_of(r, r.chunks))
     if not scope and history and len(r.documents) > 1 and (is_follow_up(question, language) or (
             r.about_document(question, language) and not describes(question, r.documents))):
         # "When was it held?", "Who gave this talk?": about what the conversation was about.

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..questions import roles
 from ..questions.capitals import CAPITALS
 from ..questions.query import ATTITUDE, without_opener
 from ..types import Chunk, Field
 from .kinds import WORDS
+
+if TYPE_CHECKING:
+    from .exact import Text
 
 # A transcript label opening a paragraph: upper-case words, then a colon.
 _LABEL = re.compile(r"^((?:[A-Z][A-Z.'’-]*\s){0,4}[A-Z][A-Z.'’-]+):\s", re.M)
@@ -539,6 +542,31 @@ _COMPARES = re.compile(r"\b(compar\w*|contrast\w*|differ\w*|both|in common|each 
                        r"all (the |of the |these )?(speeches|documents|speakers|texts)|which (speech|speaker|"
                        r"document|address)|(two|both|several) (speeches|speakers|addresses)|across the speeches|"
                        r"сравн\w*|отлича\w*|оба|обе|в каких выступлениях|какой из)\b", re.I)
+
+
+def quoting(question: str, texts: Sequence["Text"]) -> tuple[str, ...]:
+    """The documents whose speech holds every phrase of two words or more the question puts in
+    quote marks, in the order of ``texts``: a question that quotes a document names it. () when
+    it quotes no such phrase, or when no document or every document holds them (whole words;
+    quote styles, dashes and case folded, as ``exact.find`` reads them).
+
+    >>> from qa.search.exact import from_document
+    >>> from qa.types import Document
+    >>> texts = [from_document(Document(source=s, text=t, sha256="")) for s, t in
+    ...          [("a.txt", "We chose “open regionalism” then."), ("b.txt", "Open doors. Regionalism grew.")]]
+    >>> quoting('What is "open regionalism"?', texts), quoting("What is 'open'?", texts)
+    (('a.txt',), ())
+    """
+    from ..questions.wording import quotations
+    from .exact import find
+
+    phrases = [q for q in quotations(question) if len(q.split()) >= 2]
+    if not phrases or len(texts) < 2:
+        return ()
+    holding = {t.source for t in texts}
+    for phrase in phrases:
+        holding &= {hit.source for hit in find(texts, phrase)}
+    return tuple(t.source for t in texts if t.source in holding) if 0 < len(holding) < len(texts) else ()
 
 
 def compares(question: str) -> bool:

@@ -79,8 +79,8 @@ ROUNDS = {
     "round93": "e92ffc3",
     "round94": "9280efd",
     "round95": "9280efd",
-    "round96": "",
-    "round97": "",
+    "round96": "b3722d1",
+    "round97": "b3722d1",
     "round98": "",
     "round99": "",
 }
@@ -167,8 +167,8 @@ PAIRS = {
     "unseen-speeches-77": (("madison-1814.txt", "trump-2026.txt"), "e92ffc3"),
     "unseen-speeches-78": (("cleveland-1895.txt", "jefferson-1804.txt"), "9280efd"),
     "unseen-speeches-79": (("fillmore-1851.txt", "roosevelt-1903.txt"), "9280efd"),
-    "unseen-speeches-80": (("cleveland-1886.txt", "washington-1792.txt"), ""),
-    "unseen-speeches-81": (("roosevelt-1904.txt", "vanburen-1839.txt"), ""),
+    "unseen-speeches-80": (("cleveland-1886.txt", "washington-1792.txt"), "b3722d1"),
+    "unseen-speeches-81": (("roosevelt-1904.txt", "vanburen-1839.txt"), "b3722d1"),
     "unseen-speeches-82": (("madison-1813.txt", "mckinley-1900.txt"), ""),
     "unseen-speeches-83": (("cleveland-1896.txt", "jefferson-1803.txt"), ""),
 }

@@ -11,9 +11,9 @@ are written to ``--scores`` ({"cross": [...], "prior": [...]}), read from there 
 
 Then, by ``fit_abstention.cross_validate`` as the probes run it (one fold per document, the
 threshold on the formerly blind rows, each population at most 5% wrongly refused): SET, SET with
-``cross_score``, SET with both. For each, the form check (``probe_judge_populations``): of the
-answerable rows whose best passage holds the evidence, the share refused out of fold at that
-set's threshold, all and by type. Written down before its run in docs/experiments.md
+``cross_score``, SET with both; then the form check (``probe_judge_populations.form_check``):
+of the answerable rows whose best passage holds the evidence, the share each refuses out of fold
+at its threshold, all and by type. Written down before its run in docs/experiments.md
 (forty-fourth session). Prints; writes nothing but ``--scores``.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
+from probe_judge_populations import form_check  # noqa: E402
 
 PRIOR = "cross_prior"
 
@@ -88,6 +89,7 @@ def main() -> None:
     sets = {"F": base, "F + judge": (*base, fa.CROSS_SCORE), "F + judge + question alone": (*base, fa.CROSS_SCORE, PRIOR)}
     calibrate = fa.blind_groups(rows)
     union = np.logical_or.reduce(calibrate)
+    out = {}
     for label, features in sets.items():
         X, y, groups = fa.matrix(rows, features)
         prob = fa.out_of_fold(X, y, groups, *fa.pair_inputs(rows, features), names=fa.name_inputs(rows, features))
@@ -98,12 +100,8 @@ def main() -> None:
         for name, mask in zip(("main speech", "others"), calibrate):
             line += f"; {name} {refused[mask & y].mean():.3f} at {refused[mask & ~y].mean():.3f}"
         print(line)
-        m = union & ~y & first
-        line = f"  form check: evidence first, refused {refused[m].mean():.3f} of {m.sum()}"
-        for kind in sorted(set(kinds[m])):
-            k = m & (kinds == kind)
-            line += f"; {kind} {refused[k].mean():.3f} of {k.sum()}"
-        print(line)
+        out[label] = (prob, y, t)
+    form_check(rows, out)
 
 
 if __name__ == "__main__":

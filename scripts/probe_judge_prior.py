@@ -7,14 +7,15 @@ Five folds grouped by document, as ``fit_abstention.judge_scores``: in each, the
 (``qa.answer.judge_train``, shipped settings) is fine-tuned on the other folds' (question, best
 passage) pairs and scores the fold's rows twice, with their best passage (``cross_score``) and
 with an empty passage (``cross_prior``: what it believes from the question's form alone). Both
-are written to ``--scores`` ({"cross": [...], "prior": [...]}), read from there when present.
+are written to ``--scores`` ({"cross": [...], "prior": [...]}), read from there when present
+(finished folds are kept in ``<scores>.partial`` until then, and a rerun resumes from them).
 
 Then, by ``fit_abstention.cross_validate`` as the probes run it (one fold per document, the
 threshold on the formerly blind rows, each population at most 5% wrongly refused): SET, SET with
 ``cross_score``, SET with both; then the form check (``probe_judge_populations.form_check``):
 of the answerable rows whose best passage holds the evidence, the share each refuses out of fold
 at its threshold, all and by type. Written down before its run in docs/experiments.md
-(forty-fourth session). Prints; writes nothing but ``--scores``.
+(forty-fourth session). Prints; writes nothing but ``--scores`` and its ``.partial``.
 """
 from __future__ import annotations
 
@@ -46,8 +47,16 @@ def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
 
     spec = judge_train.spec_for(None, settings().model)
     groups = np.array([r["doc"] for r in rows])
+    # Each finished fold is kept beside ``path`` so that a run stopped part way resumes at the
+    # next fold (GroupKFold's split is the same on the same rows).
+    partial = path.with_name(path.name + ".partial")
+    done = json.loads(partial.read_text()) if partial.is_file() else {"folds": [], "cross": [], "prior": []}
     cross, prior = np.zeros(len(rows)), np.zeros(len(rows))
+    if done["folds"]:
+        cross[:], prior[:] = done["cross"], done["prior"]
     for k, (train, test) in enumerate(GroupKFold(n_splits=fa.JUDGE_FOLDS).split(rows, groups=groups)):
+        if k in done["folds"]:
+            continue
         began = time.time()
         model, tokenizer = judge_train.fine_tune([rows[i] for i in train], spec)
         held = [rows[i] for i in test]
@@ -56,8 +65,11 @@ def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
                                                spec.max_pieces)
         print(f"  fold {k + 1}/{fa.JUDGE_FOLDS}: {len(train)} trained, {len(test)} scored, "
               f"{time.time() - began:.0f} s", file=sys.stderr, flush=True)
+        done = {"folds": [*done["folds"], k], "cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
+        partial.write_text(json.dumps(done))
     scores = {"cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
     path.write_text(json.dumps(scores))
+    partial.unlink()
     return scores
 
 

@@ -128,10 +128,12 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Vocalizer", "Told in person to", "Viva voce on",
                "Engrosser", "Chambers addressed", "Cover date",
                "Giver of record", "Lettered unto", "Inked day",
-               "Sender name", "Sendee", "Send date"}
+               "Sender name", "Sendee", "Send date",
+               "Recited by", "Oral audience", "Oratory day"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "washington-1791.txt": (3, 0), "arthur-1884.txt": (0, 0),
     "jefferson-1803.txt": (3, 0), "cleveland-1896.txt": (0, 0),
     "madison-1813.txt": (3, 0), "mckinley-1900.txt": (0, 0),
     "vanburen-1839.txt": (3, 0), "roosevelt-1904.txt": (0, 0),

@@ -83,6 +83,7 @@ ROUNDS = {
     "round97": "b3722d1",
     "round98": "",
     "round99": "",
+    "round100": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

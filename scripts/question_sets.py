@@ -84,6 +84,7 @@ ROUNDS = {
     "round98": "",
     "round99": "",
     "round100": "",
+    "round101": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

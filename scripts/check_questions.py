@@ -129,10 +129,12 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Engrosser", "Chambers addressed", "Cover date",
                "Giver of record", "Lettered unto", "Inked day",
                "Sender name", "Sendee", "Send date",
-               "Recited by", "Oral audience", "Oratory day"}
+               "Recited by", "Oral audience", "Oratory day",
+               "Via the pen of", "Written unto", "Under the date"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "monroe-1819.txt": (3, 0), "roosevelt-1908.txt": (0, 0),
     "washington-1791.txt": (3, 0), "arthur-1884.txt": (0, 0),
     "jefferson-1803.txt": (3, 0), "cleveland-1896.txt": (0, 0),
     "madison-1813.txt": (3, 0), "mckinley-1900.txt": (0, 0),

@@ -43,6 +43,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -507,6 +508,11 @@ def _answerable_by_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray) -> d
     return {d: p[(docs == d) & ~y] for d in sorted(set(docs[~y]))}
 
 
+def _document_weights(documents: Iterable[str], weights: dict[str, float] | None) -> np.ndarray:
+    """Each document's weight in a mean over documents: ``weights``' (absent ones 1), else 1."""
+    return np.array([1.0 if weights is None else weights.get(d, 1.0) for d in documents])
+
+
 def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float,
                    weights: dict[str, float] | None = None) -> float:
     """The mean over documents of the share of their answerable rows refused at ``t``; with
@@ -518,8 +524,8 @@ def weighted_wrong(p: np.ndarray, y: np.ndarray, docs: np.ndarray, t: float,
     (0.5, 0.75)
     """
     by_document = _answerable_by_document(p, y, docs)
-    w = [1.0 if weights is None else weights.get(d, 1.0) for d in by_document]
-    return float(np.average([(a >= t).mean() for a in by_document.values()], weights=w))
+    return float(np.average([(a >= t).mean() for a in by_document.values()],
+                            weights=_document_weights(by_document, weights)))
 
 
 def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_wrong: float = MAX_WRONG,
@@ -544,8 +550,7 @@ def threshold_per_document(p: np.ndarray, y: np.ndarray, docs: np.ndarray, max_w
     candidates = np.unique(np.round(p, 6))
     # Each document's share refused at every candidate at once (as (a >= t).mean() per document).
     refused = np.array([(len(a) - np.searchsorted(a, candidates, side="left")) / len(a) for a in answerable])
-    w = np.array([1.0 if weights is None else weights.get(d, 1.0) for d in by_document])
-    met = np.flatnonzero(np.average(refused, axis=0, weights=w) <= max_wrong)
+    met = np.flatnonzero(np.average(refused, axis=0, weights=_document_weights(by_document, weights)) <= max_wrong)
     return float(candidates[met[0]]) if len(met) else float(np.round(p[~y].max(), 6) + 1e-6)
 
 

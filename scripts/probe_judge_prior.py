@@ -66,7 +66,8 @@ def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
         print(f"  fold {k + 1}/{fa.JUDGE_FOLDS}: {len(train)} trained, {len(test)} scored, "
               f"{time.time() - began:.0f} s", file=sys.stderr, flush=True)
         done = {"folds": [*done["folds"], k], "cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
-        partial.write_text(json.dumps(done))
+        partial.with_suffix(".tmp").write_text(json.dumps(done))
+        partial.with_suffix(".tmp").replace(partial)  # whole or not at all, should the run be stopped
     scores = {"cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
     path.write_text(json.dumps(scores))
     partial.unlink()

@@ -240,6 +240,26 @@ def merged(caches: list[Path], data: Path, *, retired: bool = False) -> list[dic
     return sorted(rows, key=lambda row: order[row["doc"]])  # stable: each speech's rows keep their order
 
 
+def set_number(name: str) -> int:
+    """A retired set's number: "round91" -> 91, "unseen-speeches-75" -> 75, the first pair's
+    "unseen-speeches" -> 1.
+
+    >>> [set_number(n) for n in ("round91", "unseen-speeches-75", "unseen-speeches")]
+    [91, 75, 1]
+    """
+    digits = name.rsplit("-", 1)[-1].removeprefix("round")
+    return int(digits) if digits.isdigit() else 1
+
+
+def retired_through(text: str) -> tuple[int, int]:
+    """``--retired-through``: "ROUND/PAIR" -> (last round, last pair) whose rows are read.
+
+    >>> retired_through("91/75")
+    (91, 75)
+    """
+    return slashed(text, "the last round and pair as ROUND/PAIR, e.g. 91/75")
+
+
 def shard_of(text: str) -> tuple[int, int]:
     """``--shard``: "I/N" -> (i, n), 0 <= i < n.
 
@@ -867,7 +887,15 @@ def main() -> None:
                          "(run the N shards at once, one per core, then --merge them)")
     ap.add_argument("--merge", type=Path, nargs="+", metavar="SHARD",
                     help="the --shard caches to join into --cache (in the unsharded order) before fitting")
+    ap.add_argument("--retired-through", type=retired_through, metavar="ROUND/PAIR",
+                    help="with --retired, read the rounds and pairs retired up to these numbers only (e.g. "
+                         "91/75: the rows an earlier fit was made on, collected again at today's code)")
     args = ap.parse_args()
+    if args.retired_through:
+        global RETIRED_ROUNDS, UNSEEN
+        last_round, last_pair = args.retired_through
+        RETIRED_ROUNDS = tuple(r for r in RETIRED_ROUNDS if set_number(r) <= last_round)
+        UNSEEN = tuple(p for p in UNSEEN if set_number(p) <= last_pair)
     if (args.shard or args.merge) and (not args.cache or args.cache.exists()):
         ap.error("--shard and --merge write a new --cache file: give one that does not exist")
     if args.shard:

@@ -19,6 +19,7 @@ at its threshold, all and by type. Written down before its run in docs/experimen
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -50,7 +51,11 @@ def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
     # Each finished fold is kept beside ``path`` so that a run stopped part way resumes at the
     # next fold (GroupKFold's split is the same on the same rows).
     partial = path.with_name(path.name + ".partial")
+    same = fingerprint(rows)
     done = json.loads(partial.read_text()) if partial.is_file() else {"folds": [], "cross": [], "prior": []}
+    if done["folds"] and done.get("rows") != same:
+        sys.exit(f"{partial} holds folds scored on other rows (another collection or code): delete it "
+                 "to start again, or resume on the rows it was scored on")
     cross, prior = np.zeros(len(rows)), np.zeros(len(rows))
     if done["folds"]:
         cross[:], prior[:] = done["cross"], done["prior"]
@@ -65,13 +70,21 @@ def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
                                                spec.max_pieces)
         print(f"  fold {k + 1}/{fa.JUDGE_FOLDS}: {len(train)} trained, {len(test)} scored, "
               f"{time.time() - began:.0f} s", file=sys.stderr, flush=True)
-        done = {"folds": [*done["folds"], k], "cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
+        done = {"rows": same, "folds": [*done["folds"], k], "cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
         partial.with_suffix(".tmp").write_text(json.dumps(done))
         partial.with_suffix(".tmp").replace(partial)  # whole or not at all, should the run be stopped
     scores = {"cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
     path.write_text(json.dumps(scores))
     partial.unlink()
     return scores
+
+
+def fingerprint(rows: list[dict]) -> str:
+    """What the judge's folds depend on: each row's document, question and best passage, in order."""
+    digest = hashlib.sha256()
+    for r in rows:
+        digest.update(json.dumps([r["doc"], r["question"], r["passage"]]).encode())
+    return digest.hexdigest()[:16]
 
 
 def main() -> None:

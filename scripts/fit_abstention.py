@@ -890,12 +890,18 @@ def main() -> None:
     ap.add_argument("--retired-through", type=retired_through, metavar="ROUND/PAIR",
                     help="with --retired, read the rounds and pairs retired up to these numbers only (e.g. "
                          "91/75: the rows an earlier fit was made on, collected again at today's code)")
+    ap.add_argument("--without", nargs="+", default=[], metavar="SET",
+                    help="with --retired, leave out these retired sets (e.g. round88 unseen-speeches-70)")
     args = ap.parse_args()
+    global RETIRED_ROUNDS, UNSEEN
     if args.retired_through:
-        global RETIRED_ROUNDS, UNSEEN
         last_round, last_pair = args.retired_through
         RETIRED_ROUNDS = tuple(r for r in RETIRED_ROUNDS if set_number(r) <= last_round)
         UNSEEN = tuple(p for p in UNSEEN if set_number(p) <= last_pair)
+    if unknown := set(args.without) - set(RETIRED_ROUNDS) - set(UNSEEN):
+        ap.error(f"--without {' '.join(sorted(unknown))}: not a retired round or pair (e.g. round88, unseen-speeches-70)")
+    RETIRED_ROUNDS = tuple(r for r in RETIRED_ROUNDS if r not in args.without)
+    UNSEEN = tuple(p for p in UNSEEN if p not in args.without)
     if (args.shard or args.merge) and (not args.cache or args.cache.exists()):
         ap.error("--shard and --merge write a new --cache file: give one that does not exist")
     if args.shard:

@@ -130,10 +130,12 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Giver of record", "Lettered unto", "Inked day",
                "Sender name", "Sendee", "Send date",
                "Recited by", "Oral audience", "Oratory day",
-               "Via the pen of", "Written unto", "Under the date"}
+               "Via the pen of", "Written unto", "Under the date",
+               "Quillsman", "Vectored to", "Vellum date"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "grant-1870.txt": (3, 0), "eisenhower-1954.txt": (0, 0),
     "monroe-1819.txt": (3, 0), "roosevelt-1908.txt": (0, 0),
     "washington-1791.txt": (3, 0), "arthur-1884.txt": (0, 0),
     "jefferson-1803.txt": (3, 0), "cleveland-1896.txt": (0, 0),

@@ -131,10 +131,12 @@ HEADER_KEYS = {"Title", "Speaker", "Role", "Date", "URL", "Author", "Auther", "D
                "Sender name", "Sendee", "Send date",
                "Recited by", "Oral audience", "Oratory day",
                "Via the pen of", "Written unto", "Under the date",
-               "Quillsman", "Vectored to", "Vellum date"}
+               "Quillsman", "Vectored to", "Vellum date",
+               "Given out by", "Headed out to", "Gone out on"}
 # Expected number of metadata lines (top, bottom) per file: guards against a speaker label such as
 # "THE VICE PRESIDENT:" or "MR. SULLIVAN:" being taken for a header line.
 EXPECTED_HEADER = {
+    "adams-1826.txt": (3, 0), "roosevelt-1943.txt": (0, 0),
     "grant-1870.txt": (3, 0), "eisenhower-1954.txt": (0, 0),
     "monroe-1819.txt": (3, 0), "roosevelt-1908.txt": (0, 0),
     "washington-1791.txt": (3, 0), "arthur-1884.txt": (0, 0),

@@ -175,6 +175,7 @@ PAIRS = {
     "unseen-speeches-83": (("cleveland-1896.txt", "jefferson-1803.txt"), ""),
     "unseen-speeches-84": (("arthur-1884.txt", "washington-1791.txt"), ""),
     "unseen-speeches-85": (("monroe-1819.txt", "roosevelt-1908.txt"), ""),
+    "unseen-speeches-86": (("adams-1826.txt", "roosevelt-1943.txt"), ""),
     "unseen-speeches-87": (("eisenhower-1954.txt", "grant-1870.txt"), ""),
 }
 

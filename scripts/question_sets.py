@@ -85,6 +85,7 @@ ROUNDS = {
     "round99": "",
     "round100": "",
     "round101": "",
+    "round102": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -86,6 +86,7 @@ ROUNDS = {
     "round100": "",
     "round101": "",
     "round102": "",
+    "round103": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -12,7 +12,7 @@ does: whether the input ranks that population's questions better, apart from whe
 threshold falls; and first the judge's score by label, by whether the best passage holds the
 evidence, and by question type (``by_kind``); and last the form check (``form_check``): of the
 answerable rows whose best passage holds the evidence, the share refused out of fold with and
-without the judge, all and by type. Ships nothing.
+without the judge, all, by type and by length. Ships nothing.
 """
 from __future__ import annotations
 
@@ -48,13 +48,21 @@ def by_kind(rows: list[dict]) -> None:
             print(f"  evidence in the best passage, {kind}: {m.sum()} rows, over 0.5: {(s[m] > 0.5).mean():.3f}")
 
 
+# Question lengths in words for ``form_check``: blind writers' questions run long (median 15 words
+# on R3's rows), a user's typed question short (dev's median is 11); the bins split R3's rows.
+LENGTHS = ((1, 8), (9, 12), (13, 18), (19, 10_000))
+
+
 def form_check(rows: list[dict], out: dict) -> None:
     """Of the answerable rows whose best passage holds the evidence, the share each model refuses
-    out of fold at its own shared threshold: all of them, then by question type. A judge that
-    reads a question's form instead of its passage refuses more of these (twenty-second session,
-    docs/experiments.md)."""
+    out of fold at its own shared threshold: all of them, then by question type, then by the
+    question's length in words. A judge that reads a question's form instead of its passage
+    refuses more of these (twenty-second session, docs/experiments.md); one that reads its length
+    refuses short questions more, which the pooled share hides when few rows are short (forty-eighth
+    session)."""
     kinds = np.array([r["type"] for r in rows])
     first = np.array([r["rank"] == 1 for r in rows])
+    words = np.array([len(r["question"].split()) for r in rows])
     for label, (p, y, t) in out.items():
         m = ~y & first
         line = f"form check, {label}: evidence first, refused {(p[m] >= t).mean():.3f} of {m.sum()}"
@@ -62,6 +70,11 @@ def form_check(rows: list[dict], out: dict) -> None:
             k = m & (kinds == kind)
             line += f"; {kind} {(p[k] >= t).mean():.3f} of {k.sum()}"
         print(line)
+        line = f"  by length, {label}:"
+        for lo, hi in LENGTHS:
+            k = m & (words >= lo) & (words <= hi)
+            line += f" {lo}-{hi if hi < 10_000 else ''} words {(p[k] >= t).mean():.3f} of {k.sum()};"
+        print(line.rstrip(";"))
 
 
 def main() -> None:

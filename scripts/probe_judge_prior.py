@@ -12,10 +12,12 @@ are written to ``--scores`` ({"cross": [...], "prior": [...]}), read from there 
 
 Then, by ``fit_abstention.cross_validate`` as the probes run it (one fold per document, the
 threshold on the formerly blind rows, each population at most 5% wrongly refused): SET, SET with
-``cross_score``, SET with both; then the form check (``probe_judge_populations.form_check``):
-of the answerable rows whose best passage holds the evidence, the share each refuses out of fold
-at its threshold, all and by type. Written down before its run in docs/experiments.md
-(forty-fourth session). Prints; writes nothing but ``--scores`` and its ``.partial``.
+``cross_score``, SET with both; then each population at matched wrong refusals (``matched``);
+then the form check (``probe_judge_populations.form_check``): of the answerable rows whose best
+passage holds the evidence, the share each refuses out of fold at its threshold, all, by type
+and by question length. Written down before its run in docs/experiments.md (forty-fourth
+session); the matched and by-length lines were added in the forty-eighth, after it. Prints;
+writes nothing but ``--scores`` and its ``.partial``.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
-from probe_judge_populations import form_check  # noqa: E402
+from probe_judge_populations import LENGTHS, form_check, recall_at  # noqa: E402
 
 PRIOR = "cross_prior"
 
@@ -87,6 +89,20 @@ def fingerprint(rows: list[dict]) -> str:
     return digest.hexdigest()[:16]
 
 
+def matched(out: dict, calibrate: tuple[np.ndarray, ...]) -> None:
+    """Each population's recall under every set at the wrong refusals that F gives it at F's
+    shared threshold (``recall_at``: each set at its own threshold for that population): whether
+    the judge ranks that population's rows better, apart from where the shared threshold falls.
+    The probabilities are the ones the lines above print (name weights as shipped)."""
+    (p0, y, t0), *_ = out.values()
+    for name, mask in zip(("main speech", "others"), calibrate):
+        wrong = float((p0[mask & ~y] >= t0).mean())
+        line = f"matched, {name}, at F's wrong refusals ({wrong:.3f}):"
+        for label, (p, _, _) in out.items():
+            line += f" {label} {recall_at(p[mask], y[mask], wrong):.3f};"
+        print(line.rstrip(";"))
+
+
 def main() -> None:
     ap = fa.probe_arguments(__doc__)
     ap.add_argument("--scores", type=Path, required=True, help="read if there, else computed and written")
@@ -109,6 +125,12 @@ def main() -> None:
         if m.sum() >= 20:
             print(f"  evidence first, {kind}: {m.sum()} rows, over 0.5 {(c[m] > 0.5).mean():.3f} "
                   f"(question alone {(p[m] > 0.5).mean():.3f})")
+    words = np.array([len(r["question"].split()) for r in rows])
+    for lo, hi in LENGTHS:
+        m = (words >= lo) & (words <= hi)
+        a, u = m & ~silent & first, m & silent
+        print(f"  {lo}-{hi if hi < 10_000 else ''} words: evidence first {a.sum()} rows, over 0.5 {(c[a] > 0.5).mean():.3f}; "
+              f"unanswerable {u.sum()} rows, over 0.5 {(c[u] > 0.5).mean():.3f}")
     print(f"correlation of the two scores: answerable {np.corrcoef(c[~silent], p[~silent])[0, 1]:.3f}, "
           f"unanswerable {np.corrcoef(c[silent], p[silent])[0, 1]:.3f}")
     base = fa.SETS[args.features]
@@ -127,6 +149,7 @@ def main() -> None:
             line += f"; {name} {refused[mask & y].mean():.3f} at {refused[mask & ~y].mean():.3f}"
         print(line)
         out[label] = (prob, y, t)
+    matched(out, calibrate)
     form_check(rows, out)
 
 

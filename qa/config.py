@@ -426,11 +426,16 @@ def names_weight(names: tuple[str, ...], weights: dict[str, float]) -> float:
 class JudgeSpec:
     """What the abstention model's ``CROSS_SCORE`` was fitted for: the training pairs (by their
     sha256), the base encoder and the training settings. Its ``key`` names the judge's folder.
+    ``balance`` names how the pairs' losses are weighted (``judge_train.BALANCES``); unweighted
+    ("") is left out of ``record``, so the specs, keys and manifests written before it existed
+    stay valid.
 
     >>> spec = JudgeSpec(pairs_sha256="ab" * 32, base="all-MiniLM-L6-v2", epochs=2, rate=3e-5, batch=16,
     ...                  max_pieces=256, seed=0)
-    >>> len(spec.key), spec.key == JudgeSpec(**{**spec.__dict__, "epochs": 3}).key
+    >>> len(spec.key), spec.key == JudgeSpec(**{**spec.record, "epochs": 3}).key
     (16, False)
+    >>> "balance" in spec.record, spec.key == JudgeSpec(**{**spec.record, "balance": "length"}).key
+    (False, False)
     """
 
     pairs_sha256: str
@@ -440,13 +445,19 @@ class JudgeSpec:
     batch: int
     max_pieces: int
     seed: int
+    balance: str = ""
+
+    @property
+    def record(self) -> dict:
+        """The spec as written to the abstention model and the judge's manifest."""
+        return {k: v for k, v in self.__dict__.items() if not (k == "balance" and v == "")}
 
     @property
     def key(self) -> str:
         import hashlib
         import json
 
-        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha256(json.dumps(self.record, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, kw_only=True)

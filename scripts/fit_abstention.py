@@ -948,7 +948,7 @@ def main() -> None:
             from qa.answer import judge_train
 
             judge_train.write_pairs(rows, judge_train.PAIRS_FILE)
-            out["judge"] = dataclasses.asdict(judge_train.spec_for(judge_train.PAIRS_FILE, settings().model))
+            out["judge"] = judge_train.spec_for(judge_train.PAIRS_FILE, settings().model).record
             print(f"wrote {judge_train.PAIRS_FILE} ({len(rows)} pairs): run python -m qa train-judge")
         ABSTENTION_FILE.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {ABSTENTION_FILE}")

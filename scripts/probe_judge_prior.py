@@ -1,7 +1,7 @@
 """Diagnostic: does the judge read the passage, or the question's form? And does taking away what
 it says of the question alone help the abstention model?
 
-    python scripts/probe_judge_prior.py --cache rows.json --scores judge-oof.json [--features SET]
+    python scripts/probe_judge_prior.py --cache rows.json --scores judge-oof.json [--features SET] [--balance length]
 
 Five folds grouped by document, as ``fit_abstention.judge_scores``: in each, the judge
 (``qa.answer.judge_train``, shipped settings) is fine-tuned on the other folds' (question, best
@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answer.judge_train import BALANCES
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
 from probe_judge_populations import LENGTHS, form_check, recall_at  # noqa: E402
@@ -36,8 +38,9 @@ from probe_judge_populations import LENGTHS, form_check, recall_at  # noqa: E402
 PRIOR = "cross_prior"
 
 
-def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
-    """Each row's out-of-fold judge score with its best passage and with none."""
+def scores_of(rows: list[dict], path: Path, balance: str = "") -> dict[str, list[float]]:
+    """Each row's out-of-fold judge score with its best passage and with none, the judge's
+    losses weighted as ``balance`` says (``judge_train.BALANCES``)."""
     if path.is_file():
         scores = json.loads(path.read_text())
         if len(scores["cross"]) != len(rows):
@@ -48,7 +51,7 @@ def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
     from qa.answer import judge_train
     from qa.config import settings
 
-    spec = judge_train.spec_for(None, settings().model)
+    spec = judge_train.spec_for(None, settings().model, balance)
     groups = np.array([r["doc"] for r in rows])
     # Each finished fold is kept beside ``path`` so that a run stopped part way resumes at the
     # next fold (GroupKFold's split is the same on the same rows).
@@ -58,6 +61,9 @@ def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
     if done["folds"] and done.get("rows") != same:
         sys.exit(f"{partial} holds folds scored on other rows (another collection or code): delete it "
                  "to start again, or resume on the rows it was scored on")
+    if done["folds"] and done.get("balance", "") != balance:
+        sys.exit(f"{partial} holds folds of a judge weighted {done.get('balance', '')!r}, not {balance!r}: "
+                 "give --scores another file, or the --balance it was scored with")
     cross, prior = np.zeros(len(rows)), np.zeros(len(rows))
     if done["folds"]:
         cross[:], prior[:] = done["cross"], done["prior"]
@@ -72,7 +78,7 @@ def scores_of(rows: list[dict], path: Path) -> dict[str, list[float]]:
                                                spec.max_pieces)
         print(f"  fold {k + 1}/{fa.JUDGE_FOLDS}: {len(train)} trained, {len(test)} scored, "
               f"{time.time() - began:.0f} s", file=sys.stderr, flush=True)
-        done = {"rows": same, "folds": [*done["folds"], k], "cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
+        done = {"rows": same, "balance": balance, "folds": [*done["folds"], k], "cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
         partial.with_suffix(".tmp").write_text(json.dumps(done))
         partial.with_suffix(".tmp").replace(partial)  # whole or not at all, should the run be stopped
     scores = {"cross": cross.round(6).tolist(), "prior": prior.round(6).tolist()}
@@ -106,9 +112,12 @@ def matched(out: dict, calibrate: tuple[np.ndarray, ...]) -> None:
 def main() -> None:
     ap = fa.probe_arguments(__doc__)
     ap.add_argument("--scores", type=Path, required=True, help="read if there, else computed and written")
+    ap.add_argument("--balance", default="", choices=BALANCES,
+                    help="weight the judge's losses so the question's length says nothing of the label "
+                         "(judge_train.length_weights; candidate J2)")
     args = ap.parse_args()
     rows = fa.cached_rows(args.cache, texts=True)
-    scores = scores_of(rows, args.scores)
+    scores = scores_of(rows, args.scores, args.balance)
     for r, c, p in zip(rows, scores["cross"], scores["prior"]):
         r["features"][fa.CROSS_SCORE] = float(c)
         r["features"][PRIOR] = float(p)

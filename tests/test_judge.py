@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from qa.answer import judge, judge_train
@@ -28,6 +29,39 @@ def test_the_spec_names_the_folder_and_changes_with_any_setting(tmp_path):
     assert len({SPEC.key, *(JudgeSpec(**{**SPEC.__dict__, name: value}).key
                             for name, value in (("epochs", 2), ("rate", 1e-5), ("pairs_sha256", "1" * 64),
                                                 ("base", "other"), ("max_pieces", 128)))}) == 6
+
+
+def test_weighting_by_length_is_its_own_judge_and_unweighted_specs_read_as_before(tmp_path):
+    weighted = dataclasses.replace(SPEC, balance="length")
+    assert weighted.key != SPEC.key and weighted.record["balance"] == "length"
+    # Written before ``balance`` existed: the same spec, key and folder as an unweighted one now.
+    assert "balance" not in SPEC.record and JudgeSpec(**SPEC.record) == SPEC
+    assert AbstentionModel.from_dict({**JUDGED, "judge": SPEC.record}).judge == SPEC
+    assert judge.folder_of(weighted, tmp_path) != judge.folder_of(SPEC, tmp_path)
+    assert "not trained yet" in judge.missing(weighted, tmp_path)
+    folder = judge.folder_of(SPEC, tmp_path)
+    folder.mkdir()
+    (folder / judge.MANIFEST_FILE).write_text(json.dumps({"spec": SPEC.record}), encoding="utf-8")
+    assert "missing or damaged" in judge.missing(SPEC, tmp_path)  # the spec matched; no model file
+    with pytest.raises(ValueError, match="unknown balance"):
+        judge_train.spec_for(None, balance="size")
+
+
+def test_length_weights_leave_the_label_shares_equal_in_every_length_bin():
+    rng = np.random.default_rng(0)
+    words = rng.integers(3, 40, 400)
+    # The label follows length, as in blind-written questions: short ones unanswerable more often.
+    rows = [{"question": " ".join(["w"] * n), "silent": bool(rng.random() < (0.6 if n < 12 else 0.15))} for n in words]
+    w = judge_train.length_weights(rows)
+    silent = np.array([r["silent"] for r in rows])
+    assert w.mean() == pytest.approx(1.0) and (w > 0).all()
+    overall = silent.mean()
+    assert silent[words < 12].mean() > overall + 0.2  # unweighted, short questions differ
+    edges = np.unique(np.percentile(words, [25, 50, 75]))
+    bins = np.searchsorted(edges, words, side="left")
+    for b in np.unique(bins):
+        m = bins == b
+        assert w[m & silent].sum() / w[m].sum() == pytest.approx(overall)
 
 
 def test_missing_says_what_to_run_for_each_way_a_judge_is_not_there(tmp_path):

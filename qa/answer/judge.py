@@ -59,7 +59,11 @@ def missing(spec: JudgeSpec, root: Path | None = None) -> str | None:
         recorded = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return f"the answerability judge's {MANIFEST_FILE} is unreadable - run: {TRAIN} --force"
-    if recorded.get("spec") != spec.__dict__:
+    try:
+        same = JudgeSpec(**recorded["spec"]) == spec
+    except (KeyError, TypeError):  # no spec, or one with settings this version does not know
+        same = False
+    if not same:
         return f"the answerability judge in {folder} was trained for other settings - run: {TRAIN} --force"
     for name in (MODEL_FILE, TOKENIZER_FILE):
         path = folder / name

@@ -46,13 +46,51 @@ OPSET = 17
 # The export is trusted when its probabilities are within this of torch's on every checked pair.
 MAX_GAP = 1e-4
 CHECKED = 32
+# How each pair's loss may be weighted (``JudgeSpec.balance``): "" not at all; "length" so that
+# the question's length says nothing of the label (``length_weights``; candidate J2, forty-eighth
+# session in docs/experiments.md).
+BALANCES = ("", "length")
 
 
-def spec_for(pairs: Path | None = PAIRS_FILE, base: str = DEFAULT_MODEL) -> JudgeSpec:
+def spec_for(pairs: Path | None = PAIRS_FILE, base: str = DEFAULT_MODEL, balance: str = "") -> JudgeSpec:
     """The spec of a judge trained on ``pairs`` with the fixed settings (``pairs`` None: the
     settings alone, for out-of-fold training on rows in memory)."""
+    if balance not in BALANCES:
+        raise ValueError(f"unknown balance {balance!r}: one of {BALANCES}")
     return JudgeSpec(pairs_sha256=file_sha256(pairs) if pairs is not None else "", base=base, epochs=EPOCHS,
-                     rate=RATE, batch=BATCH, max_pieces=MAX_PIECES, seed=SEED)
+                     rate=RATE, batch=BATCH, max_pieces=MAX_PIECES, seed=SEED, balance=balance)
+
+
+def length_weights(rows: list[dict]) -> np.ndarray:
+    """Each row's loss weight, P(label) / P(label | its length bin), scaled to mean 1: weighted,
+    the label's shares are the same in every bin, so the judge gains nothing by reading length.
+    The bins are the quartiles of the rows' question lengths in words, a length equal to a
+    quartile going to the bin below it (ties stay in one bin). Blind-written questions that the
+    text does not answer run shorter (forty-eighth session, docs/experiments.md); a judge trained
+    on them unweighted refuses a user's short questions.
+
+    Short questions unanswerable one time in two, long ones one in four, 3 in 8 overall:
+
+    >>> rows = [{"question": q, "silent": s} for q, s in [("a b", True), ("a b", True), ("a b", False),
+    ...         ("a b", False), ("a b c d e f", False), ("a b c d e f", False), ("a b c d e f", False),
+    ...         ("a b c d e f", True)]]
+    >>> w = length_weights(rows)
+    >>> w.round(3).tolist()
+    [0.75, 0.75, 1.25, 1.25, 0.833, 0.833, 0.833, 1.5]
+    >>> silent = np.array([r["silent"] for r in rows])
+    >>> [float(w[b][silent[b]].sum() / w[b].sum()) for b in (slice(0, 4), slice(4, 8))]  # weighted, per bin
+    [0.375, 0.375]
+    """
+    words = np.array([len(r["question"].split()) for r in rows])
+    silent = np.array([bool(r["silent"]) for r in rows])
+    bins = np.searchsorted(np.unique(np.percentile(words, [25, 50, 75])), words, side="left")
+    weights = np.ones(len(rows))
+    for b in np.unique(bins):
+        for label in (True, False):
+            m = (bins == b) & (silent == label)
+            if m.any():
+                weights[m] = (silent == label).mean() / (m.sum() / (bins == b).sum())
+    return weights / weights.mean()
 
 
 def write_pairs(rows: list[dict], path: Path = PAIRS_FILE) -> None:
@@ -91,7 +129,8 @@ def fine_tune(rows: list[dict], spec: JudgeSpec, progress: Callable[[str], None]
         hf_logging.set_verbosity(verbosity)
         hf_logging.enable_progress_bar()
     optimiser = torch.optim.AdamW(model.parameters(), lr=spec.rate)
-    loss = torch.nn.BCEWithLogitsLoss()
+    loss = torch.nn.BCEWithLogitsLoss(reduction="none")
+    weights = length_weights(rows) if spec.balance == "length" else np.ones(len(rows))
     rng = np.random.default_rng(spec.seed)
     steps = spec.epochs * -(-len(rows) // spec.batch)
     done, began = 0, time.time()
@@ -101,8 +140,10 @@ def fine_tune(rows: list[dict], spec: JudgeSpec, progress: Callable[[str], None]
         for start in range(0, len(order), spec.batch):
             batch = [rows[i] for i in order[start:start + spec.batch]]
             labels = torch.tensor([float(r["silent"]) for r in batch])
+            weight = torch.tensor(weights[order[start:start + spec.batch]], dtype=torch.float32)
             optimiser.zero_grad()
-            loss(model(**encode(tokenizer, batch, spec.max_pieces)).logits[:, 0], labels).backward()
+            each = loss(model(**encode(tokenizer, batch, spec.max_pieces)).logits[:, 0], labels)
+            (each * weight).mean().backward()
             optimiser.step()
             done += 1
             if progress and (done % 50 == 0 or done == steps):
@@ -188,7 +229,7 @@ def train(spec: JudgeSpec, pairs: Path = PAIRS_FILE, root: Path | None = None, *
         if gap > MAX_GAP:
             raise RuntimeError(f"the judge's ONNX export gives other scores than torch (gap {gap:.2e}); "
                                "nothing was installed")
-        manifest = {"spec": spec.__dict__, "pairs": len(rows), "unanswerable": sum(r["silent"] for r in rows),
+        manifest = {"spec": spec.record, "pairs": len(rows), "unanswerable": sum(r["silent"] for r in rows),
                     "seconds": round(time.time() - began), "export_gap": gap,
                     "bytes": (temp / MODEL_FILE).stat().st_size, "torch": _version("torch"),
                     "transformers": _version("transformers")}

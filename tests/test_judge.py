@@ -163,3 +163,14 @@ def test_a_trained_judge_scores_with_onnx_as_torch_does(tmp_path):
                                           ("What of the orchards?", "The orchards bloom.")])
     assert len(both) == 2 and all(0.0 < s < 1.0 for s in both)
     assert judge_train.train(spec, pairs, root) == folder  # there already: nothing done
+
+
+@pytest.mark.model
+def test_weighting_by_length_reaches_the_loss():
+    # Questions of three lengths, so that the weights are not all one.
+    rows = [{**p, "question": p["question"] + " And more?" * (i % 3)} for i, p in enumerate(PAIRS)]
+    assert len(set(judge_train.length_weights(rows).round(6))) > 1
+    spec = dataclasses.replace(judge_train.spec_for(None), epochs=1, batch=4, max_pieces=64)
+    plain = judge_train.torch_scores(*judge_train.fine_tune(rows, spec), rows, 64)
+    weighted = judge_train.torch_scores(*judge_train.fine_tune(rows, dataclasses.replace(spec, balance="length")), rows, 64)
+    assert np.isfinite(weighted).all() and not np.allclose(plain, weighted, atol=1e-6)

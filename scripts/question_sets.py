@@ -87,6 +87,7 @@ ROUNDS = {
     "round101": "",
     "round102": "",
     "round103": "",
+    "round105": "",
 }
 
 # Speeches held out whole, in pairs (tests/data/<folder>/, their questions in

@@ -87,6 +87,7 @@ ROUNDS = {
     "round101": "",
     "round102": "",
     "round103": "",
+    "round104": "",
     "round105": "",
 }
 

@@ -390,7 +390,7 @@ def test_a_date_or_place_question_naming_the_speaker_is_answered_from_their_meta
 
 
 def test_a_question_about_the_document_that_says_which_by_its_topic_is_answered_for_that_one(corpus):
-    """"Who wrote this?" lists every document's author; "Who wrote the text on Central Asia?"
+    """"Who wrote this piece?" lists every document's author; "Who wrote the text on Central Asia?"
     says which, and the evidence picks it, in Russian too."""
     seeds, index = corpus
     for question in ["Who is the author of the text on Central Asia's modernization?",

@@ -388,7 +388,7 @@ def test_a_passage_that_points_back_ranks_with_the_passage_it_concludes(built):
 def test_questions_about_the_author_are_answered_by_the_byline(built):
     seeds, index = built
     for question in ["Who gave this talk?", "Where does the speaker work?", "What is the author's affiliation?",
-                     "Who wrote this?", "What is the name of the author?"]:
+                     "Who wrote this piece?", "What is the name of the author?"]:
         answer = qa.ask(question, seeds_dir=seeds, index_dir=index)
         assert not answer.abstained and answer.passages[0].text.startswith("Auther: Ruslan Izimov"), question
         assert answer.text.startswith("Ruslan Izimov, Expert"), answer.text

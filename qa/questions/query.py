@@ -353,7 +353,7 @@ def about_author(question: str) -> bool:
     (True, True)
     >>> about_author("What is the speaker's affiliation?"), about_author("Who is the writer and where is she based?")
     (True, True)
-    >>> about_author("Who wrote this?"), about_author("What is the name of the author?")
+    >>> about_author("Who wrote this piece?"), about_author("What is the name of the author?")
     (True, True)
     >>> about_author("What country does the speaker come from?"), about_author("Where is the author from?")
     (True, True)

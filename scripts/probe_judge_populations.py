@@ -50,7 +50,14 @@ def by_kind(rows: list[dict]) -> None:
 
 # Question lengths in words for ``form_check``: blind writers' questions run long (median 15 words
 # on R3's rows), a user's typed question short (dev's median is 11); the bins split R3's rows.
-LENGTHS = ((1, 8), (9, 12), (13, 18), (19, 10_000))
+LENGTHS = ((1, 8), (9, 12), (13, 18), (19, None))
+
+
+def length_bins(rows: list[dict]) -> list[tuple[str, np.ndarray]]:
+    """(label, mask of ``rows``) for each bin of ``LENGTHS``, by the question's words."""
+    words = np.array([len(r["question"].split()) for r in rows])
+    return [(f"{lo}-{hi} words" if hi else f"{lo}+ words", (words >= lo) & (words <= (hi or words.max())))
+            for lo, hi in LENGTHS]
 
 
 def form_check(rows: list[dict], out: dict) -> None:
@@ -62,7 +69,7 @@ def form_check(rows: list[dict], out: dict) -> None:
     session)."""
     kinds = np.array([r["type"] for r in rows])
     first = np.array([r["rank"] == 1 for r in rows])
-    words = np.array([len(r["question"].split()) for r in rows])
+    bins = length_bins(rows)
     for label, (p, y, t) in out.items():
         m = ~y & first
         line = f"form check, {label}: evidence first, refused {(p[m] >= t).mean():.3f} of {m.sum()}"
@@ -70,11 +77,8 @@ def form_check(rows: list[dict], out: dict) -> None:
             k = m & (kinds == kind)
             line += f"; {kind} {(p[k] >= t).mean():.3f} of {k.sum()}"
         print(line)
-        line = f"  by length, {label}:"
-        for lo, hi in LENGTHS:
-            k = m & (words >= lo) & (words <= hi)
-            line += f" {lo}-{hi if hi < 10_000 else ''} words {(p[k] >= t).mean():.3f} of {k.sum()};"
-        print(line.rstrip(";"))
+        print(f"  by length, {label}: " + "; ".join(f"{name} {(p[m & b] >= t).mean():.3f} of {(m & b).sum()}"
+                                                  for name, b in bins))
 
 
 def main() -> None:

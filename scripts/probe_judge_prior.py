@@ -33,7 +33,7 @@ from qa.answer.judge_train import BALANCES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
-from probe_judge_populations import LENGTHS, form_check, recall_at  # noqa: E402
+from probe_judge_populations import form_check, length_bins, recall_at  # noqa: E402
 
 PRIOR = "cross_prior"
 
@@ -134,11 +134,9 @@ def main() -> None:
         if m.sum() >= 20:
             print(f"  evidence first, {kind}: {m.sum()} rows, over 0.5 {(c[m] > 0.5).mean():.3f} "
                   f"(question alone {(p[m] > 0.5).mean():.3f})")
-    words = np.array([len(r["question"].split()) for r in rows])
-    for lo, hi in LENGTHS:
-        m = (words >= lo) & (words <= hi)
+    for name, m in length_bins(rows):
         a, u = m & ~silent & first, m & silent
-        print(f"  {lo}-{hi if hi < 10_000 else ''} words: evidence first {a.sum()} rows, over 0.5 {(c[a] > 0.5).mean():.3f}; "
+        print(f"  {name}: evidence first {a.sum()} rows, over 0.5 {(c[a] > 0.5).mean():.3f}; "
               f"unanswerable {u.sum()} rows, over 0.5 {(c[u] > 0.5).mean():.3f}")
     print(f"correlation of the two scores: answerable {np.corrcoef(c[~silent], p[~silent])[0, 1]:.3f}, "
           f"unanswerable {np.corrcoef(c[silent], p[silent])[0, 1]:.3f}")

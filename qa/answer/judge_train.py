@@ -65,9 +65,10 @@ def length_weights(rows: list[dict]) -> np.ndarray:
     """Each row's loss weight, P(label) / P(label | its length bin), scaled to mean 1: weighted,
     the label's shares are the same in every bin, so the judge gains nothing by reading length.
     The bins are the quartiles of the rows' question lengths in words, a length equal to a
-    quartile going to the bin below it (ties stay in one bin). Blind-written questions that the
-    text does not answer run shorter (forty-eighth session, docs/experiments.md); a judge trained
-    on them unweighted refuses a user's short questions.
+    quartile going to the bin below it (ties stay in one bin); a bin that holds one label only
+    cannot be balanced and weighs it P(label) before the scaling. Blind-written questions that
+    the text does not answer run shorter (forty-eighth session, docs/experiments.md); a judge
+    trained on them unweighted refuses a user's short questions.
 
     Short questions unanswerable one time in two, long ones one in four, 3 in 8 overall:
 

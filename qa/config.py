@@ -422,11 +422,17 @@ def names_weight(names: tuple[str, ...], weights: dict[str, float]) -> float:
     return sum(weights.get(n, 1.0) for n in names) / len(names)
 
 
+# How the judge's training may weight each pair's loss (``JudgeSpec.balance``): "" not at all;
+# "length" so that the question's length says nothing of the label
+# (``qa.answer.judge_train.length_weights``; candidate J2, forty-eighth session in docs/experiments.md).
+JUDGE_BALANCES = ("", "length")
+
+
 @dataclass(frozen=True, kw_only=True)
 class JudgeSpec:
     """What the abstention model's ``CROSS_SCORE`` was fitted for: the training pairs (by their
     sha256), the base encoder and the training settings. Its ``key`` names the judge's folder.
-    ``balance`` names how the pairs' losses are weighted (``judge_train.BALANCES``); unweighted
+    ``balance`` names how the pairs' losses are weighted (``JUDGE_BALANCES``); unweighted
     ("") is left out of ``record``, so the specs, keys and manifests written before it existed
     stay valid.
 
@@ -436,6 +442,10 @@ class JudgeSpec:
     (16, False)
     >>> "balance" in spec.record, spec.key == JudgeSpec(**{**spec.record, "balance": "length"}).key
     (False, False)
+    >>> JudgeSpec(**{**spec.record, "balance": "size"})
+    Traceback (most recent call last):
+    ...
+    ValueError: judge spec: unknown balance 'size' (one of ('', 'length'))
     """
 
     pairs_sha256: str
@@ -446,6 +456,10 @@ class JudgeSpec:
     max_pieces: int
     seed: int
     balance: str = ""
+
+    def __post_init__(self) -> None:
+        if self.balance not in JUDGE_BALANCES:
+            raise ValueError(f"judge spec: unknown balance {self.balance!r} (one of {JUDGE_BALANCES})")
 
     @property
     def record(self) -> dict:

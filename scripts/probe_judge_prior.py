@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer.judge_train import BALANCES
+from qa.config import JUDGE_BALANCES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_abstention as fa  # noqa: E402
@@ -40,7 +40,7 @@ PRIOR = "cross_prior"
 
 def scores_of(rows: list[dict], path: Path, balance: str = "") -> dict[str, list[float]]:
     """Each row's out-of-fold judge score with its best passage and with none, the judge's
-    losses weighted as ``balance`` says (``judge_train.BALANCES``)."""
+    losses weighted as ``balance`` says (``qa.config.JUDGE_BALANCES``)."""
     if path.is_file():
         scores = json.loads(path.read_text())
         if len(scores["cross"]) != len(rows):
@@ -112,7 +112,7 @@ def matched(out: dict, calibrate: tuple[np.ndarray, ...]) -> None:
 def main() -> None:
     ap = fa.probe_arguments(__doc__)
     ap.add_argument("--scores", type=Path, required=True, help="read if there, else computed and written")
-    ap.add_argument("--balance", default="", choices=BALANCES,
+    ap.add_argument("--balance", default="", choices=JUDGE_BALANCES,
                     help="weight the judge's losses so the question's length says nothing of the label "
                          "(judge_train.length_weights; candidate J2)")
     args = ap.parse_args()

@@ -45,6 +45,10 @@ def test_weighting_by_length_is_its_own_judge_and_unweighted_specs_read_as_befor
     assert "missing or damaged" in judge.missing(SPEC, tmp_path)  # the spec matched; no model file
     with pytest.raises(ValueError, match="unknown balance"):
         judge_train.spec_for(None, balance="size")
+    with pytest.raises(ValueError, match="unknown balance"):  # read from a file, not only built here
+        AbstentionModel.from_dict({**JUDGED, "judge": {**SPEC.record, "balance": "size"}})
+    (folder / judge.MANIFEST_FILE).write_text(json.dumps({"spec": {**SPEC.record, "balance": "size"}}), encoding="utf-8")
+    assert "other settings" in judge.missing(SPEC, tmp_path)
 
 
 def test_length_weights_leave_the_label_shares_equal_in_every_length_bin():

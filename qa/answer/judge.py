@@ -61,7 +61,7 @@ def missing(spec: JudgeSpec, root: Path | None = None) -> str | None:
         return f"the answerability judge's {MANIFEST_FILE} is unreadable - run: {TRAIN} --force"
     try:
         same = JudgeSpec(**recorded["spec"]) == spec
-    except (KeyError, TypeError):  # no spec, or one with settings this version does not know
+    except (KeyError, TypeError, ValueError):  # no spec, or settings this version does not know
         same = False
     if not same:
         return f"the answerability judge in {folder} was trained for other settings - run: {TRAIN} --force"

@@ -46,17 +46,11 @@ OPSET = 17
 # The export is trusted when its probabilities are within this of torch's on every checked pair.
 MAX_GAP = 1e-4
 CHECKED = 32
-# How each pair's loss may be weighted (``JudgeSpec.balance``): "" not at all; "length" so that
-# the question's length says nothing of the label (``length_weights``; candidate J2, forty-eighth
-# session in docs/experiments.md).
-BALANCES = ("", "length")
 
 
 def spec_for(pairs: Path | None = PAIRS_FILE, base: str = DEFAULT_MODEL, balance: str = "") -> JudgeSpec:
     """The spec of a judge trained on ``pairs`` with the fixed settings (``pairs`` None: the
     settings alone, for out-of-fold training on rows in memory)."""
-    if balance not in BALANCES:
-        raise ValueError(f"unknown balance {balance!r}: one of {BALANCES}")
     return JudgeSpec(pairs_sha256=file_sha256(pairs) if pairs is not None else "", base=base, epochs=EPOCHS,
                      rate=RATE, batch=BATCH, max_pieces=MAX_PIECES, seed=SEED, balance=balance)
 
